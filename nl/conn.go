@@ -1,0 +1,251 @@
+package nl
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Config sets up a Conn. The zero value is good.
+type Config struct {
+	// Groups are multicast groups (RTNLGRP_*, NFNLGRP_*) to join at once.
+	Groups []uint32
+	// Timeout bounds each wait for the kernel's reply; 0 waits forever.
+	Timeout time.Duration
+	// RecvBuffer sets SO_RCVBUF(FORCE) in bytes; 0 keeps the default.
+	RecvBuffer int
+	// Trace, if set, sees every message sent and received.
+	Trace Tracer
+	// AttrName names the attribute at byte offset off of a request's
+	// payload, for the text of an extended-ack error ("IFLA_MTU").
+	AttrName func(msgType uint16, payload []byte, off int) string
+}
+
+// Direction says whether a traced message was sent or received.
+type Direction int
+
+const (
+	Sent     Direction = 1
+	Received Direction = 2
+)
+
+// Tracer sees one whole message, in wire format, each time it is called.
+type Tracer func(dir Direction, protocol int, msg []byte)
+
+// Conn is a netlink socket of one protocol, bound in the network namespace
+// of the thread that called Dial, for its whole life. Its methods may be
+// called from any goroutine; requests are serialized.
+type Conn struct {
+	mu    sync.Mutex
+	proto int
+	f     *os.File // non-blocking, so reads wait in Go's poller and honour deadlines
+	port  uint32   // our port id, assigned by the kernel at bind
+	seq   uint32
+	buf   []byte
+	cfg   Config
+}
+
+// Dial opens a netlink socket for protocol (unix.NETLINK_ROUTE,
+// unix.NETLINK_NETFILTER, ...). It turns on extended acknowledgements, capped
+// acknowledgements and strict checking where the kernel has them.
+func Dial(protocol int, cfg *Config) (*Conn, error) {
+	c := &Conn{proto: protocol, buf: make([]byte, 32*1024), seq: uint32(time.Now().UnixNano())}
+	if cfg != nil {
+		c.cfg = *cfg
+	}
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
+	if err != nil {
+		return nil, fmt.Errorf("nl: open netlink socket (protocol %d): %w", protocol, err)
+	}
+	if err := c.setup(fd); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	c.f = os.NewFile(uintptr(fd), "netlink")
+	return c, nil
+}
+
+func (c *Conn) setup(fd int) error {
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return fmt.Errorf("nl: bind netlink socket: %w", err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return fmt.Errorf("nl: read netlink port id: %w", err)
+	}
+	c.port = sa.(*unix.SockaddrNetlink).Pid
+	// Each option exists only on newer kernels; ENOPROTOOPT just means
+	// "not here", and the conn works without it.
+	for _, opt := range []int{unix.NETLINK_EXT_ACK, unix.NETLINK_CAP_ACK, unix.NETLINK_GET_STRICT_CHK} {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, opt, 1); err != nil && err != unix.ENOPROTOOPT {
+			return fmt.Errorf("nl: set netlink socket option %d: %w", opt, err)
+		}
+	}
+	if n := c.cfg.RecvBuffer; n > 0 {
+		// FORCE passes rmem_max when we are privileged; else settle for the cap.
+		if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, n) != nil {
+			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, n); err != nil {
+				return fmt.Errorf("nl: set receive buffer to %d bytes: %w", n, err)
+			}
+		}
+	}
+	for _, g := range c.cfg.Groups {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
+			return fmt.Errorf("nl: join multicast group %d: %w", g, err)
+		}
+	}
+	return nil
+}
+
+// PortID is the socket's netlink port id.
+func (c *Conn) PortID() uint32 { return c.port }
+
+// Close closes the socket. A second Close does nothing.
+func (c *Conn) Close() error {
+	if c == nil || c.f == nil {
+		return nil
+	}
+	err := c.f.Close()
+	if errors.Is(err, os.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// nextSeq returns a fresh sequence number; the caller holds c.mu.
+func (c *Conn) nextSeq() uint32 {
+	c.seq++
+	return c.seq
+}
+
+// send writes msgs in one datagram. The caller holds c.mu.
+func (c *Conn) send(msgs []Message) error {
+	var b []byte
+	for _, m := range msgs {
+		b = m.Append(b)
+	}
+	if c.cfg.Trace != nil {
+		for _, m := range msgs {
+			c.cfg.Trace(Sent, c.proto, m.Append(nil))
+		}
+	}
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
+		return serr != unix.EAGAIN
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("nl: send: %w", err)
+	}
+	return nil
+}
+
+// ErrTimeout is returned when the kernel does not answer within
+// Config.Timeout.
+var ErrTimeout = errors.New("nl: timed out waiting for the kernel")
+
+// receive reads one datagram and returns the messages in it that come from
+// the kernel (sender port 0). The messages are views into c.buf, valid until
+// the next receive. The caller holds c.mu.
+func (c *Conn) receive() ([]Message, error) {
+	if c.cfg.Timeout > 0 {
+		c.f.SetReadDeadline(time.Now().Add(c.cfg.Timeout))
+	} else {
+		c.f.SetReadDeadline(time.Time{})
+	}
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var n int
+		var from unix.Sockaddr
+		var rerr error
+		err = rc.Read(func(fd uintptr) bool {
+			// Peek first, with the whole buffer: MSG_TRUNC makes the kernel
+			// return the datagram's real size, so a large one grows the
+			// buffer instead of being cut. Offering the whole buffer (not a
+			// few bytes) also tells the kernel it may send dumps in large
+			// datagrams (netlink_recvmsg records max_recvmsg_len).
+			n, _, _, _, rerr = unix.Recvmsg(int(fd), c.buf, nil, unix.MSG_PEEK|unix.MSG_TRUNC)
+			if rerr == nil && n > len(c.buf) {
+				c.buf = make([]byte, align(n))
+			}
+			if rerr == nil {
+				n, _, _, from, rerr = unix.Recvmsg(int(fd), c.buf, nil, 0)
+			}
+			return rerr != unix.EAGAIN
+		})
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, ErrTimeout
+		}
+		if err == nil {
+			err = rerr
+		}
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("nl: receive: %w", err)
+		}
+		if sa, ok := from.(*unix.SockaddrNetlink); !ok || sa.Pid != 0 {
+			continue // not from the kernel: another process may write to our port
+		}
+		msgs, err := ParseMessages(c.buf[:n])
+		if c.cfg.Trace != nil {
+			for _, m := range msgs {
+				c.cfg.Trace(Received, c.proto, m.Append(nil))
+			}
+		}
+		return msgs, err
+	}
+}
+
+// ours reports whether m answers the request numbered seq on this socket.
+func (c *Conn) ours(m Message, seq uint32) bool {
+	return m.Header.Sequence == seq && m.Header.PortID == c.port
+}
+
+// Receive waits for the next datagram and returns copies of its messages:
+// multicast notifications for a Conn that joined groups.
+func (c *Conn) Receive() ([]Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	msgs, err := c.receive()
+	return cloneMessages(msgs), err
+}
+
+func cloneMessages(msgs []Message) []Message {
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = Message{Header: m.Header, Data: append([]byte(nil), m.Data...)}
+	}
+	return out
+}
+
+// kernelError turns an NLMSG_ERROR or NLMSG_DONE payload into an error,
+// naming the attribute at fault when the family can.
+func (c *Conn) kernelError(m Message, req *Message) error {
+	e, err := parseError(m)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		return nil
+	}
+	if req != nil && e.Offset >= headerLen && c.cfg.AttrName != nil {
+		e.Attr = c.cfg.AttrName(req.Header.Type, req.Data, e.Offset-headerLen)
+	}
+	return e
+}

@@ -1,0 +1,130 @@
+package nl
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// Decoder walks the attributes in a buffer. It returns views into the
+// buffer, never panics, and remembers the first problem it meets: a
+// malformed attribute header stops the walk, and a value of the wrong size
+// reads as zero. Every decode function ends by returning Err.
+//
+//	d := nl.NewDecoder(b)
+//	for d.Next() {
+//		switch d.Type() {
+//		case unix.IFLA_MTU:
+//			l.MTU = d.Uint32()
+//		}
+//	}
+//	return d.Err()
+type Decoder struct {
+	b    []byte
+	typ  uint16 // nla_type as sent, flags included
+	data []byte
+	err  error
+}
+
+// NewDecoder returns a Decoder over the attributes in b.
+func NewDecoder(b []byte) *Decoder { return &Decoder{b: b} }
+
+// Next advances to the next attribute and reports whether there is one.
+func (d *Decoder) Next() bool {
+	if d.err != nil || len(d.b) == 0 {
+		return false
+	}
+	if len(d.b) < attrHeaderLen {
+		d.err = fmt.Errorf("nl: attribute header: want %d bytes, have %d", attrHeaderLen, len(d.b))
+		return false
+	}
+	n := int(binary.NativeEndian.Uint16(d.b[0:2]))
+	d.typ = binary.NativeEndian.Uint16(d.b[2:4])
+	if n < attrHeaderLen || n > len(d.b) {
+		d.err = fmt.Errorf("nl: attribute %d: length %d out of range (buffer %d)", d.Type(), n, len(d.b))
+		return false
+	}
+	d.data = d.b[attrHeaderLen:n:n]
+	d.b = d.b[min(align(n), len(d.b)):] // the last attribute may come unpadded
+	return true
+}
+
+// Type is the current attribute's type without the NLA_F_NESTED and
+// NLA_F_NET_BYTEORDER flags.
+func (d *Decoder) Type() uint16 { return d.typ &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER) } // NLA_TYPE_MASK
+
+// Bytes is the current attribute's value, a view into the buffer.
+func (d *Decoder) Bytes() []byte { return d.data }
+
+// String is the current value up to its first NUL byte.
+func (d *Decoder) String() string {
+	b := d.data
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+func (d *Decoder) fixed(n int) []byte {
+	if len(d.data) != n {
+		d.Fail(fmt.Errorf("nl: attribute %d: want %d bytes, have %d", d.Type(), n, len(d.data)))
+		return make([]byte, n)
+	}
+	return d.data
+}
+
+// Uint8 reads a one-byte value.
+func (d *Decoder) Uint8() uint8 { return d.fixed(1)[0] }
+
+// Uint16 reads a value in host byte order.
+func (d *Decoder) Uint16() uint16 { return binary.NativeEndian.Uint16(d.fixed(2)) }
+
+// Uint32 reads a value in host byte order.
+func (d *Decoder) Uint32() uint32 { return binary.NativeEndian.Uint32(d.fixed(4)) }
+
+// Uint64 reads a value in host byte order.
+func (d *Decoder) Uint64() uint64 { return binary.NativeEndian.Uint64(d.fixed(8)) }
+
+// Int32 reads a value in host byte order.
+func (d *Decoder) Int32() int32 { return int32(d.Uint32()) }
+
+// Uint16BE reads a value in network byte order.
+func (d *Decoder) Uint16BE() uint16 { return binary.BigEndian.Uint16(d.fixed(2)) }
+
+// Uint32BE reads a value in network byte order.
+func (d *Decoder) Uint32BE() uint32 { return binary.BigEndian.Uint32(d.fixed(4)) }
+
+// Uint64BE reads a value in network byte order.
+func (d *Decoder) Uint64BE() uint64 { return binary.BigEndian.Uint64(d.fixed(8)) }
+
+// Nested decodes the current value as attributes with fn. An error from fn,
+// or from the nested Decoder, becomes this Decoder's error.
+func (d *Decoder) Nested(fn func(*Decoder) error) {
+	if d.err != nil {
+		return
+	}
+	nd := NewDecoder(d.data)
+	if err := fn(nd); err != nil {
+		d.Fail(err)
+		return
+	}
+	d.Fail(nd.Err())
+}
+
+// Fail records err as the Decoder's error unless one is already recorded;
+// callers use it to report a value that is well-formed but not valid.
+func (d *Decoder) Fail(err error) {
+	if d.err == nil && err != nil {
+		d.err = err
+	}
+}
+
+// Err is the first problem met, or nil.
+func (d *Decoder) Err() error { return d.err }
+
+// IsNested reports whether the sender marked the current attribute
+// NLA_F_NESTED.
+func (d *Decoder) IsNested() bool { return d.typ&unix.NLA_F_NESTED != 0 }

@@ -1,0 +1,70 @@
+package ns
+
+import (
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// Do runs fn on an OS thread switched into the network namespace h, and
+// returns fn's error.
+//
+// setns(2) changes only the calling thread, and the Go scheduler moves
+// goroutines between threads. So Do runs fn on a fresh goroutine locked to
+// its thread, switches that thread, and switches it back afterwards. Only
+// when the thread is verified back in its original namespace is it unlocked
+// and returned to the scheduler; if the switch back fails, the goroutine
+// exits still locked, and the runtime destroys the thread rather than let
+// another goroutine run in the wrong namespace.
+//
+// fn must not start goroutines and expect them to be in h: they run on
+// other threads. What fn creates (sockets above all) stays in h for its
+// whole life, and may be used from anywhere after Do returns.
+func Do(h *Handle, fn func() error) error {
+	type result struct{ err error }
+	done := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread()
+		// No deferred unlock: unlocking is a decision made below.
+		orig, err := Current()
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- result{err}
+			return
+		}
+		defer orig.Close()
+		origID, err := orig.ID()
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- result{err}
+			return
+		}
+		if err := unix.Setns(h.FD(), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			done <- result{fmt.Errorf("enter network namespace %q: %w", h.Path(), err)}
+			return
+		}
+		ferr := fn()
+		if restore(orig, origID) {
+			runtime.UnlockOSThread()
+		}
+		done <- result{ferr}
+	}()
+	return (<-done).err
+}
+
+// restore switches the thread back to orig and reports whether it is
+// verified to be there.
+func restore(orig *Handle, want ID) bool {
+	if unix.Setns(orig.FD(), unix.CLONE_NEWNET) != nil {
+		return false
+	}
+	now, err := Current()
+	if err != nil {
+		return false
+	}
+	defer now.Close()
+	id, err := now.ID()
+	return err == nil && id == want
+}
