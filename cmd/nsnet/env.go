@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// env is the state of one nsnet invocation: the global options and where
+// output goes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	netns    string // -n: named namespace (or path) to work in; "" is the current one
+	netnsDir string // -netns-dir
+	json     bool   // -j
+	pretty   bool   // -p
+	stats    int    // -s, counted
+	details  bool   // -d
+	family   int    // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
+	brief    bool   // -br
+	oneline  bool   // -o
+	all      bool   // -all
+	batch    string // -batch FILE
+	trace    bool   // -trace
+}
+
+// netnsDirEnv overrides the netns directory, for sandboxes and tests.
+const netnsDirEnv = "NSNET_NETNS_DIR"
+
+func defaultNetnsDir() string {
+	if d := os.Getenv(netnsDirEnv); d != "" {
+		return d
+	}
+	return "/run/netns"
+}
+
+// option is one global option: its full name (abbreviations accepted, as
+// in ip), and what it does; takesArg options consume the next word.
+type option struct {
+	name     string
+	takesArg bool
+	set      func(e *env, arg string) error
+}
+
+var options = []option{
+	{"netns", true, func(e *env, a string) error { e.netns = a; return nil }},
+	{"json", false, func(e *env, _ string) error { e.json = true; return nil }},
+	{"pretty", false, func(e *env, _ string) error { e.pretty = true; return nil }},
+	{"stats", false, func(e *env, _ string) error { e.stats++; return nil }},
+	{"statistics", false, func(e *env, _ string) error { e.stats++; return nil }},
+	{"details", false, func(e *env, _ string) error { e.details = true; return nil }},
+	{"brief", false, func(e *env, _ string) error { e.brief = true; return nil }},
+	{"oneline", false, func(e *env, _ string) error { e.oneline = true; return nil }},
+	{"all", false, func(e *env, _ string) error { e.all = true; return nil }},
+	{"batch", true, func(e *env, a string) error { e.batch = a; return nil }},
+	{"netns-dir", true, func(e *env, a string) error { e.netnsDir = a; return nil }},
+	{"trace", false, func(e *env, _ string) error { e.trace = true; return nil }},
+	{"4", false, func(e *env, _ string) error { e.family = afInet; return nil }},
+	{"6", false, func(e *env, _ string) error { e.family = afInet6; return nil }},
+}
+
+const (
+	afInet  = 2  // AF_INET
+	afInet6 = 10 // AF_INET6
+)
+
+// parseOptions consumes leading options ("-x" or "--x") and returns the
+// rest of the command line.
+func (e *env) parseOptions(args []string) ([]string, error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		word := strings.TrimLeft(args[0], "-")
+		args = args[1:]
+		if word == "h" || word == "help" {
+			args = []string{"help"}
+			break
+		}
+		o, err := lookupOption(word)
+		if err != nil {
+			return nil, err
+		}
+		arg := ""
+		if o.takesArg {
+			if len(args) == 0 {
+				return nil, usagef("option -%s needs an argument", o.name)
+			}
+			arg, args = args[0], args[1:]
+		}
+		if err := o.set(e, arg); err != nil {
+			return nil, err
+		}
+	}
+	return args, nil
+}
+
+// lookupOption finds an option by exact name, by the short forms ip has
+// (-n, -j, -s, -d, -br, -o, -p) or by an unambiguous prefix.
+func lookupOption(word string) (option, error) {
+	short := map[string]string{"n": "netns", "j": "json", "s": "stats", "d": "details", "br": "brief",
+		"o": "oneline", "p": "pretty", "a": "all", "b": "batch"}
+	if full, ok := short[word]; ok {
+		word = full
+	}
+	var found []option
+	for _, o := range options {
+		if o.name == word {
+			return o, nil
+		}
+		if strings.HasPrefix(o.name, word) {
+			found = append(found, o)
+		}
+	}
+	if len(found) != 1 {
+		return option{}, usagef("option -%s is unknown or ambiguous", word)
+	}
+	return found[0], nil
+}
+
+// printJSON writes v as ip -j does: one line, or indented with -p.
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	if e.pretty {
+		enc.SetIndent("", "    ")
+	}
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// openNetns opens the namespace named by -n (a name in the netns directory,
+// or a path), or returns nil for the current namespace.
+func (e *env) openNetns() (*ns.Handle, error) {
+	if e.netns == "" {
+		return nil, nil
+	}
+	path := e.netns
+	if !strings.Contains(path, "/") {
+		path = filepath.Join(e.netnsDir, path)
+	}
+	h, err := ns.OpenPath(path)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace %q: %w", e.netns, err)
+	}
+	return h, nil
+}
+
+// nlConfig is the netlink configuration every command uses.
+func (e *env) nlConfig() *nl.Config {
+	cfg := &nl.Config{Timeout: 30 * time.Second}
+	if e.trace {
+		cfg.Trace = e.traceMessage
+	}
+	return cfg
+}
+
+// traceMessage prints a message sent or received, as hex, on stderr.
+func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
+	arrow := "->"
+	if dir == nl.Received {
+		arrow = "<-"
+	}
+	fmt.Fprintf(e.stderr, "%s netlink proto %d, %d bytes: % x\n", arrow, proto, len(msg), msg)
+}
+
+// dialRoute opens an rtnetlink socket in the -n namespace.
+func (e *env) dialRoute() (*rtnl.Conn, error) {
+	h, err := e.openNetns()
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	return rtnl.Dial(h, e.nlConfig())
+}

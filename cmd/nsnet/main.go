@@ -1,0 +1,134 @@
+// Command nsnet manages Linux network namespaces, links, addresses, routes,
+// neighbours and NAT by speaking netlink to the kernel itself. Its grammar
+// is iproute2's: `nsnet -n red addr add 10.0.0.1/24 dev veth0`.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// object is one top-level word of the grammar (link, addr, netns, ...).
+type object struct {
+	name string
+	run  func(e *env, args []string) error
+	help string
+}
+
+// objects are matched by prefix in this order, so that an abbreviation
+// picks what it picks in iproute2: `a` is address, `r` route, `n` neigh.
+// Filled in by objectTable, so that each object's file owns its entry.
+func objectTable() []object {
+	return []object{
+		{"address", runAddr, "addresses: add, del, replace, flush, show"},
+		{"route", runRoute, "routes: add, del, replace, get, flush, show"},
+		{"neighbour", runNeigh, "neighbours (ARP/NDP): add, del, replace, flush, show"},
+		{"neighbor", runNeigh, ""},
+		{"link", runLink, "links: add, del, set, show"},
+		{"monitor", runMonitor, "print kernel events as they happen"},
+		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
+		{"nat", runNat, "NAT: masquerade, forward, show, flush"},
+		{"help", runHelp, ""},
+	}
+}
+
+// usageError is a mistake in the command line: exit status 2, and nothing
+// was sent to the kernel.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// exitError carries the exit status of a command nsnet ran (netns exec).
+type exitError struct{ code int }
+
+func (x *exitError) Error() string { return fmt.Sprintf("exit status %d", x.code) }
+
+// run is nsnet without the process around it: tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, netnsDir: defaultNetnsDir()}
+	err := e.main(args)
+	var ue *usageError
+	var xe *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &xe):
+		return xe.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "nsnet: %v\nTry 'nsnet help'.\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "nsnet: %v\n", err)
+		return 1
+	}
+}
+
+func (e *env) main(args []string) error {
+	args, err := e.parseOptions(args)
+	if err != nil {
+		return err
+	}
+	if e.batch != "" {
+		return e.runBatch(e.batch)
+	}
+	if len(args) == 0 {
+		return runHelp(e, nil)
+	}
+	return e.dispatch(args)
+}
+
+// dispatch runs one command line (after the global options).
+func (e *env) dispatch(args []string) error {
+	for _, o := range objectTable() {
+		if matches(args[0], o.name) {
+			return o.run(e, args[1:])
+		}
+	}
+	return usagef("object %q is unknown", args[0])
+}
+
+// matches reports whether word abbreviates full, as iproute2's matches():
+// a non-empty prefix.
+func matches(word, full string) bool {
+	return word != "" && strings.HasPrefix(full, word)
+}
+
+func runHelp(e *env, _ []string) error {
+	fmt.Fprint(e.stdout, `Usage: nsnet [OPTIONS] OBJECT COMMAND [ARGS]
+       nsnet [OPTIONS] -batch FILE
+
+Objects:
+`)
+	for _, o := range objectTable() {
+		if o.help != "" {
+			fmt.Fprintf(e.stdout, "  %-10s %s\n", o.name, o.help)
+		}
+	}
+	fmt.Fprint(e.stdout, `
+Options:
+  -n, -netns NAME     run the command in named network namespace NAME
+  -j, -json           JSON output (the keys ip -j uses)
+  -p, -pretty         indent JSON output
+  -s, -stats          statistics (twice for more)
+  -d, -details        details
+  -4, -6              IPv4 or IPv6 only
+  -br, -brief         brief output
+  -o, -oneline        one line per record
+  -all                with netns exec/del: every named namespace
+  -batch FILE         run commands from FILE (- for stdin)
+  -netns-dir DIR      where named namespaces live (default /run/netns, or $NSNET_NETNS_DIR)
+  -trace              print every netlink message sent and received
+
+'nsnet OBJECT help' describes an object's commands.
+`)
+	return nil
+}

@@ -1,0 +1,16 @@
+package main
+
+// Each object's file replaces its line here with the real command.
+var (
+	runAddr    = notYet("address")
+	runRoute   = notYet("route")
+	runNeigh   = notYet("neighbour")
+	runLink    = notYet("link")
+	runMonitor = notYet("monitor")
+	runNetns   = notYet("netns")
+	runNat     = notYet("nat")
+)
+
+func notYet(what string) func(*env, []string) error {
+	return func(*env, []string) error { return usagef("%s: not implemented yet", what) }
+}
