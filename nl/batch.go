@@ -98,25 +98,31 @@ func (c *Conn) Transaction(msgs []Message) ([]Outcome, error) {
 }
 
 // collect reads answers to reqs (numbered consecutively) into out until the
-// answer to the message numbered last. On ENOBUFS it goes on reading, sends
-// a barrier to learn when the kernel is done, and returns ErrAcksLost.
+// answer to the message numbered last. On ENOBUFS it reads what is queued,
+// then sends a barrier to learn when the kernel is done, and returns
+// ErrAcksLost.
 func (c *Conn) collect(reqs []Message, out []Outcome, last uint32) error {
 	first := reqs[0].Header.Sequence
 	var lost error
+	wait := true
 	for {
-		msgs, err := c.receive()
-		if errors.Is(err, unix.ENOBUFS) && lost == nil {
-			lost = ErrAcksLost
-			// The answer to last may be among the dropped: ask again with
-			// a barrier that is answered after everything before it.
+		msgs, err := c.receiveMaybeWait(wait)
+		switch {
+		case errors.Is(err, unix.ENOBUFS) && lost == nil:
+			// The answer to last may be among the dropped. Drain the queue
+			// first: the kernel drops everything (silently, after one
+			// ENOBUFS) until the receive queue is empty again.
+			lost, wait = ErrAcksLost, false
+			continue
+		case err == errWouldBlock:
+			// Drained: now a barrier, answered after everything before it.
 			b := Message{Header: Header{Type: unix.NLMSG_NOOP, Flags: unix.NLM_F_REQUEST | unix.NLM_F_ACK, Sequence: c.nextSeq()}}
 			if err := c.send([]Message{b}); err != nil {
 				return err
 			}
-			last = b.Header.Sequence
+			last, wait = b.Header.Sequence, true
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		for _, m := range msgs {
@@ -128,7 +134,7 @@ func (c *Conn) collect(reqs []Message, out []Outcome, last uint32) error {
 				out[i].Err = c.kernelError(m, &reqs[i])
 				out[i].Acked = out[i].Err == nil
 			}
-			if seq == last {
+			if seq == last && wait {
 				return lost
 			}
 		}

@@ -139,8 +139,12 @@ func (c *Conn) send(msgs []Message) error {
 	}
 	var serr error
 	err = rc.Write(func(fd uintptr) bool {
-		serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
-		return serr != unix.EAGAIN
+		for {
+			serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
+			if serr != unix.EINTR { // Go's preemption signals interrupt syscalls
+				return serr != unix.EAGAIN
+			}
+		}
 	})
 	if err == nil {
 		err = serr
@@ -155,10 +159,17 @@ func (c *Conn) send(msgs []Message) error {
 // Config.Timeout.
 var ErrTimeout = errors.New("nl: timed out waiting for the kernel")
 
+// errWouldBlock is what a non-waiting receive returns when nothing is queued.
+var errWouldBlock = errors.New("nl: no datagram queued")
+
 // receive reads one datagram and returns the messages in it that come from
 // the kernel (sender port 0). The messages are views into c.buf, valid until
 // the next receive. The caller holds c.mu.
-func (c *Conn) receive() ([]Message, error) {
+func (c *Conn) receive() ([]Message, error) { return c.receiveMaybeWait(true) }
+
+// receiveMaybeWait is receive; with wait false it returns errWouldBlock at
+// once when no datagram is queued.
+func (c *Conn) receiveMaybeWait(wait bool) ([]Message, error) {
 	if c.cfg.Timeout > 0 {
 		c.f.SetReadDeadline(time.Now().Add(c.cfg.Timeout))
 	} else {
@@ -178,14 +189,14 @@ func (c *Conn) receive() ([]Message, error) {
 			// buffer instead of being cut. Offering the whole buffer (not a
 			// few bytes) also tells the kernel it may send dumps in large
 			// datagrams (netlink_recvmsg records max_recvmsg_len).
-			n, _, _, _, rerr = unix.Recvmsg(int(fd), c.buf, nil, unix.MSG_PEEK|unix.MSG_TRUNC)
+			n, _, _, _, rerr = recvmsg(int(fd), c.buf, unix.MSG_PEEK|unix.MSG_TRUNC)
 			if rerr == nil && n > len(c.buf) {
 				c.buf = make([]byte, align(n))
 			}
 			if rerr == nil {
-				n, _, _, from, rerr = unix.Recvmsg(int(fd), c.buf, nil, 0)
+				n, _, _, from, rerr = recvmsg(int(fd), c.buf, 0)
 			}
-			return rerr != unix.EAGAIN
+			return rerr != unix.EAGAIN || !wait
 		})
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, ErrTimeout
@@ -193,8 +204,8 @@ func (c *Conn) receive() ([]Message, error) {
 		if err == nil {
 			err = rerr
 		}
-		if err == unix.EINTR {
-			continue
+		if err == unix.EAGAIN {
+			return nil, errWouldBlock
 		}
 		if err != nil {
 			return nil, fmt.Errorf("nl: receive: %w", err)
@@ -209,6 +220,17 @@ func (c *Conn) receive() ([]Message, error) {
 			}
 		}
 		return msgs, err
+	}
+}
+
+// recvmsg is unix.Recvmsg retried on EINTR, which Go's preemption signals
+// cause and which must never reach a caller.
+func recvmsg(fd int, b []byte, flags int) (n, oobn, rflags int, from unix.Sockaddr, err error) {
+	for {
+		n, oobn, rflags, from, err = unix.Recvmsg(fd, b, nil, flags)
+		if err != unix.EINTR {
+			return
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package nl_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -12,9 +13,14 @@ import (
 )
 
 // dial opens a NETLINK_ROUTE socket in a fresh namespace.
-func dial(t *testing.T, cfg *nl.Config) *nl.Conn {
+func dial(t testing.TB, cfg *nl.Config) *nl.Conn {
 	t.Helper()
-	h := testns.New(t)
+	return dialIn(t, testns.New(t), cfg)
+}
+
+// dialIn opens a NETLINK_ROUTE socket in namespace h.
+func dialIn(t testing.TB, h *ns.Handle, cfg *nl.Config) *nl.Conn {
+	t.Helper()
 	var c *nl.Conn
 	err := ns.Do(h, func() (err error) {
 		c, err = nl.Dial(unix.NETLINK_ROUTE, cfg)
@@ -64,4 +70,179 @@ func TestExecuteErrorCarriesErrnoAndExtAck(t *testing.T) {
 		t.Fatalf("want EOPNOTSUPP with kernel text, got errno %v msg %q", ne.Errno, ne.Msg)
 	}
 	t.Logf("kernel said: %v", err)
+}
+
+// addAddr is `ip addr add 10.X.Y.Z/32 dev lo` (lo is ifindex 1 in a fresh
+// namespace): struct ifaddrmsg + IFA_LOCAL + IFA_ADDRESS.
+func addAddr(i int) nl.Message {
+	ip := []byte{10, byte(i >> 16), byte(i >> 8), byte(i)}
+	e := nl.NewEncoder([]byte{unix.AF_INET, 32, 0, 0, 1, 0, 0, 0})
+	e.Bytes(unix.IFA_LOCAL, ip)
+	e.Bytes(unix.IFA_ADDRESS, ip)
+	b, _ := e.Encode()
+	return nl.Message{Header: nl.Header{Type: unix.RTM_NEWADDR, Flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL}, Data: b}
+}
+
+func getAddrs() nl.Message {
+	return nl.Message{Header: nl.Header{Type: unix.RTM_GETADDR}, Data: []byte{unix.AF_INET, 0, 0, 0, 0, 0, 0, 0}}
+}
+
+func countAddrs(t *testing.T, c *nl.Conn) int {
+	t.Helper()
+	msgs, err := c.DumpAll(getAddrs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+func TestBatchAttributesEachError(t *testing.T) {
+	c := dial(t, nil)
+	var reqs []nl.Message
+	for i := range 3000 {
+		reqs = append(reqs, addAddr(i%2900)) // the last 100 repeat earlier ones
+	}
+	errs, err := c.Batch(reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range errs {
+		if want := i >= 2900; (e != nil) != want || (want && !errors.Is(e, unix.EEXIST)) {
+			t.Fatalf("request %d: got %v, want failure=%v (EEXIST)", i, e, want)
+		}
+	}
+	if n := countAddrs(t, c); n != 2900 {
+		t.Fatalf("want 2900 addresses, dump shows %d", n)
+	}
+}
+
+// With a tiny receive buffer, a burst of refusals overflows it. Batch must
+// then say the outcome is unknown, not that requests failed — and the
+// requests that were valid must all be in place.
+func TestBatchOverflowIsNotFailure(t *testing.T) {
+	c := dial(t, &nl.Config{RecvBuffer: 4096})
+	var reqs []nl.Message
+	for i := range 400 {
+		reqs = append(reqs, addAddr(i))
+	}
+	if _, err := c.Batch(reqs); err != nil {
+		t.Fatal(err)
+	}
+	// Now 400 duplicates (all refused) interleaved with 400 new ones.
+	reqs = reqs[:0]
+	for i := range 400 {
+		reqs = append(reqs, addAddr(i), addAddr(1000+i))
+	}
+	errs, err := c.Batch(reqs)
+	if !errors.Is(err, nl.ErrAcksLost) {
+		t.Fatalf("want ErrAcksLost from an overflowing receive buffer, got %v", err)
+	}
+	for i, e := range errs {
+		if i%2 == 1 && e != nil {
+			t.Fatalf("request %d (valid) reported as failed: %v", i, e)
+		}
+	}
+	if n := countAddrs(t, c); n != 800 {
+		t.Fatalf("want all 800 addresses applied, dump shows %d", n)
+	}
+}
+
+// A message sent to our port by another process must never be taken for
+// the kernel's answer, even with the right sequence number.
+func TestRepliesFromOtherPortsAreIgnored(t *testing.T) {
+	h := testns.New(t)
+	var c *nl.Conn
+	var spoofer int
+	err := ns.Do(h, func() (err error) {
+		if c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Timeout: time.Second}); err != nil {
+			return err
+		}
+		spoofer, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	defer unix.Close(spoofer)
+	// A forged "success" for every sequence number the next request may
+	// use would make Execute return nil if it trusted any sender.
+	go func() {
+		for range 200 {
+			ack := nl.Message{Header: nl.Header{Type: unix.NLMSG_ERROR, PortID: c.PortID()}, Data: make([]byte, 20)}
+			unix.Sendto(spoofer, ack.Append(nil), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Pid: c.PortID()})
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	_, err = c.Execute(addAddr(1))
+	if err != nil {
+		t.Fatalf("first add: %v", err)
+	}
+	_, err = c.Execute(addAddr(1)) // must fail: only the kernel's EEXIST counts
+	if !errors.Is(err, unix.EEXIST) {
+		t.Fatalf("duplicate add: want EEXIST from the kernel, got %v", err)
+	}
+}
+
+func TestReceiveDeadline(t *testing.T) {
+	c := dial(t, &nl.Config{Timeout: 200 * time.Millisecond})
+	start := time.Now()
+	_, err := c.Receive() // nothing will ever arrive: no groups joined
+	if !errors.Is(err, nl.ErrTimeout) {
+		t.Fatalf("want ErrTimeout, got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("deadline of 200ms took %v", d)
+	}
+}
+
+// Addresses dumped while another socket adds and removes addresses: the
+// kernel flags the dump NLM_F_DUMP_INTR, and Dump must say so.
+func TestDumpInterruptedIsReported(t *testing.T) {
+	h := testns.New(t)
+	c := dialIn(t, h, nil)
+	var reqs []nl.Message
+	for i := range 3000 {
+		reqs = append(reqs, addAddr(i))
+	}
+	if _, err := c.Batch(reqs); err != nil {
+		t.Fatal(err)
+	}
+	quiet := c.Dump(getAddrs(), func(nl.Message) error { return nil })
+	if quiet != nil {
+		t.Fatalf("dump without concurrent changes: %v", quiet)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	mut := dialIn(t, h, nil)
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			m := addAddr(5000 + i%50)
+			if i%100 >= 50 {
+				m.Header.Type = unix.RTM_DELADDR
+				m.Header.Flags = 0
+			}
+			mut.Execute(m)
+		}
+	}()
+	interrupted := false
+	for range 50 {
+		if err := c.Dump(getAddrs(), func(nl.Message) error { return nil }); errors.Is(err, nl.ErrDumpInterrupted) {
+			interrupted = true
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	<-done
+	if !interrupted {
+		t.Fatal("50 dumps racing with address changes: none reported NLM_F_DUMP_INTR")
+	}
 }

@@ -1,0 +1,82 @@
+package nl
+
+import (
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// errorMessage builds an NLMSG_ERROR as the kernel's netlink_ack does.
+func errorMessage(errno int32, flags uint16, echoed []byte, tlvs []byte) Message {
+	b := binary.NativeEndian.AppendUint32(nil, uint32(-errno))
+	b = append(b, echoed...)
+	b = append(b, tlvs...)
+	return Message{Header: Header{Type: unix.NLMSG_ERROR, Flags: flags, Sequence: 9}, Data: b}
+}
+
+func extAck(msg string, off uint32) []byte {
+	e := NewEncoder(nil)
+	e.String(unix.NLMSGERR_ATTR_MSG, msg)
+	e.Uint32(unix.NLMSGERR_ATTR_OFFS, off)
+	b, _ := e.Encode()
+	return b
+}
+
+func TestParseErrorShapes(t *testing.T) {
+	req := goldenBridgeAdd // the refused request, echoed whole unless capped
+	cases := []struct {
+		name   string
+		m      Message
+		msg    string
+		offset int
+	}{
+		{"ack", errorMessage(0, unix.NLM_F_CAPPED, req[:16], nil), "", -1},
+		{"capped, no tlvs", errorMessage(int32(unix.EEXIST), unix.NLM_F_CAPPED, req[:16], nil), "", -1},
+		{"uncapped, no tlvs", errorMessage(int32(unix.EEXIST), 0, req, nil), "", -1},
+		{"capped with tlvs", errorMessage(int32(unix.EOPNOTSUPP), unix.NLM_F_CAPPED|unix.NLM_F_ACK_TLVS, req[:16], extAck("Unknown device type", 40)), "Unknown device type", 40},
+		{"uncapped with tlvs", errorMessage(int32(unix.EINVAL), unix.NLM_F_ACK_TLVS, req, extAck("bad", 44)), "bad", 44},
+		{"tlvs flag, truncated echo", errorMessage(int32(unix.EINVAL), unix.NLM_F_ACK_TLVS, req[:10], nil), "", -1},
+		{"tlvs garbage", errorMessage(int32(unix.EINVAL), unix.NLM_F_CAPPED|unix.NLM_F_ACK_TLVS, req[:16], []byte{200, 0, 1}), "", -1},
+	}
+	for _, c := range cases {
+		e, err := parseError(c.m)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if c.name == "ack" {
+			if e != nil {
+				t.Errorf("ack parsed as error %v", e)
+			}
+			continue
+		}
+		errno := int32(binary.NativeEndian.Uint32(c.m.Data)) * -1
+		if e == nil || e.Errno != unix.Errno(errno) || e.Msg != c.msg || e.Offset != c.offset || e.Seq != 9 {
+			t.Errorf("%s: got %+v, want errno %d msg %q offset %d", c.name, e, errno, c.msg, c.offset)
+		}
+	}
+}
+
+func TestErrorUnwrapsAndExplains(t *testing.T) {
+	e := &Error{Errno: unix.EEXIST, Offset: -1}
+	if !errors.Is(e, unix.EEXIST) || !errors.Is(e, fs.ErrExist) {
+		t.Fatal("does not unwrap to the errno")
+	}
+	if !strings.Contains(e.Error(), "file exists") || !strings.Contains(e.Error(), "already exists") {
+		t.Fatalf("no explanation: %q", e.Error())
+	}
+	k := &Error{Errno: unix.EOPNOTSUPP, Msg: "Unknown device type", Attr: "IFLA_INFO_KIND", Offset: 40}
+	if s := k.Error(); !strings.Contains(s, "kernel: Unknown device type") || !strings.Contains(s, "IFLA_INFO_KIND") {
+		t.Fatalf("kernel text or attribute missing: %q", s)
+	}
+}
+
+func TestParseErrorTooShort(t *testing.T) {
+	if _, err := parseError(Message{Header: Header{Type: unix.NLMSG_ERROR}, Data: []byte{1, 2}}); err == nil {
+		t.Fatal("2-byte error payload accepted")
+	}
+}
