@@ -35,6 +35,7 @@ func objectTable() []object {
 		{"monitor", runMonitor, "print kernel events as they happen"},
 		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
 		{"nat", runNat, "NAT: masquerade, forward, show, flush"},
+		{"probe", runProbe, "check reachability with TCP/UDP (no ping needed)"},
 		{"help", runHelp, ""},
 	}
 }
