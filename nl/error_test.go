@@ -80,3 +80,17 @@ func TestParseErrorTooShort(t *testing.T) {
 		t.Fatal("2-byte error payload accepted")
 	}
 }
+
+// A dump that fails part-way ends with an NLMSG_DONE whose payload is the
+// negative errno; it must be reported, not taken for a clean end.
+func TestParseErrorFromDone(t *testing.T) {
+	m := Message{Header: Header{Type: unix.NLMSG_DONE, Sequence: 3}, Data: []byte{0xa6, 0xff, 0xff, 0xff}} // -EMSGSIZE (-90), little-endian
+	e, err := parseError(m)
+	if err != nil || e == nil || e.Errno != unix.EMSGSIZE {
+		t.Fatalf("DONE carrying EMSGSIZE: got %v, %v", e, err)
+	}
+	ok := Message{Header: Header{Type: unix.NLMSG_DONE}, Data: make([]byte, 4)}
+	if e, err := parseError(ok); e != nil || err != nil {
+		t.Fatalf("clean DONE reported as %v, %v", e, err)
+	}
+}
