@@ -163,13 +163,14 @@ func (e *env) nlConfig() *nl.Config {
 	return cfg
 }
 
-// traceMessage prints a message sent or received, as hex, on stderr.
+// traceMessage prints a message sent or received on stderr, header decoded
+// and payload in offset-labelled hex.
 func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
-	arrow := "->"
+	arrow := "sent"
 	if dir == nl.Received {
-		arrow = "<-"
+		arrow = "received"
 	}
-	fmt.Fprintf(e.stderr, "%s netlink proto %d, %d bytes: % x\n", arrow, proto, len(msg), msg)
+	fmt.Fprintf(e.stderr, "netlink protocol %d, %s: %s", proto, arrow, nl.Describe(msg))
 }
 
 // dialRoute opens an rtnetlink socket in the -n namespace.
