@@ -21,7 +21,11 @@ import (
 // fn must not start goroutines and expect them to be in h: they run on
 // other threads. What fn creates (sockets above all) stays in h for its
 // whole life, and may be used from anywhere after Do returns.
-func Do(h *Handle, fn func() error) error {
+func Do(h *Handle, fn func() error) error { return do(h, fn, restore) }
+
+// do is Do with the switch back as a parameter, so that a test can make it
+// fail.
+func do(h *Handle, fn func() error, restore func(*Handle, ID) bool) error {
 	type result struct{ err error }
 	done := make(chan result, 1)
 	go func() {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ const (
 // rest of the command line.
 func (e *env) parseOptions(args []string) ([]string, error) {
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		word := strings.TrimLeft(args[0], "-")
+		word, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
 		args = args[1:]
 		if word == "h" || word == "help" {
 			args = []string{"help"}
@@ -88,8 +87,11 @@ func (e *env) parseOptions(args []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		arg := ""
-		if o.takesArg {
+		arg := value
+		if hasValue && !o.takesArg {
+			return nil, usagef("option -%s takes no value", o.name)
+		}
+		if o.takesArg && !hasValue {
 			if len(args) == 0 {
 				return nil, usagef("option -%s needs an argument", o.name)
 			}
@@ -143,15 +145,13 @@ func (e *env) openNetns() (*ns.Handle, error) {
 	if e.netns == "" {
 		return nil, nil
 	}
-	path := e.netns
-	if !strings.Contains(path, "/") {
-		path = filepath.Join(e.netnsDir, path)
+	if strings.Contains(e.netns, "/") {
+		return ns.OpenPath(e.netns)
 	}
-	h, err := ns.OpenPath(path)
-	if err != nil {
-		return nil, fmt.Errorf("open namespace %q: %w", e.netns, err)
+	if err := ns.ValidName(e.netns); err != nil {
+		return nil, nameErr(err)
 	}
-	return h, nil
+	return ns.Open(e.netnsDir, e.netns)
 }
 
 // nlConfig is the netlink configuration every command uses.

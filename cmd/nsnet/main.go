@@ -9,9 +9,12 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/nsnet/nsnet/ns"
 )
 
 func main() {
+	ns.ExecChild() // the child of `netns exec`: becomes the command, never returns
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

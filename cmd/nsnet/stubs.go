@@ -7,7 +7,6 @@ var (
 	runNeigh   = notYet("neighbour")
 	runLink    = notYet("link")
 	runMonitor = notYet("monitor")
-	runNetns   = notYet("netns")
 	runNat     = notYet("nat")
 )
 

@@ -1,0 +1,28 @@
+package main
+
+import "fmt"
+
+// command is one verb of an object (add, del, show...).
+type command struct {
+	name string
+	run  func(e *env, args []string) error
+}
+
+// dispatchCommand runs the first command that args[0] abbreviates, in
+// table order (so `del` and `d` are delete, `s` and `sh` show).
+func dispatchCommand(e *env, object string, cmds []command, args []string) error {
+	for _, c := range cmds {
+		if matches(args[0], c.name) {
+			return c.run(e, args[1:])
+		}
+	}
+	return usagef("%s: command %q is unknown, try 'nsnet %s help'", object, args[0], object)
+}
+
+// helpText is a command that prints text.
+func helpText(text string) func(*env, []string) error {
+	return func(e *env, _ []string) error {
+		fmt.Fprint(e.stdout, text)
+		return nil
+	}
+}

@@ -1,0 +1,217 @@
+package ns
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+
+	"golang.org/x/sys/unix"
+)
+
+// DefaultDir is where iproute2 keeps named namespaces: each name is an
+// empty file with a namespace bind-mounted on it, which keeps the namespace
+// alive with no process in it.
+const DefaultDir = "/run/netns"
+
+// ErrExist and ErrNotExist are what Add and Open report for a name that
+// exists or does not; they match fs.ErrExist and fs.ErrNotExist.
+var (
+	ErrExist    = fs.ErrExist
+	ErrNotExist = fs.ErrNotExist
+)
+
+// Add creates a network namespace named name in dir: `ip netns add NAME`.
+func Add(dir, name string) error {
+	return bindNamed(dir, name, "")
+}
+
+// Attach gives the network namespace of process pid a name in dir:
+// `ip netns attach NAME PID`.
+func Attach(dir, name string, pid int) error {
+	if pid <= 0 {
+		return fmt.Errorf("attach namespace %q: invalid pid %d", name, pid)
+	}
+	return bindNamed(dir, name, fmt.Sprintf("/proc/%d/ns/net", pid))
+}
+
+// bindNamed creates dir/name and bind-mounts a namespace on it: the one at
+// src, or a new one when src is empty. On any failure it leaves nothing.
+func bindNamed(dir, name, src string) (err error) {
+	if err := ValidName(name); err != nil {
+		return err
+	}
+	unlock, err := prepareDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	path := filepath.Join(dir, name)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("create namespace %q: %w", name, ErrExist)
+		}
+		return fmt.Errorf("create namespace %q: %w", name, err)
+	}
+	unix.Close(fd)
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	if src != "" {
+		if _, err := OpenPath(src); err != nil { // fails clearly for a dead pid
+			return fmt.Errorf("attach namespace %q: %w", name, err)
+		}
+		if err := unix.Mount(src, path, "none", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("attach namespace %q: bind mount %s: %w", name, src, err)
+		}
+		return nil
+	}
+	if err := unshareAndBind(path); err != nil {
+		return fmt.Errorf("create namespace %q: %w", name, err)
+	}
+	return nil
+}
+
+// prepareDir makes dir exist and be a shared mount point, as iproute2
+// does, so that names added later propagate to every mount namespace that
+// shares it (ip netns exec children, containers). It returns with an
+// exclusive flock on dir held, against concurrent first-time setup making
+// one bind mount each.
+func prepareDir(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create netns directory: %w", err)
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open netns directory: %w", err)
+	}
+	unlock = func() { unix.Flock(fd, unix.LOCK_UN); unix.Close(fd) }
+	if err := unix.Flock(fd, unix.LOCK_EX); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("lock netns directory %s: %w", dir, err)
+	}
+	// MS_SHARED fails with EINVAL on a directory that is not a mount point;
+	// bind it onto itself once to make it one.
+	for bound := false; ; bound = true {
+		err := unix.Mount("", dir, "none", unix.MS_SHARED|unix.MS_REC, "")
+		if err == nil {
+			return unlock, nil
+		}
+		if err != unix.EINVAL || bound {
+			unlock()
+			return nil, fmt.Errorf("make netns directory %s a shared mount: %w", dir, err)
+		}
+		if err := unix.Mount(dir, dir, "none", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			unlock()
+			return nil, fmt.Errorf("bind netns directory %s onto itself: %w", dir, err)
+		}
+	}
+}
+
+// unshareAndBind makes a new network namespace on a locked thread and
+// bind-mounts it on path, then switches the thread back (rules of Do).
+func unshareAndBind(path string) error {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := Current()
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- err
+			return
+		}
+		defer orig.Close()
+		origID, err := orig.ID()
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- err
+			return
+		}
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			done <- fmt.Errorf("unshare: %w", err)
+			return
+		}
+		// thread-self, not self: only this thread is in the new namespace.
+		err = unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
+		if err != nil {
+			err = fmt.Errorf("bind mount: %w", err)
+		}
+		if restore(orig, origID) {
+			runtime.UnlockOSThread()
+		}
+		done <- err
+	}()
+	return <-done
+}
+
+// Delete removes the name of a namespace: `ip netns del NAME`. The
+// namespace itself lives on while a process or an open handle uses it.
+func Delete(dir, name string) error {
+	if err := ValidName(name); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Lstat(path); err != nil {
+		return fmt.Errorf("delete namespace %q: %w", name, ErrNotExist)
+	}
+	// MNT_DETACH: succeed even while a process has the file open.
+	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && err != unix.EINVAL {
+		return fmt.Errorf("delete namespace %q: unmount: %w", name, err)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("delete namespace %q: %w", name, err)
+	}
+	return nil
+}
+
+// Open opens the namespace named name in dir. A symlink or a file that
+// is not a namespace is refused: the directory is trusted only for names.
+func Open(dir, name string) (*Handle, error) {
+	if err := ValidName(name); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, name)
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace %q: %w", name, ErrNotExist)
+	}
+	if st.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("open namespace %q: %s is a symlink, refused", name, path)
+	}
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace %q: %w", name, err)
+	}
+	h, err := fromFD(fd, path)
+	if err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("open namespace %q: %w", name, err)
+	}
+	return h, nil
+}
+
+// List returns the names in dir, sorted; a missing dir has none.
+func List(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list namespaces in %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}

@@ -1,0 +1,135 @@
+package ns
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// idOf is the identity of the namespace a path leads to (following the
+// bind mount or the /proc magic link).
+func idOf(path string) (ID, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return ID{}, err
+	}
+	return ID{Dev: st.Dev, Ino: st.Ino}, nil
+}
+
+// Identify returns the names in dir of process pid's network namespace:
+// `ip netns identify PID`.
+func Identify(dir string, pid int) ([]string, error) {
+	id, err := idOf(fmt.Sprintf("/proc/%d/ns/net", pid))
+	if err != nil {
+		return nil, fmt.Errorf("identify namespace of pid %d: %w", pid, err)
+	}
+	names, err := List(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if nid, err := idOf(filepath.Join(dir, n)); err == nil && nid == id {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// PIDs returns the processes in the namespace named name: `ip netns pids`.
+func PIDs(dir, name string) ([]int, error) {
+	h, err := Open(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	id, err := h.ID()
+	if err != nil {
+		return nil, err
+	}
+	all, err := processes()
+	if err != nil {
+		return nil, err
+	}
+	return all[id], nil
+}
+
+// processes maps every network namespace in use by a process to its pids,
+// sorted. Processes that vanish or hide their namespace are skipped.
+func processes() (map[ID][]int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("scan /proc: %w", err)
+	}
+	m := map[ID][]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if id, err := idOf(fmt.Sprintf("/proc/%d/ns/net", pid)); err == nil {
+			m[id] = append(m[id], pid)
+		}
+	}
+	for _, pids := range m {
+		sort.Ints(pids)
+	}
+	return m, nil
+}
+
+// Namespace is one network namespace on the system, as `lsns -t net`
+// shows it, plus the files that name it.
+type Namespace struct {
+	ID    ID
+	PIDs  []int    // processes inside, sorted
+	Files []string // bind-mounted names: the netns dir, /run/docker/netns
+}
+
+// otherDirs are where other tools keep named namespaces.
+var otherDirs = [...]string{"/run/docker/netns"}
+
+// ListAll returns every network namespace that a process uses or a file in
+// dir (or Docker's directory) names, ordered by inode.
+func ListAll(dir string) ([]Namespace, error) {
+	procs, err := processes()
+	if err != nil {
+		return nil, err
+	}
+	byID := map[ID]*Namespace{}
+	get := func(id ID) *Namespace {
+		if byID[id] == nil {
+			byID[id] = &Namespace{ID: id}
+		}
+		return byID[id]
+	}
+	for id, pids := range procs {
+		get(id).PIDs = pids
+	}
+	for _, d := range append([]string{dir}, otherDirs[:]...) {
+		names, _ := List(d)
+		for _, n := range names {
+			p := filepath.Join(d, n)
+			if id, err := idOf(p); err == nil && isNsfs(p) {
+				ns := get(id)
+				ns.Files = append(ns.Files, p)
+			}
+		}
+	}
+	out := make([]Namespace, 0, len(byID))
+	for _, ns := range byID {
+		out = append(out, *ns)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID.Ino < out[j].ID.Ino })
+	return out, nil
+}
+
+// isNsfs reports whether path leads to a namespace (a name whose bind
+// mount is gone is an empty file on the directory's own file system).
+func isNsfs(path string) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(path, &st) == nil && st.Type == unix.NSFS_MAGIC
+}
