@@ -5,7 +5,6 @@ var (
 	runAddr    = notYet("address")
 	runRoute   = notYet("route")
 	runNeigh   = notYet("neighbour")
-	runLink    = notYet("link")
 	runMonitor = notYet("monitor")
 	runNat     = notYet("nat")
 )

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
+                       [netns NS|PID] [alias TEXT] type TYPE [ARGS]
+       nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
+                       [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] ...
+       nsnet link del [dev] DEV
+       nsnet link show [[dev] DEV] [type KIND] [master BR] [up]
+TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge
+             | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
+             | vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
+             | any other kind the kernel knows
+`
+
+func linkCommands() []command {
+	return []command{
+		{"add", linkAdd}, {"delete", linkDel}, {"set", linkSet}, {"show", linkShow},
+		{"list", linkShow}, {"lst", linkShow}, {"help", helpText(linkHelp)},
+	}
+}
+
+func runLink(e *env, args []string) error {
+	if len(args) == 0 {
+		return linkShow(e, nil)
+	}
+	return dispatchCommand(e, "link", linkCommands(), args)
+}
+
+// linkRequest is what a link command parsed: the link, and the namespace
+// handles its netns arguments opened, to close once the request is sent.
+type linkRequest struct {
+	link    rtnl.Link
+	parent  string // `link DEV`, resolved once a connection is open
+	vxDev   string // vxlan `dev DEV`
+	master  string // `master BR`
+	handles []*ns.Handle
+}
+
+func (r *linkRequest) close() {
+	for _, h := range r.handles {
+		h.Close()
+	}
+}
+
+// netnsRef resolves a `netns` argument: a PID, or a namespace name (or
+// path) that is opened and kept open until the request is sent.
+func (e *env) netnsRef(r *linkRequest, s string) (rtnl.NetNS, error) {
+	if pid, err := strconv.Atoi(s); err == nil && pid > 0 {
+		return rtnl.NetNSPID(pid), nil
+	}
+	sub := *e
+	sub.netns = s
+	h, err := sub.openNetns()
+	if err != nil {
+		return rtnl.NetNS{}, err
+	}
+	r.handles = append(r.handles, h)
+	return rtnl.NetNSFD(h.FD()), nil
+}
+
+// parseLinkCommon handles the words link add and link set share; it
+// reports whether it knew the keyword.
+func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error) {
+	l := &r.link
+	var err error
+	var n uint64
+	switch kw {
+	case "mtu":
+		n, err = w.uint(kw, 32)
+		l.MTU = uint32(n)
+	case "txqueuelen", "txqlen", "qlen":
+		n, err = w.uint(kw, 32)
+		l.TxQLen = uint32(n)
+	case "address":
+		l.HardwareAddr, err = w.mac(kw)
+	case "alias":
+		l.Alias, err = w.value(kw)
+	case "netns":
+		var s string
+		if s, err = w.value(kw); err == nil {
+			l.NetNS, err = e.netnsRef(r, s)
+		}
+	case "up":
+		l.Flags, l.Change = l.Flags|unix.IFF_UP, l.Change|unix.IFF_UP
+	case "down":
+		l.Flags, l.Change = l.Flags&^unix.IFF_UP, l.Change|unix.IFF_UP
+	case "master":
+		r.master, err = w.ifname(kw)
+	case "nomaster":
+		l.NoMaster = true
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+func linkAdd(e *env, args []string) error {
+	w := &words{args: args, cmd: "link add"}
+	r := &linkRequest{}
+	defer r.close()
+	for w.more() && r.link.Info == nil {
+		kw := w.next()
+		if ok, err := e.parseLinkCommon(w, kw, r); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		var err error
+		switch kw {
+		case "name":
+			r.link.Name, err = w.ifname(kw)
+		case "link":
+			r.parent, err = w.ifname(kw)
+		case "type":
+			var kind string
+			if kind, err = w.value(kw); err == nil {
+				err = e.parseKind(w, kind, r)
+			}
+		default:
+			if r.link.Name != "" {
+				return usagef("link add: unexpected %q", kw)
+			}
+			r.link.Name, err = kw, validIfname(kw)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if r.link.Name == "" || r.link.Info == nil {
+		return usagef("link add: want NAME and type TYPE")
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := resolveLinkNames(c, r); err != nil {
+		return err
+	}
+	return c.LinkAdd(&r.link)
+}
+
+// parseKind reads the kind-specific words after `type KIND`.
+func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
+	switch kind {
+	case "veth":
+		v := &rtnl.Veth{}
+		r.link.Info = v
+		for w.more() {
+			var err error
+			switch kw := w.next(); kw {
+			case "peer":
+			case "name":
+				v.PeerName, err = w.ifname(kw)
+			case "netns":
+				var s string
+				if s, err = w.value(kw); err == nil {
+					v.PeerNetNS, err = e.netnsRef(r, s)
+				}
+			default:
+				if v.PeerName != "" {
+					return usagef("link add: veth: unexpected %q", kw)
+				}
+				v.PeerName, err = kw, validIfname(kw)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	case "macvlan", "macvtap":
+		m := &rtnl.Macvlan{KindName: kind}
+		r.link.Info = m
+		for w.more() {
+			if kw := w.next(); kw != "mode" {
+				return usagef("link add: %s: unexpected %q", kind, kw)
+			}
+			s, err := w.value("mode")
+			if err != nil {
+				return err
+			}
+			if m.Mode, err = rtnl.ParseMacvlanMode(s); err != nil {
+				return usagef("link add: %v", err)
+			}
+		}
+	case "vxlan":
+		return parseVxlan(w, r)
+	default:
+		if w.more() {
+			return usagef("link add: type %s takes no arguments here (got %q)", kind, w.args[0])
+		}
+		r.link.Info = &rtnl.GenericInfo{KindName: kind}
+	}
+	return nil
+}
+
+func parseVxlan(w *words, r *linkRequest) error {
+	v := &rtnl.Vxlan{}
+	r.link.Info = v
+	hasID := false
+	for w.more() {
+		kw := w.next()
+		var err error
+		var n uint64
+		switch kw {
+		case "id", "vni":
+			n, err = w.uint(kw, 24)
+			v.ID, hasID = uint32(n), true
+		case "remote", "group", "local":
+			var s string
+			var a netip.Addr
+			if s, err = w.value(kw); err == nil {
+				if a, err = netip.ParseAddr(s); err != nil {
+					return usagef("link add: vxlan: %s %q is not an IP address", kw, s)
+				}
+			}
+			if kw == "local" {
+				v.Local = a
+			} else {
+				v.Group = a
+			}
+		case "dev":
+			r.vxDev, err = w.ifname(kw)
+		case "dstport", "port":
+			n, err = w.uint(kw, 16)
+			v.DstPort = uint16(n)
+		default:
+			return usagef("link add: vxlan: unexpected %q", kw)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !hasID {
+		return usagef("link add: vxlan needs id VNI")
+	}
+	return nil
+}
+
+// resolveLinkNames turns the device names of a request into indexes.
+func resolveLinkNames(c *rtnl.Conn, r *linkRequest) error {
+	for _, ref := range []struct {
+		name string
+		set  func(int32)
+	}{
+		{r.parent, func(i int32) { r.link.ParentIndex = i }},
+		{r.master, func(i int32) { r.link.Master = i }},
+		{r.vxDev, func(i int32) { r.link.Info.(*rtnl.Vxlan).Dev = i }},
+	} {
+		if ref.name == "" {
+			continue
+		}
+		l, err := c.LinkByName(ref.name)
+		if err != nil {
+			return err
+		}
+		ref.set(l.Index)
+	}
+	return nil
+}
+
+// devArg reads `[dev] DEV` at the start of words.
+func devArg(w *words) (string, error) {
+	if !w.more() {
+		return "", usagef("%s: which device?", w.cmd)
+	}
+	kw := w.next()
+	if kw == "dev" {
+		return w.ifname("dev")
+	}
+	return kw, validIfname(kw)
+}
+
+func linkSet(e *env, args []string) error {
+	w := &words{args: args, cmd: "link set"}
+	dev, err := devArg(w)
+	if err != nil {
+		return err
+	}
+	r := &linkRequest{}
+	defer r.close()
+	for w.more() {
+		kw := w.next()
+		ok, err := e.parseLinkCommon(w, kw, r)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		if kw != "name" {
+			return usagef("link set: unexpected %q", kw)
+		}
+		if r.link.Name, err = w.ifname(kw); err != nil {
+			return err
+		}
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	l, err := c.LinkByName(dev)
+	if err != nil {
+		return err
+	}
+	if err := resolveLinkNames(c, r); err != nil {
+		return err
+	}
+	r.link.Index = l.Index
+	if err := c.LinkSet(&r.link); err != nil {
+		return fmt.Errorf("set link %q: %w", dev, err)
+	}
+	return nil
+}
+
+func linkDel(e *env, args []string) error {
+	w := &words{args: args, cmd: "link del"}
+	dev, err := devArg(w)
+	if err != nil {
+		return err
+	}
+	if w.more() {
+		return usagef("link del: unexpected %q", w.args[0])
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	l, err := c.LinkByName(dev)
+	if err != nil {
+		return err
+	}
+	if err := c.LinkDel(l.Index); err != nil {
+		return fmt.Errorf("delete link %q: %w", dev, err)
+	}
+	return nil
+}
+
+func linkShow(e *env, args []string) error {
+	w := &words{args: args, cmd: "link show"}
+	var dev, master string
+	var f rtnl.LinkFilter
+	upOnly := false
+	for w.more() {
+		var err error
+		switch kw := w.next(); kw {
+		case "dev":
+			dev, err = w.ifname(kw)
+		case "type":
+			f.Kind, err = w.value(kw)
+		case "master":
+			master, err = w.ifname(kw)
+		case "up":
+			upOnly = true
+		default:
+			if dev != "" {
+				return usagef("link show: unexpected %q", kw)
+			}
+			dev, err = kw, validIfname(kw)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var links []rtnl.Link
+	if dev != "" {
+		l, err := c.LinkByName(dev)
+		if err != nil {
+			return err
+		}
+		links = []rtnl.Link{*l}
+	} else {
+		if master != "" {
+			m, err := c.LinkByName(master)
+			if err != nil {
+				return err
+			}
+			f.Master = m.Index
+		}
+		if links, err = c.LinksFiltered(f); err != nil {
+			return err
+		}
+	}
+	if upOnly {
+		links = filterLinks(links, func(l rtnl.Link) bool { return l.Flags&unix.IFF_UP != 0 })
+	}
+	return e.printLinks(c, links)
+}
+
+func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
+	var out []rtnl.Link
+	for _, l := range links {
+		if keep(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+

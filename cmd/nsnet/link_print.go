@@ -1,0 +1,291 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// linkFlags are the IFF_* bits ip prints, in ip's order.
+var linkFlags = []struct {
+	bit  uint32
+	name string
+}{
+	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"}, {unix.IFF_POINTOPOINT, "POINTOPOINT"},
+	{unix.IFF_MULTICAST, "MULTICAST"}, {unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
+	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"}, {unix.IFF_SLAVE, "SLAVE"},
+	{unix.IFF_DEBUG, "DEBUG"}, {unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
+	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"}, {unix.IFF_UP, "UP"},
+	{unix.IFF_LOWER_UP, "LOWER_UP"}, {unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
+}
+
+// flagNames is ip's list: NO-CARRIER first for a link that is up without
+// carrier (IFF_RUNNING is never printed).
+func flagNames(f uint32) []string {
+	names := []string{}
+	if f&unix.IFF_UP != 0 && f&unix.IFF_RUNNING == 0 {
+		names = append(names, "NO-CARRIER")
+	}
+	for _, fl := range linkFlags {
+		if f&fl.bit != 0 {
+			names = append(names, fl.name)
+		}
+	}
+	return names
+}
+
+// operStates are IF_OPER_* (linux/if.h) by index.
+var operStates = []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}
+
+func operState(s uint8) string {
+	if int(s) < len(operStates) {
+		return operStates[s]
+	}
+	return fmt.Sprint(s)
+}
+
+// linkTypes are the ARPHRD_* names ip uses.
+var linkTypes = map[uint16]string{
+	unix.ARPHRD_ETHER: "ether", unix.ARPHRD_LOOPBACK: "loopback", unix.ARPHRD_NONE: "none",
+	unix.ARPHRD_IEEE80211: "ieee802.11", unix.ARPHRD_TUNNEL: "ipip", unix.ARPHRD_SIT: "sit",
+	unix.ARPHRD_TUNNEL6: "tunnel6", unix.ARPHRD_IPGRE: "gre", unix.ARPHRD_VOID: "void",
+}
+
+func linkType(t uint16) string {
+	if n, ok := linkTypes[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("[%d]", t)
+}
+
+var linkModes = []string{"DEFAULT", "DORMANT"}
+
+func linkMode(m uint8) string {
+	if int(m) < len(linkModes) {
+		return linkModes[m]
+	}
+	return fmt.Sprint(m)
+}
+
+func group(g uint32) string {
+	if g == 0 {
+		return "default"
+	}
+	return fmt.Sprint(g)
+}
+
+// bridgePortStates are BR_STATE_* (linux/if_bridge.h).
+var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
+
+// printLinks prints links as ip link does, in the chosen format.
+func (e *env) printLinks(c *rtnl.Conn, links []rtnl.Link) error {
+	all, err := c.Links()
+	if err != nil {
+		return err
+	}
+	names := map[int32]string{}
+	for _, l := range all {
+		names[l.Index] = l.Name
+	}
+	if e.json {
+		out := []map[string]any{}
+		for i := range links {
+			out = append(out, e.linkJSON(&links[i], names))
+		}
+		return e.printJSON(out)
+	}
+	for i := range links {
+		l := &links[i]
+		if e.brief {
+			fmt.Fprintf(e.stdout, "%-16s %-14s %s <%s>\n", l.Name+peerSuffix(l, names), operState(l.OperState), l.HardwareAddr, strings.Join(flagNames(l.Flags), ","))
+			continue
+		}
+		var b strings.Builder
+		e.linkText(&b, l, names)
+		text := b.String()
+		if e.oneline {
+			text = strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", " \\") + "\n"
+		}
+		fmt.Fprint(e.stdout, text)
+	}
+	return nil
+}
+
+// peerSuffix is ip's "@peer": the parent's name when it is in this
+// namespace, "@ifN" when it is in another one.
+func peerSuffix(l *rtnl.Link, names map[int32]string) string {
+	switch {
+	case l.ParentIndex == 0 || l.ParentIndex == l.Index:
+		return ""
+	case l.LinkNetNSID >= 0:
+		return fmt.Sprintf("@if%d", l.ParentIndex)
+	case names[l.ParentIndex] != "":
+		return "@" + names[l.ParentIndex]
+	}
+	return "@NONE"
+}
+
+func (e *env) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
+	fmt.Fprintf(w, "%d: %s%s: <%s> mtu %d", l.Index, l.Name, peerSuffix(l, names), strings.Join(flagNames(l.Flags), ","), l.MTU)
+	if l.Qdisc != "" {
+		fmt.Fprintf(w, " qdisc %s", l.Qdisc)
+	}
+	if l.Master != 0 {
+		fmt.Fprintf(w, " master %s", names[l.Master])
+	}
+	fmt.Fprintf(w, " state %s mode %s group %s", operState(l.OperState), linkMode(l.LinkMode), group(l.Group))
+	if l.TxQLen != 0 {
+		fmt.Fprintf(w, " qlen %d", l.TxQLen)
+	}
+	fmt.Fprintf(w, "\n    link/%s", linkType(l.Type))
+	if l.HardwareAddr != nil {
+		fmt.Fprintf(w, " %s brd %s", l.HardwareAddr, l.Broadcast)
+	}
+	if l.LinkNetNSID >= 0 {
+		fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
+	}
+	fmt.Fprintln(w)
+	if e.details {
+		if d := linkDetails(l, names); d != "" {
+			fmt.Fprintf(w, "    %s\n", d)
+		}
+	}
+	if l.Alias != "" {
+		fmt.Fprintf(w, "    alias %s\n", l.Alias)
+	}
+	if e.stats > 0 && l.Stats != nil {
+		printStats(w, l.Stats, e.stats > 1)
+	}
+}
+
+// linkDetails is the -d line: the kind's settings, then the port's.
+func linkDetails(l *rtnl.Link, names map[int32]string) string {
+	var parts []string
+	switch info := l.Info.(type) {
+	case *rtnl.Vxlan:
+		s := fmt.Sprintf("vxlan id %d", info.ID)
+		if info.Group.IsValid() {
+			kw := "remote"
+			if info.Group.IsMulticast() {
+				kw = "group"
+			}
+			s += fmt.Sprintf(" %s %s", kw, info.Group)
+		}
+		if info.Local.IsValid() {
+			s += fmt.Sprintf(" local %s", info.Local)
+		}
+		if info.Dev != 0 {
+			s += fmt.Sprintf(" dev %s", names[info.Dev])
+		}
+		parts = append(parts, s+fmt.Sprintf(" dstport %d", info.DstPort))
+	case *rtnl.Macvlan:
+		parts = append(parts, fmt.Sprintf("%s mode %s", info.Kind(), rtnl.MacvlanModeName(info.Mode)))
+	case *rtnl.Bridge:
+		parts = append(parts, fmt.Sprintf("bridge forward_delay %d hello_time %d max_age %d stp_state %d", info.ForwardDelay, info.HelloTime, info.MaxAge, info.STPState))
+	case nil:
+	default:
+		parts = append(parts, info.Kind())
+	}
+	if p := l.Port; p != nil {
+		st := fmt.Sprint(p.State)
+		if int(p.State) < len(bridgePortStates) {
+			st = bridgePortStates[p.State]
+		}
+		parts = append(parts, fmt.Sprintf("bridge_slave state %s priority %d cost %d", st, p.Priority, p.Cost))
+	}
+	return strings.Join(parts, " ")
+}
+
+// printStats is ip -s link's block; -s -s adds the error breakdown.
+func printStats(w io.Writer, s *rtnl.LinkStats, more bool) {
+	fmt.Fprintf(w, "    RX: %10s %10s %10s %10s %10s %10s\n", "bytes", "packets", "errors", "dropped", "missed", "mcast")
+	fmt.Fprintf(w, "        %10d %10d %10d %10d %10d %10d\n", s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast)
+	if more {
+		fmt.Fprintf(w, "    RX errors: %10s %10s %10s %10s %10s\n", "length", "crc", "frame", "fifo", "overrun")
+		fmt.Fprintf(w, "               %10d %10d %10d %10d %10d\n", s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors)
+	}
+	fmt.Fprintf(w, "    TX: %10s %10s %10s %10s %10s %10s\n", "bytes", "packets", "errors", "dropped", "carrier", "collsns")
+	fmt.Fprintf(w, "        %10d %10d %10d %10d %10d %10d\n", s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions)
+	if more {
+		fmt.Fprintf(w, "    TX errors: %10s %10s %10s %10s %10s\n", "aborted", "fifo", "window", "heartbt", "transns")
+		fmt.Fprintf(w, "               %10d %10d %10d %10d %10d\n", s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, 0)
+	}
+}
+
+// linkJSON has the keys and value shapes of ip -j link.
+func (e *env) linkJSON(l *rtnl.Link, names map[int32]string) map[string]any {
+	m := map[string]any{
+		"ifindex": l.Index, "ifname": l.Name, "flags": flagNames(l.Flags), "mtu": l.MTU,
+		"operstate": operState(l.OperState), "linkmode": linkMode(l.LinkMode), "group": group(l.Group),
+		"link_type": linkType(l.Type),
+	}
+	if l.Qdisc != "" {
+		m["qdisc"] = l.Qdisc
+	}
+	if l.TxQLen != 0 {
+		m["txqlen"] = l.TxQLen
+	}
+	if l.Master != 0 {
+		m["master"] = names[l.Master]
+	}
+	if l.HardwareAddr != nil {
+		m["address"], m["broadcast"] = l.HardwareAddr.String(), l.Broadcast.String()
+	}
+	if l.ParentIndex != 0 && l.ParentIndex != l.Index {
+		if l.LinkNetNSID >= 0 || names[l.ParentIndex] == "" {
+			m["link_index"] = l.ParentIndex
+		} else {
+			m["link"] = names[l.ParentIndex]
+		}
+	}
+	if l.LinkNetNSID >= 0 {
+		m["link_netnsid"] = l.LinkNetNSID
+	}
+	if l.Alias != "" {
+		m["ifalias"] = l.Alias
+	}
+	if e.stats > 0 && l.Stats != nil {
+		s := l.Stats
+		m["stats64"] = map[string]any{
+			"rx": map[string]uint64{"bytes": s.RxBytes, "packets": s.RxPackets, "errors": s.RxErrors, "dropped": s.RxDropped, "over_errors": s.RxOverErrors, "multicast": s.Multicast},
+			"tx": map[string]uint64{"bytes": s.TxBytes, "packets": s.TxPackets, "errors": s.TxErrors, "dropped": s.TxDropped, "carrier_errors": s.TxCarrierErrors, "collisions": s.Collisions},
+		}
+	}
+	if e.details && (l.Info != nil || l.SlaveKind != "") {
+		info := map[string]any{}
+		if l.Info != nil {
+			info["info_kind"] = l.Info.Kind()
+			if data := kindJSON(l.Info); data != nil {
+				info["info_data"] = data
+			}
+		}
+		if l.SlaveKind != "" {
+			info["info_slave_kind"] = l.SlaveKind
+		}
+		m["linkinfo"] = info
+	}
+	return m
+}
+
+func kindJSON(info rtnl.LinkInfo) map[string]any {
+	switch v := info.(type) {
+	case *rtnl.Vxlan:
+		d := map[string]any{"id": v.ID, "port": v.DstPort}
+		if v.Group.IsValid() {
+			d["remote"] = v.Group.String()
+		}
+		if v.Local.IsValid() {
+			d["local"] = v.Local.String()
+		}
+		return d
+	case *rtnl.Macvlan:
+		return map[string]any{"mode": rtnl.MacvlanModeName(v.Mode)}
+	case *rtnl.Bridge:
+		return map[string]any{"forward_delay": v.ForwardDelay, "hello_time": v.HelloTime, "max_age": v.MaxAge, "stp_state": v.STPState}
+	}
+	return nil
+}

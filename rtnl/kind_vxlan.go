@@ -1,0 +1,66 @@
+package rtnl
+
+import (
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+)
+
+// Vxlan is a VXLAN tunnel endpoint: Ethernet frames in UDP.
+// `ip link add NAME type vxlan id ID [remote|group ADDR] [local ADDR]
+// [dev DEV] [dstport PORT]`.
+type Vxlan struct {
+	ID      uint32     // IFLA_VXLAN_ID: the 24-bit VNI
+	Group   netip.Addr // IFLA_VXLAN_GROUP(6): remote peer or multicast group
+	Local   netip.Addr // IFLA_VXLAN_LOCAL(6)
+	Dev     int32      // IFLA_VXLAN_LINK: underlying device
+	DstPort uint16     // IFLA_VXLAN_PORT, big-endian on the wire; 0 is the kernel default
+}
+
+func (v *Vxlan) Kind() string { return "vxlan" }
+
+func (v *Vxlan) encode(e *nl.Encoder) error {
+	e.Nest(iflaInfoData)
+	e.Uint32(unix.IFLA_VXLAN_ID, v.ID)
+	if v.Group.IsValid() {
+		e.Bytes(pick(v.Group, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6), v.Group.AsSlice())
+	}
+	if v.Local.IsValid() {
+		e.Bytes(pick(v.Local, unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6), v.Local.AsSlice())
+	}
+	if v.Dev != 0 {
+		e.Uint32(unix.IFLA_VXLAN_LINK, uint32(v.Dev))
+	}
+	if v.DstPort != 0 {
+		e.Uint16BE(unix.IFLA_VXLAN_PORT, v.DstPort)
+	}
+	e.End()
+	return nil
+}
+
+// pick chooses the IPv4 or the IPv6 attribute for a.
+func pick(a netip.Addr, v4, v6 uint16) uint16 {
+	if a.Is4() {
+		return v4
+	}
+	return v6
+}
+
+func (v *Vxlan) decode(d *nl.Decoder) {
+	for d.Next() {
+		switch d.Type() {
+		case unix.IFLA_VXLAN_ID:
+			v.ID = d.Uint32()
+		case unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6:
+			v.Group, _ = netip.AddrFromSlice(d.Bytes())
+		case unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6:
+			v.Local, _ = netip.AddrFromSlice(d.Bytes())
+		case unix.IFLA_VXLAN_LINK:
+			v.Dev = d.Int32()
+		case unix.IFLA_VXLAN_PORT:
+			v.DstPort = d.Uint16BE()
+		}
+	}
+}

@@ -1,0 +1,282 @@
+package rtnl
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+)
+
+// Link is a network interface: struct ifinfomsg and its IFLA_* attributes.
+// In a request, a zero field is an attribute left out.
+type Link struct {
+	Index  int32  // ifi_index
+	Type   uint16 // ifi_type: ARPHRD_*
+	Flags  uint32 // ifi_flags: IFF_*
+	Change uint32 // ifi_change: which Flags bits a request changes
+
+	Name         string           // IFLA_IFNAME
+	MTU          uint32           // IFLA_MTU
+	TxQLen       uint32           // IFLA_TXQLEN
+	HardwareAddr net.HardwareAddr // IFLA_ADDRESS
+	Broadcast    net.HardwareAddr // IFLA_BROADCAST
+	Master       int32            // IFLA_MASTER: the bridge this link is a port of
+	NoMaster     bool             // request only: send IFLA_MASTER 0 (`nomaster`)
+	ParentIndex  int32            // IFLA_LINK: a veth's peer, a macvlan's lower device
+	LinkNetNSID  int32            // IFLA_LINK_NETNSID: where ParentIndex lives; -1 when here
+	OperState    uint8            // IFLA_OPERSTATE: IF_OPER_*
+	LinkMode     uint8            // IFLA_LINKMODE
+	Group        uint32           // IFLA_GROUP
+	Alias        string           // IFLA_IFALIAS
+	Qdisc        string           // IFLA_QDISC
+	Promiscuity  uint32           // IFLA_PROMISCUITY
+	Stats        *LinkStats       // IFLA_STATS64
+	Info         LinkInfo         // IFLA_LINKINFO: kind and kind-specific data
+	SlaveKind    string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
+	Port         *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
+	NetNS        NetNS            // request only: IFLA_NET_NS_FD / IFLA_NET_NS_PID
+}
+
+// Kind is the link's kind ("veth", "bridge"), or "" for a physical device
+// or loopback.
+func (l *Link) Kind() string {
+	if l.Info == nil {
+		return ""
+	}
+	return l.Info.Kind()
+}
+
+// ifinfomsg encodes struct ifinfomsg: family, pad, type, index, flags,
+// change, in host byte order.
+func ifinfomsg(l *Link) []byte {
+	b := make([]byte, 4, unix.SizeofIfInfomsg)
+	binary.NativeEndian.PutUint16(b[2:], l.Type)
+	b = binary.NativeEndian.AppendUint32(b, uint32(l.Index))
+	b = binary.NativeEndian.AppendUint32(b, l.Flags)
+	return binary.NativeEndian.AppendUint32(b, l.Change)
+}
+
+// encodeLink builds the payload of an RTM_NEWLINK/RTM_SETLINK request.
+func encodeLink(l *Link) ([]byte, error) {
+	e := nl.NewEncoder(ifinfomsg(l))
+	if l.Name != "" {
+		e.String(unix.IFLA_IFNAME, l.Name)
+	}
+	if l.MTU != 0 {
+		e.Uint32(unix.IFLA_MTU, l.MTU)
+	}
+	if l.TxQLen != 0 {
+		e.Uint32(unix.IFLA_TXQLEN, l.TxQLen)
+	}
+	if l.HardwareAddr != nil {
+		e.Bytes(unix.IFLA_ADDRESS, l.HardwareAddr)
+	}
+	if l.Master != 0 || l.NoMaster {
+		e.Uint32(unix.IFLA_MASTER, uint32(l.Master))
+	}
+	if l.ParentIndex != 0 {
+		e.Uint32(unix.IFLA_LINK, uint32(l.ParentIndex))
+	}
+	if l.Alias != "" {
+		e.String(unix.IFLA_IFALIAS, l.Alias)
+	}
+	l.NetNS.encode(e)
+	if l.Info != nil {
+		e.Nest(unix.IFLA_LINKINFO)
+		// ip sends the kind without its NUL; the kernel accepts both.
+		e.Bytes(unix.IFLA_INFO_KIND, []byte(l.Info.Kind()))
+		if err := l.Info.encode(e); err != nil {
+			return nil, err
+		}
+		e.End()
+	}
+	return e.Encode()
+}
+
+// DecodeLink decodes the payload of an RTM_NEWLINK message.
+func DecodeLink(b []byte) (*Link, error) {
+	if len(b) < unix.SizeofIfInfomsg {
+		return nil, fmt.Errorf("rtnl: link message of %d bytes, want at least %d", len(b), unix.SizeofIfInfomsg)
+	}
+	l := &Link{
+		Type:        binary.NativeEndian.Uint16(b[2:4]),
+		Index:       int32(binary.NativeEndian.Uint32(b[4:8])),
+		Flags:       binary.NativeEndian.Uint32(b[8:12]),
+		Change:      binary.NativeEndian.Uint32(b[12:16]),
+		LinkNetNSID: -1,
+	}
+	d := nl.NewDecoder(b[unix.SizeofIfInfomsg:])
+	for d.Next() {
+		switch d.Type() {
+		case unix.IFLA_IFNAME:
+			l.Name = d.String()
+		case unix.IFLA_MTU:
+			l.MTU = d.Uint32()
+		case unix.IFLA_TXQLEN:
+			l.TxQLen = d.Uint32()
+		case unix.IFLA_ADDRESS:
+			l.HardwareAddr = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+		case unix.IFLA_BROADCAST:
+			l.Broadcast = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+		case unix.IFLA_MASTER:
+			l.Master = d.Int32()
+		case unix.IFLA_LINK:
+			l.ParentIndex = d.Int32()
+		case unix.IFLA_LINK_NETNSID:
+			l.LinkNetNSID = d.Int32()
+		case unix.IFLA_OPERSTATE:
+			l.OperState = d.Uint8()
+		case unix.IFLA_LINKMODE:
+			l.LinkMode = d.Uint8()
+		case unix.IFLA_GROUP:
+			l.Group = d.Uint32()
+		case unix.IFLA_IFALIAS:
+			l.Alias = d.String()
+		case unix.IFLA_QDISC:
+			l.Qdisc = d.String()
+		case unix.IFLA_PROMISCUITY:
+			l.Promiscuity = d.Uint32()
+		case unix.IFLA_STATS64:
+			l.Stats = decodeStats64(d)
+		case unix.IFLA_LINKINFO:
+			d.Nested(func(nd *nl.Decoder) error { return decodeLinkInfo(nd, l) })
+		}
+	}
+	return l, d.Err()
+}
+
+// request sends one link request and wraps a refusal with what was done.
+func (c *Conn) linkRequest(typ, flags uint16, l *Link, what string) error {
+	b, err := encodeLink(l)
+	if err != nil {
+		return fmt.Errorf("rtnl: %s: %w", what, err)
+	}
+	if _, err := c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}); err != nil {
+		return fmt.Errorf("rtnl: %s: %w", what, err)
+	}
+	return nil
+}
+
+func linkName(l *Link) string {
+	if l.Name != "" {
+		return fmt.Sprintf("%q", l.Name)
+	}
+	return fmt.Sprintf("index %d", l.Index)
+}
+
+// LinkAdd creates a link: `ip link add NAME type KIND ...`.
+func (c *Conn) LinkAdd(l *Link) error {
+	return c.linkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, l, "add link "+linkName(l))
+}
+
+// LinkSet changes the link l.Index to what l says, in one request:
+// `ip link set DEV ...`. Zero fields are left as they are; Flags change
+// only in the bits set in Change.
+func (c *Conn) LinkSet(l *Link) error {
+	return c.linkRequest(unix.RTM_NEWLINK, 0, l, fmt.Sprintf("set link index %d", l.Index))
+}
+
+// LinkSetUp is `ip link set DEV up`.
+func (c *Conn) LinkSetUp(index int32) error {
+	return c.LinkSet(&Link{Index: index, Flags: unix.IFF_UP, Change: unix.IFF_UP})
+}
+
+// LinkSetDown is `ip link set DEV down`.
+func (c *Conn) LinkSetDown(index int32) error {
+	return c.LinkSet(&Link{Index: index, Change: unix.IFF_UP})
+}
+
+// LinkDel deletes a link: `ip link del DEV`. Deleting one end of a veth
+// pair deletes both.
+func (c *Conn) LinkDel(index int32) error {
+	return c.linkRequest(unix.RTM_DELLINK, 0, &Link{Index: index}, fmt.Sprintf("delete link index %d", index))
+}
+
+// linkGetRequest is RTM_GETLINK for the link or links l describes.
+// IFLA_EXT_MASK RTEXT_FILTER_VF is what ip sends: with it the kernel
+// reports the number of virtual functions but not each one's details,
+// which can make one link's message huge.
+func linkGetRequest(l *Link) nl.Message {
+	e := nl.NewEncoder(ifinfomsg(l))
+	e.Uint32(unix.IFLA_EXT_MASK, rtextFilterVF)
+	if l.Name != "" {
+		e.String(unix.IFLA_IFNAME, l.Name)
+	}
+	if l.Master != 0 {
+		e.Uint32(unix.IFLA_MASTER, uint32(l.Master))
+	}
+	if l.Info != nil {
+		e.Nest(unix.IFLA_LINKINFO)
+		e.Bytes(unix.IFLA_INFO_KIND, []byte(l.Info.Kind()))
+		e.End()
+	}
+	b, _ := e.Encode() // only fixed-size attributes and a name: cannot fail
+	return nl.Message{Header: nl.Header{Type: unix.RTM_GETLINK}, Data: b}
+}
+
+const rtextFilterVF = 1 << 0 // RTEXT_FILTER_VF, linux/rtnetlink.h
+
+// ErrNoLink is what LinkByName and LinkByIndex return for a missing link;
+// it matches unix.ENODEV.
+var ErrNoLink = unix.ENODEV
+
+// LinkByName returns the link called name: `ip link show NAME`.
+func (c *Conn) LinkByName(name string) (*Link, error) {
+	return c.linkGet(&Link{Name: name}, fmt.Sprintf("%q", name))
+}
+
+// LinkByIndex returns the link with ifindex index.
+func (c *Conn) LinkByIndex(index int32) (*Link, error) {
+	return c.linkGet(&Link{Index: index}, fmt.Sprintf("index %d", index))
+}
+
+func (c *Conn) linkGet(l *Link, what string) (*Link, error) {
+	msgs, err := c.nl.Execute(linkGetRequest(l))
+	if errors.Is(err, unix.ENODEV) {
+		return nil, fmt.Errorf("rtnl: link %s: no such device: %w", what, ErrNoLink)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: get link %s: %w", what, err)
+	}
+	for _, m := range msgs {
+		if m.Header.Type == unix.RTM_NEWLINK {
+			return DecodeLink(m.Data)
+		}
+	}
+	return nil, fmt.Errorf("rtnl: get link %s: no reply", what)
+}
+
+// LinkFilter selects links in the kernel (strict checking): by master
+// and by kind. Zero fields select everything.
+type LinkFilter struct {
+	Master int32
+	Kind   string
+}
+
+// Links lists every link: `ip link show`.
+func (c *Conn) Links() ([]Link, error) { return c.LinksFiltered(LinkFilter{}) }
+
+// LinksFiltered lists the links that f selects: `ip link show master BR
+// type KIND`.
+func (c *Conn) LinksFiltered(f LinkFilter) ([]Link, error) {
+	req := &Link{Master: f.Master}
+	if f.Kind != "" {
+		req.Info = &GenericInfo{KindName: f.Kind}
+	}
+	var links []Link
+	err := c.nl.Dump(linkGetRequest(req), func(m nl.Message) error {
+		l, err := DecodeLink(m.Data)
+		if err == nil {
+			links = append(links, *l)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: list links: %w", err)
+	}
+	return links, nil
+}
