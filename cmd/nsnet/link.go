@@ -414,4 +414,3 @@ func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
 	}
 	return out
 }
-
