@@ -72,7 +72,7 @@ func (e *DumpInterruptedError) Error() string {
 func (e *DumpInterruptedError) Is(target error) bool { return target == ErrDumpInterrupted }
 
 // parseError decodes the payload of an NLMSG_ERROR, or of an NLMSG_DONE
-// (which carries only the int32). It returns nil for an acknowledgement
+// (the int32, then the TLVs). It returns nil for an acknowledgement
 // (error 0). A problem in the extended-ack part never hides the errno.
 //
 // Layout (struct nlmsgerr): int32 error, then the header of the refused
@@ -87,22 +87,25 @@ func parseError(m Message) (*Error, error) {
 		return nil, nil
 	}
 	e := &Error{Errno: unix.Errno(errno), Offset: -1, Seq: m.Header.Sequence}
-	if m.Header.Type != unix.NLMSG_ERROR || m.Header.Flags&unix.NLM_F_ACK_TLVS == 0 {
+	if m.Header.Flags&unix.NLM_F_ACK_TLVS == 0 {
 		return e, nil
 	}
-	// Skip the echoed request to reach the TLVs.
 	tlvs := m.Data[4:]
-	if len(tlvs) < headerLen {
-		return e, nil
-	}
-	skip := headerLen
-	if m.Header.Flags&unix.NLM_F_CAPPED == 0 {
-		skip = int(binary.NativeEndian.Uint32(tlvs[:4]))
-	}
-	if skip < headerLen || skip > len(tlvs) {
-		return e, nil
-	}
-	d := NewDecoder(tlvs[min(align(skip), len(tlvs)):])
+	if m.Header.Type == unix.NLMSG_ERROR {
+		// Skip the echoed request: its header, and its payload unless capped.
+		if len(tlvs) < headerLen {
+			return e, nil
+		}
+		skip := headerLen
+		if m.Header.Flags&unix.NLM_F_CAPPED == 0 {
+			skip = int(binary.NativeEndian.Uint32(tlvs[:4]))
+		}
+		if skip < headerLen || skip > len(tlvs) {
+			return e, nil
+		}
+		tlvs = tlvs[min(align(skip), len(tlvs)):]
+	} // an NLMSG_DONE ending a failed dump has the TLVs right after the errno
+	d := NewDecoder(tlvs)
 	for d.Next() {
 		switch d.Type() {
 		case unix.NLMSGERR_ATTR_MSG:

@@ -94,3 +94,13 @@ func TestParseErrorFromDone(t *testing.T) {
 		t.Fatalf("clean DONE reported as %v, %v", e, err)
 	}
 }
+
+// A dump refused at its start ends with NLMSG_DONE carrying the errno and,
+// right after it, the extended-ack TLVs.
+func TestParseErrorDoneWithExtAck(t *testing.T) {
+	data := append([]byte{0xea, 0xff, 0xff, 0xff}, extAck("Invalid values in header for neighbor dump request", 0)...) // -EINVAL
+	e, err := parseError(Message{Header: Header{Type: unix.NLMSG_DONE, Flags: unix.NLM_F_ACK_TLVS}, Data: data})
+	if err != nil || e == nil || e.Errno != unix.EINVAL || e.Msg != "Invalid values in header for neighbor dump request" {
+		t.Fatalf("got %+v, %v", e, err)
+	}
+}

@@ -2,9 +2,6 @@ package main
 
 // Each object's file replaces its line here with the real command.
 var (
-	runAddr    = notYet("address")
-	runRoute   = notYet("route")
-	runNeigh   = notYet("neighbour")
 	runMonitor = notYet("monitor")
 	runNat     = notYet("nat")
 )

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"net"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 )
 
 // words walks the arguments of a command, iproute2 style: a keyword,
@@ -58,4 +61,12 @@ func (w *words) mac(kw string) (net.HardwareAddr, error) {
 		return nil, usagef("%s: %s %q is not a link-layer address", w.cmd, kw, s)
 	}
 	return hw, nil
+}
+
+func parseUint(s string, bits int) (uint64, error) { return strconv.ParseUint(s, 0, bits) }
+
+// isGone reports an error saying the object is already absent, which a
+// flush may meet when the kernel removed it first.
+func isGone(err error) bool {
+	return errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH)
 }

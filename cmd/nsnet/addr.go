@@ -1,0 +1,378 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+const addrHelp = `Usage: nsnet addr {add|change|replace} PREFIX dev DEV [label LABEL] [broadcast ADDR|+]
+                       [scope SCOPE] [peer ADDR] [nodad] [noprefixroute]
+                       [valid_lft SECS|forever] [preferred_lft SECS|forever]
+       nsnet addr del PREFIX dev DEV
+       nsnet addr flush dev DEV
+       nsnet [-4|-6] addr show [[dev] DEV]
+SCOPE := global | site | link | host | NUMBER
+`
+
+func addrCommands() []command {
+	return []command{
+		{"add", addrAdd}, {"change", addrReplace}, {"replace", addrReplace}, {"delete", addrDel},
+		{"flush", addrFlush}, {"show", addrShow}, {"list", addrShow}, {"lst", addrShow}, {"help", helpText(addrHelp)},
+	}
+}
+
+func runAddr(e *env, args []string) error {
+	if len(args) == 0 {
+		return addrShow(e, nil)
+	}
+	return dispatchCommand(e, "addr", addrCommands(), args)
+}
+
+// addrFlags are the IFA_F_* words ip accepts and prints.
+var addrFlags = names{{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
+	{unix.IFA_F_HOMEADDRESS, "home"}, {unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_SECONDARY, "secondary"},
+	{unix.IFA_F_TEMPORARY, "temporary"}, {unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
+	{unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_PERMANENT, "permanent"}}
+
+// parseAddr reads PREFIX and the options of add/replace/del.
+func parseAddr(w *words) (*rtnl.Addr, string, error) {
+	a := &rtnl.Addr{}
+	var dev, bcast string
+	for w.more() {
+		kw := w.next()
+		var err error
+		var s string
+		var n uint32
+		switch kw {
+		case "dev":
+			dev, err = w.ifname(kw)
+		case "label":
+			a.Label, err = w.value(kw)
+		case "broadcast", "brd":
+			bcast, err = w.value(kw)
+		case "peer", "remote":
+			if s, err = w.value(kw); err == nil {
+				if a.Peer, err = netip.ParseAddr(s); err != nil {
+					return nil, "", usagef("%s: peer %q is not an address", w.cmd, s)
+				}
+			}
+		case "scope":
+			if s, err = w.value(kw); err == nil {
+				if n, err = scopes.parse(s, 255); err != nil {
+					return nil, "", usagef("%s: scope %v", w.cmd, err)
+				}
+				a.Scope = uint8(n)
+			}
+		case "nodad", "noprefixroute", "home", "mngtmpaddr":
+			n, _ = addrFlags.parse(kw, 0)
+			a.Flags |= n
+		case "valid_lft", "preferred_lft":
+			if s, err = w.value(kw); err == nil {
+				n = rtnl.LifetimeForever
+				if s != "forever" {
+					n64, perr := parseUint(s, 32)
+					if perr != nil {
+						return nil, "", usagef("%s: %s %q is not seconds or forever", w.cmd, kw, s)
+					}
+					n = uint32(n64)
+				}
+				if kw == "valid_lft" {
+					a.ValidLft = n
+				} else {
+					a.PreferredLft = n
+				}
+			}
+		default:
+			if kw == "local" {
+				kw, err = w.value(kw)
+			}
+			if err == nil && a.Prefix.IsValid() {
+				return nil, "", usagef("%s: unexpected %q", w.cmd, kw)
+			}
+			if err == nil {
+				a.Prefix, err = parsePrefixOrHost(kw)
+				if err != nil {
+					return nil, "", usagef("%s: %q is not an address or prefix", w.cmd, kw)
+				}
+			}
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	if !a.Prefix.IsValid() || dev == "" {
+		return nil, "", usagef("%s: want PREFIX and dev DEV", w.cmd)
+	}
+	if a.ValidLft != 0 && a.PreferredLft == 0 {
+		a.PreferredLft = a.ValidLft
+	}
+	if a.PreferredLft > a.ValidLft && a.ValidLft != 0 {
+		return nil, "", usagef("%s: preferred_lft is greater than valid_lft", w.cmd)
+	}
+	if bcast != "" {
+		b, err := broadcast(a.Prefix, bcast)
+		if err != nil {
+			return nil, "", usagef("%s: %v", w.cmd, err)
+		}
+		a.Broadcast = b
+	}
+	return a, dev, nil
+}
+
+// parsePrefixOrHost accepts 10.0.0.1/24, or a bare address as a host
+// prefix (/32, /128) like ip.
+func parsePrefixOrHost(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// broadcast is `broadcast ADDR`, or `+`: the prefix's last address.
+func broadcast(p netip.Prefix, s string) (netip.Addr, error) {
+	if s != "+" && s != "-" {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return a, fmt.Errorf("broadcast %q is not an address", s)
+		}
+		return a, nil
+	}
+	if !p.Addr().Is4() || p.Bits() >= 31 {
+		return netip.Addr{}, nil
+	}
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	for i := range 4 {
+		b[i] |= byte(host >> (24 - 8*i))
+	}
+	return netip.AddrFrom4(b), nil
+}
+
+// withAddr parses an address command and runs fn with the link resolved.
+func withAddr(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Addr) error) error {
+	a, dev, err := parseAddr(&words{args: args, cmd: cmd})
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	l, err := c.LinkByName(dev)
+	if err != nil {
+		return err
+	}
+	a.Index = l.Index
+	return fn(c, a)
+}
+
+func addrAdd(e *env, args []string) error {
+	return withAddr(e, args, "addr add", (*rtnl.Conn).AddrAdd)
+}
+
+func addrReplace(e *env, args []string) error {
+	return withAddr(e, args, "addr replace", (*rtnl.Conn).AddrReplace)
+}
+
+func addrDel(e *env, args []string) error {
+	return withAddr(e, args, "addr del", (*rtnl.Conn).AddrDel)
+}
+
+func addrFlush(e *env, args []string) error {
+	w := &words{args: args, cmd: "addr flush"}
+	dev, err := devArg(w)
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	l, err := c.LinkByName(dev)
+	if err != nil {
+		return err
+	}
+	addrs, err := c.Addrs(uint8(e.family), l.Index)
+	if err != nil {
+		return err
+	}
+	// Secondary addresses go with their primary: delete primaries last.
+	for _, secondaryPass := range []bool{true, false} {
+		for i := range addrs {
+			if (addrs[i].Flags&unix.IFA_F_SECONDARY != 0) != secondaryPass {
+				continue
+			}
+			if err := c.AddrDel(&addrs[i]); err != nil && !isGone(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func addrShow(e *env, args []string) error {
+	w := &words{args: args, cmd: "addr show"}
+	dev := ""
+	if w.more() {
+		var err error
+		if dev, err = devArg(w); err != nil {
+			return err
+		}
+	}
+	if w.more() {
+		return usagef("addr show: unexpected %q", w.args[0])
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	links, err := c.Links()
+	if err != nil {
+		return err
+	}
+	addrs, err := c.Addrs(uint8(e.family), 0)
+	if err != nil {
+		return err
+	}
+	names := map[int32]string{}
+	for _, l := range links {
+		names[l.Index] = l.Name
+	}
+	if dev != "" {
+		links = filterLinks(links, func(l rtnl.Link) bool { return l.Name == dev })
+		if len(links) == 0 {
+			return fmt.Errorf("device %q does not exist", dev)
+		}
+	}
+	var out []map[string]any
+	for i := range links {
+		l := &links[i]
+		var mine []rtnl.Addr
+		for _, a := range addrs {
+			if a.Index == l.Index {
+				mine = append(mine, a)
+			}
+		}
+		if e.family != 0 && len(mine) == 0 {
+			continue // ip -4 addr hides links without IPv4 addresses
+		}
+		switch {
+		case e.json:
+			m := e.linkJSON(l, names)
+			delete(m, "linkmode")
+			m["addr_info"] = addrsJSON(mine)
+			out = append(out, m)
+		case e.brief:
+			var ps []string
+			for _, a := range mine {
+				ps = append(ps, a.Prefix.String())
+			}
+			fmt.Fprintf(e.stdout, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
+		default:
+			var b strings.Builder
+			e.linkText(&b, l, names)
+			// ip addr prints the link line without its mode.
+			io.WriteString(e.stdout, strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1))
+			for _, a := range mine {
+				printAddr(e, l, &a)
+			}
+		}
+	}
+	if e.json {
+		if out == nil {
+			out = []map[string]any{}
+		}
+		return e.printJSON(out)
+	}
+	return nil
+}
+
+func addrFlagWords(f uint32) []string {
+	var ws []string
+	for _, fl := range addrFlags {
+		if f&fl.n != 0 && fl.n != unix.IFA_F_PERMANENT {
+			ws = append(ws, fl.name)
+		}
+	}
+	if f&unix.IFA_F_PERMANENT == 0 {
+		ws = append([]string{"dynamic"}, ws...)
+	}
+	return ws
+}
+
+func lifetime(v uint32) string {
+	if v == rtnl.LifetimeForever {
+		return "forever"
+	}
+	return fmt.Sprintf("%dsec", v)
+}
+
+func printAddr(e *env, l *rtnl.Link, a *rtnl.Addr) {
+	fam := familyName(family(a.Prefix.Addr()))
+	s := fmt.Sprintf("    %s %s", fam, a.Prefix)
+	if a.Peer.IsValid() {
+		s = fmt.Sprintf("    %s %s peer %s/%d", fam, a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
+	}
+	if a.Broadcast.IsValid() {
+		s += " brd " + a.Broadcast.String()
+	}
+	s += " scope " + scopes.name(uint32(a.Scope))
+	for _, f := range addrFlagWords(a.Flags) {
+		s += " " + f
+	}
+	if a.Label != "" {
+		s += " " + a.Label
+	} else if fam == "inet" {
+		s += " " + l.Name
+	}
+	sep := "\n      "
+	if e.oneline {
+		sep = "\\      "
+	}
+	fmt.Fprintf(e.stdout, "%s%s valid_lft %s preferred_lft %s\n", s, sep, lifetime(a.ValidLft), lifetime(a.PreferredLft))
+}
+
+func addrsJSON(addrs []rtnl.Addr) []map[string]any {
+	out := []map[string]any{}
+	for _, a := range addrs {
+		m := map[string]any{
+			"family": familyName(family(a.Prefix.Addr())), "local": a.Prefix.Addr().String(),
+			"prefixlen": a.Prefix.Bits(), "scope": scopes.name(uint32(a.Scope)),
+			"valid_life_time": a.ValidLft, "preferred_life_time": a.PreferredLft,
+		}
+		if a.Peer.IsValid() {
+			m["address"] = a.Peer.String()
+		}
+		if a.Broadcast.IsValid() {
+			m["broadcast"] = a.Broadcast.String()
+		}
+		if a.Label != "" {
+			m["label"] = a.Label
+		}
+		for _, f := range addrFlagWords(a.Flags) {
+			m[f] = true
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func family(a netip.Addr) uint8 {
+	if a.Is4() {
+		return afInet
+	}
+	return afInet6
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// names is a two-way table of numbers and the words ip uses for them
+// (/etc/iproute2/rt_* without the files: nsnet runs where they are absent).
+type names []struct {
+	n    uint32
+	name string
+}
+
+func (t names) name(n uint32) string {
+	for _, e := range t {
+		if e.n == n {
+			return e.name
+		}
+	}
+	return strconv.FormatUint(uint64(n), 10)
+}
+
+// parse accepts a name or a number up to max.
+func (t names) parse(s string, max uint64) (uint32, error) {
+	for _, e := range t {
+		if e.name == s {
+			return e.n, nil
+		}
+	}
+	n, err := strconv.ParseUint(s, 0, 32)
+	if err != nil || n > max {
+		return 0, fmt.Errorf("%q is neither a known name nor a number up to %d", s, max)
+	}
+	return uint32(n), nil
+}
+
+// Scopes: RT_SCOPE_* (linux/rtnetlink.h). ip calls 0 "global" for
+// addresses and "universe" for routes.
+var scopes = names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+var routeScopes = names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+
+// Protocols: RTPROT_*.
+var protocols = names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
+	{8, "gated"}, {9, "ra"}, {10, "mrt"}, {11, "zebra"}, {12, "bird"}, {13, "dnrouted"}, {14, "xorp"},
+	{15, "ntk"}, {16, "dhcp"}, {186, "bgp"}, {187, "isis"}, {188, "ospf"}, {189, "rip"}, {192, "eigrp"}}
+
+// Tables: RT_TABLE_*.
+var tables = names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}
+
+// Route types: RTN_*.
+var routeTypes = names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},
+	{5, "multicast"}, {6, "blackhole"}, {7, "unreachable"}, {8, "prohibit"}, {9, "throw"}, {10, "nat"}}
+
+// Neighbour states: NUD_* bits.
+var nudStates = names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}, {0x08, "DELAY"},
+	{0x10, "PROBE"}, {0x20, "FAILED"}, {0x40, "NOARP"}, {0x80, "PERMANENT"}}
+
+func familyName(fam uint8) string {
+	if fam == afInet6 {
+		return "inet6"
+	}
+	return "inet"
+}

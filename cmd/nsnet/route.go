@@ -1,0 +1,449 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+const routeHelp = `Usage: nsnet route {add|replace|del} ROUTE
+       nsnet route get ADDR
+       nsnet [-4|-6] route {show|flush} [table TABLE|all] [dev DEV]
+ROUTE := [TYPE] {PREFIX|default} [via ADDR] [dev DEV] [src ADDR] [metric N]
+         [table TABLE] [proto PROTO] [scope SCOPE] [onlink]
+         [nexthop via ADDR [dev DEV] [weight N] [onlink] ...]
+TABLE := main | local | default | NUMBER   PROTO := boot | static | kernel | NUMBER ...
+`
+
+func routeCommands() []command {
+	return []command{
+		{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeReplace},
+		{"get", routeGet}, {"flush", routeFlush}, {"show", routeShow}, {"list", routeShow}, {"help", helpText(routeHelp)},
+	}
+}
+
+func runRoute(e *env, args []string) error {
+	if len(args) == 0 {
+		return routeShow(e, nil)
+	}
+	return dispatchCommand(e, "route", routeCommands(), args)
+}
+
+// routeReq is a parsed route with its device names still to resolve.
+type routeReq struct {
+	r      rtnl.Route
+	dev    string
+	nhDevs []string
+}
+
+func parseRoute(w *words, del bool) (*routeReq, error) {
+	q := &routeReq{r: rtnl.Route{Table: unix.RT_TABLE_MAIN}}
+	r := &q.r
+	if !del { // what ip sets for a new route
+		r.Protocol, r.Type = unix.RTPROT_BOOT, unix.RTN_UNICAST
+	} else {
+		r.Scope = unix.RT_SCOPE_NOWHERE
+	}
+	hasDst, scopeSet := false, false
+	for w.more() {
+		kw := w.next()
+		var err error
+		var s string
+		var n uint32
+		switch kw {
+		case "via":
+			r.Gateway, err = addrWord(w, kw)
+		case "dev", "oif":
+			q.dev, err = w.ifname(kw)
+		case "src":
+			r.PrefSrc, err = addrWord(w, kw)
+		case "metric", "priority", "preference":
+			var v uint64
+			v, err = w.uint(kw, 32)
+			r.Priority = uint32(v)
+		case "table", "proto", "protocol", "scope":
+			if s, err = w.value(kw); err != nil {
+				break
+			}
+			t := map[string]names{"table": tables, "proto": protocols, "protocol": protocols, "scope": routeScopes}[kw]
+			if n, err = t.parse(s, map[string]uint64{"table": 1<<32 - 1}[kw]|255); err != nil {
+				return nil, usagef("%s: %s %v", w.cmd, kw, err)
+			}
+			switch kw {
+			case "table":
+				r.Table = n
+			case "scope":
+				r.Scope, scopeSet = uint8(n), true
+			default:
+				r.Protocol = uint8(n)
+			}
+		case "onlink":
+			r.Flags |= unix.RTNH_F_ONLINK
+		case "nexthop":
+			if err = parseNexthop(w, q); err != nil {
+				return nil, err
+			}
+		default:
+			if t, terr := routeTypes.parse(kw, 0); terr == nil && !hasDst && t != 0 {
+				r.Type = uint8(t)
+				continue
+			}
+			if hasDst {
+				return nil, usagef("%s: unexpected %q", w.cmd, kw)
+			}
+			hasDst = true
+			if kw != "default" && kw != "all" && kw != "any" {
+				if r.Dst, err = parsePrefixOrHost(kw); err != nil {
+					return nil, usagef("%s: %q is not a prefix or default", w.cmd, kw)
+				}
+				r.Dst = r.Dst.Masked()
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !hasDst {
+		return nil, usagef("%s: which destination? (PREFIX or default)", w.cmd)
+	}
+	if r.Type == unix.RTN_LOCAL && !del {
+		r.Table = unix.RT_TABLE_LOCAL
+	}
+	if !del && !scopeSet { // ip: scope link for routes on a device, host for local
+		switch {
+		case r.Type == unix.RTN_LOCAL:
+			r.Scope = unix.RT_SCOPE_HOST
+		case !r.Gateway.IsValid() && len(r.Nexthops) == 0 && r.Type == unix.RTN_UNICAST:
+			r.Scope = unix.RT_SCOPE_LINK
+		}
+	}
+	return q, nil
+}
+
+func addrWord(w *words, kw string) (netip.Addr, error) {
+	s, err := w.value(kw)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return a, usagef("%s: %s %q is not an address", w.cmd, kw, s)
+	}
+	return a, nil
+}
+
+// parseNexthop reads one `nexthop via A [dev D] [weight N] [onlink]`.
+func parseNexthop(w *words, q *routeReq) error {
+	nh := rtnl.Nexthop{Weight: 1}
+	dev := ""
+	for w.more() && w.args[0] != "nexthop" {
+		kw := w.next()
+		var err error
+		switch kw {
+		case "via":
+			nh.Gateway, err = addrWord(w, kw)
+		case "dev":
+			dev, err = w.ifname(kw)
+		case "weight":
+			var v uint64
+			v, err = w.uint(kw, 8)
+			nh.Weight = int(v)
+			if v == 0 {
+				err = usagef("%s: weight must be 1-255", w.cmd)
+			}
+		case "onlink":
+			nh.Flags |= unix.RTNH_F_ONLINK
+		default:
+			w.args = append([]string{kw}, w.args...)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	q.r.Nexthops = append(q.r.Nexthops, nh)
+	q.nhDevs = append(q.nhDevs, dev)
+	return nil
+}
+
+// resolve fills in link indexes from names.
+func (q *routeReq) resolve(c *rtnl.Conn) error {
+	idx := func(name string) (int32, error) {
+		if name == "" {
+			return 0, nil
+		}
+		l, err := c.LinkByName(name)
+		if err != nil {
+			return 0, err
+		}
+		return l.Index, nil
+	}
+	var err error
+	if q.r.OIF, err = idx(q.dev); err != nil {
+		return err
+	}
+	for i, d := range q.nhDevs {
+		if q.r.Nexthops[i].OIF, err = idx(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func withRoute(e *env, args []string, cmd string, del bool, fn func(*rtnl.Conn, *rtnl.Route) error) error {
+	q, err := parseRoute(&words{args: args, cmd: cmd}, del)
+	if err != nil {
+		return err
+	}
+	if e.family != 0 && q.r.Family == 0 {
+		q.r.Family = uint8(e.family)
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := q.resolve(c); err != nil {
+		return err
+	}
+	return fn(c, &q.r)
+}
+
+func routeAdd(e *env, args []string) error {
+	return withRoute(e, args, "route add", false, (*rtnl.Conn).RouteAdd)
+}
+
+func routeReplace(e *env, args []string) error {
+	return withRoute(e, args, "route replace", false, (*rtnl.Conn).RouteReplace)
+}
+
+func routeDel(e *env, args []string) error {
+	return withRoute(e, args, "route del", true, (*rtnl.Conn).RouteDel)
+}
+
+func routeGet(e *env, args []string) error {
+	if len(args) < 1 || len(args) > 2 || (len(args) == 2 && args[0] != "to") {
+		return usagef("route get: want ADDR")
+	}
+	dst, err := netip.ParseAddr(args[len(args)-1])
+	if err != nil {
+		return usagef("route get: %q is not an address", args[len(args)-1])
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r, err := c.RouteGet(dst)
+	if err != nil {
+		return err
+	}
+	return e.printRoutes(c, []rtnl.Route{*r}, true)
+}
+
+// routeFilter reads `[table T|all] [dev D]` for show and flush.
+func routeFilter(e *env, w *words) (table uint32, dev string, err error) {
+	table = unix.RT_TABLE_MAIN
+	for w.more() {
+		switch kw := w.next(); kw {
+		case "table":
+			s, err := w.value(kw)
+			if err != nil {
+				return 0, "", err
+			}
+			if s == "all" {
+				table = 0
+			} else if table, err = tables.parse(s, 1<<32-1); err != nil {
+				return 0, "", usagef("%s: table %v", w.cmd, err)
+			}
+		case "dev":
+			if dev, err = w.ifname(kw); err != nil {
+				return 0, "", err
+			}
+		default:
+			return 0, "", usagef("%s: unexpected %q", w.cmd, kw)
+		}
+	}
+	return table, dev, nil
+}
+
+// selectRoutes lists the routes show and flush act on.
+func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route, error) {
+	fam := uint8(e.family)
+	if fam == 0 {
+		fam = afInet // like ip: IPv4 unless -6
+	}
+	out, err := c.Routes(fam, table)
+	if err != nil {
+		return nil, err
+	}
+	if dev != "" {
+		l, err := c.LinkByName(dev)
+		if err != nil {
+			return nil, err
+		}
+		var keep []rtnl.Route
+		for _, r := range out {
+			if r.OIF == l.Index {
+				keep = append(keep, r)
+			}
+		}
+		out = keep
+	}
+	return out, nil
+}
+
+func routeShow(e *env, args []string) error {
+	table, dev, err := routeFilter(e, &words{args: args, cmd: "route show"})
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	routes, err := selectRoutes(e, c, table, dev)
+	if err != nil {
+		return err
+	}
+	return e.printRoutes(c, routes, false)
+}
+
+func routeFlush(e *env, args []string) error {
+	table, dev, err := routeFilter(e, &words{args: args, cmd: "route flush"})
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	routes, err := selectRoutes(e, c, table, dev)
+	if err != nil {
+		return err
+	}
+	for i := range routes {
+		if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// printRoutes prints routes as ip route does; get adds ip route get's
+// "cache" line.
+func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route, get bool) error {
+	links, err := c.Links()
+	if err != nil {
+		return err
+	}
+	names := map[int32]string{}
+	for _, l := range links {
+		names[l.Index] = l.Name
+	}
+	if e.json {
+		out := []map[string]any{}
+		for i := range routes {
+			out = append(out, routeJSON(&routes[i], names, get))
+		}
+		return e.printJSON(out)
+	}
+	for i := range routes {
+		fmt.Fprintln(e.stdout, routeText(&routes[i], names, get))
+	}
+	return nil
+}
+
+func dstString(r *rtnl.Route) string {
+	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
+		return "default"
+	}
+	if r.Dst.Bits() == r.Dst.Addr().BitLen() {
+		return r.Dst.Addr().String()
+	}
+	return r.Dst.String()
+}
+
+func routeText(r *rtnl.Route, names map[int32]string, get bool) string {
+	var b strings.Builder
+	if r.Type != unix.RTN_UNICAST {
+		b.WriteString(routeTypes.name(uint32(r.Type)) + " ")
+	}
+	b.WriteString(dstString(r))
+	if r.Gateway.IsValid() {
+		fmt.Fprintf(&b, " via %s", r.Gateway)
+	}
+	if r.OIF != 0 {
+		fmt.Fprintf(&b, " dev %s", names[r.OIF])
+	}
+	if r.Table != unix.RT_TABLE_MAIN && !get {
+		fmt.Fprintf(&b, " table %s", tables.name(r.Table))
+	}
+	if r.Protocol != unix.RTPROT_BOOT && !get {
+		fmt.Fprintf(&b, " proto %s", protocols.name(uint32(r.Protocol)))
+	}
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !get {
+		fmt.Fprintf(&b, " scope %s", routeScopes.name(uint32(r.Scope)))
+	}
+	if r.PrefSrc.IsValid() {
+		fmt.Fprintf(&b, " src %s", r.PrefSrc)
+	}
+	if r.Priority != 0 {
+		fmt.Fprintf(&b, " metric %d", r.Priority)
+	}
+	if r.Flags&unix.RTNH_F_ONLINK != 0 {
+		b.WriteString(" onlink")
+	}
+	for _, nh := range r.Nexthops {
+		fmt.Fprintf(&b, "\n\tnexthop via %s dev %s weight %d", nh.Gateway, names[nh.OIF], nh.Weight)
+	}
+	if get {
+		b.WriteString(" \n    cache ")
+	}
+	return b.String()
+}
+
+func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
+	m := map[string]any{"dst": dstString(r), "flags": []string{}}
+	if r.Type != unix.RTN_UNICAST {
+		m["type"] = routeTypes.name(uint32(r.Type))
+	}
+	if r.Gateway.IsValid() {
+		m["gateway"] = r.Gateway.String()
+	}
+	if r.OIF != 0 {
+		m["dev"] = names[r.OIF]
+	}
+	if r.Table != unix.RT_TABLE_MAIN && !get {
+		m["table"] = tables.name(r.Table)
+	}
+	if r.Protocol != unix.RTPROT_BOOT && !get { // ip -j leaves out the defaults
+		m["protocol"] = protocols.name(uint32(r.Protocol))
+	}
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !get {
+		m["scope"] = routeScopes.name(uint32(r.Scope))
+	}
+	if r.PrefSrc.IsValid() {
+		m["prefsrc"] = r.PrefSrc.String()
+	}
+	if r.Priority != 0 {
+		m["metric"] = r.Priority
+	}
+	if r.Flags&unix.RTNH_F_ONLINK != 0 {
+		m["flags"] = []string{"onlink"}
+	}
+	if len(r.Nexthops) > 0 {
+		var nhs []map[string]any
+		for _, nh := range r.Nexthops {
+			nhs = append(nhs, map[string]any{"gateway": nh.Gateway.String(), "dev": names[nh.OIF], "weight": nh.Weight, "flags": []string{}})
+		}
+		m["nexthops"] = nhs
+	}
+	return m
+}

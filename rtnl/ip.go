@@ -1,0 +1,39 @@
+package rtnl
+
+import (
+	"fmt"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+)
+
+// family is AF_INET or AF_INET6 for a, 0 for the zero Addr.
+func family(a netip.Addr) uint8 {
+	switch {
+	case a.Is4():
+		return unix.AF_INET
+	case a.Is6():
+		return unix.AF_INET6
+	}
+	return 0
+}
+
+// addrFrom decodes an address attribute of family fam; a value of the
+// wrong size is an error, not a panic.
+func addrFrom(b []byte, fam uint8) (netip.Addr, error) {
+	want := map[uint8]int{unix.AF_INET: 4, unix.AF_INET6: 16}[fam]
+	if len(b) != want {
+		return netip.Addr{}, fmt.Errorf("rtnl: address of %d bytes for family %d", len(b), fam)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a, nil
+}
+
+// prefixFrom builds a prefix, refusing a length the family cannot have.
+func prefixFrom(a netip.Addr, bits uint8) (netip.Prefix, error) {
+	p := netip.PrefixFrom(a, int(bits))
+	if !p.IsValid() {
+		return netip.Prefix{}, fmt.Errorf("rtnl: prefix length %d for %v", bits, a)
+	}
+	return p, nil
+}

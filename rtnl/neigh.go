@@ -1,0 +1,119 @@
+package rtnl
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+)
+
+// Neigh is a neighbour (ARP or NDP) table entry: struct ndmsg and NDA_*.
+type Neigh struct {
+	IP     netip.Addr       // NDA_DST
+	LLAddr net.HardwareAddr // NDA_LLADDR
+	Index  int32            // ndm_ifindex
+	State  uint16           // ndm_state: NUD_*
+	Flags  uint8            // ndm_flags: NTF_PROXY...
+	Type   uint8            // ndm_type
+}
+
+func ndmsg(fam uint8, index int32, state uint16, flags, typ uint8) []byte {
+	b := []byte{fam, 0, 0, 0}
+	b = binary.NativeEndian.AppendUint32(b, uint32(index))
+	b = binary.NativeEndian.AppendUint16(b, state)
+	return append(b, flags, typ)
+}
+
+func encodeNeigh(n *Neigh) ([]byte, error) {
+	e := nl.NewEncoder(ndmsg(family(n.IP), n.Index, n.State, n.Flags, n.Type))
+	e.Bytes(unix.NDA_DST, n.IP.AsSlice())
+	if n.LLAddr != nil {
+		e.Bytes(unix.NDA_LLADDR, n.LLAddr)
+	}
+	return e.Encode()
+}
+
+// DecodeNeigh decodes the payload of an RTM_NEWNEIGH message.
+func DecodeNeigh(b []byte) (*Neigh, error) {
+	if len(b) < unix.SizeofNdMsg {
+		return nil, fmt.Errorf("rtnl: neighbour message of %d bytes", len(b))
+	}
+	fam := b[0]
+	n := &Neigh{Index: int32(binary.NativeEndian.Uint32(b[4:8])), State: binary.NativeEndian.Uint16(b[8:10]), Flags: b[10], Type: b[11]}
+	d := nl.NewDecoder(b[unix.SizeofNdMsg:])
+	for d.Next() {
+		switch d.Type() {
+		case unix.NDA_DST:
+			var err error
+			n.IP, err = addrFrom(d.Bytes(), fam)
+			d.Fail(err)
+		case unix.NDA_LLADDR:
+			n.LLAddr = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+		}
+	}
+	return n, d.Err()
+}
+
+func (c *Conn) neighRequest(typ, flags uint16, n *Neigh, what string) error {
+	b, err := encodeNeigh(n)
+	if err == nil {
+		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+	}
+	if err != nil {
+		return fmt.Errorf("rtnl: %s neighbour %s: %w", what, n.IP, err)
+	}
+	return nil
+}
+
+// NeighAdd is `ip neigh add ADDR lladdr MAC dev DEV nud STATE`.
+func (c *Conn) NeighAdd(n *Neigh) error {
+	return c.neighRequest(unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, n, "add")
+}
+
+// NeighReplace is `ip neigh replace ...`.
+func (c *Conn) NeighReplace(n *Neigh) error {
+	return c.neighRequest(unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, n, "replace")
+}
+
+// NeighDel is `ip neigh del ADDR dev DEV`.
+func (c *Conn) NeighDel(n *Neigh) error {
+	return c.neighRequest(unix.RTM_DELNEIGH, 0, n, "delete")
+}
+
+const ndaIfindex = 8 // NDA_IFINDEX, linux/neighbour.h
+
+// Neighs lists the neighbour table of family fam (0: both) on link index
+// (0: all); proxy entries instead with proxy.
+func (c *Conn) Neighs(fam uint8, index int32, proxy bool) ([]Neigh, error) {
+	var flags uint8
+	if proxy {
+		flags = unix.NTF_PROXY
+	}
+	// Strict checking wants ndm_ifindex zero in a dump and the link in
+	// NDA_IFINDEX instead.
+	e := nl.NewEncoder(ndmsg(fam, 0, 0, flags, 0))
+	if index != 0 {
+		e.Uint32(ndaIfindex, uint32(index))
+	}
+	b, err := e.Encode()
+	if err != nil {
+		return nil, err
+	}
+	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}
+	var out []Neigh
+	err = c.nl.Dump(req, func(m nl.Message) error {
+		n, err := DecodeNeigh(m.Data)
+		if err == nil && (index == 0 || n.Index == index) {
+			out = append(out, *n)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: list neighbours: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,253 @@
+package rtnl
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+)
+
+// Route is a routing table entry: struct rtmsg and its RTA_* attributes.
+type Route struct {
+	Family   uint8        // rtm_family: AF_INET or AF_INET6 (set from Dst or Gateway if zero)
+	Dst      netip.Prefix // RTA_DST and rtm_dst_len; the zero Prefix is the default route
+	Gateway  netip.Addr   // RTA_GATEWAY
+	OIF      int32        // RTA_OIF: output link
+	PrefSrc  netip.Addr   // RTA_PREFSRC: `src`
+	Priority uint32       // RTA_PRIORITY: `metric`
+	Table    uint32       // rtm_table, or RTA_TABLE above 255: RT_TABLE_MAIN is 254
+	Protocol uint8        // rtm_protocol: RTPROT_*
+	Scope    uint8        // rtm_scope: RT_SCOPE_*
+	Type     uint8        // rtm_type: RTN_UNICAST, RTN_LOCAL...
+	Flags    uint32       // rtm_flags: RTNH_F_ONLINK...
+	Nexthops []Nexthop    // RTA_MULTIPATH
+}
+
+// Nexthop is one path of a multipath route (struct rtnexthop).
+type Nexthop struct {
+	Gateway netip.Addr // RTA_GATEWAY inside the rtnexthop
+	OIF     int32      // rtnh_ifindex
+	Weight  int        // rtnh_hops+1
+	Flags   uint8      // rtnh_flags
+}
+
+const sizeofRtnexthop = 8 // struct rtnexthop: len u16, flags u8, hops u8, ifindex i32
+
+func (r *Route) family() uint8 {
+	switch {
+	case r.Family != 0:
+		return r.Family
+	case r.Dst.IsValid():
+		return family(r.Dst.Addr())
+	case r.Gateway.IsValid():
+		return family(r.Gateway)
+	case len(r.Nexthops) > 0:
+		return family(r.Nexthops[0].Gateway)
+	}
+	return unix.AF_INET
+}
+
+func rtmsg(r *Route) []byte {
+	table := r.Table
+	if table > 255 {
+		table = unix.RT_TABLE_COMPAT // the real number goes in RTA_TABLE
+	}
+	b := []byte{r.family(), uint8(r.Dst.Bits()), 0, 0, uint8(table), r.Protocol, r.Scope, r.Type}
+	if !r.Dst.IsValid() {
+		b[1] = 0
+	}
+	return binary.NativeEndian.AppendUint32(b, r.Flags)
+}
+
+func encodeRoute(r *Route) ([]byte, error) {
+	e := nl.NewEncoder(rtmsg(r))
+	if r.Table > 255 {
+		e.Uint32(unix.RTA_TABLE, r.Table)
+	}
+	if r.Dst.IsValid() {
+		e.Bytes(unix.RTA_DST, r.Dst.Addr().AsSlice())
+	}
+	if r.Gateway.IsValid() {
+		e.Bytes(unix.RTA_GATEWAY, r.Gateway.AsSlice())
+	}
+	if r.OIF != 0 {
+		e.Uint32(unix.RTA_OIF, uint32(r.OIF))
+	}
+	if r.PrefSrc.IsValid() {
+		e.Bytes(unix.RTA_PREFSRC, r.PrefSrc.AsSlice())
+	}
+	if r.Priority != 0 {
+		e.Uint32(unix.RTA_PRIORITY, r.Priority)
+	}
+	if len(r.Nexthops) > 0 {
+		mp, err := encodeNexthops(r.Nexthops)
+		if err != nil {
+			return nil, err
+		}
+		e.Bytes(unix.RTA_MULTIPATH, mp)
+	}
+	return e.Encode()
+}
+
+// encodeNexthops builds RTA_MULTIPATH: rtnexthop structs, each followed
+// by its own attributes, its rtnh_len covering both.
+func encodeNexthops(nhs []Nexthop) ([]byte, error) {
+	var b []byte
+	for _, nh := range nhs {
+		e := nl.NewEncoder(nil)
+		if nh.Gateway.IsValid() {
+			e.Bytes(unix.RTA_GATEWAY, nh.Gateway.AsSlice())
+		}
+		attrs, err := e.Encode()
+		if err != nil {
+			return nil, err
+		}
+		hops := max(nh.Weight, 1) - 1
+		if hops > 255 {
+			return nil, fmt.Errorf("nexthop weight %d above 256", nh.Weight)
+		}
+		b = binary.NativeEndian.AppendUint16(b, uint16(sizeofRtnexthop+len(attrs)))
+		b = append(b, nh.Flags, uint8(hops))
+		b = binary.NativeEndian.AppendUint32(b, uint32(nh.OIF))
+		b = append(b, attrs...)
+	}
+	return b, nil
+}
+
+// DecodeRoute decodes the payload of an RTM_NEWROUTE message.
+func DecodeRoute(b []byte) (*Route, error) {
+	if len(b) < unix.SizeofRtMsg {
+		return nil, fmt.Errorf("rtnl: route message of %d bytes", len(b))
+	}
+	r := &Route{Family: b[0], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
+		Flags: binary.NativeEndian.Uint32(b[8:12])}
+	dstLen := b[1]
+	d := nl.NewDecoder(b[unix.SizeofRtMsg:])
+	for d.Next() {
+		var err error
+		switch d.Type() {
+		case unix.RTA_DST:
+			var a netip.Addr
+			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
+				r.Dst, err = prefixFrom(a, dstLen)
+			}
+		case unix.RTA_GATEWAY:
+			r.Gateway, err = addrFrom(d.Bytes(), r.Family)
+		case unix.RTA_OIF:
+			r.OIF = d.Int32()
+		case unix.RTA_PREFSRC:
+			r.PrefSrc, err = addrFrom(d.Bytes(), r.Family)
+		case unix.RTA_PRIORITY:
+			r.Priority = d.Uint32()
+		case unix.RTA_TABLE:
+			r.Table = d.Uint32()
+		case unix.RTA_MULTIPATH:
+			r.Nexthops, err = decodeNexthops(d.Bytes(), r.Family)
+		}
+		d.Fail(err)
+	}
+	return r, d.Err()
+}
+
+func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
+	var nhs []Nexthop
+	for len(b) > 0 {
+		if len(b) < sizeofRtnexthop {
+			return nil, fmt.Errorf("rtnl: truncated rtnexthop")
+		}
+		n := int(binary.NativeEndian.Uint16(b[0:2]))
+		if n < sizeofRtnexthop || n > len(b) {
+			return nil, fmt.Errorf("rtnl: rtnexthop length %d out of range", n)
+		}
+		nh := Nexthop{Flags: b[2], Weight: int(b[3]) + 1, OIF: int32(binary.NativeEndian.Uint32(b[4:8]))}
+		d := nl.NewDecoder(b[sizeofRtnexthop:n])
+		for d.Next() {
+			if d.Type() == unix.RTA_GATEWAY {
+				var err error
+				nh.Gateway, err = addrFrom(d.Bytes(), fam)
+				d.Fail(err)
+			}
+		}
+		if d.Err() != nil {
+			return nil, d.Err()
+		}
+		nhs = append(nhs, nh)
+		b = b[min((n+3)&^3, len(b)):]
+	}
+	return nhs, nil
+}
+
+func (c *Conn) routeRequest(typ, flags uint16, r *Route, what string) error {
+	b, err := encodeRoute(r)
+	if err == nil {
+		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+	}
+	if err != nil {
+		return fmt.Errorf("rtnl: %s route %s: %w", what, routeDst(r), err)
+	}
+	return nil
+}
+
+func routeDst(r *Route) string {
+	if !r.Dst.IsValid() {
+		return "default"
+	}
+	return r.Dst.String()
+}
+
+// RouteAdd is `ip route add ...`. Set Table, Protocol, Scope and Type as
+// ip would (NewRoute does).
+func (c *Conn) RouteAdd(r *Route) error {
+	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, r, "add")
+}
+
+// RouteReplace is `ip route replace ...`.
+func (c *Conn) RouteReplace(r *Route) error {
+	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, r, "replace")
+}
+
+// RouteDel is `ip route del ...`: the kernel deletes the first route that
+// matches every field given.
+func (c *Conn) RouteDel(r *Route) error {
+	return c.routeRequest(unix.RTM_DELROUTE, 0, r, "delete")
+}
+
+// Routes lists the routes of family fam in table (0: every table).
+func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
+	req := &Route{Family: fam, Table: table}
+	b, _ := encodeRoute(req) // a family and maybe RTA_TABLE: cannot fail
+	var out []Route
+	err := c.nl.Dump(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}, func(m nl.Message) error {
+		r, err := DecodeRoute(m.Data)
+		if err == nil && (table == 0 || r.Table == table) {
+			out = append(out, *r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: list routes: %w", err)
+	}
+	return out, nil
+}
+
+// RouteGet asks the kernel which route it would use to reach dst:
+// `ip route get ADDR`.
+func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
+	b, err := encodeRoute(&Route{Dst: netip.PrefixFrom(dst, dst.BitLen())})
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := c.nl.Execute(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: get route to %s: %w", dst, err)
+	}
+	for _, m := range msgs {
+		if m.Header.Type == unix.RTM_NEWROUTE {
+			return DecodeRoute(m.Data)
+		}
+	}
+	return nil, fmt.Errorf("rtnl: get route to %s: no reply", dst)
+}
