@@ -48,10 +48,3 @@ func (c *Conn) Close() error { return c.nl.Close() }
 // NL is the underlying netlink connection, for requests this package does
 // not wrap.
 func (c *Conn) NL() *nl.Conn { return c.nl }
-
-// attrName names the top-level attribute at offset off of a request payload,
-// for error messages; the link, address, route and neighbour files provide
-// the per-message tables.
-func attrName(msgType uint16, payload []byte, off int) string {
-	return ""
-}

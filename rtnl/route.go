@@ -217,8 +217,8 @@ func (c *Conn) RouteDel(r *Route) error {
 
 // Routes lists the routes of family fam in table (0: every table).
 func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
-	req := &Route{Family: fam, Table: table}
-	b, _ := encodeRoute(req) // a family and maybe RTA_TABLE: cannot fail
+	b, _ := encodeRoute(&Route{Family: fam, Table: table}) // maybe RTA_TABLE: cannot fail
+	b[0] = fam                                             // 0 is AF_UNSPEC here: both families
 	var out []Route
 	err := c.nl.Dump(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}, func(m nl.Message) error {
 		r, err := DecodeRoute(m.Data)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"strconv"
@@ -110,48 +112,98 @@ func inNetns(h *ns.Handle, fn func() error) error {
 }
 
 func (e *env) probeListen(h *ns.Handle, p probe) error {
-	addr := net.JoinHostPort("", strconv.Itoa(int(p.port)))
-	var ln net.Listener
-	var pc net.PacketConn
-	err := inNetns(h, func() (err error) {
-		if p.proto == "tcp" {
-			ln, err = net.Listen("tcp", addr)
-		} else {
-			pc, err = net.ListenPacket("udp", addr)
+	// One socket per family: Go decides once per process whether
+	// dual-stack sockets work, and that answer need not hold in another
+	// namespace.
+	var closers []io.Closer
+	var accepts []func() (net.Addr, error)
+	err := inNetns(h, func() error {
+		var firstErr error
+		for _, fam := range []string{"4", "6"} {
+			c, accept, err := listenOne(p, fam)
+			if err != nil {
+				firstErr = cmp.Or(firstErr, err)
+				continue
+			}
+			closers, accepts = append(closers, c), append(accepts, accept)
 		}
-		return err
+		if len(accepts) == 0 {
+			return firstErr
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("probe: listen on %s port %d: %w", p.proto, p.port, err)
 	}
-	deadline := time.Now().Add(p.timeout)
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	type result struct {
+		from net.Addr
+		err  error
+	}
+	results := make(chan result, 2*p.count)
+	for _, accept := range accepts {
+		go func() {
+			for {
+				from, err := accept()
+				results <- result{from, err}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	timeout := time.After(p.timeout)
 	for range p.count {
-		var from net.Addr
-		if p.proto == "tcp" {
-			ln.(*net.TCPListener).SetDeadline(deadline)
+		select {
+		case r := <-results:
+			if r.err != nil {
+				return fmt.Errorf("probe: wait on %s port %d: %w", p.proto, p.port, r.err)
+			}
+			fmt.Fprintf(e.stdout, "%s from %s\n", p.proto, r.from)
+		case <-timeout:
+			return fmt.Errorf("probe: nothing reached %s port %d within %v", p.proto, p.port, p.timeout)
+		}
+	}
+	return nil
+}
+
+// listenOne opens a socket of one family ("4" or "6") and returns a
+// function that waits for the next client, answers it with the address it
+// was seen as, and returns that address.
+func listenOne(p probe, fam string) (io.Closer, func() (net.Addr, error), error) {
+	addr := net.JoinHostPort(map[string]string{"4": "0.0.0.0", "6": "::"}[fam], strconv.Itoa(int(p.port)))
+	if p.proto == "tcp" {
+		ln, err := net.Listen("tcp"+fam, addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ln, func() (net.Addr, error) {
 			c, err := ln.Accept()
 			if err != nil {
-				return fmt.Errorf("probe: accept on tcp port %d: %w", p.port, err)
+				return nil, err
 			}
-			from = c.RemoteAddr()
-			c.Write([]byte(from.String() + "\n")) // tell the client how it was seen
-			c.Close()
-		} else {
-			buf := make([]byte, 64)
-			pc.SetDeadline(deadline)
-			_, src, err := pc.ReadFrom(buf)
-			if err != nil {
-				return fmt.Errorf("probe: receive on udp port %d: %w", p.port, err)
-			}
-			from = src
-			pc.WriteTo([]byte(src.String()+"\n"), src)
+			defer c.Close()
+			c.Write([]byte(c.RemoteAddr().String() + "\n")) // tell the client how it was seen
+			return c.RemoteAddr(), nil
+		}, nil
+	}
+	pc, err := net.ListenPacket("udp"+fam, addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pc, func() (net.Addr, error) {
+		buf := make([]byte, 64)
+		_, src, err := pc.ReadFrom(buf)
+		if err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(e.stdout, "%s from %s\n", p.proto, from)
-	}
-	if ln != nil {
-		return ln.Close()
-	}
-	return pc.Close()
+		pc.WriteTo([]byte(src.String()+"\n"), src)
+		return src, nil
+	}, nil
 }
 
 func (e *env) probeConnect(h *ns.Handle, p probe) error {

@@ -274,8 +274,8 @@ func routeFilter(e *env, w *words) (table uint32, dev string, err error) {
 // selectRoutes lists the routes show and flush act on.
 func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route, error) {
 	fam := uint8(e.family)
-	if fam == 0 {
-		fam = afInet // like ip: IPv4 unless -6
+	if fam == 0 && table != 0 {
+		fam = afInet // like ip: IPv4 unless -6, both families with table all
 	}
 	out, err := c.Routes(fam, table)
 	if err != nil {
@@ -394,7 +394,7 @@ func routeText(r *rtnl.Route, names map[int32]string, get bool) string {
 	if r.PrefSrc.IsValid() {
 		fmt.Fprintf(&b, " src %s", r.PrefSrc)
 	}
-	if r.Priority != 0 {
+	if hasMetric(r) {
 		fmt.Fprintf(&b, " metric %d", r.Priority)
 	}
 	if r.Flags&unix.RTNH_F_ONLINK != 0 {
@@ -432,7 +432,7 @@ func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
 	if r.PrefSrc.IsValid() {
 		m["prefsrc"] = r.PrefSrc.String()
 	}
-	if r.Priority != 0 {
+	if hasMetric(r) {
 		m["metric"] = r.Priority
 	}
 	if r.Flags&unix.RTNH_F_ONLINK != 0 {
@@ -447,3 +447,7 @@ func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
 	}
 	return m
 }
+
+// hasMetric is whether the kernel sent RTA_PRIORITY, which ip prints:
+// IPv6 always sends it, IPv4 only when it is not zero.
+func hasMetric(r *rtnl.Route) bool { return r.Priority != 0 || r.Family == afInet6 }
