@@ -12,8 +12,7 @@
 #                                   eth0
 #                                    |
 #                            lan (192.168.1.3): the outside world
-#
-# NAT (masquerade, port forwarding) joins this demo with `nsnet nat`.
+
 set -eu
 N=${NSNET:-nsnet}
 step() { printf '\n== %s\n' "$*"; }
@@ -72,7 +71,7 @@ serve red 80
 run probe connect tcp 192.168.15.1 80
 check_served 192.168.15.5
 
-step "3. The outside world, reached through the host (routes both ways)"
+step "3. The outside world, reached through the host with masquerade"
 run netns add lan
 run link add eth0 type veth peer name eth0 netns lan
 run addr add 192.168.1.2/24 dev eth0
@@ -81,14 +80,28 @@ run -n lan addr add 192.168.1.3/24 dev eth0
 run -n lan link set eth0 up
 run -n blue route add 192.168.1.0/24 via 192.168.15.5
 run -n red route add default via 192.168.15.5
-run -n lan route add 192.168.15.0/24 via 192.168.1.2
 run -n red route show
 run -n red route get 192.168.1.3
-echo "+ echo 1 > /proc/sys/net/ipv4/ip_forward   # the host routes between its links"
-echo 1 > /proc/sys/net/ipv4/ip_forward
+echo "(lan has no route back to 192.168.15.0/24: without NAT, red cannot talk to it)"
+run nat masquerade add 192.168.15.0/24 oif eth0
 serve lan 9000
 run -n red probe connect tcp 192.168.1.3 9000
-check_served 192.168.15.1
+check_served 192.168.1.2
+
+step "4. The outside reaches blue's service by port forwarding"
+run nat forward add tcp 8080 to 192.168.15.2:80
+run nat show
+serve blue 80
+run -n lan probe connect tcp 192.168.1.2 8080
+check_served 192.168.1.3
+echo "(from the host itself, through the output chain)"
+serve blue 80
+run probe connect tcp 192.168.1.2 8080
+check_served 192.168.1.2
+echo "(from red, beside blue on the bridge: hairpin)"
+serve blue 80
+run -n red probe connect tcp 192.168.1.2 8080
+check_served 192.168.15.5
 
 step "5. IPv6 between the namespaces"
 run -n red addr add fd00:15::1/64 dev veth-red nodad
@@ -100,6 +113,7 @@ check_served fd00:15::1
 
 step "6. Statistics, then tear down"
 run -n red -s link show veth-red
+run nat flush
 run netns del red
 run netns del blue
 run netns del lan

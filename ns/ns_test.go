@@ -307,3 +307,19 @@ exit 7`, id.Ino)
 		t.Fatalf("missing command: want 127, got %d", code)
 	}
 }
+
+func TestSysctlPerNamespace(t *testing.T) {
+	a, b := testns.New(t), testns.New(t)
+	if err := SetSysctl(a, "net.ipv4.ip_forward", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Sysctl(a, "net.ipv4.ip_forward"); err != nil || v != "1" {
+		t.Fatalf("a: %q %v", v, err)
+	}
+	if v, err := Sysctl(b, "net.ipv4.ip_forward"); err != nil || v != "0" {
+		t.Fatalf("b must not see a's setting: %q %v", v, err)
+	}
+	if _, err := Sysctl(a, "kernel.hostname"); err == nil {
+		t.Fatal("non-net sysctl accepted")
+	}
+}

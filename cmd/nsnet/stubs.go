@@ -3,7 +3,6 @@ package main
 // Each object's file replaces its line here with the real command.
 var (
 	runMonitor = notYet("monitor")
-	runNat     = notYet("nat")
 )
 
 func notYet(what string) func(*env, []string) error {

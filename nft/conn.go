@@ -1,0 +1,223 @@
+package nft
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
+)
+
+// Conn is an nfnetlink socket in one network namespace.
+type Conn struct {
+	nl *nl.Conn
+}
+
+// Dial opens an nfnetlink socket in namespace h (nil: the caller's).
+func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
+	var conn *nl.Conn
+	dial := func() (err error) {
+		conn, err = nl.Dial(unix.NETLINK_NETFILTER, cfg)
+		return err
+	}
+	var err error
+	if h == nil {
+		err = dial()
+	} else {
+		err = ns.Do(h, dial)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("nft: open nfnetlink socket: %w", err)
+	}
+	return &Conn{nl: conn}, nil
+}
+
+// Close closes the socket.
+func (c *Conn) Close() error { return c.nl.Close() }
+
+// msgType is the nfnetlink message type of an nftables message:
+// subsystem in the high byte, NFT_MSG_* in the low one.
+func msgType(m uint16) uint16 { return unix.NFNL_SUBSYS_NFTABLES<<8 | m }
+
+// nfgenmsg is struct nfgenmsg: family, version NFNETLINK_V0, and res_id,
+// big-endian (the subsystem, for batch messages).
+func nfgenmsg(family uint8, resID uint16) []byte {
+	return binary.BigEndian.AppendUint16([]byte{family, unix.NFNETLINK_V0}, resID)
+}
+
+// Family values are NFPROTO_* (linux/netfilter.h), as `nft` spells them.
+const (
+	FamilyIP   = unix.NFPROTO_IPV4 // nft "ip"
+	FamilyIP6  = unix.NFPROTO_IPV6 // nft "ip6"
+	FamilyInet = unix.NFPROTO_INET // nft "inet"
+)
+
+// FamilyName is the word nft uses for a family.
+func FamilyName(f uint8) string {
+	return map[uint8]string{FamilyIP: "ip", FamilyIP6: "ip6", FamilyInet: "inet"}[f]
+}
+
+// Batch collects changes to apply in one transaction.
+type Batch struct {
+	msgs []nl.Message
+	what []string // per message, for errors: "add rule to nsnet/postrouting"
+}
+
+func (b *Batch) add(typ uint16, flags uint16, family uint8, what string, build func(e *nl.Encoder)) {
+	e := nl.NewEncoder(nfgenmsg(family, 0))
+	build(e)
+	data, err := e.Encode()
+	if err != nil { // names and fixed-size values only: a bug, say so
+		data = nil
+		what += " (encoding failed: " + err.Error() + ")"
+	}
+	b.msgs = append(b.msgs, nl.Message{Header: nl.Header{Type: msgType(typ), Flags: flags}, Data: data})
+	b.what = append(b.what, what)
+}
+
+// AddTable adds table name unless it exists: `nft add table FAMILY NAME`.
+func (b *Batch) AddTable(family uint8, name string) {
+	b.add(unix.NFT_MSG_NEWTABLE, unix.NLM_F_CREATE, family, "add table "+name, func(e *nl.Encoder) {
+		e.String(unix.NFTA_TABLE_NAME, name)
+		e.Uint32BE(unix.NFTA_TABLE_FLAGS, 0)
+	})
+}
+
+// DelTable deletes a table and all it holds: `nft delete table FAMILY NAME`.
+func (b *Batch) DelTable(family uint8, name string) {
+	b.add(unix.NFT_MSG_DELTABLE, 0, family, "delete table "+name, func(e *nl.Encoder) {
+		e.String(unix.NFTA_TABLE_NAME, name)
+	})
+}
+
+// Chain is a base chain: attached to a netfilter hook.
+type Chain struct {
+	Name     string // NFTA_CHAIN_NAME
+	Type     string // NFTA_CHAIN_TYPE: "nat", "filter"
+	Hook     uint32 // NFTA_HOOK_HOOKNUM: NF_INET_PRE_ROUTING...
+	Priority int32  // NFTA_HOOK_PRIORITY: dstnat -100, srcnat 100
+}
+
+// AddChain adds a base chain unless it exists:
+// `nft add chain FAMILY TABLE NAME { type T hook H priority P; }`.
+func (b *Batch) AddChain(family uint8, table string, ch Chain) {
+	b.add(unix.NFT_MSG_NEWCHAIN, unix.NLM_F_CREATE, family, "add chain "+table+"/"+ch.Name, func(e *nl.Encoder) {
+		e.String(unix.NFTA_CHAIN_TABLE, table)
+		e.String(unix.NFTA_CHAIN_NAME, ch.Name)
+		e.Nest(unix.NFTA_CHAIN_HOOK | unix.NLA_F_NESTED)
+		e.Uint32BE(unix.NFTA_HOOK_HOOKNUM, ch.Hook)
+		e.Uint32BE(unix.NFTA_HOOK_PRIORITY, uint32(ch.Priority))
+		e.End()
+		e.Uint32BE(unix.NFTA_CHAIN_POLICY, nfAccept)
+		e.String(unix.NFTA_CHAIN_TYPE, ch.Type)
+	})
+}
+
+// Rule is a rule as the kernel holds it.
+type Rule struct {
+	Family  uint8
+	Table   string // NFTA_RULE_TABLE
+	Chain   string // NFTA_RULE_CHAIN
+	Handle  uint64 // NFTA_RULE_HANDLE, assigned by the kernel
+	Exprs   []Expr // NFTA_RULE_EXPRESSIONS
+	Comment string // NFTA_RULE_USERDATA: NFTNL_UDATA_RULE_COMMENT
+}
+
+// udataRuleComment is NFTNL_UDATA_RULE_COMMENT (libnftnl's udata.h): rule
+// userdata is opaque to the kernel, a list of type-length-value records
+// only nft and nsnet read.
+const udataRuleComment = 0
+
+// AddRule appends a rule to a chain: `nft add rule ...`.
+func (b *Batch) AddRule(r *Rule) {
+	b.add(unix.NFT_MSG_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_APPEND, r.Family, "add rule to "+r.Table+"/"+r.Chain, func(e *nl.Encoder) {
+		e.String(unix.NFTA_RULE_TABLE, r.Table)
+		e.String(unix.NFTA_RULE_CHAIN, r.Chain)
+		e.Nest(unix.NFTA_RULE_EXPRESSIONS | unix.NLA_F_NESTED)
+		for _, x := range r.Exprs {
+			e.Nest(unix.NFTA_LIST_ELEM | unix.NLA_F_NESTED)
+			e.String(unix.NFTA_EXPR_NAME, x.Name())
+			e.Nest(unix.NFTA_EXPR_DATA | unix.NLA_F_NESTED)
+			x.encode(e)
+			e.End()
+			e.End()
+		}
+		e.End()
+		if r.Comment != "" {
+			c := append([]byte(r.Comment), 0)
+			e.Bytes(unix.NFTA_RULE_USERDATA, append([]byte{udataRuleComment, byte(len(c))}, c...))
+		}
+	})
+}
+
+// DelRule deletes a rule by its handle: `nft delete rule ... handle N`.
+func (b *Batch) DelRule(r *Rule) {
+	b.add(unix.NFT_MSG_DELRULE, 0, r.Family, fmt.Sprintf("delete rule %d from %s/%s", r.Handle, r.Table, r.Chain), func(e *nl.Encoder) {
+		e.String(unix.NFTA_RULE_TABLE, r.Table)
+		e.String(unix.NFTA_RULE_CHAIN, r.Chain)
+		e.Uint64BE(unix.NFTA_RULE_HANDLE, r.Handle)
+	})
+}
+
+// Len is the number of changes in the batch.
+func (b *Batch) Len() int { return len(b.msgs) }
+
+// ErrNotCommitted is returned when the kernel neither refused a message
+// nor acknowledged BATCH_END: the transaction did not happen.
+var ErrNotCommitted = errors.New("nft: the kernel did not confirm the transaction")
+
+// commitRetries bounds retries when another process changed the ruleset
+// between our read and our write (the kernel answers ERESTART or EAGAIN:
+// the generation id moved).
+const commitRetries = 3
+
+// Commit applies the batch as one transaction. The kernel reports every
+// message it refused; the error names the first one and carries the
+// kernel's extended-ack text.
+func (c *Conn) Commit(b *Batch) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	var err error
+	for range commitRetries {
+		if err = c.commitOnce(b); !errors.Is(err, unix.ERESTART) && !errors.Is(err, unix.EAGAIN) {
+			return err
+		}
+	}
+	return err
+}
+
+func (c *Conn) commitOnce(b *Batch) error {
+	begin := nl.Message{Header: nl.Header{Type: unix.NFNL_MSG_BATCH_BEGIN}, Data: nfgenmsg(unix.AF_UNSPEC, unix.NFNL_SUBSYS_NFTABLES)}
+	// Only BATCH_END asks for an ACK: an ACK for an inner message would not
+	// prove anything (a later failure aborts the whole batch), and the
+	// kernel reports every refused message anyway.
+	end := nl.Message{Header: nl.Header{Type: unix.NFNL_MSG_BATCH_END, Flags: unix.NLM_F_ACK}, Data: nfgenmsg(unix.AF_UNSPEC, unix.NFNL_SUBSYS_NFTABLES)}
+	msgs := append(append([]nl.Message{begin}, b.msgs...), end)
+	out, err := c.nl.Transaction(msgs)
+	if err != nil {
+		return fmt.Errorf("nft: send batch: %w", err)
+	}
+	var errs []error
+	for i, o := range out {
+		if o.Err != nil {
+			what := "batch"
+			if i >= 1 && i <= len(b.what) {
+				what = b.what[i-1]
+			}
+			errs = append(errs, fmt.Errorf("nft: %s (message %d of the batch): %w", what, i, o.Err))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if !out[len(out)-1].Acked {
+		return ErrNotCommitted
+	}
+	return nil
+}
+
+const nfAccept = 1 // NF_ACCEPT, linux/netfilter.h: the chain's policy

@@ -1,0 +1,107 @@
+package nft
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+)
+
+// These build expression lists the way nft does for the same words, so
+// that `nft list ruleset` shows nsnet's rules as clean statements.
+
+// headerAddr is where IPv4/IPv6 headers keep their addresses.
+var headerAddr = map[uint8]struct{ saddr, daddr, len uint32 }{
+	FamilyIP:  {12, 16, 4},
+	FamilyIP6: {8, 24, 16},
+}
+
+// matchAddr is `ip saddr PREFIX` (or daddr). nft loads only the prefix's
+// whole bytes when the length is a multiple of 8, and masks with bitwise
+// otherwise.
+func matchAddr(family uint8, src bool, p netip.Prefix) []Expr {
+	h := headerAddr[family]
+	off := h.daddr
+	if src {
+		off = h.saddr
+	}
+	bits := uint32(p.Bits())
+	if bits == 0 {
+		return nil // matches everything
+	}
+	addr := p.Masked().Addr().AsSlice()
+	if bits%8 == 0 {
+		n := bits / 8
+		return []Expr{
+			&Payload{Base: unix.NFT_PAYLOAD_NETWORK_HEADER, Offset: off, Len: n, Register: unix.NFT_REG_1},
+			&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: addr[:n]},
+		}
+	}
+	m := make([]byte, h.len)
+	for i := range m {
+		switch {
+		case uint32(i+1)*8 <= bits:
+			m[i] = 0xff
+		case uint32(i)*8 < bits:
+			m[i] = byte(0xff << (8 - bits%8))
+		}
+	}
+	return []Expr{
+		&Payload{Base: unix.NFT_PAYLOAD_NETWORK_HEADER, Offset: off, Len: h.len, Register: unix.NFT_REG_1},
+		&Bitwise{SReg: unix.NFT_REG_1, DReg: unix.NFT_REG_1, Len: h.len, Mask: m, Xor: make([]byte, h.len)},
+		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: addr},
+	}
+}
+
+// matchIfname is `iifname NAME` / `oifname NAME`: the name compared as
+// the kernel stores it, NUL-padded to IFNAMSIZ.
+func matchIfname(key uint32, name string) []Expr {
+	b := make([]byte, unix.IFNAMSIZ)
+	copy(b, name)
+	return []Expr{&Meta{Key: key, Register: unix.NFT_REG_1}, &Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: b}}
+}
+
+// matchL4 is `meta l4proto PROTO`, the guard nft puts before a port match.
+func matchL4(proto uint8) []Expr {
+	return []Expr{&Meta{Key: unix.NFT_META_L4PROTO, Register: unix.NFT_REG_1}, &Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: []byte{proto}}}
+}
+
+// matchDport is `tcp dport PORT` after its l4proto guard.
+func matchDport(proto uint8, port uint16) []Expr {
+	return append(matchL4(proto),
+		&Payload{Base: unix.NFT_PAYLOAD_TRANSPORT_HEADER, Offset: 2, Len: 2, Register: unix.NFT_REG_1},
+		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: be16(port)})
+}
+
+// rtnLocal is RTN_LOCAL: fib's address type for an address of this host.
+const rtnLocal = 2
+
+// matchDaddrLocal is `fib daddr type local`: the packet is for this host.
+func matchDaddrLocal() []Expr {
+	return []Expr{
+		&Fib{Register: unix.NFT_REG_1, Result: unix.NFT_FIB_RESULT_ADDRTYPE, Flags: unix.NFTA_FIB_F_DADDR},
+		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: binary.NativeEndian.AppendUint32(nil, rtnLocal)},
+	}
+}
+
+// ipsDstNAT is IPS_DST_NAT (linux/netfilter/nf_conntrack_common.h): the
+// connection's destination was rewritten.
+const ipsDstNAT = 1 << 5
+
+// matchCtDNAT is `ct status dnat`. ct status is a host-order u32.
+func matchCtDNAT() []Expr {
+	return []Expr{
+		&Ct{Key: unix.NFT_CT_STATUS, Register: unix.NFT_REG_1},
+		&Bitwise{SReg: unix.NFT_REG_1, DReg: unix.NFT_REG_1, Len: 4, Mask: binary.NativeEndian.AppendUint32(nil, ipsDstNAT), Xor: make([]byte, 4)},
+		&Cmp{Op: unix.NFT_CMP_NEQ, Register: unix.NFT_REG_1, Data: make([]byte, 4)},
+	}
+}
+
+// dnatTo is `dnat to ADDR:PORT`.
+func dnatTo(family uint8, to netip.AddrPort) []Expr {
+	return []Expr{
+		&Immediate{Register: unix.NFT_REG_1, Data: to.Addr().AsSlice()},
+		&Immediate{Register: unix.NFT_REG_2, Data: be16(to.Port())},
+		&NAT{Type: unix.NFT_NAT_DNAT, Family: uint32(family), RegAddrMin: unix.NFT_REG_1, RegProtoMin: unix.NFT_REG_2, Flags: unix.NF_NAT_RANGE_PROTO_SPECIFIED},
+	}
+}

@@ -1,0 +1,148 @@
+package nft
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// String renders a rule in nft's syntax for the expressions nsnet writes
+// (`ip saddr 10.0.0.0/24 oifname "eth0" masquerade`); anything else is
+// shown as the raw expression.
+func (r *Rule) String() string {
+	var out []string
+	var load Expr   // the last load into a register
+	var mask []byte // a bitwise mask applied to it
+	l4 := ""        // a pending `meta l4proto` guard: nft folds it into "tcp dport"
+	flush := func() {
+		if l4 != "" {
+			out = append(out, "meta l4proto "+l4)
+			l4 = ""
+		}
+	}
+	imm := map[uint32][]byte{}
+	for _, x := range r.Exprs {
+		var stmt string
+		switch v := x.(type) {
+		case *Meta, *Payload, *Ct, *Fib:
+			load, mask = v, nil
+			continue
+		case *Bitwise:
+			mask = v.Mask
+			continue
+		case *Immediate:
+			imm[v.Register] = v.Data
+			continue
+		case *Cmp:
+			s, isL4 := r.match(load, mask, v)
+			if isL4 {
+				flush()
+				l4 = s
+				continue
+			}
+			if l4 != "" && strings.HasPrefix(s, "th ") {
+				s, l4 = l4+strings.TrimPrefix(s, "th"), ""
+			}
+			stmt = s
+		case *NAT:
+			kind := map[uint32]string{unix.NFT_NAT_SNAT: "snat", unix.NFT_NAT_DNAT: "dnat"}[v.Type]
+			a, _ := netip.AddrFromSlice(imm[v.RegAddrMin])
+			stmt = kind + " to " + a.String()
+			if p := imm[v.RegProtoMin]; len(p) == 2 {
+				stmt = kind + " to " + netip.AddrPortFrom(a, binary.BigEndian.Uint16(p)).String()
+			}
+		case *Masq:
+			stmt = "masquerade"
+		case *Redir:
+			stmt = "redirect"
+		case *Counter:
+			stmt = fmt.Sprintf("counter packets %d bytes %d", v.Packets, v.Bytes)
+		}
+		flush()
+		out = append(out, stmt)
+	}
+	flush()
+	return strings.Join(out, " ")
+}
+
+func isPort(x Expr) bool {
+	p, ok := x.(*Payload)
+	return ok && p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER
+}
+
+var l4Names = map[byte]string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_ICMPV6: "icmpv6"}
+
+// match renders one comparison of what load put in the register; isL4
+// marks an l4proto guard, whose name is returned.
+func (r *Rule) match(load Expr, mask []byte, c *Cmp) (s string, isL4 bool) {
+	op := map[uint32]string{unix.NFT_CMP_EQ: "", unix.NFT_CMP_NEQ: "!= "}[c.Op]
+	switch v := load.(type) {
+	case *Meta:
+		switch v.Key {
+		case unix.NFT_META_L4PROTO:
+			if len(c.Data) == 1 && l4Names[c.Data[0]] != "" {
+				return l4Names[c.Data[0]], true
+			}
+		case unix.NFT_META_IIFNAME, unix.NFT_META_OIFNAME:
+			key := map[uint32]string{unix.NFT_META_IIFNAME: "iifname", unix.NFT_META_OIFNAME: "oifname"}[v.Key]
+			return fmt.Sprintf("%s %s%q", key, op, strings.TrimRight(string(c.Data), "\x00")), false
+		}
+	case *Payload:
+		if s := r.payloadMatch(v, mask, c.Data); s != "" {
+			return s, false
+		}
+	case *Ct:
+		if v.Key == unix.NFT_CT_STATUS && c.Op == unix.NFT_CMP_NEQ && len(mask) == 4 && binary.NativeEndian.Uint32(mask) == ipsDstNAT {
+			return "ct status dnat", false
+		}
+	case *Fib:
+		if v.Flags == unix.NFTA_FIB_F_DADDR && v.Result == unix.NFT_FIB_RESULT_ADDRTYPE && len(c.Data) == 4 && binary.NativeEndian.Uint32(c.Data) == rtnLocal {
+			return "fib daddr type " + op + "local", false
+		}
+	}
+	return fmt.Sprintf("[%s] %s%x", exprName(load), op, c.Data), false
+}
+
+func exprName(x Expr) string {
+	if x == nil {
+		return "?"
+	}
+	return x.Name()
+}
+
+func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
+	if p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER && p.Len == 2 && len(data) == 2 {
+		field := map[uint32]string{0: "sport", 2: "dport"}[p.Offset]
+		if field != "" {
+			return fmt.Sprintf("th %s %d", field, binary.BigEndian.Uint16(data))
+		}
+	}
+	h, ok := headerAddr[r.Family]
+	if !ok || p.Base != unix.NFT_PAYLOAD_NETWORK_HEADER {
+		return ""
+	}
+	field := map[uint32]string{h.saddr: "saddr", h.daddr: "daddr"}[p.Offset]
+	if field == "" || len(data) > int(h.len) {
+		return ""
+	}
+	full := make([]byte, h.len)
+	copy(full, data)
+	a, _ := netip.AddrFromSlice(full)
+	bits := len(data) * 8
+	if mask != nil {
+		bits = 0
+		for _, b := range mask {
+			for ; b&0x80 != 0; b <<= 1 {
+				bits++
+			}
+		}
+	}
+	s := fmt.Sprintf("%s %s %s", FamilyName(r.Family), field, a)
+	if bits != a.BitLen() {
+		s += fmt.Sprintf("/%d", bits)
+	}
+	return s
+}

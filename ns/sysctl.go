@@ -1,0 +1,58 @@
+package ns
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The files under /proc/sys/net belong to the network namespace of the
+// thread that opens them, so reading or writing another namespace's
+// sysctl is a short switch on a locked thread (Do).
+
+// sysctlPath maps "net.ipv4.ip_forward" to its file; only net.* keys,
+// the ones that belong to a network namespace.
+func sysctlPath(key string) (string, error) {
+	if !strings.HasPrefix(key, "net.") || strings.Contains(key, "..") || strings.Contains(key, "/") {
+		return "", fmt.Errorf("sysctl %q: only net.* keys belong to a network namespace", key)
+	}
+	return filepath.Join("/proc/sys", strings.ReplaceAll(key, ".", "/")), nil
+}
+
+// Sysctl reads a net.* sysctl in namespace h (nil: the caller's).
+func Sysctl(h *Handle, key string) (string, error) {
+	path, err := sysctlPath(key)
+	if err != nil {
+		return "", err
+	}
+	var b []byte
+	err = inOrHere(h, func() (err error) {
+		b, err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("read sysctl %s: %w", key, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// SetSysctl writes a net.* sysctl in namespace h (nil: the caller's).
+func SetSysctl(h *Handle, key, value string) error {
+	path, err := sysctlPath(key)
+	if err != nil {
+		return err
+	}
+	err = inOrHere(h, func() error { return os.WriteFile(path, []byte(value), 0o644) })
+	if err != nil {
+		return fmt.Errorf("write sysctl %s: %w", key, err)
+	}
+	return nil
+}
+
+func inOrHere(h *Handle, fn func() error) error {
+	if h == nil {
+		return fn()
+	}
+	return Do(h, fn)
+}
