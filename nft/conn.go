@@ -80,7 +80,7 @@ func (b *Batch) add(typ uint16, flags uint16, family uint8, what string, build f
 
 // AddTable adds table name unless it exists: `nft add table FAMILY NAME`.
 func (b *Batch) AddTable(family uint8, name string) {
-	b.add(unix.NFT_MSG_NEWTABLE, unix.NLM_F_CREATE, family, "add table "+name, func(e *nl.Encoder) {
+	b.add(unix.NFT_MSG_NEWTABLE, 0, family, "add table "+name, func(e *nl.Encoder) {
 		e.String(unix.NFTA_TABLE_NAME, name)
 		e.Uint32BE(unix.NFTA_TABLE_FLAGS, 0)
 	})
@@ -107,12 +107,12 @@ func (b *Batch) AddChain(family uint8, table string, ch Chain) {
 	b.add(unix.NFT_MSG_NEWCHAIN, unix.NLM_F_CREATE, family, "add chain "+table+"/"+ch.Name, func(e *nl.Encoder) {
 		e.String(unix.NFTA_CHAIN_TABLE, table)
 		e.String(unix.NFTA_CHAIN_NAME, ch.Name)
+		e.String(unix.NFTA_CHAIN_TYPE, ch.Type)
+		e.Uint32BE(unix.NFTA_CHAIN_POLICY, nfAccept)
 		e.Nest(unix.NFTA_CHAIN_HOOK | unix.NLA_F_NESTED)
 		e.Uint32BE(unix.NFTA_HOOK_HOOKNUM, ch.Hook)
 		e.Uint32BE(unix.NFTA_HOOK_PRIORITY, uint32(ch.Priority))
 		e.End()
-		e.Uint32BE(unix.NFTA_CHAIN_POLICY, nfAccept)
-		e.String(unix.NFTA_CHAIN_TYPE, ch.Type)
 	})
 }
 

@@ -79,9 +79,9 @@ type Meta struct {
 }
 
 func (m *Meta) Name() string { return "meta" }
-func (m *Meta) encode(e *nl.Encoder) {
-	e.Uint32BE(unix.NFTA_META_DREG, m.Register)
+func (m *Meta) encode(e *nl.Encoder) { // in nft's order, for byte-equal goldens
 	e.Uint32BE(unix.NFTA_META_KEY, m.Key)
+	e.Uint32BE(unix.NFTA_META_DREG, m.Register)
 }
 func (m *Meta) decode(d *nl.Decoder) error {
 	for d.Next() {
@@ -366,10 +366,10 @@ type Fib struct {
 }
 
 func (f *Fib) Name() string { return "fib" }
-func (f *Fib) encode(e *nl.Encoder) {
-	e.Uint32BE(unix.NFTA_FIB_DREG, f.Register)
-	e.Uint32BE(unix.NFTA_FIB_RESULT, f.Result)
+func (f *Fib) encode(e *nl.Encoder) { // in nft's order
 	e.Uint32BE(unix.NFTA_FIB_FLAGS, f.Flags)
+	e.Uint32BE(unix.NFTA_FIB_RESULT, f.Result)
+	e.Uint32BE(unix.NFTA_FIB_DREG, f.Register)
 }
 func (f *Fib) decode(d *nl.Decoder) error {
 	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_FIB_DREG: &f.Register,

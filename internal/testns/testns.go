@@ -163,3 +163,18 @@ func LookPath(t testing.TB, name string) {
 		t.Skip(msg)
 	}
 }
+
+// TryStdin is Try with stdin as the command's standard input.
+func TryStdin(h *ns.Handle, stdin, name string, args ...string) (string, error) {
+	var out, errb strings.Builder
+	err := ns.Do(h, func() error {
+		cmd := exec.Command(name, args...)
+		cmd.Stdin = strings.NewReader(stdin)
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		return cmd.Run()
+	})
+	if err != nil {
+		return out.String(), fmt.Errorf("%w: %s", err, strings.TrimSpace(errb.String()))
+	}
+	return out.String(), nil
+}

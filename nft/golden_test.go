@@ -1,0 +1,91 @@
+package nft
+
+import (
+	"encoding/hex"
+	"net/netip"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// Payloads (after struct nlmsghdr) that nft 1.0.6 sends, captured with
+// strace -e write=FD in a sandbox. Each starts with struct nfgenmsg
+// (02 00 00 00: NFPROTO_IPV4, NFNETLINK_V0, res_id 0); nested attributes
+// carry NLA_F_NESTED (0x8000); values are big-endian.
+var goldens = []struct {
+	name, cmd, hex string
+	build      func(b *Batch)
+}{
+	{"table", "nft add table ip nsnet",
+		"020000000a0001006e736e65740000000800020000000000",
+		func(b *Batch) { b.AddTable(FamilyIP, "nsnet") }},
+	{"chain", "nft add chain ip nsnet prerouting { type nat hook prerouting priority -100; policy accept; }",
+		"020000000a0001006e736e65740000000f000300707265726f7574696e670000080007006e617400080005000000000114000480080001000000000008000200ffffff9c",
+		func(b *Batch) { b.AddChain(FamilyIP, "nsnet", natChains[0]) }},
+	{"forward", `nft add rule ip nsnet prerouting fib daddr type local tcp dport 8080 dnat to 192.168.15.2:80 comment "nsnet forward tcp 8080 to 192.168.15.2:80"`,
+		"020000000a0001006e736e65740000000f000200707265726f7574696e670000980104802800018008000100666962001c0002800800030000000002080002000000000308000100000000012c00018008000100636d700020000280080001000000000108000200000000000c000380080001000200000024000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c0003800500010006000000340001800c0001007061796c6f6164002400028008000100000000010800020000000002080003000000000208000400000000022c00018008000100636d700020000280080001000000000108000200000000000c000380060001001f9000002c0001800e000100696d6d6564696174650000001800028008000100000000010c00028008000100c0a80f022c0001800e000100696d6d6564696174650000001800028008000100000000020c000280060001000050000038000180080001006e6174002c0002800800010000000001080002000000000208000300000000010800050000000002080007000000000230000700002a6e736e657420666f727761726420746370203830383020746f203139322e3136382e31352e323a383000",
+		func(b *Batch) {
+			f := Forward{Proto: unix.IPPROTO_TCP, Port: 8080, To: netip.MustParseAddrPort("192.168.15.2:80")}
+			b.AddRule(f.Rules()[0])
+		}},
+	{"masquerade /12", `nft add rule ip nsnet postrouting ip saddr 10.0.0.0/12 oifname "eth0" masquerade comment "x"`,
+		"020000000a0001006e736e657400000010000200706f7374726f7574696e670018010480340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004440001800c0001006269747769736500340002800800010000000001080002000000000108000300000000040c00048008000100fff000000c00058008000100000000002c00018008000100636d700020000280080001000000000108000200000000000c000380080001000a00000024000180090001006d6574610000000014000280080002000000000708000100000000013800018008000100636d70002c0002800800010000000001080002000000000018000380140001006574683000000000000000000000000014000180090001006d61737100000000040002800800070000027800",
+		func(b *Batch) {
+			r := Masquerade{Prefix: netip.MustParsePrefix("10.0.0.0/12"), OIF: "eth0"}.Rules()[0]
+			r.Comment = "x"
+			b.AddRule(r)
+		}},
+}
+
+func TestGoldenMessages(t *testing.T) {
+	for _, g := range goldens {
+		b := &Batch{}
+		g.build(b)
+		if got := hex.EncodeToString(b.msgs[0].Data); got != g.hex {
+			t.Errorf("%s (%s):\ngot  %s\nwant %s", g.name, g.cmd, got, g.hex)
+		}
+	}
+}
+
+// Decoding what nft sends gives back the expressions nsnet would write.
+func TestDecodeGoldenRule(t *testing.T) {
+	raw, _ := hex.DecodeString(goldens[2].hex)
+	r, err := DecodeRule(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "fib daddr type local tcp dport 8080 dnat to 192.168.15.2:80"; r.String() != want {
+		t.Fatalf("rendered %q, want %q", r.String(), want)
+	}
+	if r.Comment != "nsnet forward tcp 8080 to 192.168.15.2:80" || r.Chain != "prerouting" || len(r.Exprs) != 9 {
+		t.Fatalf("decoded %+v", r)
+	}
+	raw, _ = hex.DecodeString(goldens[3].hex)
+	if r, err = DecodeRule(raw); err != nil || r.String() != `ip saddr 10.0.0.0/12 oifname "eth0" masquerade` {
+		t.Fatalf("masquerade rendered %q, %v", r.String(), err)
+	}
+}
+
+func FuzzDecodeRule(f *testing.F) {
+	for _, g := range goldens {
+		raw, _ := hex.DecodeString(g.hex)
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeRule(b)
+		if err != nil {
+			return
+		}
+		_ = r.String()
+		// What decodes re-encodes, and decodes to the same rendering.
+		bb := &Batch{}
+		bb.AddRule(r)
+		r2, err := DecodeRule(bb.msgs[0].Data)
+		if err != nil {
+			t.Fatalf("re-encoded rule does not decode: %v", err)
+		}
+		if r2.String() != r.String() {
+			t.Fatalf("unstable: %q then %q", r.String(), r2.String())
+		}
+	})
+}
