@@ -56,9 +56,16 @@ func script(t *testing.T, lines string) {
 // namespace `to`, and returns the client address the server saw.
 func reach(t *testing.T, from, to, addr string, port int) string {
 	t.Helper()
+	return reachVia(t, from, to, addr, port, port)
+}
+
+// reachVia is reach where the server listens on another port than the
+// client connects to (a port forward).
+func reachVia(t *testing.T, from, to, addr string, port, serverPort int) string {
+	t.Helper()
 	served := make(chan string, 1)
 	go func() {
-		out, errs, code := cli(t, "-n", to, "probe", "listen", "tcp", fmt.Sprint(port), "timeout", "5")
+		out, errs, code := cli(t, "-n", to, "probe", "listen", "tcp", fmt.Sprint(serverPort), "timeout", "5")
 		served <- fmt.Sprintf("%d %s%s", code, out, errs)
 	}()
 	time.Sleep(200 * time.Millisecond)

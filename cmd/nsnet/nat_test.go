@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nsnet/nsnet/internal/testns"
+)
+
+// noReach proves that a TCP connection from `from` to addr:port fails
+// while a server listens in `to`.
+func noReach(t *testing.T, from, to, addr string, port int) {
+	t.Helper()
+	noReachVia(t, from, to, addr, port, port)
+}
+
+func noReachVia(t *testing.T, from, to, addr string, port, serverPort int) {
+	t.Helper()
+	served := make(chan int, 1)
+	go func() {
+		_, _, code := cli(t, "-n", to, "probe", "listen", "tcp", fmt.Sprint(serverPort), "timeout", "2")
+		served <- code
+	}()
+	time.Sleep(200 * time.Millisecond)
+	args := []string{"probe", "connect", "tcp", addr, fmt.Sprint(port), "timeout", "1"}
+	if from != "" {
+		args = append([]string{"-n", from}, args...)
+	}
+	if _, _, code := cli(t, args...); code == 0 {
+		t.Fatalf("TCP from %q to %s:%d worked; it must not", from, addr, port)
+	}
+	if code := <-served; code == 0 {
+		t.Fatalf("the server in %s was reached", to)
+	}
+}
+
+// The seeds' last step: namespaces behind a host reach the outside only
+// with masquerade, and the outside, the host and a sibling reach a
+// namespace's service through a port forward.
+func TestNATTraffic(t *testing.T) {
+	testns.Require(t)
+	testns.LookPath(t, "nft")
+	cleanupNetns(t, "gw", "red", "blue", "lan")
+	script(t, `
+		netns add gw
+		netns add red
+		netns add blue
+		netns add lan
+		-n gw link add br0 type bridge
+		-n gw link set br0 up
+		-n gw addr add 192.168.15.5/24 dev br0
+		-n gw addr add fd00:15::5/64 dev br0 nodad
+		-n gw link add veth-red type veth peer name veth-red netns red
+		-n gw link add veth-blue type veth peer name veth-blue netns blue
+		-n gw link set veth-red master br0 up
+		-n gw link set veth-blue master br0 up
+		-n red addr add 192.168.15.1/24 dev veth-red
+		-n red addr add fd00:15::1/64 dev veth-red nodad
+		-n red link set veth-red up
+		-n red route add default via 192.168.15.5
+		-n red -6 route add default via fd00:15::5
+		-n blue addr add 192.168.15.2/24 dev veth-blue
+		-n blue link set veth-blue up
+		-n blue route add default via 192.168.15.5
+		-n gw link add eth0 type veth peer name eth0 netns lan
+		-n gw addr add 192.168.1.2/24 dev eth0
+		-n gw addr add fd00:1::2/64 dev eth0 nodad
+		-n gw link set eth0 up
+		-n lan addr add 192.168.1.3/24 dev eth0
+		-n lan addr add fd00:1::3/64 dev eth0 nodad
+		-n lan link set eth0 up`)
+	testns.Run(t, hostHandle(t, "gw"), "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
+	noReach(t, "red", "lan", "192.168.1.3", 9000) // lan has no route back
+
+	_, errs, code := cli(t, "-n", "gw", "nat", "masquerade", "add", "192.168.15.0/24", "oif", "eth0")
+	if code != 0 {
+		t.Fatalf("masquerade add: %d %s", code, errs)
+	}
+	if seen := reach(t, "red", "lan", "192.168.1.3", 9001); seen != "192.168.1.2" {
+		t.Fatalf("masqueraded: lan saw %s, want the gateway's 192.168.1.2", seen)
+	}
+	noReachVia(t, "lan", "blue", "192.168.1.2", 8080, 80)
+	mustCLI(t, "-n", "gw", "nat", "forward", "add", "tcp", "8080", "to", "192.168.15.2:80")
+	if seen := reachVia(t, "lan", "blue", "192.168.1.2", 8080, 80); seen != "192.168.1.3" {
+		t.Fatalf("forward from outside: blue saw %s, want the client's own 192.168.1.3", seen)
+	}
+	if seen := reachVia(t, "gw", "blue", "192.168.1.2", 8080, 80); seen != "192.168.1.2" {
+		t.Fatalf("forward from the gateway itself: blue saw %s", seen)
+	}
+	if seen := reachVia(t, "red", "blue", "192.168.1.2", 8080, 80); seen != "192.168.15.5" {
+		t.Fatalf("hairpin from red: blue saw %s, want the gateway's 192.168.15.5", seen)
+	}
+	show := mustCLI(t, "-n", "gw", "nat", "show")
+	if !strings.Contains(show, "dnat to 192.168.15.2:80") || !strings.Contains(show, "ct status dnat") {
+		t.Fatalf("nat show:\n%s", show)
+	}
+	mustCLI(t, "-n", "gw", "nat", "forward", "del", "tcp", "8080", "to", "192.168.15.2:80")
+	noReachVia(t, "lan", "blue", "192.168.1.2", 8080, 80)
+
+	// IPv6 the same way.
+	noReach(t, "red", "lan", "fd00:1::3", 9002)
+	mustCLI(t, "-n", "gw", "nat", "masquerade", "add", "fd00:15::/64")
+	if seen := reach(t, "red", "lan", "fd00:1::3", 9003); seen != "fd00:1::2" {
+		t.Fatalf("IPv6 masquerade: lan saw %s", seen)
+	}
+
+	// flush removes nsnet's tables only.
+	if out, err := testns.TryStdin(hostHandle(t, "gw"), "table ip foreign { chain c { type filter hook input priority 0; }; }", "nft", "-f", "-"); err != nil {
+		t.Fatal(out, err)
+	}
+	mustCLI(t, "-n", "gw", "nat", "flush")
+	if out := testns.Run(t, hostHandle(t, "gw"), "nft", "list", "tables"); strings.TrimSpace(out) != "table ip foreign" {
+		t.Fatalf("after flush: %q", out)
+	}
+	noReach(t, "red", "lan", "192.168.1.3", 9004)
+}
+
+func TestNATUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"nat", "masquerade", "add", "10.0.0.0/33"},
+		{"nat", "masquerade", "add", "nonsense"},
+		{"nat", "forward", "add", "tcp", "0", "to", "10.0.0.1"},
+		{"nat", "forward", "add", "tcp", "70000", "to", "10.0.0.1"},
+		{"nat", "forward", "add", "sctp", "80", "to", "10.0.0.1"},
+		{"nat", "forward", "add", "tcp", "80", "to", "10.0.0.1:0"},
+		{"nat", "forward", "add", "tcp", "80", "to", "not-an-address"},
+		{"nat", "forward", "add", "tcp", "80", "to", "10.0.0.1", "iif", "bad/name"},
+	} {
+		// -n names a namespace that does not exist: a usage error must be
+		// found before anything is opened or sent.
+		if _, errs, code := cli(t, append([]string{"-n", "no-such-ns"}, args...)...); code != 2 {
+			t.Errorf("%v: want exit 2, got %d: %s", args, code, errs)
+		}
+	}
+}
