@@ -14,7 +14,7 @@ import (
 // carry NLA_F_NESTED (0x8000); values are big-endian.
 var goldens = []struct {
 	name, cmd, hex string
-	build      func(b *Batch)
+	build          func(b *Batch)
 }{
 	{"table", "nft add table ip nsnet",
 		"020000000a0001006e736e65740000000800020000000000",

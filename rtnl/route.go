@@ -67,17 +67,15 @@ func encodeRoute(r *Route) ([]byte, error) {
 	if r.Table > 255 {
 		e.Uint32(unix.RTA_TABLE, r.Table)
 	}
+	// ip's order: destination, gateway, metric, then the output link.
 	if r.Dst.IsValid() {
 		e.Bytes(unix.RTA_DST, r.Dst.Addr().AsSlice())
 	}
-	if r.Gateway.IsValid() {
-		e.Bytes(unix.RTA_GATEWAY, r.Gateway.AsSlice())
-	}
-	if r.OIF != 0 {
-		e.Uint32(unix.RTA_OIF, uint32(r.OIF))
-	}
 	if r.PrefSrc.IsValid() {
 		e.Bytes(unix.RTA_PREFSRC, r.PrefSrc.AsSlice())
+	}
+	if r.Gateway.IsValid() {
+		e.Bytes(unix.RTA_GATEWAY, r.Gateway.AsSlice())
 	}
 	if r.Priority != 0 {
 		e.Uint32(unix.RTA_PRIORITY, r.Priority)
@@ -88,6 +86,9 @@ func encodeRoute(r *Route) ([]byte, error) {
 			return nil, err
 		}
 		e.Bytes(unix.RTA_MULTIPATH, mp)
+	}
+	if r.OIF != 0 {
+		e.Uint32(unix.RTA_OIF, uint32(r.OIF))
 	}
 	return e.Encode()
 }

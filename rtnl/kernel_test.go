@@ -1,0 +1,152 @@
+package rtnl_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+func dial(t *testing.T, h *ns.Handle) *rtnl.Conn {
+	t.Helper()
+	c, err := rtnl.Dial(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func ipJSON(t *testing.T, h *ns.Handle, args ...string) []map[string]any {
+	t.Helper()
+	var v []map[string]any
+	if err := json.Unmarshal([]byte(testns.Run(t, h, "ip", append([]string{"-j"}, args...)...)), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// `ip link add a type veth peer name b netns NS`: the peer is born in the
+// other namespace, never visible here.
+func TestVethPeerInAnotherNamespace(t *testing.T) {
+	testns.LookPath(t, "ip")
+	here, there := testns.New(t), testns.New(t)
+	c := dial(t, here)
+	err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: rtnl.NetNSFD(there.FD())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LinkByName("b"); !errors.Is(err, rtnl.ErrNoLink) || !strings.Contains(err.Error(), `"b"`) {
+		t.Fatalf("peer visible here, or error without its name: %v", err)
+	}
+	peer := ipJSON(t, there, "-d", "link", "show", "b")
+	if len(peer) != 1 || peer[0]["linkinfo"].(map[string]any)["info_kind"] != "veth" {
+		t.Fatalf("ip in the other namespace sees %v", peer)
+	}
+	a, err := c.LinkByName("a")
+	if err != nil || a.MTU != 1400 || a.Kind() != "veth" || a.LinkNetNSID < 0 || a.ParentIndex != int32(peer[0]["ifindex"].(float64)) {
+		t.Fatalf("a: %+v %v", a, err)
+	}
+}
+
+func TestLinksFilteredInKernel(t *testing.T) {
+	h := testns.New(t)
+	c := dial(t, h)
+	must(t, c.LinkAdd(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}))
+	must(t, c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	br, err := c.LinkByName("br0")
+	must(t, err)
+	v0, err := c.LinkByName("v0")
+	must(t, err)
+	must(t, c.LinkSet(&rtnl.Link{Index: v0.Index, Master: br.Index}))
+	ports, err := c.LinksFiltered(rtnl.LinkFilter{Master: br.Index})
+	if err != nil || len(ports) != 1 || ports[0].Name != "v0" {
+		t.Fatalf("master filter: %v %v", ports, err)
+	}
+	veths, err := c.LinksFiltered(rtnl.LinkFilter{Kind: "veth"})
+	if err != nil || len(veths) != 2 {
+		t.Fatalf("kind filter: %v %v", veths, err)
+	}
+	must(t, c.LinkSet(&rtnl.Link{Index: v0.Index, NoMaster: true}))
+	if l, _ := c.LinkByIndex(v0.Index); l.Master != 0 {
+		t.Fatalf("nomaster left master %d", l.Master)
+	}
+	must(t, c.LinkDel(v0.Index))
+	if _, err := c.LinkByName("v1"); !errors.Is(err, unix.ENODEV) {
+		t.Fatalf("deleting one end of a veth pair must delete both: %v", err)
+	}
+}
+
+func TestAddrRouteNeighLifecycle(t *testing.T) {
+	testns.LookPath(t, "ip")
+	h := testns.New(t)
+	c := dial(t, h)
+	must(t, c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	v0, err := c.LinkByName("v0")
+	must(t, err)
+	must(t, c.LinkSetUp(v0.Index))
+	a := &rtnl.Addr{Prefix: netip.MustParsePrefix("10.7.0.1/24"), Index: v0.Index, Label: "v0:x"}
+	must(t, c.AddrAdd(a))
+	if err := c.AddrAdd(a); !errors.Is(err, unix.EEXIST) {
+		t.Fatalf("second add: %v", err)
+	}
+	addrs, err := c.Addrs(unix.AF_INET, v0.Index)
+	if err != nil || len(addrs) != 1 || addrs[0].Prefix != a.Prefix || addrs[0].Label != "v0:x" {
+		t.Fatalf("addrs: %+v %v", addrs, err)
+	}
+	r := &rtnl.Route{Dst: netip.MustParsePrefix("10.8.0.0/16"), Gateway: netip.MustParseAddr("10.7.0.254"), OIF: v0.Index,
+		Table: 100, Protocol: unix.RTPROT_STATIC, Type: unix.RTN_UNICAST, Priority: 9}
+	must(t, c.RouteAdd(r))
+	ipr := ipJSON(t, h, "route", "show", "table", "100")
+	if len(ipr) != 1 || ipr[0]["dst"] != "10.8.0.0/16" || ipr[0]["gateway"] != "10.7.0.254" || ipr[0]["metric"] != float64(9) || ipr[0]["protocol"] != "static" {
+		t.Fatalf("ip sees %v", ipr)
+	}
+	routes, err := c.Routes(unix.AF_INET, 100)
+	if err != nil || len(routes) != 1 || routes[0].Priority != 9 {
+		t.Fatalf("routes in table 100: %+v %v", routes, err)
+	}
+	must(t, c.RouteDel(r))
+	if routes, _ := c.Routes(unix.AF_INET, 100); len(routes) != 0 {
+		t.Fatalf("route survived delete: %+v", routes)
+	}
+	n := &rtnl.Neigh{IP: netip.MustParseAddr("10.7.0.9"), LLAddr: []byte{2, 0, 0, 0, 0, 9}, Index: v0.Index, State: unix.NUD_PERMANENT}
+	must(t, c.NeighAdd(n))
+	ns4, err := c.Neighs(unix.AF_INET, v0.Index, false)
+	if err != nil || len(ns4) != 1 || ns4[0].LLAddr.String() != "02:00:00:00:00:09" {
+		t.Fatalf("neighbours: %+v %v", ns4, err)
+	}
+	got, err := c.RouteGet(netip.MustParseAddr("10.7.0.9"))
+	if err != nil || got.OIF != v0.Index || got.PrefSrc != netip.MustParseAddr("10.7.0.1") {
+		t.Fatalf("route get: %+v %v", got, err)
+	}
+	must(t, c.AddrDel(a))
+}
+
+func TestNSID(t *testing.T) {
+	here, there := testns.New(t), testns.New(t)
+	c := dial(t, here)
+	if id, err := c.NSID(there.FD()); err != nil || id != -1 {
+		t.Fatalf("unassigned nsid: %d %v", id, err)
+	}
+	must(t, c.SetNSID(there.FD(), 42))
+	if id, err := c.NSID(there.FD()); err != nil || id != 42 {
+		t.Fatalf("nsid: %d %v", id, err)
+	}
+	if ids, err := c.NSIDs(); err != nil || len(ids) != 1 || ids[0] != 42 {
+		t.Fatalf("nsids: %v %v", ids, err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

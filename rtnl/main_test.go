@@ -1,0 +1,9 @@
+package rtnl_test
+
+import (
+	"testing"
+
+	"github.com/nsnet/nsnet/internal/testns"
+)
+
+func TestMain(m *testing.M) { testns.Main(m) }
