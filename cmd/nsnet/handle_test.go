@@ -16,3 +16,10 @@ func hostHandle(t *testing.T, name string) *ns.Handle {
 	t.Cleanup(func() { h.Close() })
 	return h
 }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

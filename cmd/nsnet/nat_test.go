@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
 )
 
 // noReach proves that a TCP connection from `from` to addr:port fails
@@ -71,7 +72,8 @@ func TestNATTraffic(t *testing.T) {
 		-n lan addr add 192.168.1.3/24 dev eth0
 		-n lan addr add fd00:1::3/64 dev eth0 nodad
 		-n lan link set eth0 up`)
-	testns.Run(t, hostHandle(t, "gw"), "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
+	must(t, ns.SetSysctl(hostHandle(t, "gw"), "net.ipv4.ip_forward", "1"))
+	must(t, ns.SetSysctl(hostHandle(t, "gw"), "net.ipv6.conf.all.forwarding", "1"))
 	noReach(t, "red", "lan", "192.168.1.3", 9000) // lan has no route back
 
 	_, errs, code := cli(t, "-n", "gw", "nat", "masquerade", "add", "192.168.15.0/24", "oif", "eth0")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
 )
 
 // The seed tutorials work in /run/netns: inside the test sandbox that is a
@@ -158,7 +159,7 @@ func TestSeedRedBlueVethAndBridge(t *testing.T) {
 		-n lan route add 192.168.15.0/24 via 192.168.1.2
 		-n blue route add 192.168.1.0/24 via 192.168.15.5
 		-n red route add default via 192.168.15.5 metric 5`)
-	testns.Run(t, hostHandle(t, "host"), "sysctl", "-qw", "net.ipv4.ip_forward=1")
+	must(t, ns.SetSysctl(hostHandle(t, "host"), "net.ipv4.ip_forward", "1"))
 	r := ipJSON(t, "-n", "red", "route", "show", "default")
 	if len(r) != 1 || r[0]["gateway"] != "192.168.15.5" || r[0]["metric"] != float64(5) {
 		t.Fatalf("red's default route seen by ip: %v", r)

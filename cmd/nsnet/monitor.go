@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [count N]
+OBJECT := link | address | route | neigh | nsid
+Prints each change as it happens, as ip monitor does; with -j, one JSON object
+per line. count N (an nsnet extension) stops after N events.
+`
+
+// monitorObjects are the words monitor takes, with their groups.
+var monitorObjects = []struct {
+	name   string
+	groups []uint32
+}{
+	{"link", rtnl.GroupsLink}, {"address", rtnl.GroupsAddr}, {"route", rtnl.GroupsRoute},
+	{"neigh", rtnl.GroupsNeigh}, {"nsid", rtnl.GroupsNSID},
+}
+
+func runMonitor(e *env, args []string) error {
+	var groups []uint32
+	count := -1
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "help":
+			fmt.Fprint(e.stdout, monitorHelp)
+			return nil
+		case a == "all":
+			for _, o := range monitorObjects {
+				groups = append(groups, o.groups...)
+			}
+			continue
+		case a == "count" && i+1 < len(args):
+			n, err := strconv.Atoi(args[i+1])
+			if err != nil || n <= 0 {
+				return usagef("monitor: count %q is not a positive number", args[i+1])
+			}
+			count, i = n, i+1
+			continue
+		}
+		found := false
+		for _, o := range monitorObjects {
+			if matches(a, o.name) {
+				groups, found = append(groups, o.groups...), true
+				break
+			}
+		}
+		if !found {
+			return usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
+		}
+	}
+	if len(groups) == 0 {
+		for _, o := range monitorObjects {
+			groups = append(groups, o.groups...)
+		}
+	}
+	h, err := e.openNetns()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	m, err := rtnl.NewMonitor(h, groups)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	c, err := e.dialRoute() // to name links in what is printed
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for count != 0 {
+		evs, err := m.Next()
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			if err := e.printEvent(c, ev); err != nil {
+				return err
+			}
+			if count--; count == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// printEvent prints one event in the shape of the matching show command.
+func (e *env) printEvent(c *rtnl.Conn, ev rtnl.Event) error {
+	names := map[int32]string{}
+	if links, err := c.Links(); err == nil {
+		for _, l := range links {
+			names[l.Index] = l.Name
+		}
+	}
+	kind, text, obj := "", "", map[string]any{}
+	switch {
+	case ev.Link != nil:
+		if ev.Link.Name != "" {
+			names[ev.Link.Index] = ev.Link.Name
+		}
+		var b strings.Builder
+		e.linkText(&b, ev.Link, names)
+		kind, text, obj = "link", b.String(), e.linkJSON(ev.Link, names)
+	case ev.Addr != nil:
+		a := ev.Addr
+		kind = "addr"
+		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], familyName(family(a.Prefix.Addr())), a.Prefix, scopes.name(uint32(a.Scope)))
+		obj = map[string]any{"ifindex": a.Index, "ifname": names[a.Index], "addr_info": addrsJSON([]rtnl.Addr{*a})}
+	case ev.Route != nil:
+		kind, text, obj = "route", routeText(ev.Route, names, false)+"\n", routeJSON(ev.Route, names, false)
+	case ev.Neigh != nil:
+		n := ev.Neigh
+		kind = "neigh"
+		text = fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
+		if n.LLAddr != nil {
+			text += " lladdr " + n.LLAddr.String()
+		}
+		text += " " + strings.Join(nudNames(n.State), ",") + "\n"
+		obj = map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": nudNames(n.State)}
+		if n.LLAddr != nil {
+			obj["lladdr"] = n.LLAddr.String()
+		}
+	case ev.NSID != nil:
+		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), map[string]any{"nsid": *ev.NSID}
+	default:
+		return nil
+	}
+	if e.json {
+		verb := "new"
+		if ev.Deleted {
+			verb = "del"
+		}
+		obj["event"] = verb + kind
+		return e.printJSON(obj)
+	}
+	if ev.Deleted {
+		text = "Deleted " + text
+	}
+	_, err := fmt.Fprint(e.stdout, text)
+	return err
+}

@@ -1,0 +1,111 @@
+package rtnl
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
+)
+
+// Multicast groups (RTNLGRP_*, linux/rtnetlink.h) by what they report.
+var (
+	GroupsLink  = []uint32{unix.RTNLGRP_LINK}
+	GroupsAddr  = []uint32{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}
+	GroupsRoute = []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}
+	GroupsNeigh = []uint32{unix.RTNLGRP_NEIGH}
+	GroupsNSID  = []uint32{unix.RTNLGRP_NSID}
+)
+
+// Event is one change the kernel announced: exactly one of the object
+// fields is set.
+type Event struct {
+	Type    uint16 // RTM_NEWLINK, RTM_DELADDR...
+	Deleted bool   // an RTM_DEL* message
+	Link    *Link
+	Addr    *Addr
+	Route   *Route
+	Neigh   *Neigh
+	NSID    *int32
+}
+
+// Monitor receives rtnetlink notifications: `ip monitor`.
+type Monitor struct {
+	c *nl.Conn
+}
+
+// NewMonitor subscribes, in namespace h (nil: the caller's), to groups.
+func NewMonitor(h *ns.Handle, groups []uint32) (*Monitor, error) {
+	var c *nl.Conn
+	dial := func() (err error) {
+		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: groups, RecvBuffer: 1 << 20})
+		return err
+	}
+	var err error
+	if h == nil {
+		err = dial()
+	} else {
+		err = ns.Do(h, dial)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: monitor: %w", err)
+	}
+	return &Monitor{c: c}, nil
+}
+
+// Close stops the monitor.
+func (m *Monitor) Close() error { return m.c.Close() }
+
+// eventDecoders decode each notification type into its Event field.
+var eventDecoders = map[uint16]func(b []byte, ev *Event) error{
+	unix.RTM_NEWLINK:  decodeLinkEvent,
+	unix.RTM_DELLINK:  decodeLinkEvent,
+	unix.RTM_NEWADDR:  func(b []byte, ev *Event) (err error) { ev.Addr, err = DecodeAddr(b); return },
+	unix.RTM_DELADDR:  func(b []byte, ev *Event) (err error) { ev.Addr, err = DecodeAddr(b); return },
+	unix.RTM_NEWROUTE: func(b []byte, ev *Event) (err error) { ev.Route, err = DecodeRoute(b); return },
+	unix.RTM_DELROUTE: func(b []byte, ev *Event) (err error) { ev.Route, err = DecodeRoute(b); return },
+	unix.RTM_NEWNEIGH: func(b []byte, ev *Event) (err error) { ev.Neigh, err = DecodeNeigh(b); return },
+	unix.RTM_DELNEIGH: func(b []byte, ev *Event) (err error) { ev.Neigh, err = DecodeNeigh(b); return },
+	unix.RTM_NEWNSID:  decodeNSIDEvent,
+	unix.RTM_DELNSID:  decodeNSIDEvent,
+}
+
+func decodeLinkEvent(b []byte, ev *Event) (err error) {
+	ev.Link, err = DecodeLink(b)
+	return err
+}
+
+func decodeNSIDEvent(b []byte, ev *Event) error {
+	id, _, err := decodeNSID(b)
+	ev.NSID = &id
+	return err
+}
+
+// deleted are the RTM_DEL* types.
+var deleted = map[uint16]bool{unix.RTM_DELLINK: true, unix.RTM_DELADDR: true, unix.RTM_DELROUTE: true,
+	unix.RTM_DELNEIGH: true, unix.RTM_DELNSID: true}
+
+// Next waits for the next datagram of notifications and decodes it.
+// Messages of other types are skipped; ENOBUFS (events lost because the
+// reader was too slow) is returned as an error, after which Next may be
+// called again.
+func (m *Monitor) Next() ([]Event, error) {
+	msgs, err := m.c.Receive()
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: monitor: %w", err)
+	}
+	var evs []Event
+	for _, msg := range msgs {
+		dec, ok := eventDecoders[msg.Header.Type]
+		if !ok {
+			continue
+		}
+		ev := Event{Type: msg.Header.Type, Deleted: deleted[msg.Header.Type]}
+		if err := dec(msg.Data, &ev); err != nil {
+			return evs, fmt.Errorf("rtnl: monitor: decode message type %d: %w", msg.Header.Type, err)
+		}
+		evs = append(evs, ev)
+	}
+	return evs, nil
+}
