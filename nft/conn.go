@@ -190,14 +190,18 @@ func (c *Conn) Commit(b *Batch) error {
 	return err
 }
 
-func (c *Conn) commitOnce(b *Batch) error {
+// wire is the batch as sent: BATCH_BEGIN, the changes, BATCH_END.
+func (b *Batch) wire() []nl.Message {
 	begin := nl.Message{Header: nl.Header{Type: unix.NFNL_MSG_BATCH_BEGIN}, Data: nfgenmsg(unix.AF_UNSPEC, unix.NFNL_SUBSYS_NFTABLES)}
 	// Only BATCH_END asks for an ACK: an ACK for an inner message would not
 	// prove anything (a later failure aborts the whole batch), and the
 	// kernel reports every refused message anyway.
 	end := nl.Message{Header: nl.Header{Type: unix.NFNL_MSG_BATCH_END, Flags: unix.NLM_F_ACK}, Data: nfgenmsg(unix.AF_UNSPEC, unix.NFNL_SUBSYS_NFTABLES)}
-	msgs := append(append([]nl.Message{begin}, b.msgs...), end)
-	out, err := c.nl.Transaction(msgs)
+	return append(append([]nl.Message{begin}, b.msgs...), end)
+}
+
+func (c *Conn) commitOnce(b *Batch) error {
+	out, err := c.nl.Transaction(b.wire())
 	if err != nil {
 		return fmt.Errorf("nft: send batch: %w", err)
 	}

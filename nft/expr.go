@@ -325,9 +325,11 @@ type Counter struct {
 }
 
 func (c *Counter) Name() string { return "counter" }
-func (c *Counter) encode(e *nl.Encoder) {
-	e.Uint64BE(unix.NFTA_COUNTER_BYTES, c.Bytes)
-	e.Uint64BE(unix.NFTA_COUNTER_PACKETS, c.Packets)
+func (c *Counter) encode(e *nl.Encoder) { // a new counter starts at zero: nft sends nothing
+	if c.Bytes != 0 || c.Packets != 0 {
+		e.Uint64BE(unix.NFTA_COUNTER_BYTES, c.Bytes)
+		e.Uint64BE(unix.NFTA_COUNTER_PACKETS, c.Packets)
+	}
 }
 func (c *Counter) decode(d *nl.Decoder) error {
 	for d.Next() {
@@ -349,9 +351,9 @@ type Ct struct {
 }
 
 func (c *Ct) Name() string { return "ct" }
-func (c *Ct) encode(e *nl.Encoder) {
-	e.Uint32BE(unix.NFTA_CT_DREG, c.Register)
+func (c *Ct) encode(e *nl.Encoder) { // in nft's order
 	e.Uint32BE(unix.NFTA_CT_KEY, c.Key)
+	e.Uint32BE(unix.NFTA_CT_DREG, c.Register)
 }
 func (c *Ct) decode(d *nl.Decoder) error {
 	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_CT_DREG: &c.Register, unix.NFTA_CT_KEY: &c.Key})

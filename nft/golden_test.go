@@ -35,6 +35,46 @@ var goldens = []struct {
 			r.Comment = "x"
 			b.AddRule(r)
 		}},
+	{"ct, counter, redirect", "nft add rule ip nsnet prerouting ct status dnat counter meta l4proto tcp redirect to :8080",
+		"020000000a0001006e736e65740000000f000200707265726f7574696e670000480104802000018007000100637400001400028008000200000000020800010000000001440001800c0001006269747769736500340002800800010000000001080002000000000108000300000000040c00048008000100200000000c00058008000100000000002c00018008000100636d700020000280080001000000000108000200000000010c0003800800010000000000140001800c000100636f756e746572000400028024000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c00038005000100060000002c0001800e000100696d6d6564696174650000001800028008000100000000010c000280060001001f900000240001800a00010072656469720000001400028008000100000000010800030000000002",
+		func(b *Batch) {
+			x := append(matchCtDNAT(), &Counter{})
+			x = append(x, matchL4(unix.IPPROTO_TCP)...)
+			x = append(x, &Immediate{Register: unix.NFT_REG_1, Data: be16(8080)}, &Redir{RegProtoMin: unix.NFT_REG_1, Flags: unix.NF_NAT_RANGE_PROTO_SPECIFIED})
+			b.AddRule(&Rule{Family: FamilyIP, Table: "nsnet", Chain: "prerouting", Exprs: x})
+		}},
+}
+
+// The whole batch of `nft -f` with table, chain and rule: the same
+// messages in the same order, BATCH_BEGIN and BATCH_END carrying the
+// nftables subsystem in res_id (00 0a). nsnet asks for an ACK on
+// BATCH_END, which nft 1.0.6 does not: that ACK is the proof of commit.
+func TestGoldenBatch(t *testing.T) {
+	b := &Batch{}
+	for _, g := range goldens[:3] {
+		g.build(b)
+	}
+	msgs := b.wire()
+	want := []struct {
+		typ   uint16
+		flags uint16
+		hex   string
+	}{
+		{0x10, 0, "0000000a"},
+		{0x0a00, 0, goldens[0].hex},
+		{0x0a03, unix.NLM_F_CREATE, goldens[1].hex},
+		{0x0a06, unix.NLM_F_CREATE | unix.NLM_F_APPEND, goldens[2].hex},
+		{0x11, unix.NLM_F_ACK, "0000000a"},
+	}
+	if len(msgs) != len(want) {
+		t.Fatalf("%d messages, want %d", len(msgs), len(want))
+	}
+	for i, w := range want {
+		m := msgs[i]
+		if m.Header.Type != w.typ || m.Header.Flags != w.flags || hex.EncodeToString(m.Data) != w.hex {
+			t.Errorf("message %d: type %#x flags %#x % x\nwant type %#x flags %#x %s", i, m.Header.Type, m.Header.Flags, m.Data, w.typ, w.flags, w.hex)
+		}
+	}
 }
 
 func TestGoldenMessages(t *testing.T) {
