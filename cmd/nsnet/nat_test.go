@@ -63,8 +63,10 @@ func TestNATTraffic(t *testing.T) {
 		-n red route add default via 192.168.15.5
 		-n red -6 route add default via fd00:15::5
 		-n blue addr add 192.168.15.2/24 dev veth-blue
+		-n blue addr add fd00:15::2/64 dev veth-blue nodad
 		-n blue link set veth-blue up
 		-n blue route add default via 192.168.15.5
+		-n blue -6 route add default via fd00:15::5
 		-n gw link add eth0 type veth peer name eth0 netns lan
 		-n gw addr add 192.168.1.2/24 dev eth0
 		-n gw addr add fd00:1::2/64 dev eth0 nodad
@@ -106,6 +108,13 @@ func TestNATTraffic(t *testing.T) {
 	mustCLI(t, "-n", "gw", "nat", "masquerade", "add", "fd00:15::/64")
 	if seen := reach(t, "red", "lan", "fd00:1::3", 9003); seen != "fd00:1::2" {
 		t.Fatalf("IPv6 masquerade: lan saw %s", seen)
+	}
+	mustCLI(t, "-n", "gw", "nat", "forward", "add", "tcp", "8081", "to", "[fd00:15::2]:80")
+	if seen := reachVia(t, "lan", "blue", "fd00:1::2", 8081, 80); seen != "fd00:1::3" {
+		t.Fatalf("IPv6 forward from outside: blue saw %s", seen)
+	}
+	if seen := reachVia(t, "red", "blue", "fd00:1::2", 8081, 80); seen != "fd00:15::5" {
+		t.Fatalf("IPv6 hairpin: blue saw %s", seen)
 	}
 
 	// flush removes nsnet's tables only.
