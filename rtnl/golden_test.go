@@ -45,6 +45,32 @@ var goldens = []struct {
 			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
 				OIF: 3, Priority: 7, Table: unix.RT_TABLE_MAIN, Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST})
 		}},
+	{"ip route del 10.1.0.0/16 via 10.0.0.254 dev v0",
+		// rtmsg: table main, protocol 0, scope RT_SCOPE_NOWHERE (matches any), type 0
+		"02100000fe00ff0000000000080001000a010000080005000a0000fe0800040003000000",
+		func() ([]byte, error) {
+			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
+				OIF: 3, Table: unix.RT_TABLE_MAIN, Scope: unix.RT_SCOPE_NOWHERE})
+		}},
+	{"ip -6 route add 2001:db8::/64 dev v0 table 1000",
+		// rtmsg: AF_INET6, /64, table RT_TABLE_UNSPEC (the number is in RTA_TABLE), boot,
+		// universe, unicast; RTA_DST; RTA_TABLE 1000; RTA_OIF 3
+		"0a40000000030001000000001400010020010db800000000000000000000000008000f00e80300000800040003000000",
+		func() ([]byte, error) {
+			return encodeRoute(&Route{Dst: netip.MustParsePrefix("2001:db8::/64"), OIF: 3, Table: 1000,
+				Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST})
+		}},
+	{"ip addr del 10.0.0.1/24 dev v0",
+		"0218000003000000080002000a000001080001000a000001",
+		func() ([]byte, error) {
+			return encodeAddr(&Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Index: 3})
+		}},
+	{"ip neigh del 10.0.0.9 dev v0",
+		// ip sends NUD_PERMANENT, its default, even to delete
+		"020000000300000080000000080001000a000009",
+		func() ([]byte, error) {
+			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), Index: 3, State: unix.NUD_PERMANENT})
+		}},
 	{"ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0",
 		// ndmsg: AF_INET, pads, index 3, state NUD_PERMANENT, flags 0, type 0; NDA_DST; NDA_LLADDR
 		"020000000300000080000000080001000a0000090a0002000200000000090000",

@@ -36,7 +36,9 @@ type Nexthop struct {
 
 const sizeofRtnexthop = 8 // struct rtnexthop: len u16, flags u8, hops u8, ifindex i32
 
-func (r *Route) family() uint8 {
+// AddressFamily is Family, or the family of Dst, Gateway or the first
+// nexthop when Family is zero; AF_INET when nothing says.
+func (r *Route) AddressFamily() uint8 {
 	switch {
 	case r.Family != 0:
 		return r.Family
@@ -53,9 +55,9 @@ func (r *Route) family() uint8 {
 func rtmsg(r *Route) []byte {
 	table := r.Table
 	if table > 255 {
-		table = unix.RT_TABLE_COMPAT // the real number goes in RTA_TABLE
+		table = unix.RT_TABLE_UNSPEC // the real number goes in RTA_TABLE, as ip does
 	}
-	b := []byte{r.family(), uint8(r.Dst.Bits()), 0, 0, uint8(table), r.Protocol, r.Scope, r.Type}
+	b := []byte{r.AddressFamily(), uint8(r.Dst.Bits()), 0, 0, uint8(table), r.Protocol, r.Scope, r.Type}
 	if !r.Dst.IsValid() {
 		b[1] = 0
 	}
@@ -64,12 +66,12 @@ func rtmsg(r *Route) []byte {
 
 func encodeRoute(r *Route) ([]byte, error) {
 	e := nl.NewEncoder(rtmsg(r))
-	if r.Table > 255 {
-		e.Uint32(unix.RTA_TABLE, r.Table)
-	}
-	// ip's order: destination, gateway, metric, then the output link.
+	// ip's order: destination, table, gateway, metric, then the output link.
 	if r.Dst.IsValid() {
 		e.Bytes(unix.RTA_DST, r.Dst.Addr().AsSlice())
+	}
+	if r.Table > 255 {
+		e.Uint32(unix.RTA_TABLE, r.Table)
 	}
 	if r.PrefSrc.IsValid() {
 		e.Bytes(unix.RTA_PREFSRC, r.PrefSrc.AsSlice())

@@ -113,8 +113,9 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 	if r.Type == unix.RTN_LOCAL && !del {
 		r.Table = unix.RT_TABLE_LOCAL
 	}
-	if !del && !scopeSet { // ip: scope link for routes on a device, host for local
+	if !del && !scopeSet { // ip: scope link for IPv4 routes on a device, host for local
 		switch {
+		case r.AddressFamily() == afInet6:
 		case r.Type == unix.RTN_LOCAL:
 			r.Scope = unix.RT_SCOPE_HOST
 		case !r.Gateway.IsValid() && len(r.Nexthops) == 0 && r.Type == unix.RTN_UNICAST:
