@@ -23,13 +23,7 @@ func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 		conn, err = nl.Dial(unix.NETLINK_NETFILTER, cfg)
 		return err
 	}
-	var err error
-	if h == nil {
-		err = dial()
-	} else {
-		err = ns.Do(h, dial)
-	}
-	if err != nil {
+	if err := ns.In(h, dial); err != nil {
 		return nil, fmt.Errorf("nft: open nfnetlink socket: %w", err)
 	}
 	return &Conn{nl: conn}, nil

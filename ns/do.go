@@ -23,6 +23,15 @@ import (
 // whole life, and may be used from anywhere after Do returns.
 func Do(h *Handle, fn func() error) error { return do(h, fn, restore) }
 
+// In is Do, or a plain call of fn when h is nil (the caller's namespace):
+// the shape of every "open a socket in -n NS, or here" in nsnet.
+func In(h *Handle, fn func() error) error {
+	if h == nil {
+		return fn()
+	}
+	return Do(h, fn)
+}
+
 // do is Do with the switch back as a parameter, so that a test can make it
 // fail.
 func do(h *Handle, fn func() error, restore func(*Handle, ID) bool) error {

@@ -27,7 +27,7 @@ func Sysctl(h *Handle, key string) (string, error) {
 		return "", err
 	}
 	var b []byte
-	err = inOrHere(h, func() (err error) {
+	err = In(h, func() (err error) {
 		b, err = os.ReadFile(path)
 		return err
 	})
@@ -43,16 +43,9 @@ func SetSysctl(h *Handle, key, value string) error {
 	if err != nil {
 		return err
 	}
-	err = inOrHere(h, func() error { return os.WriteFile(path, []byte(value), 0o644) })
+	err = In(h, func() error { return os.WriteFile(path, []byte(value), 0o644) })
 	if err != nil {
 		return fmt.Errorf("write sysctl %s: %w", key, err)
 	}
 	return nil
-}
-
-func inOrHere(h *Handle, fn func() error) error {
-	if h == nil {
-		return fn()
-	}
-	return Do(h, fn)
 }

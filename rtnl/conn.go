@@ -30,13 +30,7 @@ func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 		conn, err = nl.Dial(unix.NETLINK_ROUTE, &c)
 		return err
 	}
-	var err error
-	if h == nil {
-		err = dial()
-	} else {
-		err = ns.Do(h, dial)
-	}
-	if err != nil {
+	if err := ns.In(h, dial); err != nil {
 		return nil, fmt.Errorf("rtnl: open rtnetlink socket: %w", err)
 	}
 	return &Conn{nl: conn}, nil

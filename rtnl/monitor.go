@@ -42,13 +42,7 @@ func NewMonitor(h *ns.Handle, groups []uint32) (*Monitor, error) {
 		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: groups, RecvBuffer: 1 << 20})
 		return err
 	}
-	var err error
-	if h == nil {
-		err = dial()
-	} else {
-		err = ns.Do(h, dial)
-	}
-	if err != nil {
+	if err := ns.In(h, dial); err != nil {
 		return nil, fmt.Errorf("rtnl: monitor: %w", err)
 	}
 	return &Monitor{c: c}, nil

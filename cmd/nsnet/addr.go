@@ -164,17 +164,10 @@ func withAddr(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Addr)
 	if err != nil {
 		return err
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	l, err := c.LinkByName(dev)
-	if err != nil {
-		return err
-	}
-	a.Index = l.Index
-	return fn(c, a)
+	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
+		a.Index = l.Index
+		return fn(c, a)
+	})
 }
 
 func addrAdd(e *env, args []string) error {
@@ -195,31 +188,24 @@ func addrFlush(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	l, err := c.LinkByName(dev)
-	if err != nil {
-		return err
-	}
-	addrs, err := c.Addrs(uint8(e.family), l.Index)
-	if err != nil {
-		return err
-	}
-	// Secondary addresses go with their primary: delete primaries last.
-	for _, secondaryPass := range []bool{true, false} {
-		for i := range addrs {
-			if (addrs[i].Flags&unix.IFA_F_SECONDARY != 0) != secondaryPass {
-				continue
-			}
-			if err := c.AddrDel(&addrs[i]); err != nil && !isGone(err) {
-				return err
+	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
+		addrs, err := c.Addrs(uint8(e.family), l.Index)
+		if err != nil {
+			return err
+		}
+		// Secondary addresses go with their primary: delete them first.
+		for _, secondaryPass := range []bool{true, false} {
+			for i := range addrs {
+				if (addrs[i].Flags&unix.IFA_F_SECONDARY != 0) != secondaryPass {
+					continue
+				}
+				if err := c.AddrDel(&addrs[i]); err != nil && !isGone(err) {
+					return err
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func addrShow(e *env, args []string) error {

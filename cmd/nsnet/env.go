@@ -173,6 +173,21 @@ func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
 	fmt.Fprintf(e.stderr, "netlink protocol %d, %s: %s", proto, arrow, nl.Describe(msg))
 }
 
+// withLink opens an rtnetlink socket in the -n namespace, finds link dev
+// there, and runs fn with both.
+func (e *env) withLink(dev string, fn func(c *rtnl.Conn, l *rtnl.Link) error) error {
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	l, err := c.LinkByName(dev)
+	if err != nil {
+		return err
+	}
+	return fn(c, l)
+}
+
 // dialRoute opens an rtnetlink socket in the -n namespace.
 func (e *env) dialRoute() (*rtnl.Conn, error) {
 	h, err := e.openNetns()

@@ -306,23 +306,16 @@ func linkSet(e *env, args []string) error {
 			return err
 		}
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	l, err := c.LinkByName(dev)
-	if err != nil {
-		return err
-	}
-	if err := resolveLinkNames(c, r); err != nil {
-		return err
-	}
-	r.link.Index = l.Index
-	if err := c.LinkSet(&r.link); err != nil {
-		return fmt.Errorf("set link %q: %w", dev, err)
-	}
-	return nil
+	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
+		if err := resolveLinkNames(c, r); err != nil {
+			return err
+		}
+		r.link.Index = l.Index
+		if err := c.LinkSet(&r.link); err != nil {
+			return fmt.Errorf("set link %q: %w", dev, err)
+		}
+		return nil
+	})
 }
 
 func linkDel(e *env, args []string) error {
@@ -334,19 +327,12 @@ func linkDel(e *env, args []string) error {
 	if w.more() {
 		return usagef("link del: unexpected %q", w.args[0])
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	l, err := c.LinkByName(dev)
-	if err != nil {
-		return err
-	}
-	if err := c.LinkDel(l.Index); err != nil {
-		return fmt.Errorf("delete link %q: %w", dev, err)
-	}
-	return nil
+	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
+		if err := c.LinkDel(l.Index); err != nil {
+			return fmt.Errorf("delete link %q: %w", dev, err)
+		}
+		return nil
+	})
 }
 
 func linkShow(e *env, args []string) error {

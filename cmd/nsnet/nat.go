@@ -223,12 +223,7 @@ func natShow(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("nat show: unexpected %q", args[0])
 	}
-	h, err := e.openNetns()
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	c, err := nft.Dial(h, e.nlConfig())
+	c, err := e.dialNft()
 	if err != nil {
 		return err
 	}
@@ -266,16 +261,21 @@ func natFlush(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("nat flush: unexpected %q", args[0])
 	}
-	h, err := e.openNetns()
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	c, err := nft.Dial(h, e.nlConfig())
+	c, err := e.dialNft()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	_, err = c.Flush()
 	return err
+}
+
+// dialNft opens an nfnetlink socket in the -n namespace.
+func (e *env) dialNft() (*nft.Conn, error) {
+	h, err := e.openNetns()
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	return nft.Dial(h, e.nlConfig())
 }

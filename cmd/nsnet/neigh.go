@@ -89,17 +89,10 @@ func withNeigh(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Neig
 	if err != nil {
 		return err
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	l, err := c.LinkByName(dev)
-	if err != nil {
-		return err
-	}
-	n.Index = l.Index
-	return fn(c, n)
+	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
+		n.Index = l.Index
+		return fn(c, n)
+	})
 }
 
 func neighAdd(e *env, args []string) error {

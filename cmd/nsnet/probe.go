@@ -102,22 +102,13 @@ func parseProbe(args []string) (probe, error) {
 	return p, nil
 }
 
-// inNetns runs fn in namespace h, or here when h is nil. Sockets made by
-// fn stay in h.
-func inNetns(h *ns.Handle, fn func() error) error {
-	if h == nil {
-		return fn()
-	}
-	return ns.Do(h, fn)
-}
-
 func (e *env) probeListen(h *ns.Handle, p probe) error {
 	// One socket per family: Go decides once per process whether
 	// dual-stack sockets work, and that answer need not hold in another
 	// namespace.
 	var closers []io.Closer
 	var accepts []func() (net.Addr, error)
-	err := inNetns(h, func() error {
+	err := ns.In(h, func() error {
 		var firstErr error
 		for _, fam := range []string{"4", "6"} {
 			c, accept, err := listenOne(p, fam)
@@ -209,7 +200,7 @@ func listenOne(p probe, fam string) (io.Closer, func() (net.Addr, error), error)
 func (e *env) probeConnect(h *ns.Handle, p probe) error {
 	target := netip.AddrPortFrom(p.addr, p.port).String()
 	var c net.Conn
-	err := inNetns(h, func() (err error) {
+	err := ns.In(h, func() (err error) {
 		c, err = net.DialTimeout(p.proto, target, p.timeout)
 		return err
 	})

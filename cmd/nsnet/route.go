@@ -298,8 +298,9 @@ func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route,
 	return out, nil
 }
 
-func routeShow(e *env, args []string) error {
-	table, dev, err := routeFilter(e, &words{args: args, cmd: "route show"})
+// withRoutes runs fn on the routes `[table T|all] [dev D]` selects.
+func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, []rtnl.Route) error) error {
+	table, dev, err := routeFilter(e, &words{args: args, cmd: cmd})
 	if err != nil {
 		return err
 	}
@@ -312,29 +313,24 @@ func routeShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.printRoutes(c, routes, false)
+	return fn(c, routes)
+}
+
+func routeShow(e *env, args []string) error {
+	return withRoutes(e, args, "route show", func(c *rtnl.Conn, routes []rtnl.Route) error {
+		return e.printRoutes(c, routes, false)
+	})
 }
 
 func routeFlush(e *env, args []string) error {
-	table, dev, err := routeFilter(e, &words{args: args, cmd: "route flush"})
-	if err != nil {
-		return err
-	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	routes, err := selectRoutes(e, c, table, dev)
-	if err != nil {
-		return err
-	}
-	for i := range routes {
-		if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {
-			return err
+	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, routes []rtnl.Route) error {
+		for i := range routes {
+			if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // printRoutes prints routes as ip route does; get adds ip route get's
