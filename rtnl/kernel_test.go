@@ -150,3 +150,26 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A socket opened in a namespace stays there: used from many goroutines
+// (on many threads), it still sees only that namespace's links.
+func TestConnUsableFromAnyGoroutine(t *testing.T) {
+	h := testns.New(t)
+	c := dial(t, h)
+	must(t, c.LinkAdd(&rtnl.Link{Name: "only-here", Info: &rtnl.Bridge{}}))
+	errs := make(chan error, 16)
+	for range 16 {
+		go func() {
+			links, err := c.Links()
+			if err == nil && (len(links) != 2 || links[1].Name != "only-here") {
+				err = errors.New("saw links of another namespace")
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
