@@ -17,7 +17,8 @@ test: vet
 
 vet:
 	$(GO) vet $(PKGS)
-	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" >&2; exit 1)
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need formatting: $$unformatted" >&2; exit 1; fi
 
 # The seed tutorials' topology, built, checked and torn down inside a
 # private sandbox (new network and mount namespaces): the host is untouched.
