@@ -84,6 +84,24 @@ func (c *Conn) NeighDel(n *Neigh) error {
 	return c.neighRequest(unix.RTM_DELNEIGH, 0, n, "delete")
 }
 
+// NeighGet asks the kernel for one entry: `ip neigh get ADDR dev DEV`.
+func (c *Conn) NeighGet(n *Neigh) (*Neigh, error) {
+	b, err := encodeNeigh(&Neigh{IP: n.IP, Index: n.Index, Flags: n.Flags})
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := c.nl.Execute(nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: get neighbour %s: %w", n.IP, err)
+	}
+	for _, m := range msgs {
+		if m.Header.Type == unix.RTM_NEWNEIGH {
+			return DecodeNeigh(m.Data)
+		}
+	}
+	return nil, fmt.Errorf("rtnl: get neighbour %s: no reply", n.IP)
+}
+
 const ndaIfindex = 8 // NDA_IFINDEX, linux/neighbour.h
 
 // Neighs lists the neighbour table of family fam (0: both) on link index

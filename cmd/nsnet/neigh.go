@@ -12,6 +12,7 @@ import (
 
 const neighHelp = `Usage: nsnet neigh {add|replace|change} ADDR [lladdr LLADDR] [nud STATE] [proxy] dev DEV
        nsnet neigh del ADDR dev DEV [proxy]
+       nsnet neigh get ADDR dev DEV [proxy]
        nsnet [-4|-6] neigh {show|flush} [dev DEV] [nud STATE|all] [proxy]
 STATE := permanent | noarp | reachable | stale | none | incomplete | delay | probe | failed
 `
@@ -19,7 +20,7 @@ STATE := permanent | noarp | reachable | stale | none | incomplete | delay | pro
 func neighCommands() []command {
 	return []command{
 		{"add", neighAdd}, {"delete", neighDel}, {"replace", neighReplace}, {"change", neighReplace},
-		{"show", neighShow}, {"list", neighShow}, {"flush", neighFlush}, {"help", helpText(neighHelp)},
+		{"show", neighShow}, {"list", neighShow}, {"flush", neighFlush}, {"get", neighGet}, {"help", helpText(neighHelp)},
 	}
 }
 
@@ -175,13 +176,31 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 	return c, out, names, nil
 }
 
+func neighGet(e *env, args []string) error {
+	return withNeigh(e, args, "neigh get", func(c *rtnl.Conn, n *rtnl.Neigh) error {
+		got, err := c.NeighGet(n)
+		if err != nil {
+			return err
+		}
+		names := map[int32]string{}
+		if l, err := c.LinkByIndex(got.Index); err == nil {
+			names[l.Index] = l.Name
+		}
+		return e.printNeighs([]rtnl.Neigh{*got}, names)
+	})
+}
+
 func neighShow(e *env, args []string) error {
 	c, neighs, names, err := neighSelect(e, args, "neigh show")
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if e.json {
+	return e.printNeighs(neighs, names)
+}
+
+// printNeighs prints entries as ip neigh does.
+func (e *env) printNeighs(neighs []rtnl.Neigh, names map[int32]string) error {	if e.json {
 		out := []map[string]any{}
 		for _, n := range neighs {
 			m := map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": nudNames(n.State)}

@@ -228,6 +228,8 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 		"route add 10.4.0.0/16 dev v1 table 100", "route add 10.5.0.0/16 via 10.1.0.253 dev v1 table 2000 proto static",
 		"route add 10.6.0.0/16 nexthop via 10.1.0.1 weight 2 nexthop via 10.1.0.2",
 		"neigh add 10.1.0.77 lladdr 02:00:00:00:00:77 dev v1", "neigh add 10.1.0.78 lladdr 02:00:00:00:00:78 dev v1 nud reachable",
+		"link add mt0 link v1 type macvtap mode vepa", "route add 10.9.0.0/16 via 192.0.2.1 dev v1 onlink",
+		"addr add 10.77.0.1/24 dev v1 noprefixroute", "neigh add proxy 10.1.0.99 dev v1",
 	} {
 		if out, err := exec.Command("ip", append([]string{"-n", "diff"}, strings.Fields(c)...)...).CombinedOutput(); err != nil {
 			t.Fatalf("ip %s: %v %s", c, err, out)
@@ -235,9 +237,21 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 	}
 	compare(t, "link", []string{"ifindex", "ifname", "flags", "mtu", "qdisc", "master", "operstate", "linkmode", "group", "txqlen", "link_type", "address", "broadcast", "ifalias", "link"}, "link")
 	compare(t, "addr", []string{"ifindex", "ifname", "addr_info"}, "addr")
-	compare(t, "route", []string{"dst", "gateway", "dev", "protocol", "scope", "metric", "prefsrc", "table", "nexthops", "type"}, "route", "show", "table", "all")
+	compare(t, "route", []string{"dst", "gateway", "dev", "protocol", "scope", "metric", "prefsrc", "table", "nexthops", "type", "flags"}, "route", "show", "table", "all")
 	compare(t, "-6 route", []string{"dst", "gateway", "dev", "protocol", "metric"}, "-6", "route", "show", "table", "main")
 	compare(t, "neigh", []string{"dst", "dev", "lladdr", "state"}, "neigh")
+	// ip 6.1 prints neigh get as text even with -j: compare the text.
+	ipGet, _ := exec.Command("ip", "-n", "diff", "neigh", "get", "10.1.0.77", "dev", "v1").Output()
+	if got := mustCLI(t, "-n", "diff", "neigh", "get", "10.1.0.77", "dev", "v1"); strings.TrimSpace(got) != strings.TrimSpace(string(ipGet)) {
+		t.Errorf("neigh get: ip %q, nsnet %q", ipGet, got)
+	}
+	compare(t, "proxy neigh", []string{"dst", "dev"}, "neigh", "show", "proxy")
+	// -d: the kind and the mode (ip prints more data than nsnet decodes).
+	want, got := ipJSON(t, "-n", "diff", "-d", "link", "show", "mt0"), nsnetJSON(t, "-n", "diff", "-d", "link", "show", "mt0")
+	wi, gi := want[0]["linkinfo"].(map[string]any), got[0]["linkinfo"].(map[string]any)
+	if wi["info_kind"] != gi["info_kind"] || wi["info_data"].(map[string]any)["mode"] != gi["info_data"].(map[string]any)["mode"] {
+		t.Errorf("-d link mt0: ip %v, nsnet %v", wi, gi)
+	}
 }
 
 // compare lists with ip -j and nsnet -j in namespace diff and compares the
@@ -270,7 +284,7 @@ func compareAddrInfo(t *testing.T, want, got any) {
 		return
 	}
 	for i := range w {
-		for _, k := range []string{"family", "local", "prefixlen", "broadcast", "scope", "label", "nodad", "valid_life_time", "preferred_life_time"} {
+		for _, k := range []string{"family", "local", "prefixlen", "broadcast", "scope", "label", "nodad", "noprefixroute", "valid_life_time", "preferred_life_time"} {
 			if a, b := w[i].(map[string]any)[k], g[i].(map[string]any)[k]; !reflect.DeepEqual(a, b) {
 				t.Errorf("addr_info #%d key %q: ip %v, nsnet %v", i, k, a, b)
 			}
