@@ -200,7 +200,8 @@ func neighShow(e *env, args []string) error {
 }
 
 // printNeighs prints entries as ip neigh does.
-func (e *env) printNeighs(neighs []rtnl.Neigh, names map[int32]string) error {	if e.json {
+func (e *env) printNeighs(neighs []rtnl.Neigh, names map[int32]string) error {
+	if e.json {
 		out := []map[string]any{}
 		for _, n := range neighs {
 			m := map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": nudNames(n.State)}
