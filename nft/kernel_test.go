@@ -181,3 +181,25 @@ func TestFlushLeavesForeignTables(t *testing.T) {
 		t.Fatalf("second flush: %v %v", had, err)
 	}
 }
+
+// The kernel accepts the range expressions, and nft reads them back as
+// ranges.
+func TestRangesAccepted(t *testing.T) {
+	c, h := dial(t)
+	b := &nft.Batch{}
+	b.AddTable(nft.FamilyIP, nft.Table)
+	b.AddChain(nft.FamilyIP, nft.Table, nft.Chain{Name: "postrouting", Type: "nat", Hook: unix.NF_INET_POST_ROUTING, Priority: 100})
+	tcp := []nft.Expr{&nft.Meta{Key: unix.NFT_META_L4PROTO, Register: 1}, &nft.Cmp{Register: 1, Data: []byte{unix.IPPROTO_TCP}}}
+	b.AddRule(&nft.Rule{Family: nft.FamilyIP, Table: nft.Table, Chain: "postrouting",
+		Exprs: append(tcp, nft.SNAT(netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.5"), 1000, 2000)...)})
+	b.AddRule(&nft.Rule{Family: nft.FamilyIP, Table: nft.Table, Chain: "postrouting", Exprs: append(tcp, nft.MasqPorts(1024, 2048)...)})
+	if err := c.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	text := testns.Run(t, h, "nft", "list", "ruleset")
+	for _, want := range []string{"tcp snat to 10.0.0.1-10.0.0.5:1000-2000", "tcp masquerade to :1024-2048"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("nft lacks %q:\n%s", want, text)
+		}
+	}
+}

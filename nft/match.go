@@ -98,10 +98,51 @@ func matchCtDNAT() []Expr {
 }
 
 // dnatTo is `dnat to ADDR:PORT`.
-func dnatTo(family uint8, to netip.AddrPort) []Expr {
-	return []Expr{
-		&Immediate{Register: unix.NFT_REG_1, Data: to.Addr().AsSlice()},
-		&Immediate{Register: unix.NFT_REG_2, Data: be16(to.Port())},
-		&NAT{Type: unix.NFT_NAT_DNAT, Family: uint32(family), RegAddrMin: unix.NFT_REG_1, RegProtoMin: unix.NFT_REG_2, Flags: unix.NF_NAT_RANGE_PROTO_SPECIFIED},
+func dnatTo(to netip.AddrPort) []Expr { return DNAT(to.Addr(), netip.Addr{}, to.Port(), 0) }
+
+// natRange loads an address range and a port range into registers 1-4
+// (zero values are left out) and returns the NAT expression's registers.
+func natRange(addrMin, addrMax netip.Addr, portMin, portMax uint16) (x []Expr, n NAT) {
+	next := uint32(unix.NFT_REG_1)
+	load := func(data []byte) uint32 {
+		x = append(x, &Immediate{Register: next, Data: data})
+		next++
+		return next - 1
 	}
+	if addrMin.IsValid() {
+		n.RegAddrMin = load(addrMin.AsSlice())
+		if addrMax.IsValid() && addrMax != addrMin {
+			n.RegAddrMax = load(addrMax.AsSlice())
+		}
+	}
+	if portMin != 0 {
+		n.RegProtoMin = load(be16(portMin))
+		if portMax != 0 && portMax != portMin {
+			n.RegProtoMax = load(be16(portMax))
+		}
+		n.Flags = unix.NF_NAT_RANGE_PROTO_SPECIFIED
+	}
+	return x, n
+}
+
+// SNAT is `snat to ADDRMIN[-ADDRMAX][:PORTMIN[-PORTMAX]]`; zero values are
+// left out. Port ranges need a transport protocol match before it.
+func SNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
+	x, n := natRange(addrMin, addrMax, portMin, portMax)
+	n.Type, n.Family = unix.NFT_NAT_SNAT, uint32(Family(addrMin))
+	return append(x, &n)
+}
+
+// DNAT is `dnat to ADDRMIN[-ADDRMAX][:PORTMIN[-PORTMAX]]`.
+func DNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
+	x, n := natRange(addrMin, addrMax, portMin, portMax)
+	n.Type, n.Family = unix.NFT_NAT_DNAT, uint32(Family(addrMin))
+	return append(x, &n)
+}
+
+// MasqPorts is `masquerade to :PORTMIN-PORTMAX`: the source port is
+// picked from the range.
+func MasqPorts(portMin, portMax uint16) []Expr {
+	x, n := natRange(netip.Addr{}, netip.Addr{}, portMin, portMax)
+	return append(x, &Masq{Flags: n.Flags, RegProtoMin: n.RegProtoMin, RegProtoMax: n.RegProtoMax})
 }

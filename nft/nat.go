@@ -99,7 +99,7 @@ func (f Forward) Rules() []*Rule {
 		}
 		x = append(x, matchDaddrLocal()...)
 		x = append(x, matchDport(f.Proto, f.Port)...)
-		return append(x, dnatTo(fam, f.To)...)
+		return append(x, dnatTo(f.To)...)
 	}
 	rules := []*Rule{
 		{Family: fam, Table: Table, Chain: "prerouting", Exprs: match(true), Comment: f.Comment()},

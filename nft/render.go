@@ -49,13 +49,9 @@ func (r *Rule) String() string {
 			stmt = s
 		case *NAT:
 			kind := map[uint32]string{unix.NFT_NAT_SNAT: "snat", unix.NFT_NAT_DNAT: "dnat"}[v.Type]
-			a, _ := netip.AddrFromSlice(imm[v.RegAddrMin])
-			stmt = kind + " to " + a.String()
-			if p := imm[v.RegProtoMin]; len(p) == 2 {
-				stmt = kind + " to " + netip.AddrPortFrom(a, binary.BigEndian.Uint16(p)).String()
-			}
+			stmt = kind + " to " + natTarget(imm, v.RegAddrMin, v.RegAddrMax, v.RegProtoMin, v.RegProtoMax)
 		case *Masq:
-			stmt = "masquerade"
+			stmt = strings.TrimSuffix("masquerade to "+natTarget(imm, 0, 0, v.RegProtoMin, v.RegProtoMax), " to ")
 		case *Redir:
 			stmt = "redirect"
 		case *Counter:
@@ -143,6 +139,30 @@ func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
 	s := fmt.Sprintf("%s %s %s", FamilyName(r.Family), field, a)
 	if bits != a.BitLen() {
 		s += fmt.Sprintf("/%d", bits)
+	}
+	return s
+}
+
+// natTarget renders ADDR[-ADDR][:PORT[-PORT]] from the registers a NAT
+// statement names, as nft does (IPv6 addresses in brackets before a port).
+func natTarget(imm map[uint32][]byte, amin, amax, pmin, pmax uint32) string {
+	s := ""
+	if a, ok := netip.AddrFromSlice(imm[amin]); ok && amin != 0 {
+		s = a.String()
+		// The kernel reports the max register even for a single address: the
+		// same register as the min.
+		if b, ok := netip.AddrFromSlice(imm[amax]); ok && amax != 0 && amax != amin {
+			s += "-" + b.String()
+		}
+		if a.Is6() && pmin != 0 {
+			s = "[" + s + "]"
+		}
+	}
+	if p := imm[pmin]; len(p) == 2 && pmin != 0 {
+		s += fmt.Sprintf(":%d", binary.BigEndian.Uint16(p))
+		if q := imm[pmax]; len(q) == 2 && pmax != 0 && pmax != pmin {
+			s += fmt.Sprintf("-%d", binary.BigEndian.Uint16(q))
+		}
 	}
 	return s
 }
