@@ -224,7 +224,7 @@ func addrShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	links, err := c.Links()
 	if err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/nsnet/nsnet/rtnl"
 )
 
 // runBatch runs one command per line of file ("-" is standard input).
@@ -21,6 +23,14 @@ func (e *env) runBatch(file string) error {
 		defer f.Close()
 		r = f
 	}
+	// Lines share one socket per namespace; e is copied per line, the map
+	// is shared.
+	e.conns = map[string]*rtnl.Conn{}
+	defer func() {
+		for _, c := range e.conns {
+			c.Close()
+		}
+	}()
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()

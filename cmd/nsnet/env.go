@@ -31,6 +31,8 @@ type env struct {
 	all      bool   // -all
 	batch    string // -batch FILE
 	trace    bool   // -trace
+
+	conns map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
 }
 
 // netnsDirEnv overrides the netns directory, for sandboxes and tests.
@@ -180,7 +182,7 @@ func (e *env) withLink(dev string, fn func(c *rtnl.Conn, l *rtnl.Link) error) er
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	l, err := c.LinkByName(dev)
 	if err != nil {
 		return err
@@ -188,12 +190,28 @@ func (e *env) withLink(dev string, fn func(c *rtnl.Conn, l *rtnl.Link) error) er
 	return fn(c, l)
 }
 
-// dialRoute opens an rtnetlink socket in the -n namespace.
+// dialRoute opens an rtnetlink socket in the -n namespace, or, in a
+// batch, reuses the one already open there: one socket per namespace for
+// the whole batch, as ip -batch keeps one.
 func (e *env) dialRoute() (*rtnl.Conn, error) {
+	if c := e.conns[e.netns]; c != nil {
+		return c, nil
+	}
 	h, err := e.openNetns()
 	if err != nil {
 		return nil, err
 	}
 	defer h.Close()
-	return rtnl.Dial(h, e.nlConfig())
+	c, err := rtnl.Dial(h, e.nlConfig())
+	if err == nil && e.conns != nil {
+		e.conns[e.netns] = c
+	}
+	return c, err
+}
+
+// release closes a connection from dialRoute unless a batch keeps it.
+func (e *env) release(c *rtnl.Conn) {
+	if e.conns[e.netns] != c {
+		c.Close()
+	}
 }

@@ -145,7 +145,7 @@ func linkAdd(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	if err := resolveLinkNames(c, r); err != nil {
 		return err
 	}
@@ -365,7 +365,7 @@ func linkShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	var links []rtnl.Link
 	if dev != "" {
 		l, err := c.LinkByName(dev)

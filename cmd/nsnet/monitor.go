@@ -75,7 +75,7 @@ func runMonitor(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	for count != 0 {
 		evs, err := m.Next()
 		if err != nil {

@@ -151,7 +151,7 @@ func (e *env) localSubnet(a netip.Addr) (netip.Prefix, error) {
 	if err != nil {
 		return netip.Prefix{}, err
 	}
-	defer c.Close()
+	defer e.release(c)
 	r, err := c.RouteGet(a)
 	if err != nil || r.Gateway.IsValid() {
 		return netip.Prefix{}, nil // unreachable now, or behind a router: no hairpin

@@ -147,7 +147,7 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 	}
 	links, err := c.Links()
 	if err != nil {
-		c.Close()
+		e.release(c)
 		return nil, nil, nil, err
 	}
 	names := map[int32]string{}
@@ -159,12 +159,12 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 		}
 	}
 	if dev != "" && index == 0 {
-		c.Close()
+		e.release(c)
 		return nil, nil, nil, fmt.Errorf("device %q does not exist", dev)
 	}
 	all, err := c.Neighs(uint8(e.family), index, proxy)
 	if err != nil {
-		c.Close()
+		e.release(c)
 		return nil, nil, nil, err
 	}
 	var out []rtnl.Neigh
@@ -195,7 +195,7 @@ func neighShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	return e.printNeighs(neighs, names)
 }
 
@@ -249,7 +249,7 @@ func neighFlush(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	for i := range neighs {
 		if err := c.NeighDel(&neighs[i]); err != nil && !isGone(err) {
 			return err

@@ -209,7 +209,7 @@ func netnsSet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	if err := c.SetNSID(h.FD(), int32(id)); err != nil {
 		return fmt.Errorf("set id of namespace %q: %w", args[0], err)
 	}
@@ -248,7 +248,7 @@ func netnsList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	ids, names, err := nsidsByName(e, c)
 	if err != nil {
 		return err
@@ -279,7 +279,7 @@ func netnsListID(e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	ids, err := c.NSIDs()
 	if err != nil {
 		return err

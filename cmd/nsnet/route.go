@@ -207,7 +207,7 @@ func withRoute(e *env, args []string, cmd string, del bool, fn func(*rtnl.Conn, 
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	if err := q.resolve(c); err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func routeGet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	r, err := c.RouteGet(dst)
 	if err != nil {
 		return err
@@ -308,7 +308,7 @@ func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, []rtnl.Ro
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer e.release(c)
 	routes, err := selectRoutes(e, c, table, dev)
 	if err != nil {
 		return err
