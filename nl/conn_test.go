@@ -246,3 +246,22 @@ func TestDumpInterruptedIsReported(t *testing.T) {
 		t.Fatal("50 dumps racing with address changes: none reported NLM_F_DUMP_INTR")
 	}
 }
+
+// Get returns the one reply without asking for an ACK, and an error as an
+// *nl.Error.
+func TestGet(t *testing.T) {
+	c := dial(t, nil)
+	// ip link show lo: RTM_GETLINK with ifi_index 1
+	m, err := c.Get(nl.Message{Header: nl.Header{Type: unix.RTM_GETLINK}, Data: []byte{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}})
+	if err != nil || m.Header.Type != unix.RTM_NEWLINK {
+		t.Fatalf("get lo: %v %v", m.Header, err)
+	}
+	_, err = c.Get(nl.Message{Header: nl.Header{Type: unix.RTM_GETLINK}, Data: []byte{0, 0, 0, 0, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}})
+	if !errors.Is(err, unix.ENODEV) {
+		t.Fatalf("get ifindex 99: want ENODEV, got %v", err)
+	}
+	// The connection is still in step: the next request gets its own answer.
+	if _, err := c.Execute(addAddr(1)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -235,19 +235,17 @@ func (c *Conn) LinkByIndex(index int32) (*Link, error) {
 }
 
 func (c *Conn) linkGet(l *Link, what string) (*Link, error) {
-	msgs, err := c.nl.Execute(linkGetRequest(l))
+	m, err := c.nl.Get(linkGetRequest(l))
 	if errors.Is(err, unix.ENODEV) {
 		return nil, fmt.Errorf("rtnl: link %s: no such device: %w", what, ErrNoLink)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rtnl: get link %s: %w", what, err)
 	}
-	for _, m := range msgs {
-		if m.Header.Type == unix.RTM_NEWLINK {
-			return DecodeLink(m.Data)
-		}
+	if m.Header.Type != unix.RTM_NEWLINK {
+		return nil, fmt.Errorf("rtnl: get link %s: reply of type %d", what, m.Header.Type)
 	}
-	return nil, fmt.Errorf("rtnl: get link %s: no reply", what)
+	return DecodeLink(m.Data)
 }
 
 // LinkFilter selects links in the kernel (strict checking): by master
