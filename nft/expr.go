@@ -84,15 +84,7 @@ func (m *Meta) encode(e *nl.Encoder) { // in nft's order, for byte-equal goldens
 	e.Uint32BE(unix.NFTA_META_DREG, m.Register)
 }
 func (m *Meta) decode(d *nl.Decoder) error {
-	for d.Next() {
-		switch d.Type() {
-		case unix.NFTA_META_DREG:
-			m.Register = be32(d)
-		case unix.NFTA_META_KEY:
-			m.Key = be32(d)
-		}
-	}
-	return d.Err()
+	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_META_DREG: &m.Register, unix.NFTA_META_KEY: &m.Key})
 }
 
 // Payload loads bytes of the packet into a register.
@@ -112,19 +104,8 @@ func (p *Payload) encode(e *nl.Encoder) {
 	e.Uint32BE(unix.NFTA_PAYLOAD_LEN, p.Len)
 }
 func (p *Payload) decode(d *nl.Decoder) error {
-	for d.Next() {
-		switch d.Type() {
-		case unix.NFTA_PAYLOAD_DREG:
-			p.Register = be32(d)
-		case unix.NFTA_PAYLOAD_BASE:
-			p.Base = be32(d)
-		case unix.NFTA_PAYLOAD_OFFSET:
-			p.Offset = be32(d)
-		case unix.NFTA_PAYLOAD_LEN:
-			p.Len = be32(d)
-		}
-	}
-	return d.Err()
+	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_PAYLOAD_DREG: &p.Register, unix.NFTA_PAYLOAD_BASE: &p.Base,
+		unix.NFTA_PAYLOAD_OFFSET: &p.Offset, unix.NFTA_PAYLOAD_LEN: &p.Len})
 }
 
 // Cmp compares a register with data; the rule stops when it fails.
