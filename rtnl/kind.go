@@ -15,7 +15,7 @@ type LinkInfo interface {
 	decode(d *nl.Decoder)       // the attributes inside IFLA_INFO_DATA
 }
 
-// linkKinds makes an empty LinkInfo for each kind this package decodes;
+// newLinkInfo makes an empty LinkInfo for each kind this package decodes;
 // other kinds decode as GenericInfo.
 func newLinkInfo(kind string) LinkInfo {
 	switch kind {

@@ -149,7 +149,7 @@ func DecodeLink(b []byte) (*Link, error) {
 	return l, d.Err()
 }
 
-// request sends one link request and wraps a refusal with what was done.
+// linkRequest sends one link request and wraps a refusal with what was done.
 func (c *Conn) linkRequest(typ, flags uint16, l *Link, what string) error {
 	b, err := encodeLink(l)
 	if err != nil {
