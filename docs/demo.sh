@@ -19,7 +19,15 @@ step() { printf '\n== %s\n' "$*"; }
 run() { echo "+ nsnet $*"; "$N" "$@"; }
 # expect_reach NS PROTO ADDR PORT SEEN_AS: a server in the destination
 # namespace must see the client as SEEN_AS.
-serve() { "$N" -n "$1" probe listen tcp "$2" timeout 5 > "$tmp/served" & sleep 0.3; }
+serve() {
+	rm -f "$tmp/ready"
+	"$N" -n "$1" probe listen tcp "$2" timeout 5 > "$tmp/served" 2> "$tmp/ready" &
+	i=0
+	while ! grep -q listening "$tmp/ready" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "FAIL: no listener in $1: $(cat "$tmp/ready")"; exit 1; }
+		sleep 0.05
+	done
+}
 check_served() {
 	wait
 	grep -Eq "from \[?$1\]?:" "$tmp/served" || { echo "FAIL: server saw $(cat "$tmp/served"), want $1"; exit 1; }

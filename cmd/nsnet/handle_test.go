@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsnet/nsnet/ns"
 )
@@ -22,4 +26,32 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// waitListening waits until a TCP socket listens on port in the named
+// namespace: /proc/thread-self/net/tcp{,6} show the sockets of the
+// reading thread's namespace, and state 0A is LISTEN.
+func waitListening(t *testing.T, name string, port int) {
+	t.Helper()
+	h := hostHandle(t, name)
+	want := fmt.Sprintf(":%04X 00000000", port)
+	want6 := fmt.Sprintf(":%04X 00000000000000000000000000000000", port)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		listening := false
+		must(t, ns.Do(h, func() error {
+			for _, f := range []string{"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"} {
+				b, _ := os.ReadFile(f)
+				for _, line := range strings.Split(string(b), "\n") {
+					if (strings.Contains(line, want) || strings.Contains(line, want6)) && strings.Contains(line, " 0A ") {
+						listening = true
+					}
+				}
+			}
+			return nil
+		}))
+		if listening {
+			return
+		}
+	}
+	t.Fatalf("nothing listens on tcp port %d in %s after 10s", port, name)
 }

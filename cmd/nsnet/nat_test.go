@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/ns"
@@ -24,7 +23,7 @@ func noReachVia(t *testing.T, from, to, addr string, port, serverPort int) {
 		_, _, code := cli(t, "-n", to, "probe", "listen", "tcp", fmt.Sprint(serverPort), "timeout", "2")
 		served <- code
 	}()
-	time.Sleep(200 * time.Millisecond)
+	waitListening(t, to, serverPort)
 	args := []string{"probe", "connect", "tcp", addr, fmt.Sprint(port), "timeout", "1"}
 	if from != "" {
 		args = append([]string{"-n", from}, args...)

@@ -131,6 +131,8 @@ func (e *env) probeListen(h *ns.Handle, p probe) error {
 			c.Close()
 		}
 	}()
+	// On stderr, so that a script can wait for it and the report stays clean.
+	fmt.Fprintf(e.stderr, "listening on %s port %d\n", p.proto, p.port)
 	type result struct {
 		from net.Addr
 		err  error

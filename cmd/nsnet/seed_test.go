@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/ns"
@@ -69,7 +68,7 @@ func reachVia(t *testing.T, from, to, addr string, port, serverPort int) string 
 		out, errs, code := cli(t, "-n", to, "probe", "listen", "tcp", fmt.Sprint(serverPort), "timeout", "5")
 		served <- fmt.Sprintf("%d %s%s", code, out, errs)
 	}()
-	time.Sleep(200 * time.Millisecond)
+	waitListening(t, to, serverPort)
 	args := []string{"probe", "connect", "tcp", addr, fmt.Sprint(port), "timeout", "3"}
 	if from != "" {
 		args = append([]string{"-n", from}, args...)
