@@ -23,7 +23,7 @@ func TestMonitorSeesAddressAndRoute(t *testing.T) {
 		out, errs, code := cli(t, "-n", "mon", "-j", "monitor", "address", "route", "count", "2")
 		done <- result{out, errs, code}
 	}()
-	time.Sleep(300 * time.Millisecond) // subscribed by then
+	waitSubscribed(t, "mon")
 	mustCLI(t, "-n", "mon", "addr", "add", "10.42.0.1/32", "dev", "m0")
 	mustCLI(t, "-n", "mon", "route", "add", "10.43.0.0/16", "dev", "m0")
 	var r result
