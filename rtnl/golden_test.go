@@ -71,6 +71,16 @@ var goldens = []struct {
 		func() ([]byte, error) {
 			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), Index: 3, State: unix.NUD_PERMANENT})
 		}},
+	{"ip route get 10.0.0.9",
+		// rtmsg: AF_INET, dst_len 32, everything else 0 but rtm_flags RTM_F_LOOKUP_TABLE; RTA_DST
+		"022000000000000000100000080001000a000009",
+		func() ([]byte, error) {
+			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.0.0.9/32"), Flags: unix.RTM_F_LOOKUP_TABLE})
+		}},
+	{"ip netns set other 5 (the namespace open as fd 6)",
+		// rtgenmsg AF_UNSPEC padded to 4; NETNSA_FD 6; NETNSA_NSID 5
+		"0000000008000300060000000800010005000000",
+		func() ([]byte, error) { return encodeSetNSID(6, 5) }},
 	{"ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0",
 		// ndmsg: AF_INET, pads, index 3, state NUD_PERMANENT, flags 0, type 0; NDA_DST; NDA_LLADDR
 		"020000000300000080000000080001000a0000090a0002000200000000090000",

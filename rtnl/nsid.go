@@ -19,10 +19,7 @@ var rtgenmsg = []byte{unix.AF_UNSPEC, 0, 0, 0}
 // SetNSID assigns id to the namespace open as fd, as seen from this
 // connection's namespace: `ip netns set NAME ID`.
 func (c *Conn) SetNSID(fd int, id int32) error {
-	e := nl.NewEncoder(append([]byte(nil), rtgenmsg...))
-	e.Uint32(unix.NETNSA_FD, uint32(fd))
-	e.Int32(unix.NETNSA_NSID, id)
-	b, err := e.Encode()
+	b, err := encodeSetNSID(fd, id)
 	if err != nil {
 		return err
 	}
@@ -30,6 +27,13 @@ func (c *Conn) SetNSID(fd int, id int32) error {
 		return fmt.Errorf("rtnl: set nsid %d: %w", id, err)
 	}
 	return nil
+}
+
+func encodeSetNSID(fd int, id int32) ([]byte, error) {
+	e := nl.NewEncoder(append([]byte(nil), rtgenmsg...))
+	e.Uint32(unix.NETNSA_FD, uint32(fd))
+	e.Int32(unix.NETNSA_NSID, id)
+	return e.Encode()
 }
 
 // NSID returns the id this connection's namespace has for the namespace

@@ -239,7 +239,9 @@ func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.
 func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
-	b, err := encodeRoute(&Route{Dst: netip.PrefixFrom(dst, dst.BitLen())})
+	// RTM_F_LOOKUP_TABLE, as ip sends: report the table the route was
+	// found in.
+	b, err := encodeRoute(&Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), Flags: unix.RTM_F_LOOKUP_TABLE})
 	if err != nil {
 		return nil, err
 	}
