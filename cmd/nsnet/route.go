@@ -65,21 +65,19 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 			var v uint64
 			v, err = w.uint(kw, 32)
 			r.Priority = uint32(v)
-		case "table", "proto", "protocol", "scope":
-			if s, err = w.value(kw); err != nil {
-				break
+		case "table":
+			if s, err = w.value(kw); err == nil {
+				r.Table, err = namedNumber(w, kw, s, tables, 1<<32-1)
 			}
-			t := map[string]names{"table": tables, "proto": protocols, "protocol": protocols, "scope": routeScopes}[kw]
-			if n, err = t.parse(s, map[string]uint64{"table": 1<<32 - 1}[kw]|255); err != nil {
-				return nil, usagef("%s: %s %v", w.cmd, kw, err)
-			}
-			switch kw {
-			case "table":
-				r.Table = n
-			case "scope":
-				r.Scope, scopeSet = uint8(n), true
-			default:
+		case "proto", "protocol":
+			if s, err = w.value(kw); err == nil {
+				n, err = namedNumber(w, kw, s, protocols, 255)
 				r.Protocol = uint8(n)
+			}
+		case "scope":
+			if s, err = w.value(kw); err == nil {
+				n, err = namedNumber(w, kw, s, routeScopes, 255)
+				r.Scope, scopeSet = uint8(n), true
 			}
 		case "onlink":
 			r.Flags |= unix.RTNH_F_ONLINK
@@ -123,6 +121,15 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 		}
 	}
 	return q, nil
+}
+
+// namedNumber parses a value that is a name from t or a number up to max.
+func namedNumber(w *words, kw, s string, t names, max uint64) (uint32, error) {
+	n, err := t.parse(s, max)
+	if err != nil {
+		return 0, usagef("%s: %s %v", w.cmd, kw, err)
+	}
+	return n, nil
 }
 
 func addrWord(w *words, kw string) (netip.Addr, error) {
