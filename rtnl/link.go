@@ -19,26 +19,27 @@ type Link struct {
 	Flags  uint32 // ifi_flags: IFF_*
 	Change uint32 // ifi_change: which Flags bits a request changes
 
-	Name         string           // IFLA_IFNAME
-	MTU          uint32           // IFLA_MTU
-	TxQLen       uint32           // IFLA_TXQLEN
-	HardwareAddr net.HardwareAddr // IFLA_ADDRESS
-	Broadcast    net.HardwareAddr // IFLA_BROADCAST
-	Master       int32            // IFLA_MASTER: the bridge this link is a port of
-	NoMaster     bool             // request only: send IFLA_MASTER 0 (`nomaster`)
-	ParentIndex  int32            // IFLA_LINK: a veth's peer, a macvlan's lower device
-	LinkNetNSID  int32            // IFLA_LINK_NETNSID: where ParentIndex lives; -1 when here
-	OperState    uint8            // IFLA_OPERSTATE: IF_OPER_*
-	LinkMode     uint8            // IFLA_LINKMODE
-	Group        uint32           // IFLA_GROUP
-	Alias        string           // IFLA_IFALIAS
-	Qdisc        string           // IFLA_QDISC
-	Promiscuity  uint32           // IFLA_PROMISCUITY
-	Stats        *LinkStats       // IFLA_STATS64
-	Info         LinkInfo         // IFLA_LINKINFO: kind and kind-specific data
-	SlaveKind    string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
-	Port         *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
-	NetNS        NetNS            // request only: IFLA_NET_NS_FD / IFLA_NET_NS_PID
+	Name           string           // IFLA_IFNAME
+	MTU            uint32           // IFLA_MTU
+	TxQLen         uint32           // IFLA_TXQLEN
+	HardwareAddr   net.HardwareAddr // IFLA_ADDRESS
+	Broadcast      net.HardwareAddr // IFLA_BROADCAST
+	Master         int32            // IFLA_MASTER: the bridge this link is a port of
+	NoMaster       bool             // request only: send IFLA_MASTER 0 (`nomaster`)
+	ParentIndex    int32            // IFLA_LINK: a veth's peer, a macvlan's lower device
+	LinkNetNSID    int32            // IFLA_LINK_NETNSID: where ParentIndex lives; -1 when here
+	OperState      uint8            // IFLA_OPERSTATE: IF_OPER_*
+	LinkMode       uint8            // IFLA_LINKMODE
+	Group          uint32           // IFLA_GROUP
+	Alias          string           // IFLA_IFALIAS
+	Qdisc          string           // IFLA_QDISC
+	Promiscuity    uint32           // IFLA_PROMISCUITY
+	CarrierChanges uint32           // IFLA_CARRIER_CHANGES
+	Stats          *LinkStats       // IFLA_STATS64
+	Info           LinkInfo         // IFLA_LINKINFO: kind and kind-specific data
+	SlaveKind      string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
+	Port           *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
+	NetNS          NetNS            // request only: IFLA_NET_NS_FD / IFLA_NET_NS_PID
 }
 
 // Kind is the link's kind ("veth", "bridge"), or "" for a physical device
@@ -140,6 +141,8 @@ func DecodeLink(b []byte) (*Link, error) {
 			l.Qdisc = d.String()
 		case unix.IFLA_PROMISCUITY:
 			l.Promiscuity = d.Uint32()
+		case unix.IFLA_CARRIER_CHANGES:
+			l.CarrierChanges = d.Uint32()
 		case unix.IFLA_STATS64:
 			l.Stats = decodeStats64(d)
 		case unix.IFLA_LINKINFO:

@@ -14,6 +14,7 @@ import (
 type Route struct {
 	Family   uint8        // rtm_family: AF_INET or AF_INET6 (set from Dst or Gateway if zero)
 	Dst      netip.Prefix // RTA_DST and rtm_dst_len; the zero Prefix is the default route
+	Src      netip.Prefix // RTA_SRC and rtm_src_len (decoded only): source routing, IPv6
 	Gateway  netip.Addr   // RTA_GATEWAY
 	OIF      int32        // RTA_OIF: output link
 	PrefSrc  netip.Addr   // RTA_PREFSRC: `src`
@@ -24,6 +25,8 @@ type Route struct {
 	Type     uint8        // rtm_type: RTN_UNICAST, RTN_LOCAL...
 	Flags    uint32       // rtm_flags: RTNH_F_ONLINK...
 	Nexthops []Nexthop    // RTA_MULTIPATH
+	Pref     *uint8       // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
+	UID      *uint32      // RTA_UID: the user a route get was asked for, when sent
 }
 
 // Nexthop is one path of a multipath route (struct rtnexthop).
@@ -127,7 +130,7 @@ func DecodeRoute(b []byte) (*Route, error) {
 	}
 	r := &Route{Family: b[0], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
 		Flags: binary.NativeEndian.Uint32(b[8:12])}
-	dstLen := b[1]
+	dstLen, srcLen := b[1], b[2]
 	d := nl.NewDecoder(b[unix.SizeofRtMsg:])
 	for d.Next() {
 		var err error
@@ -136,6 +139,11 @@ func DecodeRoute(b []byte) (*Route, error) {
 			var a netip.Addr
 			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
 				r.Dst, err = prefixFrom(a, dstLen)
+			}
+		case unix.RTA_SRC:
+			var a netip.Addr
+			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
+				r.Src, err = prefixFrom(a, srcLen)
 			}
 		case unix.RTA_GATEWAY:
 			r.Gateway, err = addrFrom(d.Bytes(), r.Family)
@@ -149,6 +157,12 @@ func DecodeRoute(b []byte) (*Route, error) {
 			r.Table = d.Uint32()
 		case unix.RTA_MULTIPATH:
 			r.Nexthops, err = decodeNexthops(d.Bytes(), r.Family)
+		case unix.RTA_PREF:
+			p := d.Uint8()
+			r.Pref = &p
+		case unix.RTA_UID:
+			u := d.Uint32()
+			r.UID = &u
 		}
 		d.Fail(err)
 	}
@@ -239,9 +253,14 @@ func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.
 func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
-	// RTM_F_LOOKUP_TABLE, as ip sends: report the table the route was
-	// found in.
-	b, err := encodeRoute(&Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), Flags: unix.RTM_F_LOOKUP_TABLE})
+	// For IPv4, RTM_F_LOOKUP_TABLE as ip sends: report the table the route
+	// was found in. IPv6 refuses the flag ("Invalid flags for get route
+	// request").
+	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen())}
+	if dst.Is4() {
+		req.Flags = unix.RTM_F_LOOKUP_TABLE
+	}
+	b, err := encodeRoute(req)
 	if err != nil {
 		return nil, err
 	}

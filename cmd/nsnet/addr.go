@@ -237,6 +237,7 @@ func addrShow(e *env, args []string) error {
 	for _, l := range links {
 		names[l.Index] = l.Name
 	}
+	markMasterDown(links, links)
 	if dev != "" {
 		links = filterLinks(links, func(l rtnl.Link) bool { return l.Name == dev })
 		if len(links) == 0 {
@@ -267,11 +268,21 @@ func addrShow(e *env, args []string) error {
 				ps = append(ps, a.Prefix.String())
 			}
 			fmt.Fprintf(e.stdout, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
+		case e.oneline: // ip -o addr: one line per address, no link lines
+			for _, a := range mine {
+				fmt.Fprintf(e.stdout, "%d: %s    ", l.Index, l.Name)
+				printAddr(e, l, &a)
+			}
 		default:
 			var b strings.Builder
 			e.linkText(&b, l, names)
-			// ip addr prints the link line without its mode.
-			io.WriteString(e.stdout, strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1))
+			// ip addr prints the link line without its mode, and with -4 or
+			// -6 without the link-layer line.
+			text := strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1)
+			if e.family != 0 {
+				text = text[:strings.IndexByte(text, '\n')+1]
+			}
+			io.WriteString(e.stdout, text)
 			for _, a := range mine {
 				printAddr(e, l, &a)
 			}
@@ -308,9 +319,13 @@ func lifetime(v uint32) string {
 
 func printAddr(e *env, l *rtnl.Link, a *rtnl.Addr) {
 	fam := familyName(family(a.Prefix.Addr()))
-	s := fmt.Sprintf("    %s %s", fam, a.Prefix)
+	indent := "    "
+	if e.oneline {
+		indent = ""
+	}
+	s := fmt.Sprintf("%s%s %s", indent, fam, a.Prefix)
 	if a.Peer.IsValid() {
-		s = fmt.Sprintf("    %s %s peer %s/%d", fam, a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
+		s = fmt.Sprintf("%s%s %s peer %s/%d", indent, fam, a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
 	}
 	if a.Broadcast.IsValid() {
 		s += " brd " + a.Broadcast.String()
@@ -325,8 +340,8 @@ func printAddr(e *env, l *rtnl.Link, a *rtnl.Addr) {
 		s += " " + l.Name
 	}
 	sep := "\n      "
-	if e.oneline {
-		sep = "\\      "
+	if e.oneline { // ip's own quirk: a space before the backslash for IPv6 only
+		sep = map[string]string{"inet": "\\      ", "inet6": " \\      "}[fam]
 	}
 	fmt.Fprintf(e.stdout, "%s%s valid_lft %s preferred_lft %s\n", s, sep, lifetime(a.ValidLft), lifetime(a.PreferredLft))
 }

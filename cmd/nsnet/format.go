@@ -52,6 +52,9 @@ var tables = names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"
 var routeTypes = names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},
 	{5, "multicast"}, {6, "blackhole"}, {7, "unreachable"}, {8, "prohibit"}, {9, "throw"}, {10, "nat"}}
 
+// IPv6 router preferences: ICMPV6_ROUTER_PREF_* (linux/icmpv6.h).
+var routerPrefs = names{{0, "medium"}, {1, "high"}, {3, "low"}}
+
 // Neighbour states: NUD_* bits.
 var nudStates = names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}, {0x08, "DELAY"},
 	{0x10, "PROBE"}, {0x20, "FAILED"}, {0x40, "NOARP"}, {0x80, "PERMANENT"}}

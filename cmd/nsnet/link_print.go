@@ -21,6 +21,27 @@ var linkFlags = []struct {
 	{unix.IFF_DEBUG, "DEBUG"}, {unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
 	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"}, {unix.IFF_UP, "UP"},
 	{unix.IFF_LOWER_UP, "LOWER_UP"}, {unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
+	{flagMasterDown, "M-DOWN"},
+}
+
+// flagMasterDown is not a kernel flag: ip prints M-DOWN when the link a
+// link sits on (its veth peer, its macvlan's lower device) is down, and
+// markMasterDown sets this unused bit on a copy of the flags to say so.
+const flagMasterDown = 1 << 31
+
+// markMasterDown sets flagMasterDown on links whose parent, in this
+// namespace, is down.
+func markMasterDown(links []rtnl.Link, all []rtnl.Link) {
+	up := map[int32]bool{}
+	for _, l := range all {
+		up[l.Index] = l.Flags&unix.IFF_UP != 0
+	}
+	for i := range links {
+		l := &links[i]
+		if p := l.ParentIndex; p != 0 && p != l.Index && l.LinkNetNSID < 0 && !up[p] {
+			l.Flags |= flagMasterDown
+		}
+	}
 }
 
 // flagNames is ip's list: NO-CARRIER first for a link that is up without
@@ -91,6 +112,7 @@ func (e *env) printLinks(c *rtnl.Conn, links []rtnl.Link) error {
 	for _, l := range all {
 		names[l.Index] = l.Name
 	}
+	markMasterDown(links, all)
 	if e.json {
 		out := []map[string]any{}
 		for i := range links {
@@ -107,8 +129,8 @@ func (e *env) printLinks(c *rtnl.Conn, links []rtnl.Link) error {
 		var b strings.Builder
 		e.linkText(&b, l, names)
 		text := b.String()
-		if e.oneline {
-			text = strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", " \\") + "\n"
+		if e.oneline { // ip -o: the record's lines joined by a backslash
+			text = strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\\") + "\n"
 		}
 		fmt.Fprint(e.stdout, text)
 	}
@@ -158,7 +180,7 @@ func (e *env) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
 	if e.stats > 0 && l.Stats != nil {
-		printStats(w, l.Stats, e.stats > 1)
+		printStats(w, l, e.stats > 1)
 	}
 }
 
@@ -200,20 +222,51 @@ func linkDetails(l *rtnl.Link, names map[int32]string) string {
 	return strings.Join(parts, " ")
 }
 
-// printStats is ip -s link's block; -s -s adds the error breakdown.
-func printStats(w io.Writer, s *rtnl.LinkStats, more bool) {
-	fmt.Fprintf(w, "    RX: %10s %10s %10s %10s %10s %10s\n", "bytes", "packets", "errors", "dropped", "missed", "mcast")
-	fmt.Fprintf(w, "        %10d %10d %10d %10d %10d %10d\n", s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast)
-	if more {
-		fmt.Fprintf(w, "    RX errors: %10s %10s %10s %10s %10s\n", "length", "crc", "frame", "fifo", "overrun")
-		fmt.Fprintf(w, "               %10d %10d %10d %10d %10d\n", s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors)
+// printStats is ip -s link's block: each column as wide as its header
+// or its widest number, all rows aligned; -s -s adds the error breakdown
+// under each direction, its first column spanning two.
+func printStats(w io.Writer, l *rtnl.Link, more bool) {
+	s := l.Stats
+	rows := [][]uint64{
+		{s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast},
+		{s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions},
 	}
-	fmt.Fprintf(w, "    TX: %10s %10s %10s %10s %10s %10s\n", "bytes", "packets", "errors", "dropped", "carrier", "collsns")
-	fmt.Fprintf(w, "        %10d %10d %10d %10d %10d %10d\n", s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions)
-	if more {
-		fmt.Fprintf(w, "    TX errors: %10s %10s %10s %10s %10s\n", "aborted", "fifo", "window", "heartbt", "transns")
-		fmt.Fprintf(w, "               %10d %10d %10d %10d %10d\n", s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, 0)
+	errRows := [][]uint64{
+		{s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors},
+		{s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, uint64(l.CarrierChanges)},
 	}
+	heads := [][]string{
+		{"RX:  bytes", "packets", "errors", "dropped", "missed", "mcast"},
+		{"TX:  bytes", "packets", "errors", "dropped", "carrier", "collsns"},
+	}
+	errHeads := [][]string{
+		{"RX errors:  length", "crc", "frame", "fifo", "overrun"},
+		{"TX errors: aborted", "fifo", "window", "heartbt", "transns"},
+	}
+	width := []int{len("RX:  bytes"), len("packets"), len("errors"), len("dropped"), len("carrier"), len("collsns")}
+	for _, row := range rows {
+		for i, v := range row {
+			width[i] = max(width[i], len(fmt.Sprint(v)))
+		}
+	}
+	errWidth := append([]int{width[0] + 1 + width[1]}, width[2:]...)
+	for i := range rows {
+		statsRows(w, heads[i], rows[i], width)
+		if more {
+			statsRows(w, errHeads[i], errRows[i], errWidth)
+		}
+	}
+}
+
+// statsRows prints a header row and a value row, right-aligned.
+func statsRows(w io.Writer, heads []string, vals []uint64, width []int) {
+	h, v := "   ", "   "
+	for i := range heads {
+		h += fmt.Sprintf(" %*s", width[i], heads[i])
+		v += fmt.Sprintf(" %*d", width[i], vals[i])
+	}
+	fmt.Fprintln(w, h)
+	fmt.Fprintln(w, v)
 }
 
 // linkJSON has the keys and value shapes of ip -j link.

@@ -116,7 +116,7 @@ func (e *env) printEvent(c *rtnl.Conn, ev rtnl.Event) error {
 		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], familyName(family(a.Prefix.Addr())), a.Prefix, scopes.name(uint32(a.Scope)))
 		obj = map[string]any{"ifindex": a.Index, "ifname": names[a.Index], "addr_info": addrsJSON([]rtnl.Addr{*a})}
 	case ev.Route != nil:
-		kind, text, obj = "route", routeText(ev.Route, names, false)+"\n", routeJSON(ev.Route, names, false)
+		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
 	case ev.Neigh != nil:
 		n := ev.Neigh
 		kind = "neigh"

@@ -250,7 +250,7 @@ func routeGet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.printRoutes(c, []rtnl.Route{*r}, true)
+	return e.printRoutes(c, []rtnl.Route{*r})
 }
 
 // routeFilter reads `[table T|all] [dev D]` for show and flush.
@@ -325,7 +325,7 @@ func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, []rtnl.Ro
 
 func routeShow(e *env, args []string) error {
 	return withRoutes(e, args, "route show", func(c *rtnl.Conn, routes []rtnl.Route) error {
-		return e.printRoutes(c, routes, false)
+		return e.printRoutes(c, routes)
 	})
 }
 
@@ -340,9 +340,8 @@ func routeFlush(e *env, args []string) error {
 	})
 }
 
-// printRoutes prints routes as ip route does; get adds ip route get's
-// "cache" line.
-func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route, get bool) error {
+// printRoutes prints routes as ip route does.
+func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 	links, err := c.Links()
 	if err != nil {
 		return err
@@ -354,12 +353,12 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route, get bool) error {
 	if e.json {
 		out := []map[string]any{}
 		for i := range routes {
-			out = append(out, routeJSON(&routes[i], names, get))
+			out = append(out, routeJSON(&routes[i], names))
 		}
 		return e.printJSON(out)
 	}
 	for i := range routes {
-		fmt.Fprintln(e.stdout, routeText(&routes[i], names, get))
+		fmt.Fprintln(e.stdout, routeText(&routes[i], names))
 	}
 	return nil
 }
@@ -368,31 +367,46 @@ func dstString(r *rtnl.Route) string {
 	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
 		return "default"
 	}
-	if r.Dst.Bits() == r.Dst.Addr().BitLen() {
-		return r.Dst.Addr().String()
-	}
-	return r.Dst.String()
+	return prefixString(r.Dst)
 }
 
-func routeText(r *rtnl.Route, names map[int32]string, get bool) string {
+// prefixString is ip's form: a host prefix as a bare address.
+func prefixString(p netip.Prefix) string {
+	if p.Bits() == p.Addr().BitLen() || p.Bits() == 0 && p.Addr().IsUnspecified() {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+// rtcfLocal is RTCF_LOCAL (linux/in_route.h), in rtm_flags of a route get
+// answer: the address is this host's own.
+const rtcfLocal = 0x80000000
+
+func routeText(r *rtnl.Route, names map[int32]string) string {
 	var b strings.Builder
 	if r.Type != unix.RTN_UNICAST {
 		b.WriteString(routeTypes.name(uint32(r.Type)) + " ")
 	}
 	b.WriteString(dstString(r))
+	if r.Src.IsValid() {
+		b.WriteString(" from " + prefixString(r.Src))
+	}
 	if r.Gateway.IsValid() {
 		fmt.Fprintf(&b, " via %s", r.Gateway)
 	}
 	if r.OIF != 0 {
 		fmt.Fprintf(&b, " dev %s", names[r.OIF])
 	}
-	if r.Table != unix.RT_TABLE_MAIN && !get {
+	// A cloned route (what IPv4 route get answers with) has no table,
+	// protocol or scope of its own; ip leaves them out.
+	cloned := r.Flags&unix.RTM_F_CLONED != 0
+	if r.Table != unix.RT_TABLE_MAIN && !cloned {
 		fmt.Fprintf(&b, " table %s", tables.name(r.Table))
 	}
-	if r.Protocol != unix.RTPROT_BOOT && !get {
+	if r.Protocol != unix.RTPROT_BOOT && !cloned {
 		fmt.Fprintf(&b, " proto %s", protocols.name(uint32(r.Protocol)))
 	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !get {
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
 		fmt.Fprintf(&b, " scope %s", routeScopes.name(uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() {
@@ -404,19 +418,32 @@ func routeText(r *rtnl.Route, names map[int32]string, get bool) string {
 	if r.Flags&unix.RTNH_F_ONLINK != 0 {
 		b.WriteString(" onlink")
 	}
+	if r.Pref != nil {
+		b.WriteString(" pref " + routerPrefs.name(uint32(*r.Pref)))
+	}
 	for _, nh := range r.Nexthops {
 		fmt.Fprintf(&b, "\n\tnexthop via %s dev %s weight %d", nh.Gateway, names[nh.OIF], nh.Weight)
 	}
-	if get {
+	if r.UID != nil {
+		fmt.Fprintf(&b, " uid %d", *r.UID)
+	}
+	if cloned {
 		b.WriteString(" \n    cache ")
+		if r.Flags&rtcfLocal != 0 {
+			b.WriteString("<local> ")
+		}
 	}
 	return b.String()
 }
 
-func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
+func routeJSON(r *rtnl.Route, names map[int32]string) map[string]any {
+	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	m := map[string]any{"dst": dstString(r), "flags": []string{}}
 	if r.Type != unix.RTN_UNICAST {
 		m["type"] = routeTypes.name(uint32(r.Type))
+	}
+	if r.Src.IsValid() {
+		m["from"] = prefixString(r.Src)
 	}
 	if r.Gateway.IsValid() {
 		m["gateway"] = r.Gateway.String()
@@ -424,13 +451,14 @@ func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
 	if r.OIF != 0 {
 		m["dev"] = names[r.OIF]
 	}
-	if r.Table != unix.RT_TABLE_MAIN && !get {
+	// ip -j leaves out the defaults, and a cloned route's own fields.
+	if r.Table != unix.RT_TABLE_MAIN && !cloned {
 		m["table"] = tables.name(r.Table)
 	}
-	if r.Protocol != unix.RTPROT_BOOT && !get { // ip -j leaves out the defaults
+	if r.Protocol != unix.RTPROT_BOOT && !cloned {
 		m["protocol"] = protocols.name(uint32(r.Protocol))
 	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !get {
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
 		m["scope"] = routeScopes.name(uint32(r.Scope))
 	}
 	if r.PrefSrc.IsValid() {
@@ -441,6 +469,19 @@ func routeJSON(r *rtnl.Route, names map[int32]string, get bool) map[string]any {
 	}
 	if r.Flags&unix.RTNH_F_ONLINK != 0 {
 		m["flags"] = []string{"onlink"}
+	}
+	if r.Pref != nil {
+		m["pref"] = routerPrefs.name(uint32(*r.Pref))
+	}
+	if r.UID != nil {
+		m["uid"] = *r.UID
+	}
+	if cloned {
+		cache := []string{}
+		if r.Flags&rtcfLocal != 0 {
+			cache = append(cache, "local")
+		}
+		m["cache"] = cache
 	}
 	if len(r.Nexthops) > 0 {
 		var nhs []map[string]any

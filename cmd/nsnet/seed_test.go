@@ -290,3 +290,42 @@ func compareAddrInfo(t *testing.T, want, got any) {
 		}
 	}
 }
+
+// nsnet's text output is ip's, line for line (trailing spaces aside), for
+// the commands people read most.
+func TestTextOutputMatchesIP(t *testing.T) {
+	testns.Require(t)
+	testns.LookPath(t, "ip")
+	cleanupNetns(t, "txt")
+	mustCLI(t, "netns", "add", "txt")
+	for _, c := range []string{
+		"link set lo up", "link add v0 type veth peer name v1", "addr add 10.0.0.1/24 dev v0",
+		"addr add fd00::1/64 dev v0 nodad", "link set v0 up", "link set v1 up",
+		"route add 10.2.0.0/16 via 10.0.0.9 metric 3", "neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev v0",
+	} {
+		if out, err := exec.Command("ip", append([]string{"-n", "txt"}, strings.Fields(c)...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v %s", c, err, out)
+		}
+	}
+	trim := func(s string) string {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		for i := range lines {
+			lines[i] = strings.TrimRight(lines[i], " ")
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, c := range []string{
+		"link", "addr", "route", "-6 route", "neigh", "-s link show lo", "-s -s link show v0", "-br addr",
+		"-br link", "-4 addr", "-o link", "-o addr", "route get 10.2.0.1", "route get 10.0.0.1",
+		"-6 route get fd00::5", "route show table all",
+	} {
+		args := append([]string{"-n", "txt"}, strings.Fields(c)...)
+		want, err := exec.Command("ip", args...).Output()
+		if err != nil {
+			t.Fatalf("ip %s: %v", c, err)
+		}
+		if got := mustCLI(t, args...); trim(got) != trim(string(want)) {
+			t.Errorf("%s:\nip:\n%s\nnsnet:\n%s", c, want, got)
+		}
+	}
+}
