@@ -164,8 +164,8 @@ func withAddr(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Addr)
 	if err != nil {
 		return err
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
-		a.Index = l.Index
+	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
+		a.Index = index
 		return fn(c, a)
 	})
 }
@@ -188,8 +188,8 @@ func addrFlush(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
-		addrs, err := c.Addrs(uint8(e.family), l.Index)
+	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
+		addrs, err := c.Addrs(uint8(e.family), index)
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ func (e *env) runBatch(file string) error {
 	}
 	// Lines share one socket per namespace; e is copied per line, the map
 	// is shared.
-	e.conns = map[string]*rtnl.Conn{}
+	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[string]int32{}
 	defer func() {
 		for _, c := range e.conns {
 			c.Close()
@@ -46,6 +46,9 @@ func (e *env) runBatch(file string) error {
 		args, err := sub.parseOptions(words)
 		if err == nil {
 			err = sub.dispatch(args)
+		}
+		if len(args) > 0 && (matches(args[0], "link") || matches(args[0], "netns")) {
+			clear(e.indexes)
 		}
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", file, n, err)

@@ -80,3 +80,25 @@ func TestAbsentKindReportsKernelText(t *testing.T) {
 		t.Fatalf("want exit 1 with the kernel's text, got %d %q", code, errs)
 	}
 }
+
+// Within a batch, link names are looked up once and remembered, but a
+// link command forgets them: a renamed link's old name may name another.
+func TestBatchForgetsNamesAfterLinkCommands(t *testing.T) {
+	dir := testns.NetnsDir(t)
+	file := filepath.Join(t.TempDir(), "rename")
+	os.WriteFile(file, []byte(`netns add c1
+-n c1 link add a0 type veth peer name a1
+-n c1 addr add 10.1.0.1/24 dev a0
+-n c1 link set a0 name b0
+-n c1 link add a0 type bridge
+-n c1 addr add 10.2.0.1/24 dev a0
+-n c1 addr add 10.3.0.1/24 dev b0
+`), 0o644)
+	mustCLI(t, "-netns-dir", dir, "-batch", file)
+	for dev, want := range map[string]string{"a0": "10.2.0.1/24", "b0": "10.1.0.1/24 10.3.0.1/24"} {
+		out := mustCLI(t, "-netns-dir", dir, "-n", "c1", "-4", "-br", "addr", "show", dev)
+		if got := strings.Join(strings.Fields(out)[2:], " "); got != want {
+			t.Errorf("%s: addresses %q, want %q", dev, got, want)
+		}
+	}
+}

@@ -32,7 +32,8 @@ type env struct {
 	batch    string // -batch FILE
 	trace    bool   // -trace
 
-	conns map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
+	conns   map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
+	indexes map[string]int32      // in a batch: ifindex by namespace and name, as ip caches them
 }
 
 // netnsDirEnv overrides the netns directory, for sandboxes and tests.
@@ -175,19 +176,35 @@ func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
 	fmt.Fprintf(e.stderr, "netlink protocol %d, %s: %s", proto, arrow, nl.Describe(msg))
 }
 
-// withLink opens an rtnetlink socket in the -n namespace, finds link dev
-// there, and runs fn with both.
-func (e *env) withLink(dev string, fn func(c *rtnl.Conn, l *rtnl.Link) error) error {
+// linkIndex is c.LinkIndex, remembered for the rest of a batch: a
+// lookup costs the kernel a whole link message, and most batch lines name
+// the same few links. Link and netns commands forget everything (runBatch),
+// since they may rename, move or delete links.
+func (e *env) linkIndex(c *rtnl.Conn, name string) (int32, error) {
+	key := e.netns + "\x00" + name
+	if i, ok := e.indexes[key]; ok {
+		return i, nil
+	}
+	i, err := c.LinkIndex(name)
+	if err == nil && e.indexes != nil {
+		e.indexes[key] = i
+	}
+	return i, err
+}
+
+// withLink opens an rtnetlink socket in the -n namespace, finds the
+// ifindex of link dev there, and runs fn with both.
+func (e *env) withLink(dev string, fn func(c *rtnl.Conn, index int32) error) error {
 	c, err := e.dialRoute()
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	l, err := c.LinkByName(dev)
+	index, err := e.linkIndex(c, dev)
 	if err != nil {
 		return err
 	}
-	return fn(c, l)
+	return fn(c, index)
 }
 
 // dialRoute opens an rtnetlink socket in the -n namespace, or, in a

@@ -146,7 +146,7 @@ func linkAdd(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	if err := resolveLinkNames(c, r); err != nil {
+	if err := resolveLinkNames(e, c, r); err != nil {
 		return err
 	}
 	return c.LinkAdd(&r.link)
@@ -249,7 +249,7 @@ func parseVxlan(w *words, r *linkRequest) error {
 }
 
 // resolveLinkNames turns the device names of a request into indexes.
-func resolveLinkNames(c *rtnl.Conn, r *linkRequest) error {
+func resolveLinkNames(e *env, c *rtnl.Conn, r *linkRequest) error {
 	for _, ref := range []struct {
 		name string
 		set  func(int32)
@@ -261,11 +261,11 @@ func resolveLinkNames(c *rtnl.Conn, r *linkRequest) error {
 		if ref.name == "" {
 			continue
 		}
-		l, err := c.LinkByName(ref.name)
+		index, err := e.linkIndex(c, ref.name)
 		if err != nil {
 			return err
 		}
-		ref.set(l.Index)
+		ref.set(index)
 	}
 	return nil
 }
@@ -306,11 +306,11 @@ func linkSet(e *env, args []string) error {
 			return err
 		}
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
-		if err := resolveLinkNames(c, r); err != nil {
+	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
+		if err := resolveLinkNames(e, c, r); err != nil {
 			return err
 		}
-		r.link.Index = l.Index
+		r.link.Index = index
 		if err := c.LinkSet(&r.link); err != nil {
 			return fmt.Errorf("set link %q: %w", dev, err)
 		}
@@ -327,8 +327,8 @@ func linkDel(e *env, args []string) error {
 	if w.more() {
 		return usagef("link del: unexpected %q", w.args[0])
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
-		if err := c.LinkDel(l.Index); err != nil {
+	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
+		if err := c.LinkDel(index); err != nil {
 			return fmt.Errorf("delete link %q: %w", dev, err)
 		}
 		return nil
@@ -375,11 +375,9 @@ func linkShow(e *env, args []string) error {
 		links = []rtnl.Link{*l}
 	} else {
 		if master != "" {
-			m, err := c.LinkByName(master)
-			if err != nil {
+			if f.Master, err = e.linkIndex(c, master); err != nil {
 				return err
 			}
-			f.Master = m.Index
 		}
 		if links, err = c.LinksFiltered(f); err != nil {
 			return err

@@ -90,8 +90,8 @@ func withNeigh(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Neig
 	if err != nil {
 		return err
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, l *rtnl.Link) error {
-		n.Index = l.Index
+	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
+		n.Index = index
 		return fn(c, n)
 	})
 }

@@ -179,16 +179,12 @@ func parseNexthop(w *words, q *routeReq) error {
 }
 
 // resolve fills in link indexes from names.
-func (q *routeReq) resolve(c *rtnl.Conn) error {
+func (q *routeReq) resolve(e *env, c *rtnl.Conn) error {
 	idx := func(name string) (int32, error) {
 		if name == "" {
 			return 0, nil
 		}
-		l, err := c.LinkByName(name)
-		if err != nil {
-			return 0, err
-		}
-		return l.Index, nil
+		return e.linkIndex(c, name)
 	}
 	var err error
 	if q.r.OIF, err = idx(q.dev); err != nil {
@@ -215,7 +211,7 @@ func withRoute(e *env, args []string, cmd string, del bool, fn func(*rtnl.Conn, 
 		return err
 	}
 	defer e.release(c)
-	if err := q.resolve(c); err != nil {
+	if err := q.resolve(e, c); err != nil {
 		return err
 	}
 	return fn(c, &q.r)
@@ -290,13 +286,13 @@ func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route,
 		return nil, err
 	}
 	if dev != "" {
-		l, err := c.LinkByName(dev)
+		index, err := e.linkIndex(c, dev)
 		if err != nil {
 			return nil, err
 		}
 		var keep []rtnl.Route
 		for _, r := range out {
-			if r.OIF == l.Index {
+			if r.OIF == index {
 				keep = append(keep, r)
 			}
 		}
