@@ -18,9 +18,16 @@ type Conn struct {
 
 // Dial opens an nfnetlink socket in namespace h (nil: the caller's).
 func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
+	var c nl.Config
+	if cfg != nil {
+		c = *cfg
+	}
+	if c.AttrName == nil {
+		c.AttrName = attrName
+	}
 	var conn *nl.Conn
 	dial := func() (err error) {
-		conn, err = nl.Dial(unix.NETLINK_NETFILTER, cfg)
+		conn, err = nl.Dial(unix.NETLINK_NETFILTER, &c)
 		return err
 	}
 	if err := ns.In(h, dial); err != nil {
