@@ -50,7 +50,10 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT)
-	defer signal.Stop(sigs)
+	defer func() {
+		signal.Stop(sigs)
+		close(sigs) // ends the forwarding goroutine
+	}()
 	if err := Do(h, cmd.Start); err != nil {
 		return 0, fmt.Errorf("exec in namespace %q: %w", name, err)
 	}
