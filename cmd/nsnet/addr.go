@@ -47,7 +47,6 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 	for w.more() {
 		kw := w.next()
 		var err error
-		var s string
 		var n uint32
 		switch kw {
 		case "dev":
@@ -57,37 +56,20 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 		case "broadcast", "brd":
 			bcast, err = w.value(kw)
 		case "peer", "remote":
-			if s, err = w.value(kw); err == nil {
-				if a.Peer, err = netip.ParseAddr(s); err != nil {
-					return nil, "", usagef("%s: peer %q is not an address", w.cmd, s)
-				}
-			}
+			a.Peer, err = addrWord(w, kw)
 		case "scope":
+			var s string
 			if s, err = w.value(kw); err == nil {
-				if n, err = scopes.parse(s, 255); err != nil {
-					return nil, "", usagef("%s: scope %v", w.cmd, err)
-				}
+				n, err = namedNumber(w, kw, s, scopes, 255)
 				a.Scope = uint8(n)
 			}
 		case "nodad", "noprefixroute", "home", "mngtmpaddr":
 			n, _ = addrFlags.parse(kw, 0)
 			a.Flags |= n
-		case "valid_lft", "preferred_lft":
-			if s, err = w.value(kw); err == nil {
-				n = rtnl.LifetimeForever
-				if s != "forever" {
-					n64, perr := parseUint(s, 32)
-					if perr != nil {
-						return nil, "", usagef("%s: %s %q is not seconds or forever", w.cmd, kw, s)
-					}
-					n = uint32(n64)
-				}
-				if kw == "valid_lft" {
-					a.ValidLft = n
-				} else {
-					a.PreferredLft = n
-				}
-			}
+		case "valid_lft":
+			a.ValidLft, err = lifetimeWord(w, kw)
+		case "preferred_lft":
+			a.PreferredLft, err = lifetimeWord(w, kw)
 		default:
 			if kw == "local" {
 				kw, err = w.value(kw)
@@ -96,9 +78,8 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 				return nil, "", usagef("%s: unexpected %q", w.cmd, kw)
 			}
 			if err == nil {
-				a.Prefix, err = parsePrefixOrHost(kw)
-				if err != nil {
-					return nil, "", usagef("%s: %q is not an address or prefix", w.cmd, kw)
+				if a.Prefix, err = parsePrefixOrHost(kw); err != nil {
+					err = usagef("%s: %q is not an address or prefix", w.cmd, kw)
 				}
 			}
 		}
@@ -106,23 +87,42 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 			return nil, "", err
 		}
 	}
+	return a, dev, finishAddr(w, a, dev, bcast)
+}
+
+// finishAddr checks what parseAddr read as a whole and fills in what
+// follows from it.
+func finishAddr(w *words, a *rtnl.Addr, dev, bcast string) error {
 	if !a.Prefix.IsValid() || dev == "" {
-		return nil, "", usagef("%s: want PREFIX and dev DEV", w.cmd)
+		return usagef("%s: want PREFIX and dev DEV", w.cmd)
 	}
 	if a.ValidLft != 0 && a.PreferredLft == 0 {
 		a.PreferredLft = a.ValidLft
 	}
 	if a.PreferredLft > a.ValidLft && a.ValidLft != 0 {
-		return nil, "", usagef("%s: preferred_lft is greater than valid_lft", w.cmd)
+		return usagef("%s: preferred_lft is greater than valid_lft", w.cmd)
 	}
 	if bcast != "" {
 		b, err := broadcast(a.Prefix, bcast)
 		if err != nil {
-			return nil, "", usagef("%s: %v", w.cmd, err)
+			return usagef("%s: %v", w.cmd, err)
 		}
 		a.Broadcast = b
 	}
-	return a, dev, nil
+	return nil
+}
+
+// lifetimeWord reads seconds or `forever`.
+func lifetimeWord(w *words, kw string) (uint32, error) {
+	s, err := w.value(kw)
+	if err != nil || s == "forever" {
+		return rtnl.LifetimeForever, err
+	}
+	n, err := parseUint(s, 32)
+	if err != nil {
+		return 0, usagef("%s: %s %q is not seconds or forever", w.cmd, kw, s)
+	}
+	return uint32(n), nil
 }
 
 // parsePrefixOrHost accepts 10.0.0.1/24, or a bare address as a host
@@ -244,7 +244,7 @@ func addrShow(e *env, args []string) error {
 			return fmt.Errorf("device %q does not exist", dev)
 		}
 	}
-	var out []map[string]any
+	out := []map[string]any{}
 	for i := range links {
 		l := &links[i]
 		var mine []rtnl.Addr
@@ -256,45 +256,50 @@ func addrShow(e *env, args []string) error {
 		if e.family != 0 && len(mine) == 0 {
 			continue // ip -4 addr hides links without IPv4 addresses
 		}
-		switch {
-		case e.json:
+		if e.json {
 			m := e.linkJSON(l, names)
 			delete(m, "linkmode")
 			m["addr_info"] = addrsJSON(mine)
 			out = append(out, m)
-		case e.brief:
-			var ps []string
-			for _, a := range mine {
-				ps = append(ps, a.Prefix.String())
-			}
-			fmt.Fprintf(e.stdout, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
-		case e.oneline: // ip -o addr: one line per address, no link lines
-			for _, a := range mine {
-				fmt.Fprintf(e.stdout, "%d: %s    ", l.Index, l.Name)
-				printAddr(e, l, &a)
-			}
-		default:
-			var b strings.Builder
-			e.linkText(&b, l, names)
-			// ip addr prints the link line without its mode, and with -4 or
-			// -6 without the link-layer line.
-			text := strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1)
-			if e.family != 0 {
-				text = text[:strings.IndexByte(text, '\n')+1]
-			}
-			io.WriteString(e.stdout, text)
-			for _, a := range mine {
-				printAddr(e, l, &a)
-			}
+			continue
 		}
+		e.printLinkAddrs(l, mine, names)
 	}
 	if e.json {
-		if out == nil {
-			out = []map[string]any{}
-		}
 		return e.printJSON(out)
 	}
 	return nil
+}
+
+// printLinkAddrs prints one link's addresses as ip addr does, in the
+// brief, one-line or full layout.
+func (e *env) printLinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) {
+	switch {
+	case e.brief:
+		var ps []string
+		for _, a := range addrs {
+			ps = append(ps, a.Prefix.String())
+		}
+		fmt.Fprintf(e.stdout, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
+	case e.oneline: // ip -o addr: one line per address, no link lines
+		for _, a := range addrs {
+			fmt.Fprintf(e.stdout, "%d: %s    ", l.Index, l.Name)
+			printAddr(e, l, &a)
+		}
+	default:
+		var b strings.Builder
+		e.linkText(&b, l, names)
+		// ip addr prints the link line without its mode, and with -4 or
+		// -6 without the link-layer line.
+		text := strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1)
+		if e.family != 0 {
+			text = text[:strings.IndexByte(text, '\n')+1]
+		}
+		io.WriteString(e.stdout, text)
+		for _, a := range addrs {
+			printAddr(e, l, &a)
+		}
+	}
 }
 
 func addrFlagWords(f uint32) []string {

@@ -24,42 +24,13 @@ var monitorObjects = []struct {
 }
 
 func runMonitor(e *env, args []string) error {
-	var groups []uint32
-	count := -1
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "help":
-			fmt.Fprint(e.stdout, monitorHelp)
-			return nil
-		case a == "all":
-			for _, o := range monitorObjects {
-				groups = append(groups, o.groups...)
-			}
-			continue
-		case a == "count" && i+1 < len(args):
-			n, err := strconv.Atoi(args[i+1])
-			if err != nil || n <= 0 {
-				return usagef("monitor: count %q is not a positive number", args[i+1])
-			}
-			count, i = n, i+1
-			continue
-		}
-		found := false
-		for _, o := range monitorObjects {
-			if matches(a, o.name) {
-				groups, found = append(groups, o.groups...), true
-				break
-			}
-		}
-		if !found {
-			return usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
-		}
+	if len(args) > 0 && args[0] == "help" {
+		fmt.Fprint(e.stdout, monitorHelp)
+		return nil
 	}
-	if len(groups) == 0 {
-		for _, o := range monitorObjects {
-			groups = append(groups, o.groups...)
-		}
+	groups, count, err := parseMonitorArgs(args)
+	if err != nil {
+		return err
 	}
 	h, err := e.openNetns()
 	if err != nil {
@@ -91,6 +62,42 @@ func runMonitor(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// parseMonitorArgs reads `[all | OBJECT ...] [count N]`: the multicast
+// groups to join (all of them when none is named) and how many events to
+// print (-1: forever).
+func parseMonitorArgs(args []string) (groups []uint32, count int, err error) {
+	count = -1
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "count" && i+1 < len(args) {
+			n, err := strconv.Atoi(args[i+1])
+			if err != nil || n <= 0 {
+				return nil, 0, usagef("monitor: count %q is not a positive number", args[i+1])
+			}
+			count, i = n, i+1
+			continue
+		}
+		found := false
+		for _, o := range monitorObjects {
+			if a == "all" || matches(a, o.name) {
+				groups, found = append(groups, o.groups...), true
+				if a != "all" {
+					break // an abbreviation names the first object it fits
+				}
+			}
+		}
+		if !found {
+			return nil, 0, usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
+		}
+	}
+	if len(groups) == 0 {
+		for _, o := range monitorObjects {
+			groups = append(groups, o.groups...)
+		}
+	}
+	return groups, count, nil
 }
 
 // printEvent prints one event in the shape of the matching show command.

@@ -108,19 +108,29 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 	if !hasDst {
 		return nil, usagef("%s: which destination? (PREFIX or default)", w.cmd)
 	}
-	if r.Type == unix.RTN_LOCAL && !del {
-		r.Table = unix.RT_TABLE_LOCAL
-	}
-	if !del && !scopeSet { // ip: scope link for IPv4 routes on a device, host for local
-		switch {
-		case r.AddressFamily() == afInet6:
-		case r.Type == unix.RTN_LOCAL:
-			r.Scope = unix.RT_SCOPE_HOST
-		case !r.Gateway.IsValid() && len(r.Nexthops) == 0 && r.Type == unix.RTN_UNICAST:
-			r.Scope = unix.RT_SCOPE_LINK
-		}
+	if !del {
+		addRouteDefaults(r, scopeSet)
 	}
 	return q, nil
+}
+
+// addRouteDefaults fills in what ip fills in for a new route: the local
+// table for a local route, and a scope when none was given (link for an
+// IPv4 route straight on a device, host for a local one).
+func addRouteDefaults(r *rtnl.Route, scopeSet bool) {
+	if r.Type == unix.RTN_LOCAL {
+		r.Table = unix.RT_TABLE_LOCAL
+	}
+	if scopeSet {
+		return
+	}
+	switch {
+	case r.AddressFamily() == afInet6:
+	case r.Type == unix.RTN_LOCAL:
+		r.Scope = unix.RT_SCOPE_HOST
+	case !r.Gateway.IsValid() && len(r.Nexthops) == 0 && r.Type == unix.RTN_UNICAST:
+		r.Scope = unix.RT_SCOPE_LINK
+	}
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
