@@ -265,3 +265,26 @@ func TestGet(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The tracer sees each message sent and each received, whole.
+func TestTracerSeesBothDirections(t *testing.T) {
+	var sent, received []uint16
+	c := dial(t, &nl.Config{Trace: func(dir nl.Direction, proto int, msg []byte) {
+		msgs, err := nl.ParseMessages(msg)
+		if err != nil || len(msgs) != 1 || proto != unix.NETLINK_ROUTE {
+			t.Errorf("traced %d bytes that are not one message: %v", len(msg), err)
+			return
+		}
+		if dir == nl.Sent {
+			sent = append(sent, msgs[0].Header.Type)
+		} else {
+			received = append(received, msgs[0].Header.Type)
+		}
+	}})
+	if _, err := c.Execute(addAddr(7)); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0] != unix.RTM_NEWADDR || len(received) != 1 || received[0] != unix.NLMSG_ERROR {
+		t.Fatalf("sent %v, received %v", sent, received)
+	}
+}

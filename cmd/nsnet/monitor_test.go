@@ -43,3 +43,33 @@ func TestMonitorSeesAddressAndRoute(t *testing.T) {
 		t.Fatalf("no route event in:\n%s", r.out)
 	}
 }
+
+func TestMonitorSeesLinkAndNSID(t *testing.T) {
+	testns.Require(t)
+	cleanupNetns(t, "mon2", "peer2")
+	mustCLI(t, "netns", "add", "mon2")
+	mustCLI(t, "netns", "add", "peer2")
+	for _, c := range []struct {
+		object, want string
+		act          []string
+	}{
+		{"link", `"event":"newlink"`, []string{"-n", "mon2", "link", "add", "br9", "type", "bridge"}},
+		{"nsid", `"event":"newnsid"`, []string{"-n", "mon2", "netns", "set", "peer2", "9"}},
+	} {
+		done := make(chan string, 1)
+		go func() {
+			out, errs, _ := cli(t, "-n", "mon2", "-j", "monitor", c.object, "count", "1")
+			done <- out + errs
+		}()
+		waitSubscribed(t, "mon2")
+		mustCLI(t, c.act...)
+		select {
+		case out := <-done:
+			if !strings.Contains(out, c.want) {
+				t.Errorf("monitor %s printed %q, want %s", c.object, out, c.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("monitor %s saw nothing in 5s", c.object)
+		}
+	}
+}
