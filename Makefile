@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= nsnet
 PKGS    := ./...
 
-.PHONY: all build test demo bench fuzz vet clean
+.PHONY: all build test demo vmtest bench fuzz vet clean
 
 all: build
 
@@ -24,6 +24,12 @@ vet:
 # private sandbox (new network and mount namespaces): the host is untouched.
 demo: build
 	unshare --mount --net --propagation private sh -c 'mount -t tmpfs tmpfs /run && NSNET=./$(BIN) sh docs/demo.sh'
+
+# The whole suite and the demo again on Debian's LTS kernel (6.1), booted
+# under QEMU with an initramfs of nsnet, the test binaries and the modules
+# they need. Root; needs qemu-system-x86 busybox-static kmod cpio (and apt).
+vmtest:
+	GO=$(GO) sh internal/vmtest/vmtest.sh
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)

@@ -2,7 +2,6 @@ package nft
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"golang.org/x/sys/unix"
 
@@ -10,7 +9,8 @@ import (
 )
 
 // Expr is one nftables expression. The set is closed: Meta, Payload,
-// Cmp, Bitwise, Immediate, NAT, Masq, Redir, Counter, Ct, Fib.
+// Cmp, Bitwise, Immediate, NAT, Masq, Redir, Counter, Ct, Fib, and Unknown
+// for any other kind the kernel holds.
 type Expr interface {
 	Name() string               // NFTA_EXPR_NAME: "meta", "payload"...
 	encode(e *nl.Encoder)       // NFTA_EXPR_DATA
@@ -18,32 +18,51 @@ type Expr interface {
 }
 
 // newExpr makes an empty expression of the named kind for decoding.
-func newExpr(name string) (Expr, error) {
+func newExpr(name string) Expr {
 	switch name {
 	case "meta":
-		return &Meta{}, nil
+		return &Meta{}
 	case "payload":
-		return &Payload{}, nil
+		return &Payload{}
 	case "cmp":
-		return &Cmp{}, nil
+		return &Cmp{}
 	case "bitwise":
-		return &Bitwise{}, nil
+		return &Bitwise{}
 	case "immediate":
-		return &Immediate{}, nil
+		return &Immediate{}
 	case "nat":
-		return &NAT{}, nil
+		return &NAT{}
 	case "masq":
-		return &Masq{}, nil
+		return &Masq{}
 	case "redir":
-		return &Redir{}, nil
+		return &Redir{}
 	case "counter":
-		return &Counter{}, nil
+		return &Counter{}
 	case "ct":
-		return &Ct{}, nil
+		return &Ct{}
 	case "fib":
-		return &Fib{}, nil
+		return &Fib{}
 	}
-	return nil, fmt.Errorf("nft: expression %q is not one nsnet decodes", name)
+	return &Unknown{Kind: name}
+}
+
+// Unknown is an expression of a kind nsnet does not decode (someone else
+// wrote it into table nsnet: `log`, `limit`...). It keeps NFTA_EXPR_DATA as
+// the kernel sent it, so listing such a table still works and the rule
+// renders as `unknown KIND`; it encodes back to the same bytes.
+type Unknown struct {
+	Kind string // NFTA_EXPR_NAME
+	Data []byte // NFTA_EXPR_DATA, undecoded attributes
+}
+
+func (x *Unknown) Name() string { return x.Kind }
+
+func (x *Unknown) encode(e *nl.Encoder) { e.Raw(x.Data) }
+
+func (x *Unknown) decode(d *nl.Decoder) error {
+	for d.Next() { // walked only to validate its framing
+	}
+	return d.Err()
 }
 
 // be32 reads a 32-bit big-endian attribute, the width of every nftables

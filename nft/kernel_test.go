@@ -65,7 +65,7 @@ func TestCommitIsAtomic(t *testing.T) {
 	if ts := tables(t, h); len(ts) != 0 {
 		t.Fatalf("the table of a failed batch exists: %v", ts)
 	}
-	// The same batch without the bad rule commits, proven by BATCH_END's ACK.
+	// The same batch without the bad rule commits: no error before the barrier.
 	b = &nft.Batch{}
 	b.AddTable(nft.FamilyIP, "nsnet")
 	if err := c.Commit(b); err != nil {

@@ -84,13 +84,13 @@ func decodeExprs(d *nl.Decoder, r *Rule) error {
 			for ed.Next() {
 				switch ed.Type() {
 				case unix.NFTA_EXPR_NAME:
-					var err error
-					if x, err = newExpr(ed.String()); err != nil {
-						return err
-					}
+					x = newExpr(ed.String())
 				case unix.NFTA_EXPR_DATA:
 					if x == nil {
 						return fmt.Errorf("nft: expression data before its name")
+					}
+					if u, ok := x.(*Unknown); ok {
+						u.Data = append([]byte(nil), ed.Bytes()...)
 					}
 					ed.Nested(x.decode)
 				}

@@ -1,7 +1,6 @@
 package nft
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/netip"
@@ -118,69 +117,74 @@ func (f Forward) Rules() []*Rule {
 
 // AddNAT installs rules in one transaction, creating nsnet's table and
 // chains first if needed. Rules with the same comment already present
-// make it fail with fs.ErrExist and change nothing.
+// make it fail with fs.ErrExist and change nothing; run concurrently, the
+// same AddNAT installs exactly one copy (Update).
 func (c *Conn) AddNAT(rules []*Rule) error {
 	if len(rules) == 0 {
 		return nil
 	}
 	fam, comment := rules[0].Family, rules[0].Comment
-	existing, err := c.Rules(fam, Table)
-	if err != nil {
-		return err
-	}
-	for _, r := range existing {
-		if r.Comment == comment {
-			return fmt.Errorf("nft: %q: %w", comment, fs.ErrExist)
+	return c.Update(func() (*Batch, error) {
+		existing, err := c.Rules(fam, Table)
+		if err != nil {
+			return nil, err
 		}
-	}
-	b := &Batch{}
-	b.AddTable(fam, Table)
-	for _, ch := range natChains {
-		b.AddChain(fam, Table, ch)
-	}
-	for _, r := range rules {
-		b.AddRule(r)
-	}
-	return c.Commit(b)
+		for _, r := range existing {
+			if r.Comment == comment {
+				return nil, fmt.Errorf("nft: %q: %w", comment, fs.ErrExist)
+			}
+		}
+		b := &Batch{}
+		b.AddTable(fam, Table)
+		for _, ch := range natChains {
+			b.AddChain(fam, Table, ch)
+		}
+		for _, r := range rules {
+			b.AddRule(r)
+		}
+		return b, nil
+	})
 }
 
 // DeleteNAT deletes, in one transaction, every rule of nsnet's table in
 // family whose comment is comment; none is fs.ErrNotExist.
 func (c *Conn) DeleteNAT(family uint8, comment string) error {
-	existing, err := c.Rules(family, Table)
-	if err != nil {
-		return err
-	}
-	b := &Batch{}
-	for i := range existing {
-		if existing[i].Comment == comment {
-			b.DelRule(&existing[i])
+	return c.Update(func() (*Batch, error) {
+		existing, err := c.Rules(family, Table)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if b.Len() == 0 {
-		return fmt.Errorf("nft: %q: %w", comment, fs.ErrNotExist)
-	}
-	return c.Commit(b)
+		b := &Batch{}
+		for i := range existing {
+			if existing[i].Comment == comment {
+				b.DelRule(&existing[i])
+			}
+		}
+		if b.Len() == 0 {
+			return nil, fmt.Errorf("nft: %q: %w", comment, fs.ErrNotExist)
+		}
+		return b, nil
+	})
 }
 
 // Flush deletes nsnet's tables (ip and ip6) and nothing else. It returns
 // the families that had one.
 func (c *Conn) Flush() ([]uint8, error) {
 	var had []uint8
-	b := &Batch{}
-	for _, fam := range []uint8{FamilyIP, FamilyIP6} {
-		ok, err := c.HasTable(fam, Table)
-		if err != nil {
-			return nil, err
+	err := c.Update(func() (*Batch, error) {
+		had = had[:0]
+		b := &Batch{}
+		for _, fam := range []uint8{FamilyIP, FamilyIP6} {
+			ok, err := c.HasTable(fam, Table)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				had = append(had, fam)
+				b.DelTable(fam, Table)
+			}
 		}
-		if ok {
-			had = append(had, fam)
-			b.DelTable(fam, Table)
-		}
-	}
-	err := c.Commit(b)
-	if errors.Is(err, unix.ENOENT) {
-		err = nil // deleted by someone else meanwhile
-	}
+		return b, nil
+	})
 	return had, err
 }

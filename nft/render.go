@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -56,6 +57,8 @@ func (r *Rule) String() string {
 			stmt = "redirect"
 		case *Counter:
 			stmt = fmt.Sprintf("counter packets %d bytes %d", v.Packets, v.Bytes)
+		case *Unknown:
+			stmt = "unknown " + strconv.Quote(v.Kind)
 		}
 		flush()
 		out = append(out, stmt)

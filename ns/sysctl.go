@@ -1,10 +1,14 @@
 package ns
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // The files under /proc/sys/net belong to the network namespace of the
@@ -32,7 +36,7 @@ func Sysctl(h *Handle, key string) (string, error) {
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("read sysctl %s: %w", key, err)
+		return "", fmt.Errorf("read sysctl %s: %w", key, procHint(err))
 	}
 	return strings.TrimSpace(string(b)), nil
 }
@@ -45,7 +49,20 @@ func SetSysctl(h *Handle, key, value string) error {
 	}
 	err = In(h, func() error { return os.WriteFile(path, []byte(value), 0o644) })
 	if err != nil {
-		return fmt.Errorf("write sysctl %s: %w", key, err)
+		return fmt.Errorf("write sysctl %s: %w", key, procHint(err))
 	}
 	return nil
+}
+
+// errNoProc explains a sysctl that is missing because /proc itself is: a
+// minimal system (an initramfs) may not have mounted it.
+var errNoProc = errors.New("/proc is not mounted (mount -t proc proc /proc)")
+
+// procHint turns "no such file" into errNoProc when /proc is not procfs.
+func procHint(err error) error {
+	var st unix.Statfs_t
+	if errors.Is(err, fs.ErrNotExist) && (unix.Statfs("/proc", &st) != nil || st.Type != unix.PROC_SUPER_MAGIC) {
+		return fmt.Errorf("%w: %w", errNoProc, err)
+	}
+	return err
 }

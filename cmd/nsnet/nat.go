@@ -188,35 +188,50 @@ func (e *env) changeNAT(add bool, rules []*nft.Rule, family uint8, comment strin
 		}
 		return err
 	}
-	if err := c.AddNAT(rules); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(comment, "nsnet "))
-		}
+	// Forwarding first: a run killed between the two steps then leaves
+	// forwarding on without rules, never rules that cannot work.
+	turnedOn, err := e.ensureForwarding(h, family)
+	if err != nil {
 		return err
 	}
-	return e.ensureForwarding(h, family)
+	err = c.AddNAT(rules)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(comment, "nsnet "))
+	}
+	if err != nil && turnedOn {
+		// Nothing was added: leave the namespace as it was.
+		if rerr := ns.SetSysctl(h, forwardingKey(family), "0"); rerr != nil {
+			err = fmt.Errorf("%w (and turning forwarding back off failed: %v)", err, rerr)
+		}
+	}
+	return err
+}
+
+func forwardingKey(family uint8) string {
+	if family == nft.FamilyIP6 {
+		return "net.ipv6.conf.all.forwarding"
+	}
+	return "net.ipv4.ip_forward"
 }
 
 // ensureForwarding turns on forwarding where NAT needs it, saying so:
-// without it the namespace drops what it should route.
-func (e *env) ensureForwarding(h *ns.Handle, family uint8) error {
-	key := "net.ipv4.ip_forward"
-	if family == nft.FamilyIP6 {
-		key = "net.ipv6.conf.all.forwarding"
-	}
+// without it the namespace drops what it should route. It reports whether
+// it changed anything.
+func (e *env) ensureForwarding(h *ns.Handle, family uint8) (bool, error) {
+	key := forwardingKey(family)
 	v, err := ns.Sysctl(h, key)
 	if err != nil || v != "0" {
-		return err
+		return false, err
 	}
 	if err := ns.SetSysctl(h, key, "1"); err != nil {
-		return err
+		return false, err
 	}
 	where := "this namespace"
 	if e.netns != "" {
 		where = "namespace " + strconv.Quote(e.netns)
 	}
 	fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", key, where)
-	return nil
+	return true, nil
 }
 
 func natShow(e *env, args []string) error {

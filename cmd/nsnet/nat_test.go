@@ -145,3 +145,23 @@ func TestNATUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Forwarding is ensured before the rules go in, and again when they exist
+// already: a run killed after the rules were added and before forwarding
+// was turned on is repaired by simply running it again.
+func TestNATForwardingEnsuredOnExists(t *testing.T) {
+	testns.LookPath(t, "nft")
+	h := testns.New(t)
+	mustCLI(t, "-n", nsArg(h), "nat", "masquerade", "add", "10.7.0.0/16")
+	if v, err := ns.Sysctl(h, "net.ipv4.ip_forward"); err != nil || v != "1" {
+		t.Fatalf("ip_forward after add: %q, %v", v, err)
+	}
+	must(t, ns.SetSysctl(h, "net.ipv4.ip_forward", "0"))
+	_, errs, code := cli(t, "-n", nsArg(h), "nat", "masquerade", "add", "10.7.0.0/16")
+	if code != 1 || !strings.Contains(errs, "already exists") {
+		t.Fatalf("second add: exit %d: %s", code, errs)
+	}
+	if v, err := ns.Sysctl(h, "net.ipv4.ip_forward"); err != nil || v != "1" {
+		t.Fatalf("ip_forward after the second add: %q, %v", v, err)
+	}
+}
