@@ -19,7 +19,7 @@ func (c *Conn) Rules(family uint8, table string) ([]Rule, error) {
 		return nil, err
 	}
 	var rules []Rule
-	err = c.nl.Dump(nl.Message{Header: nl.Header{Type: msgType(unix.NFT_MSG_GETRULE)}, Data: b}, func(m nl.Message) error {
+	err = c.nl.DumpConsistent(nl.Message{Header: nl.Header{Type: msgType(unix.NFT_MSG_GETRULE)}, Data: b}, func() { rules = rules[:0] }, func(m nl.Message) error {
 		r, err := DecodeRule(m.Data)
 		if err == nil && r.Table == table {
 			rules = append(rules, *r)

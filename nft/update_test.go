@@ -98,12 +98,12 @@ func TestConcurrentAddInstallsOneCopy(t *testing.T) {
 	}
 }
 
-// A rule nsnet does not decode (written by nft into table nsnet) does not
+// A rule nsnet does not fully decode (written by nft into table nsnet) does not
 // break listing or adding: it renders as unknown.
 func TestUnknownExpressionListed(t *testing.T) {
 	testns.LookPath(t, "nft")
 	c, h := dial(t)
-	rules := "table ip nsnet {\nchain postrouting {\ntype nat hook postrouting priority 100\nlimit rate 10/second\n}\n}\n"
+	rules := "table ip nsnet {\nchain postrouting {\ntype nat hook postrouting priority 100\nmeta mark 1-10\n}\n}\n"
 	if out, err := testns.TryStdin(h, rules, "nft", "-f", "-"); err != nil {
 		t.Fatalf("nft -f: %v: %s", err, out)
 	}
@@ -111,7 +111,8 @@ func TestUnknownExpressionListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].String() != `unknown "limit"` {
+	// range and byteorder are built into nf_tables; nsnet decodes neither.
+	if len(got) != 1 || !strings.Contains(got[0].String(), `unknown "`) {
 		t.Fatalf("rules: %+v", got)
 	}
 	m := nft.Masquerade{Prefix: netip.MustParsePrefix("10.1.0.0/16")}

@@ -1,6 +1,11 @@
 package nl
 
-import "golang.org/x/sys/unix"
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
 
 // Dump sends a dump request (NLM_F_DUMP is added) and calls fn for each
 // message of the reply, in order, as datagrams arrive. m.Data is valid only
@@ -55,25 +60,41 @@ func (c *Conn) dump(req Message, fn func(Message) error) error {
 	}
 }
 
-// dumpRetries bounds how often DumpAll restarts an interrupted dump.
-const dumpRetries = 5
+// dumpRetries bounds how often an interrupted dump is restarted. A dump
+// is interrupted only when the object set changed while it was being
+// read, so a retry usually succeeds; the bound stops a livelock under a
+// flood of changes.
+const dumpRetries = 10
 
-// DumpAll runs a dump and returns copies of all its messages. An
-// interrupted dump is restarted up to a few times; if it never completes
-// cleanly, the error is a *DumpInterruptedError carrying the last result.
-func (c *Conn) DumpAll(req Message) ([]Message, error) {
+// DumpConsistent runs a dump like Dump and restarts it while the kernel
+// flags it NLM_F_DUMP_INTR (the set changed while it was read), a bounded
+// number of times. restart is called before every attempt, the first
+// included, so the caller can discard what an interrupted attempt gave
+// it. If no attempt completes cleanly, the error is ErrDumpInterrupted and
+// the caller holds the last attempt's possibly inconsistent result.
+func (c *Conn) DumpConsistent(req Message, restart func(), fn func(Message) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var out []Message
 	for range dumpRetries {
-		out = out[:0]
-		err := c.dump(req, func(m Message) error {
-			out = append(out, cloneMessages([]Message{m})...)
-			return nil
-		})
-		if err != ErrDumpInterrupted {
-			return out, err
+		restart()
+		if err := c.dump(req, fn); err != ErrDumpInterrupted {
+			return err
 		}
 	}
-	return out, &DumpInterruptedError{Partial: out}
+	return fmt.Errorf("%w (%d attempts)", ErrDumpInterrupted, dumpRetries)
+}
+
+// DumpAll runs a dump and returns copies of all its messages. An
+// interrupted dump is restarted (DumpConsistent); if it never completes
+// cleanly, the error is a *DumpInterruptedError carrying the last result.
+func (c *Conn) DumpAll(req Message) ([]Message, error) {
+	var out []Message
+	err := c.DumpConsistent(req, func() { out = out[:0] }, func(m Message) error {
+		out = append(out, cloneMessages([]Message{m})...)
+		return nil
+	})
+	if errors.Is(err, ErrDumpInterrupted) {
+		return out, &DumpInterruptedError{Partial: out}
+	}
+	return out, err
 }

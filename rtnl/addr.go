@@ -146,7 +146,7 @@ func (c *Conn) AddrDel(a *Addr) error {
 func (c *Conn) Addrs(fam uint8, index int32) ([]Addr, error) {
 	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETADDR}, Data: ifaddrmsg(fam, 0, 0, 0, index)}
 	var out []Addr
-	err := c.nl.Dump(req, func(m nl.Message) error {
+	err := c.nl.DumpConsistent(req, func() { out = out[:0] }, func(m nl.Message) error {
 		a, err := DecodeAddr(m.Data)
 		if err == nil && (index == 0 || a.Index == index) {
 			out = append(out, *a)

@@ -290,7 +290,7 @@ func (c *Conn) LinksFiltered(f LinkFilter) ([]Link, error) {
 		req.Info = &GenericInfo{KindName: f.Kind}
 	}
 	var links []Link
-	err := c.nl.Dump(linkGetRequest(req, rtextFilterVF), func(m nl.Message) error {
+	err := c.nl.DumpConsistent(linkGetRequest(req, rtextFilterVF), func() { links = links[:0] }, func(m nl.Message) error {
 		l, err := DecodeLink(m.Data)
 		if err == nil {
 			links = append(links, *l)

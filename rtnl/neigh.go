@@ -123,7 +123,7 @@ func (c *Conn) Neighs(fam uint8, index int32, proxy bool) ([]Neigh, error) {
 	}
 	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}
 	var out []Neigh
-	err = c.nl.Dump(req, func(m nl.Message) error {
+	err = c.nl.DumpConsistent(req, func() { out = out[:0] }, func(m nl.Message) error {
 		n, err := DecodeNeigh(m.Data)
 		if err == nil && (index == 0 || n.Index == index) {
 			out = append(out, *n)

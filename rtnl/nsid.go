@@ -63,7 +63,7 @@ func (c *Conn) NSID(fd int) (int32, error) {
 // `ip netns list-id`.
 func (c *Conn) NSIDs() ([]int32, error) {
 	var ids []int32
-	err := c.nl.Dump(nl.Message{Header: nl.Header{Type: unix.RTM_GETNSID}, Data: append([]byte(nil), rtgenmsg...)}, func(m nl.Message) error {
+	err := c.nl.DumpConsistent(nl.Message{Header: nl.Header{Type: unix.RTM_GETNSID}, Data: append([]byte(nil), rtgenmsg...)}, func() { ids = ids[:0] }, func(m nl.Message) error {
 		id, ok, err := decodeNSID(m.Data)
 		if ok {
 			ids = append(ids, id)

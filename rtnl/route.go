@@ -237,7 +237,7 @@ func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
 	b, _ := encodeRoute(&Route{Family: fam, Table: table}) // maybe RTA_TABLE: cannot fail
 	b[0] = fam                                             // 0 is AF_UNSPEC here: both families
 	var out []Route
-	err := c.nl.Dump(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}, func(m nl.Message) error {
+	err := c.nl.DumpConsistent(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}, func() { out = out[:0] }, func(m nl.Message) error {
 		r, err := DecodeRoute(m.Data)
 		if err == nil && (table == 0 || r.Table == table) {
 			out = append(out, *r)
