@@ -3,20 +3,15 @@ package ns
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
-)
-
-// execEnv marks the re-executed child of Exec; its value is the name whose
-// /etc files to bind-mount. execEtcEnv is the base directory of those.
-const (
-	execEnv    = "_NSNET_EXEC_CHILD"
-	execEtcEnv = "_NSNET_EXEC_ETC"
 )
 
 // ExecOptions tunes Exec.
@@ -24,38 +19,70 @@ type ExecOptions struct {
 	// EtcDir holds per-namespace configuration: EtcDir/NAME/hosts is
 	// bind-mounted over /etc/hosts. Default "/etc/netns", as iproute2.
 	EtcDir string
+	// Stdin, Stdout and Stderr of the command; nil means this process's.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Warn, if set, hears what did not stop the command but is not as
+	// asked, like ip's "Bind /etc/netns/red/x -> /etc/x failed".
+	Warn func(error)
 }
+
+// ExecError is a command that could not be started; Code is the exit
+// status a shell gives for it: 127 not found, 126 cannot be run.
+type ExecError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExecError) Error() string { return e.Err.Error() }
+func (e *ExecError) Unwrap() error { return e.Err }
 
 // Exec runs argv inside namespace h as `ip netns exec NAME CMD` does: in a
 // private mount namespace whose /sys shows h's devices and whose /etc has
-// EtcDir/name/* bind-mounted over it. It waits for the command and returns
-// its exit status (128+N for a command killed by signal N).
+// EtcDir/NAME/* bind-mounted over it (when name is a valid namespace name;
+// an empty one binds nothing). It waits for the command and returns its
+// exit status (128+N for a command killed by signal N).
 //
-// A threaded Go process cannot unshare its mount namespace (threads share
-// one fs_struct, and unshare(CLONE_NEWNS) then fails with EINVAL), so Exec
-// re-executes the running program: the child is cloned with CLONE_NEWNS
-// from a thread that is in h, so it starts in h with a private mount table,
-// makes its mounts, and execve's the command. The program must call
-// ExecChild first thing in main.
+// unshare(CLONE_NEWNS) works on one thread of a threaded process: the
+// kernel gives that thread a private copy of its fs_struct. So a fresh
+// goroutine locks its thread, enters h, unshares the mount namespace, makes
+// the mounts and starts the command, which inherits the thread's
+// namespaces. The thread is never unlocked: it exits with its goroutine,
+// so no other goroutine ever runs in that mount namespace. Nothing is
+// re-executed and nothing is read from the environment.
 func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
-	if len(argv) == 0 {
+	if len(argv) == 0 || argv[0] == "" {
 		return 0, errors.New("exec: no command")
 	}
 	if opt.EtcDir == "" {
 		opt.EtcDir = "/etc/netns"
 	}
-	cmd := exec.Command("/proc/self/exe", argv...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), execEnv+"="+name, execEtcEnv+"="+opt.EtcDir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS}
+	if opt.Warn == nil {
+		opt.Warn = func(error) {}
+	}
+	cmd := &exec.Cmd{Args: argv, Stdin: opt.Stdin, Stdout: opt.Stdout, Stderr: opt.Stderr}
+	if cmd.Stdin == nil {
+		cmd.Stdin = os.Stdin
+	}
+	if cmd.Stdout == nil {
+		cmd.Stdout = os.Stdout
+	}
+	if cmd.Stderr == nil {
+		cmd.Stderr = os.Stderr
+	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT)
 	defer func() {
 		signal.Stop(sigs)
 		close(sigs) // ends the forwarding goroutine
 	}()
-	if err := Do(h, cmd.Start); err != nil {
-		return 0, fmt.Errorf("exec in namespace %q: %w", name, err)
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: see above
+		started <- startIn(h, name, cmd, opt)
+	}()
+	if err := <-started; err != nil {
+		return execFailed(err), fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
 	go func() {
 		for s := range sigs {
@@ -71,38 +98,53 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 		return ee.ExitCode(), nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("exec in namespace %q: %w", name, err)
+		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
 	return 0, nil
 }
 
-// ExecChild returns at once unless this process is the child of an Exec;
-// then it sets up the mounts and replaces itself with the command, or
-// exits 127 (not found) or 126 (cannot run) after saying why.
-func ExecChild() {
-	name, ok := os.LookupEnv(execEnv)
-	if !ok {
-		return
+// startIn runs on a locked thread that is never given back: it enters h,
+// takes a mount namespace of its own, and starts cmd there.
+func startIn(h *Handle, name string, cmd *exec.Cmd, opt ExecOptions) error {
+	if err := unix.Setns(h.FD(), unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("enter the network namespace: %w", err)
 	}
-	etcDir := os.Getenv(execEtcEnv)
-	os.Unsetenv(execEnv)
-	os.Unsetenv(execEtcEnv)
-	fail := func(code int, err error) {
-		fmt.Fprintf(os.Stderr, "nsnet: netns exec %s: %v\n", name, err)
-		os.Exit(code)
+	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("unshare the mount namespace: %w", err)
 	}
-	if err := execMounts(name, etcDir); err != nil {
-		fail(126, err)
+	if err := execMounts(name, opt); err != nil {
+		return err
 	}
-	path, err := exec.LookPath(os.Args[1])
+	// Looked up here, where /etc and the mounts are the command's.
+	path, err := exec.LookPath(cmd.Args[0])
 	if err != nil {
-		fail(127, err)
+		return &ExecError{Code: 127, Err: err}
 	}
-	fail(126, unix.Exec(path, os.Args[1:], os.Environ()))
+	cmd.Path = path
+	if err := cmd.Start(); err != nil {
+		return &ExecError{Code: 126, Err: err}
+	}
+	return nil
 }
 
-// execMounts prepares the child's private mount namespace.
-func execMounts(name, etcDir string) error {
+// execFailed is the exit status for a command that did not start.
+func execFailed(err error) int {
+	var xe *ExecError
+	if errors.As(err, &xe) {
+		return xe.Code
+	}
+	return 1
+}
+
+func displayName(h *Handle, name string) string {
+	if name != "" {
+		return name
+	}
+	return h.Path()
+}
+
+// execMounts prepares the private mount namespace of the calling thread.
+func execMounts(name string, opt ExecOptions) error {
 	// Slave, not private: mounts the host makes later still show up here,
 	// but nothing made here leaks out (what iproute2 does too).
 	if err := unix.Mount("", "/", "none", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
@@ -115,18 +157,23 @@ func execMounts(name, etcDir string) error {
 		flags = unix.MS_RDONLY
 	}
 	if err := unix.Unmount("/sys", unix.MNT_DETACH); err == nil || err == unix.EINVAL {
-		if err := unix.Mount(name, "/sys", "sysfs", flags, ""); err != nil {
+		if err := unix.Mount("sysfs", "/sys", "sysfs", flags, ""); err != nil {
 			return fmt.Errorf("mount /sys for the namespace: %w", err)
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(etcDir, name))
+	if ValidName(name) != nil {
+		return nil // a namespace given by path has no /etc/netns directory
+	}
+	dir := filepath.Join(opt.EtcDir, name)
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}
 	for _, e := range entries {
-		src, dst := filepath.Join(etcDir, name, e.Name()), filepath.Join("/etc", e.Name())
+		src, dst := filepath.Join(dir, e.Name()), filepath.Join("/etc", e.Name())
+		// Like ip: a file that cannot be bound is reported, not fatal.
 		if err := unix.Mount(src, dst, "none", unix.MS_BIND, ""); err != nil {
-			return fmt.Errorf("bind %s over %s: %w", src, dst, err)
+			opt.Warn(fmt.Errorf("bind %s over %s: %w", src, dst, err))
 		}
 	}
 	return nil

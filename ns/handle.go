@@ -15,13 +15,33 @@ type Handle struct {
 	f *os.File
 }
 
-// OpenPath opens the network namespace file at path. It checks with fstatfs
-// on the opened descriptor (not a racy statfs of the path) that the file is
-// an nsfs file, and with setns-style ioctl that it is a network namespace.
+// OpenPath opens the network namespace file at path. The file is first
+// opened O_PATH, which has no effect on any kind of file (a FIFO would
+// block a plain open forever; a device may act on open), and checked with
+// fstatfs to be nsfs; only then is it opened for use.
 func OpenPath(path string) (*Handle, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	return openChecked(path, 0)
+}
+
+// openChecked opens path O_PATH with extra flags (O_NOFOLLOW), checks it is
+// a network namespace, and reopens the very same file through
+// /proc/self/fd for use: setns and IFLA_NET_NS_FD refuse O_PATH
+// descriptors.
+func openChecked(path string, flags int) (*Handle, error) {
+	pfd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC|flags, 0)
 	if err != nil {
+		if err == unix.ELOOP && flags&unix.O_NOFOLLOW != 0 {
+			return nil, fmt.Errorf("open network namespace %q: a symlink, refused: %w", path, ErrNotNamespace)
+		}
 		return nil, fmt.Errorf("open network namespace %q: %w", path, err)
+	}
+	defer unix.Close(pfd)
+	if err := checkNsfs(pfd, path); err != nil {
+		return nil, err
+	}
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open network namespace %q: reopen: %w", path, procHint(err))
 	}
 	h, err := fromFD(fd, path)
 	if err != nil {
@@ -31,16 +51,24 @@ func OpenPath(path string) (*Handle, error) {
 	return h, nil
 }
 
+// checkNsfs fails unless fd is a file of nsfs, the namespace file system.
+func checkNsfs(fd int, path string) error {
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(fd, &st); err != nil {
+		return fmt.Errorf("open network namespace %q: %w", path, err)
+	}
+	if st.Type != unix.NSFS_MAGIC {
+		return fmt.Errorf("open network namespace %q: %w (file system 0x%x, not nsfs)", path, ErrNotNamespace, st.Type)
+	}
+	return nil
+}
+
 // ErrNotNamespace reports a file that is not a network namespace.
 var ErrNotNamespace = errors.New("not a network namespace")
 
 func fromFD(fd int, path string) (*Handle, error) {
-	var st unix.Statfs_t
-	if err := unix.Fstatfs(fd, &st); err != nil {
-		return nil, fmt.Errorf("open network namespace %q: %w", path, err)
-	}
-	if st.Type != unix.NSFS_MAGIC {
-		return nil, fmt.Errorf("open network namespace %q: %w (file system 0x%x, not nsfs)", path, ErrNotNamespace, st.Type)
+	if err := checkNsfs(fd, path); err != nil {
+		return nil, err
 	}
 	// NS_GET_NSTYPE tells a net namespace from a mount or pid namespace.
 	typ, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)

@@ -50,14 +50,19 @@ func bindNamed(dir, name, src string) (err error) {
 	}
 	defer unlock()
 	path := filepath.Join(dir, name)
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
-	if err != nil {
-		if errors.Is(err, unix.EEXIST) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.EEXIST) {
+		if stale, serr := isStale(path); serr != nil || !stale {
 			return fmt.Errorf("create namespace %q: %w", name, ErrExist)
 		}
+		// A name left without its namespace by a run killed between
+		// creating the file and the bind mount (we hold the directory
+		// lock, so no nsnet is half-way through it now): reclaim it.
+	} else if err != nil {
 		return fmt.Errorf("create namespace %q: %w", name, err)
+	} else {
+		unix.Close(fd)
 	}
-	unix.Close(fd)
 	defer func() {
 		if err != nil {
 			os.Remove(path)
@@ -76,6 +81,25 @@ func bindNamed(dir, name, src string) (err error) {
 		return fmt.Errorf("create namespace %q: %w", name, err)
 	}
 	return nil
+}
+
+// isStale reports whether path is a regular file with no namespace
+// mounted on it: what a kill between Add's two steps leaves behind.
+func isStale(path string) (bool, error) {
+	pfd, err := unix.Open(path, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false, err
+	}
+	defer unix.Close(pfd)
+	var st unix.Stat_t
+	var sfs unix.Statfs_t
+	if err := unix.Fstat(pfd, &st); err != nil {
+		return false, err
+	}
+	if err := unix.Fstatfs(pfd, &sfs); err != nil {
+		return false, err
+	}
+	return st.Mode&unix.S_IFMT == unix.S_IFREG && sfs.Type != unix.NSFS_MAGIC, nil
 }
 
 // prepareDir makes dir exist and be a shared mount point, as iproute2
@@ -153,16 +177,23 @@ func unshareAndBind(path string) error {
 
 // Delete removes the name of a namespace: `ip netns del NAME`. The
 // namespace itself lives on while a process or an open handle uses it.
+// Only a regular file is a name: a symlink planted in the directory is
+// refused, and the unmount never follows one (UMOUNT_NOFOLLOW), so
+// nothing outside the directory can be unmounted.
 func Delete(dir, name string) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
 	path := filepath.Join(dir, name)
-	if _, err := os.Lstat(path); err != nil {
+	st, err := os.Lstat(path)
+	if err != nil {
 		return fmt.Errorf("delete namespace %q: %w", name, ErrNotExist)
 	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, path, fileKind(st.Mode()))
+	}
 	// MNT_DETACH: succeed even while a process has the file open.
-	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && err != unix.EINVAL {
+	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && err != unix.EINVAL {
 		return fmt.Errorf("delete namespace %q: unmount: %w", name, err)
 	}
 	if err := os.Remove(path); err != nil {
@@ -171,27 +202,35 @@ func Delete(dir, name string) error {
 	return nil
 }
 
-// Open opens the namespace named name in dir. A symlink or a file that
-// is not a namespace is refused: the directory is trusted only for names.
+// fileKind names a file type for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
+}
+
+// Open opens the namespace named name in dir. A symlink, a FIFO, a
+// device or any file that is not a namespace is refused at once: the
+// directory is trusted only for names.
 func Open(dir, name string) (*Handle, error) {
 	if err := ValidName(name); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, name)
-	st, err := os.Lstat(path)
-	if err != nil {
+	h, err := openChecked(filepath.Join(dir, name), unix.O_NOFOLLOW)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open namespace %q: %w", name, ErrNotExist)
 	}
-	if st.Mode()&fs.ModeSymlink != 0 {
-		return nil, fmt.Errorf("open namespace %q: %s is a symlink, refused", name, path)
-	}
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open namespace %q: %w", name, err)
-	}
-	h, err := fromFD(fd, path)
-	if err != nil {
-		unix.Close(fd)
 		return nil, fmt.Errorf("open namespace %q: %w", name, err)
 	}
 	return h, nil

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -36,15 +35,9 @@ type env struct {
 	indexes map[string]int32      // in a batch: ifindex by namespace and name, as ip caches them
 }
 
-// netnsDirEnv overrides the netns directory, for sandboxes and tests.
-const netnsDirEnv = "NSNET_NETNS_DIR"
-
-func defaultNetnsDir() string {
-	if d := os.Getenv(netnsDirEnv); d != "" {
-		return d
-	}
-	return "/run/netns"
-}
+// defaultNetnsDir is iproute2's: -netns-dir changes it. Nothing is read
+// from the environment.
+func defaultNetnsDir() string { return ns.DefaultDir }
 
 // option is one global option: its full name (abbreviations accepted, as
 // in ip), and what it does; takesArg options consume the next word.

@@ -9,12 +9,9 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/nsnet/nsnet/ns"
 )
 
 func main() {
-	ns.ExecChild() // the child of `netns exec`: becomes the command, never returns
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -51,10 +48,19 @@ func (u *usageError) Error() string { return u.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
-// exitError carries the exit status of a command nsnet ran (netns exec).
-type exitError struct{ code int }
+// exitError carries the exit status of a command nsnet ran (netns exec),
+// and why, if it could not be started.
+type exitError struct {
+	code int
+	err  error
+}
 
-func (x *exitError) Error() string { return fmt.Sprintf("exit status %d", x.code) }
+func (x *exitError) Error() string {
+	if x.err != nil {
+		return x.err.Error()
+	}
+	return fmt.Sprintf("exit status %d", x.code)
+}
 
 // run is nsnet without the process around it: tests call it directly.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -66,6 +72,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.As(err, &xe):
+		if xe.err != nil {
+			fmt.Fprintf(stderr, "nsnet: %v\n", xe.err)
+		}
 		return xe.code
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "nsnet: %v\nTry 'nsnet help'.\n", err)
@@ -129,7 +138,7 @@ Options:
   -o, -oneline        one line per record
   -all                with netns exec/del: every named namespace
   -batch FILE         run commands from FILE (- for stdin)
-  -netns-dir DIR      where named namespaces live (default /run/netns, or $NSNET_NETNS_DIR)
+  -netns-dir DIR      where named namespaces live (default /run/netns)
   -trace              print every netlink message sent and received
 
 'nsnet OBJECT help' describes an object's commands.

@@ -16,7 +16,6 @@ import (
 const cliEnv = "NSNET_TEST_AS_CLI"
 
 func TestMain(m *testing.M) {
-	ns.ExecChild()
 	if os.Getenv(cliEnv) == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}

@@ -136,17 +136,20 @@ func execIn(e *env, name string, argv []string) (int, error) {
 		return 0, err
 	}
 	defer h.Close()
-	if f, ok := e.stdout.(*os.File); !ok || f != os.Stdout {
-		return 0, errors.New("netns exec: needs the process's own standard output")
+	warn := func(err error) { fmt.Fprintf(e.stderr, "nsnet: netns exec %s: warning: %v\n", name, err) }
+	code, err := ns.Exec(h, name, argv, ns.ExecOptions{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Warn: warn})
+	var xe *ns.ExecError
+	if errors.As(err, &xe) {
+		return 0, &exitError{code: code, err: err}
 	}
-	return ns.Exec(h, name, argv, ns.ExecOptions{})
+	return code, err
 }
 
 func exitCode(code int) error {
 	if code == 0 {
 		return nil
 	}
-	return &exitError{code}
+	return &exitError{code: code}
 }
 
 func netnsIdentify(e *env, args []string) error {

@@ -60,8 +60,8 @@ func TestNetnsExecCLI(t *testing.T) {
 	mustCLI(t, "-netns-dir", dir, "netns", "add", "x")
 	mustCLI(t, "-netns-dir", dir, "netns", "add", "y")
 	nsnet := func(args ...string) (string, int) {
-		cmd := exec.Command("/proc/self/exe", args...)
-		cmd.Env = append(os.Environ(), cliEnv+"=1", netnsDirEnv+"="+dir)
+		cmd := exec.Command("/proc/self/exe", append([]string{"-netns-dir", dir}, args...)...)
+		cmd.Env = append(os.Environ(), cliEnv+"=1")
 		out, err := cmd.Output()
 		if ee, ok := err.(*exec.ExitError); ok {
 			return string(out), ee.ExitCode()
@@ -76,5 +76,23 @@ func TestNetnsExecCLI(t *testing.T) {
 	out, code := nsnet("-all", "netns", "exec", "sh", "-c", "ls /sys/class/net")
 	if code != 0 || out != "\nnetns: x\nlo\n\nnetns: y\nlo\n" {
 		t.Fatalf("-all exec: %d %q", code, out)
+	}
+}
+
+// Nothing in the environment changes what a run does: once,
+// _NSNET_EXEC_CHILD=x made any run act as the child of netns exec on the
+// caller's own mounts.
+func TestEnvironmentIsNotTrusted(t *testing.T) {
+	testns.Require(t)
+	cmd := exec.Command("/proc/self/exe", "link", "show", "lo")
+	cmd.Env = append(os.Environ(), cliEnv+"=1", "_NSNET_EXEC_CHILD=x", "_NSNET_EXEC_ETC=/tmp")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "lo:") {
+		t.Fatalf("nsnet link show lo with _NSNET_EXEC_CHILD set: %v: %s", err, out)
+	}
+	cmd = exec.Command("/proc/self/exe")
+	cmd.Env = append(os.Environ(), cliEnv+"=1", "_NSNET_EXEC_CHILD=x")
+	if out, err := cmd.CombinedOutput(); strings.Contains(string(out), "panic") {
+		t.Fatalf("nsnet with no arguments: %v: %s", err, out)
 	}
 }

@@ -36,7 +36,6 @@ const (
 
 // Main runs the tests of a package, inside a sandbox when privileged.
 func Main(m *testing.M) {
-	ns.ExecChild() // a test that runs ns.Exec re-executes this binary
 	if os.Getenv(sandboxEnv) == "1" {
 		if err := setupSandbox(); err != nil {
 			fmt.Fprintf(os.Stderr, "testns: set up sandbox: %v\n", err)
