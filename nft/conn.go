@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -31,6 +33,9 @@ func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 		return err
 	}
 	if err := ns.In(h, dial); err != nil {
+		if errors.Is(err, unix.EPROTONOSUPPORT) {
+			err = fmt.Errorf("%w (this kernel has no nfnetlink: module nfnetlink and nf_tables not loaded, or not built)", err)
+		}
 		return nil, fmt.Errorf("nft: open nfnetlink socket: %w", err)
 	}
 	return &Conn{nl: conn}, nil
@@ -65,11 +70,12 @@ func FamilyName(f uint8) string {
 type Batch struct {
 	msgs   []nl.Message
 	what   []string // per message, for errors: "add rule to nsnet/postrouting"
+	needs  []string // per message: the kernel modules it needs, for errors
 	gen    uint32   // NFNL_BATCH_GENID: the generation the batch was planned against
 	hasGen bool
 }
 
-func (b *Batch) add(typ uint16, flags uint16, family uint8, what string, build func(e *nl.Encoder)) {
+func (b *Batch) add(typ uint16, flags uint16, family uint8, what, needs string, build func(e *nl.Encoder)) {
 	e := nl.NewEncoder(nfgenmsg(family, 0))
 	build(e)
 	data, err := e.Encode()
@@ -79,11 +85,30 @@ func (b *Batch) add(typ uint16, flags uint16, family uint8, what string, build f
 	}
 	b.msgs = append(b.msgs, nl.Message{Header: nl.Header{Type: msgType(typ), Flags: flags}, Data: data})
 	b.what = append(b.what, what)
+	b.needs = append(b.needs, needs)
+}
+
+// exprModules are the modules that implement expressions outside
+// nf_tables itself; the kernel loads them on demand through modprobe, and
+// without them refuses the rule with ENOENT.
+var exprModules = map[string]string{
+	"masq": "nft_masq", "nat": "nft_nat", "redir": "nft_redir", "ct": "nft_ct", "fib": "nft_fib_ipv4/nft_fib_ipv6",
+}
+
+// ruleNeeds names the modules r's expressions need.
+func ruleNeeds(r *Rule) string {
+	var mods []string
+	for _, x := range r.Exprs {
+		if m := exprModules[x.Name()]; m != "" && !slices.Contains(mods, m) {
+			mods = append(mods, m)
+		}
+	}
+	return strings.Join(mods, ", ")
 }
 
 // AddTable adds table name unless it exists: `nft add table FAMILY NAME`.
 func (b *Batch) AddTable(family uint8, name string) {
-	b.add(unix.NFT_MSG_NEWTABLE, 0, family, "add table "+name, func(e *nl.Encoder) {
+	b.add(unix.NFT_MSG_NEWTABLE, 0, family, "add table "+name, "nf_tables", func(e *nl.Encoder) {
 		e.String(unix.NFTA_TABLE_NAME, name)
 		e.Uint32BE(unix.NFTA_TABLE_FLAGS, 0)
 	})
@@ -91,7 +116,7 @@ func (b *Batch) AddTable(family uint8, name string) {
 
 // DelTable deletes a table and all it holds: `nft delete table FAMILY NAME`.
 func (b *Batch) DelTable(family uint8, name string) {
-	b.add(unix.NFT_MSG_DELTABLE, 0, family, "delete table "+name, func(e *nl.Encoder) {
+	b.add(unix.NFT_MSG_DELTABLE, 0, family, "delete table "+name, "", func(e *nl.Encoder) {
 		e.String(unix.NFTA_TABLE_NAME, name)
 	})
 }
@@ -107,7 +132,11 @@ type Chain struct {
 // AddChain adds a base chain unless it exists:
 // `nft add chain FAMILY TABLE NAME { type T hook H priority P; }`.
 func (b *Batch) AddChain(family uint8, table string, ch Chain) {
-	b.add(unix.NFT_MSG_NEWCHAIN, unix.NLM_F_CREATE, family, "add chain "+table+"/"+ch.Name, func(e *nl.Encoder) {
+	needs := ""
+	if ch.Type == "nat" {
+		needs = "nft_chain_nat"
+	}
+	b.add(unix.NFT_MSG_NEWCHAIN, unix.NLM_F_CREATE, family, "add chain "+table+"/"+ch.Name, needs, func(e *nl.Encoder) {
 		e.String(unix.NFTA_CHAIN_TABLE, table)
 		e.String(unix.NFTA_CHAIN_NAME, ch.Name)
 		e.String(unix.NFTA_CHAIN_TYPE, ch.Type)
@@ -136,7 +165,7 @@ const udataRuleComment = 0
 
 // AddRule appends a rule to a chain: `nft add rule ...`.
 func (b *Batch) AddRule(r *Rule) {
-	b.add(unix.NFT_MSG_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_APPEND, r.Family, "add rule to "+r.Table+"/"+r.Chain, func(e *nl.Encoder) {
+	b.add(unix.NFT_MSG_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_APPEND, r.Family, "add rule to "+r.Table+"/"+r.Chain, ruleNeeds(r), func(e *nl.Encoder) {
 		e.String(unix.NFTA_RULE_TABLE, r.Table)
 		e.String(unix.NFTA_RULE_CHAIN, r.Chain)
 		e.Nest(unix.NFTA_RULE_EXPRESSIONS | unix.NLA_F_NESTED)
@@ -158,7 +187,7 @@ func (b *Batch) AddRule(r *Rule) {
 
 // DelRule deletes a rule by its handle: `nft delete rule ... handle N`.
 func (b *Batch) DelRule(r *Rule) {
-	b.add(unix.NFT_MSG_DELRULE, 0, r.Family, fmt.Sprintf("delete rule %d from %s/%s", r.Handle, r.Table, r.Chain), func(e *nl.Encoder) {
+	b.add(unix.NFT_MSG_DELRULE, 0, r.Family, fmt.Sprintf("delete rule %d from %s/%s", r.Handle, r.Table, r.Chain), "", func(e *nl.Encoder) {
 		e.String(unix.NFTA_RULE_TABLE, r.Table)
 		e.String(unix.NFTA_RULE_CHAIN, r.Chain)
 		e.Uint64BE(unix.NFTA_RULE_HANDLE, r.Handle)
@@ -195,14 +224,17 @@ func (c *Conn) Commit(b *Batch) error {
 		if o.Err == nil {
 			continue
 		}
-		what := "batch"
+		what, hint := "batch", ""
 		switch {
 		case i == 0 && b.hasGen && errors.Is(o.Err, unix.ERESTART):
 			what = "batch (the ruleset changed since it was read)"
 		case i >= 1 && i <= len(b.what):
 			what = b.what[i-1]
+			if n := b.needs[i-1]; n != "" && missingModule(o.Err) {
+				hint = " (this kernel may lack module " + n + ")"
+			}
 		}
-		errs = append(errs, fmt.Errorf("nft: %s (message %d of the batch): %w", what, i, o.Err))
+		errs = append(errs, fmt.Errorf("nft: %s (message %d of the batch): %w%s", what, i, o.Err, hint))
 	}
 	return errors.Join(errs...)
 }
@@ -255,6 +287,17 @@ func (c *Conn) GenID() (uint32, error) {
 		}
 	}
 	return 0, fmt.Errorf("nft: read the ruleset generation: the kernel sent no NFTA_GEN_ID")
+}
+
+// missingModule tells an error that may mean a module is missing (an
+// unknown expression or chain type: ENOENT, EOPNOTSUPP) from a missing
+// table or chain, which the kernel points at by attribute.
+func missingModule(err error) bool {
+	var ne *nl.Error
+	if errors.As(err, &ne) && (strings.Contains(ne.Attr, "TABLE") || strings.Contains(ne.Attr, "CHAIN")) {
+		return false
+	}
+	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP)
 }
 
 // wire is the batch as sent: BATCH_BEGIN (with the generation id it was

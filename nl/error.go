@@ -36,23 +36,12 @@ func (e *Error) Error() string {
 // work.
 func (e *Error) Unwrap() error { return e.Errno }
 
-// errnoHints explains the errors the kernel often sends without extended-ack
-// text, in the words of this tool's users.
+// errnoHints explains the errors whose errno text alone misleads
+// wherever they come from. Hints that depend on what was asked (a missing
+// module for a link kind, a gateway off-link) belong to the package that
+// made the request, which knows.
 var errnoHints = map[unix.Errno]string{
-	unix.EEXIST:          "it already exists",
-	unix.ENODEV:          "no such network device",
-	unix.ENOENT:          "no such object",
-	unix.ESRCH:           "no such object",
-	unix.EOPNOTSUPP:      "the kernel does not support this operation here; is the module loaded?",
-	unix.EPERM:           "permission denied: needs CAP_NET_ADMIN in the namespace's user namespace",
-	unix.EACCES:          "permission denied",
-	unix.EBUSY:           "the object is in use",
-	unix.ENETUNREACH:     "no route to the gateway: add an address on its subnet or use onlink",
-	unix.EADDRNOTAVAIL:   "the address is not configured here",
-	unix.EAFNOSUPPORT:    "address family not supported for this object",
-	unix.EPROTONOSUPPORT: "the kernel does not know this protocol family",
-	unix.ERANGE:          "a value is out of range",
-	unix.EINVAL:          "the kernel refused an argument",
+	unix.EPERM: "needs CAP_NET_ADMIN in the namespace's user namespace",
 }
 
 // ErrDumpInterrupted reports a dump during which the kernel's object set

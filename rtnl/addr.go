@@ -20,8 +20,9 @@ type Addr struct {
 	Label     string       // IFA_LABEL (IPv4 only): "eth0:1"
 	Broadcast netip.Addr   // IFA_BROADCAST
 	// Lifetimes in seconds (IFA_CACHEINFO); LifetimeForever is infinite. In
-	// a request, both zero means "not given" (forever).
+	// a request, both zero means "not given" (forever) unless SetLifetimes.
 	ValidLft, PreferredLft uint32
+	SetLifetimes           bool // request only: send IFA_CACHEINFO even if both are zero
 }
 
 // LifetimeForever is INFINITY_LIFE_TIME.
@@ -41,6 +42,19 @@ func encodeAddr(a *Addr) ([]byte, error) {
 		return nil, fmt.Errorf("no address")
 	}
 	fam := family(ip)
+	// ip refuses these ("inet prefix is expected"); sent, an IPv6 peer of
+	// an IPv4 address is cut to its first four bytes.
+	for _, o := range []struct {
+		what string
+		addr netip.Addr
+	}{{"peer", a.Peer}, {"broadcast", a.Broadcast}} {
+		if o.addr.IsValid() && family(o.addr) != fam {
+			return nil, fmt.Errorf("%s %s is not of the address's family", o.what, o.addr)
+		}
+	}
+	if a.Broadcast.IsValid() && !ip.Is4() {
+		return nil, fmt.Errorf("a broadcast address is IPv4 only")
+	}
 	e := nl.NewEncoder(ifaddrmsg(fam, uint8(a.Prefix.Bits()), a.Flags, a.Scope, a.Index))
 	e.Bytes(unix.IFA_LOCAL, ip.AsSlice())
 	peer := ip
@@ -57,7 +71,7 @@ func encodeAddr(a *Addr) ([]byte, error) {
 	if a.Flags > 0xff { // ifa_flags has 8 bits; IFA_F_NOPREFIXROUTE and up need IFA_FLAGS
 		e.Uint32(unix.IFA_FLAGS, a.Flags)
 	}
-	if a.ValidLft != 0 || a.PreferredLft != 0 {
+	if a.ValidLft != 0 || a.PreferredLft != 0 || a.SetLifetimes {
 		ci := binary.NativeEndian.AppendUint32(nil, a.PreferredLft)
 		ci = binary.NativeEndian.AppendUint32(ci, a.ValidLft)
 		e.Bytes(unix.IFA_CACHEINFO, append(ci, make([]byte, 8)...))
@@ -121,7 +135,7 @@ func (c *Conn) addrRequest(typ, flags uint16, a *Addr, what string) error {
 		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
 	}
 	if err != nil {
-		return fmt.Errorf("rtnl: %s address %s: %w", what, a.Prefix, err)
+		return &OpError{Op: what + " address", Object: a.Prefix.String(), Err: err}
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // Link is a network interface: struct ifinfomsg and its IFLA_* attributes.
-// In a request, a zero field is an attribute left out.
+// In a request, a zero field is an attribute left out, except where Set
+// says to send it: `txqueuelen 0` and `alias ''` are values a user asks
+// for, and `mtu 0` must reach the kernel's own check.
 type Link struct {
 	Index  int32  // ifi_index
 	Type   uint16 // ifi_type: ARPHRD_*
@@ -40,7 +42,19 @@ type Link struct {
 	SlaveKind      string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
 	Port           *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
 	NetNS          NetNS            // request only: IFLA_NET_NS_FD / IFLA_NET_NS_PID
+	Set            LinkFields       // request only: fields sent even when zero
 }
+
+// LinkFields names the Link fields whose zero value can be asked for.
+type LinkFields uint8
+
+// The fields of LinkFields.
+const (
+	SetMTU    LinkFields = 1 << 0 // IFLA_MTU
+	SetTxQLen LinkFields = 1 << 1 // IFLA_TXQLEN
+	SetAlias  LinkFields = 1 << 2 // IFLA_IFALIAS ("" removes the alias)
+	SetGroup  LinkFields = 1 << 3 // IFLA_GROUP
+)
 
 // Kind is the link's kind ("veth", "bridge"), or "" for a physical device
 // or loopback.
@@ -67,11 +81,14 @@ func encodeLink(l *Link) ([]byte, error) {
 	if l.Name != "" {
 		e.String(unix.IFLA_IFNAME, l.Name)
 	}
-	if l.MTU != 0 {
+	if l.MTU != 0 || l.Set&SetMTU != 0 {
 		e.Uint32(unix.IFLA_MTU, l.MTU)
 	}
-	if l.TxQLen != 0 {
+	if l.TxQLen != 0 || l.Set&SetTxQLen != 0 {
 		e.Uint32(unix.IFLA_TXQLEN, l.TxQLen)
+	}
+	if l.Group != 0 || l.Set&SetGroup != 0 {
+		e.Uint32(unix.IFLA_GROUP, l.Group)
 	}
 	if l.HardwareAddr != nil {
 		e.Bytes(unix.IFLA_ADDRESS, l.HardwareAddr)
@@ -82,8 +99,9 @@ func encodeLink(l *Link) ([]byte, error) {
 	if l.ParentIndex != 0 {
 		e.Uint32(unix.IFLA_LINK, uint32(l.ParentIndex))
 	}
-	if l.Alias != "" {
-		e.String(unix.IFLA_IFALIAS, l.Alias)
+	if l.Alias != "" || l.Set&SetAlias != 0 {
+		// Without a NUL, as ip sends it: an empty one deletes the alias.
+		e.Bytes(unix.IFLA_IFALIAS, []byte(l.Alias))
 	}
 	l.NetNS.encode(e)
 	if l.Info != nil {
@@ -153,15 +171,30 @@ func DecodeLink(b []byte) (*Link, error) {
 }
 
 // linkRequest sends one link request and wraps a refusal with what was done.
-func (c *Conn) linkRequest(typ, flags uint16, l *Link, what string) error {
+func (c *Conn) linkRequest(typ, flags uint16, l *Link, op, object string) error {
 	b, err := encodeLink(l)
-	if err != nil {
-		return fmt.Errorf("rtnl: %s: %w", what, err)
+	if err == nil {
+		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
 	}
-	if _, err := c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}); err != nil {
-		return fmt.Errorf("rtnl: %s: %w", what, err)
+	if err != nil {
+		return &OpError{Op: op, Object: object, Err: err, Hint: linkHint(flags, l, err)}
 	}
 	return nil
+}
+
+// linkHint explains the errors whose cause the request tells.
+func linkHint(flags uint16, l *Link, err error) string {
+	if !errors.Is(err, unix.EOPNOTSUPP) {
+		return ""
+	}
+	switch {
+	case flags&unix.NLM_F_CREATE != 0 && l.Info != nil:
+		k := l.Info.Kind()
+		return fmt.Sprintf("this kernel has no %s links: module %s is not loaded, or not built", k, k)
+	case l.Master != 0:
+		return "only a bridge, bond, team or vrf can be a master"
+	}
+	return ""
 }
 
 func linkName(l *Link) string {
@@ -173,14 +206,14 @@ func linkName(l *Link) string {
 
 // LinkAdd creates a link: `ip link add NAME type KIND ...`.
 func (c *Conn) LinkAdd(l *Link) error {
-	return c.linkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, l, "add link "+linkName(l))
+	return c.linkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, l, "add link", linkName(l))
 }
 
 // LinkSet changes the link l.Index to what l says, in one request:
 // `ip link set DEV ...`. Zero fields are left as they are; Flags change
 // only in the bits set in Change.
 func (c *Conn) LinkSet(l *Link) error {
-	return c.linkRequest(unix.RTM_NEWLINK, 0, l, fmt.Sprintf("set link index %d", l.Index))
+	return c.linkRequest(unix.RTM_NEWLINK, 0, l, "set link", fmt.Sprintf("index %d", l.Index))
 }
 
 // LinkSetUp is `ip link set DEV up`.
@@ -196,7 +229,7 @@ func (c *Conn) LinkSetDown(index int32) error {
 // LinkDel deletes a link: `ip link del DEV`. Deleting one end of a veth
 // pair deletes both.
 func (c *Conn) LinkDel(index int32) error {
-	return c.linkRequest(unix.RTM_DELLINK, 0, &Link{Index: index}, fmt.Sprintf("delete link index %d", index))
+	return c.linkRequest(unix.RTM_DELLINK, 0, &Link{Index: index}, "delete link", fmt.Sprintf("index %d", index))
 }
 
 // linkGetRequest is RTM_GETLINK for the link or links l describes.
@@ -242,7 +275,7 @@ func (c *Conn) LinkByName(name string) (*Link, error) {
 func (c *Conn) LinkIndex(name string) (int32, error) {
 	m, err := c.nl.Get(linkGetRequest(&Link{Name: name}, rtextFilterVF|rtextFilterSkipStats))
 	if errors.Is(err, unix.ENODEV) {
-		return 0, fmt.Errorf("rtnl: link %q: no such device: %w", name, ErrNoLink)
+		return 0, fmt.Errorf("rtnl: link %q: %w", name, ErrNoLink)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("rtnl: get link %q: %w", name, err)
@@ -261,7 +294,7 @@ func (c *Conn) LinkByIndex(index int32) (*Link, error) {
 func (c *Conn) linkGet(l *Link, what string) (*Link, error) {
 	m, err := c.nl.Get(linkGetRequest(l, rtextFilterVF))
 	if errors.Is(err, unix.ENODEV) {
-		return nil, fmt.Errorf("rtnl: link %s: no such device: %w", what, ErrNoLink)
+		return nil, fmt.Errorf("rtnl: link %s: %w", what, ErrNoLink)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rtnl: get link %s: %w", what, err)

@@ -64,7 +64,7 @@ func (c *Conn) neighRequest(typ, flags uint16, n *Neigh, what string) error {
 		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
 	}
 	if err != nil {
-		return fmt.Errorf("rtnl: %s neighbour %s: %w", what, n.IP, err)
+		return &OpError{Op: what + " neighbour", Object: n.IP.String(), Err: err}
 	}
 	return nil
 }

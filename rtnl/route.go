@@ -2,6 +2,7 @@ package rtnl
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -198,14 +199,58 @@ func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
 }
 
 func (c *Conn) routeRequest(typ, flags uint16, r *Route, what string) error {
-	b, err := encodeRoute(r)
+	err := checkRoute(r)
 	if err == nil {
-		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+		var b []byte
+		if b, err = encodeRoute(r); err == nil {
+			_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("rtnl: %s route %s: %w", what, routeDst(r), err)
+		hint := ""
+		if errors.Is(err, unix.ENETUNREACH) && r.Gateway.IsValid() {
+			hint = "no route to the gateway: add an address on its subnet, or use onlink"
+		}
+		return &OpError{Op: what + " route", Object: routeDst(r), Err: err, Hint: hint}
 	}
 	return nil
+}
+
+// checkRoute refuses what the kernel would refuse with a misleading
+// message, or take to mean something else: addresses of two families in
+// one route ("Attribute failed policy validation"), and an IPv4
+// destination with host bits set, which ip and the kernel refuse (IPv6
+// masks them silently, and so does nsnet by sending them).
+func checkRoute(r *Route) error {
+	fam := r.Family
+	if r.Dst.IsValid() {
+		fam = family(r.Dst.Addr())
+		if r.Dst.Addr().Is4() && r.Dst != r.Dst.Masked() {
+			return fmt.Errorf("%s has host bits set: the prefix is %s", r.Dst, r.Dst.Masked())
+		}
+	}
+	for _, a := range []struct {
+		what string
+		addr netip.Addr
+	}{{"gateway", r.Gateway}, {"src", r.PrefSrc}} {
+		if !a.addr.IsValid() {
+			continue
+		}
+		if fam == 0 {
+			fam = family(a.addr)
+		}
+		if family(a.addr) != fam {
+			return fmt.Errorf("%s %s is not of the route's family (%s): nsnet sends no RTA_VIA", a.what, a.addr, familyName(fam))
+		}
+	}
+	return nil
+}
+
+func familyName(fam uint8) string {
+	if fam == unix.AF_INET6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }
 
 func routeDst(r *Route) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -42,7 +43,8 @@ var addrFlags = names{{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_NOPREFIXROUTE, "n
 
 // parseAddr reads PREFIX and the options of add/replace/del.
 func parseAddr(w *words) (*rtnl.Addr, string, error) {
-	a := &rtnl.Addr{}
+	// Lifetimes default to forever, as ip's do; given, they are sent.
+	a := &rtnl.Addr{ValidLft: rtnl.LifetimeForever, PreferredLft: rtnl.LifetimeForever}
 	var dev, bcast string
 	for w.more() {
 		kw := w.next()
@@ -68,8 +70,10 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 			a.Flags |= n
 		case "valid_lft":
 			a.ValidLft, err = lifetimeWord(w, kw)
+			a.SetLifetimes = true
 		case "preferred_lft":
 			a.PreferredLft, err = lifetimeWord(w, kw)
+			a.SetLifetimes = true
 		default:
 			if kw == "local" {
 				kw, err = w.value(kw)
@@ -96,10 +100,12 @@ func finishAddr(w *words, a *rtnl.Addr, dev, bcast string) error {
 	if !a.Prefix.IsValid() || dev == "" {
 		return usagef("%s: want PREFIX and dev DEV", w.cmd)
 	}
-	if a.ValidLft != 0 && a.PreferredLft == 0 {
-		a.PreferredLft = a.ValidLft
-	}
-	if a.PreferredLft > a.ValidLft && a.ValidLft != 0 {
+	switch {
+	case !a.SetLifetimes:
+		a.ValidLft, a.PreferredLft = 0, 0 // not sent: the kernel's forever
+	case a.ValidLft == 0:
+		return usagef("%s: valid_lft is zero", w.cmd)
+	case a.PreferredLft > a.ValidLft:
 		return usagef("%s: preferred_lft is greater than valid_lft", w.cmd)
 	}
 	if bcast != "" {
@@ -147,7 +153,10 @@ func broadcast(p netip.Prefix, s string) (netip.Addr, error) {
 		}
 		return a, nil
 	}
-	if !p.Addr().Is4() || p.Bits() >= 31 {
+	if !p.Addr().Is4() {
+		return netip.Addr{}, errors.New("a broadcast address can be set only for IPv4 addresses")
+	}
+	if p.Bits() >= 31 {
 		return netip.Addr{}, nil
 	}
 	b := p.Masked().Addr().As4()

@@ -48,7 +48,14 @@ type option struct {
 }
 
 var options = []option{
-	{"netns", true, func(e *env, a string) error { e.netns = a; return nil }},
+	{"netns", true, func(e *env, a string) error {
+		if a == "" {
+			// Else `-n "$NS"` with NS unset would act on this namespace.
+			return usagef("option -n: empty namespace name")
+		}
+		e.netns = a
+		return nil
+	}},
 	{"json", false, func(e *env, _ string) error { e.json = true; return nil }},
 	{"pretty", false, func(e *env, _ string) error { e.pretty = true; return nil }},
 	{"stats", false, func(e *env, _ string) error { e.stats++; return nil }},
@@ -58,7 +65,13 @@ var options = []option{
 	{"oneline", false, func(e *env, _ string) error { e.oneline = true; return nil }},
 	{"all", false, func(e *env, _ string) error { e.all = true; return nil }},
 	{"batch", true, func(e *env, a string) error { e.batch = a; return nil }},
-	{"netns-dir", true, func(e *env, a string) error { e.netnsDir = a; return nil }},
+	{"netns-dir", true, func(e *env, a string) error {
+		if a == "" {
+			return usagef("option -netns-dir: empty directory name")
+		}
+		e.netnsDir = a
+		return nil
+	}},
 	{"trace", false, func(e *env, _ string) error { e.trace = true; return nil }},
 	{"4", false, func(e *env, _ string) error { e.family = afInet; return nil }},
 	{"6", false, func(e *env, _ string) error { e.family = afInet6; return nil }},

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"net/netip"
 	"strconv"
 
@@ -76,16 +76,19 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 	var err error
 	var n uint64
 	switch kw {
+	// ip reads both as an int: at most 2^31-1. Zero is sent: the kernel
+	// takes txqueuelen 0, and refuses mtu 0 with its own reason.
 	case "mtu":
-		n, err = w.uint(kw, 32)
-		l.MTU = uint32(n)
+		n, err = w.uint(kw, 31)
+		l.MTU, l.Set = uint32(n), l.Set|rtnl.SetMTU
 	case "txqueuelen", "txqlen", "qlen":
-		n, err = w.uint(kw, 32)
-		l.TxQLen = uint32(n)
+		n, err = w.uint(kw, 31)
+		l.TxQLen, l.Set = uint32(n), l.Set|rtnl.SetTxQLen
 	case "address":
 		l.HardwareAddr, err = w.mac(kw)
 	case "alias":
 		l.Alias, err = w.value(kw)
+		l.Set |= rtnl.SetAlias
 	case "netns":
 		var s string
 		if s, err = w.value(kw); err == nil {
@@ -126,6 +129,7 @@ func linkAdd(e *env, args []string) error {
 		case "type":
 			var kind string
 			if kind, err = w.value(kw); err == nil {
+				w.scope()
 				err = e.parseKind(w, kind, r)
 			}
 		default:
@@ -162,6 +166,7 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 			var err error
 			switch kw := w.next(); kw {
 			case "peer":
+				w.scope()
 			case "name":
 				v.PeerName, err = w.ifname(kw)
 			case "netns":
@@ -311,10 +316,7 @@ func linkSet(e *env, args []string) error {
 			return err
 		}
 		r.link.Index = index
-		if err := c.LinkSet(&r.link); err != nil {
-			return fmt.Errorf("set link %q: %w", dev, err)
-		}
-		return nil
+		return named(c.LinkSet(&r.link), dev)
 	})
 }
 
@@ -328,10 +330,7 @@ func linkDel(e *env, args []string) error {
 		return usagef("link del: unexpected %q", w.args[0])
 	}
 	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
-		if err := c.LinkDel(index); err != nil {
-			return fmt.Errorf("delete link %q: %w", dev, err)
-		}
-		return nil
+		return named(c.LinkDel(index), dev)
 	})
 }
 
@@ -397,4 +396,14 @@ func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
 		}
 	}
 	return out
+}
+
+// named puts the link's name into a library error that only knew its
+// index, so the message says which link once: `set link "v0": ...`.
+func named(err error, dev string) error {
+	var oe *rtnl.OpError
+	if errors.As(err, &oe) {
+		oe.Object = strconv.Quote(dev)
+	}
+	return err
 }

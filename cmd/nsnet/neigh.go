@@ -245,6 +245,9 @@ func nudNames(state uint16) []string {
 }
 
 func neighFlush(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("neigh flush: needs a selector (dev D, nud STATE|all, proxy), as ip does")
+	}
 	c, neighs, _, err := neighSelect(e, args, "neigh flush")
 	if err != nil {
 		return err

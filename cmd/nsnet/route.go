@@ -98,7 +98,6 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 				if r.Dst, err = parsePrefixOrHost(kw); err != nil {
 					return nil, usagef("%s: %q is not a prefix or default", w.cmd, kw)
 				}
-				r.Dst = r.Dst.Masked()
 			}
 		}
 		if err != nil {
@@ -158,6 +157,7 @@ func addrWord(w *words, kw string) (netip.Addr, error) {
 func parseNexthop(w *words, q *routeReq) error {
 	nh := rtnl.Nexthop{Weight: 1}
 	dev := ""
+	w.scope()
 	for w.more() && w.args[0] != "nexthop" {
 		kw := w.next()
 		var err error
@@ -336,6 +336,11 @@ func routeShow(e *env, args []string) error {
 }
 
 func routeFlush(e *env, args []string) error {
+	if len(args) == 0 {
+		// As ip: flushing every route of the main table unasked cuts the
+		// machine off.
+		return usagef("route flush: needs a selector (table T|all, dev D): it would flush everything")
+	}
 	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, routes []rtnl.Route) error {
 		for i := range routes {
 			if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {

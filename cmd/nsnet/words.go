@@ -12,7 +12,8 @@ import (
 // often followed by its value.
 type words struct {
 	args []string
-	cmd  string // for error messages: "link add"
+	cmd  string          // for error messages: "link add"
+	seen map[string]bool // keywords whose value was read: each at most once, like ip
 }
 
 func (w *words) more() bool { return len(w.args) > 0 }
@@ -23,13 +24,26 @@ func (w *words) next() string {
 	return s
 }
 
-// value returns the word after keyword kw, or a usage error.
+// value returns the word after keyword kw, or a usage error. A keyword
+// given twice is refused, as ip refuses it ("either "mtu" is duplicate, or
+// "1300" is a garbage"): which one was meant is anybody's guess.
 func (w *words) value(kw string) (string, error) {
 	if !w.more() {
 		return "", usagef("%s: %q needs a value", w.cmd, kw)
 	}
+	if w.seen[kw] {
+		return "", usagef("%s: %q given twice", w.cmd, kw)
+	}
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	w.seen[kw] = true
 	return w.next(), nil
 }
+
+// scope starts a part of the grammar where keywords may come again: the
+// words after `type KIND`, a veth's peer, each nexthop.
+func (w *words) scope() { clear(w.seen) }
 
 func (w *words) uint(kw string, bits int) (uint64, error) {
 	s, err := w.value(kw)
@@ -38,7 +52,7 @@ func (w *words) uint(kw string, bits int) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(s, 0, bits)
 	if err != nil {
-		return 0, usagef("%s: %s %q is not a number that fits %d bits", w.cmd, kw, s, bits)
+		return 0, usagef("%s: %s %q is not a number from 0 to %d", w.cmd, kw, s, uint64(1)<<bits-1)
 	}
 	return n, nil
 }

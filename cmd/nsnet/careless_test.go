@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
+)
+
+// ipLink is `ip -j -d link show DEV` in h, decoded.
+func ipLink(t *testing.T, h *ns.Handle, dev string) map[string]any {
+	t.Helper()
+	var v []map[string]any
+	if err := json.Unmarshal([]byte(testns.Run(t, h, "ip", "-j", "-d", "link", "show", dev)), &v); err != nil || len(v) != 1 {
+		t.Fatalf("ip -j link show %s: %v", dev, err)
+	}
+	return v[0]
+}
+
+// Careless input fails clearly, with the exit status of a usage error
+// where nothing was sent, and changes nothing.
+func TestCarelessInputRefused(t *testing.T) {
+	testns.LookPath(t, "ip")
+	h := testns.New(t)
+	n := nsArg(h)
+	mustCLI(t, "-n", n, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	mustCLI(t, "-n", n, "link", "set", "v0", "up")
+	before := testns.Run(t, h, "ip", "-d", "addr")
+	routes := testns.Run(t, h, "ip", "route", "show", "table", "all")
+	cases := []struct {
+		args  string
+		code  int
+		want  string // in stderr
+		never string // never in stderr
+	}{
+		{"route flush", 2, "selector", ""},
+		{"neigh flush", 2, "selector", ""},
+		{"addr add 10.0.0.1/24 peer fd00::1 dev v0", 1, "peer fd00::1 is not of the address's family", ""},
+		{"addr add 10.0.0.1/24 broadcast fd00::1 dev v0", 1, "broadcast fd00::1 is not of the address's family", ""},
+		{"addr add fd00::1/64 broadcast + dev v0", 2, "only for IPv4", ""},
+		{"addr add 10.0.0.1/24 dev v0 valid_lft 0", 2, "valid_lft is zero", ""},
+		{"addr add 10.0.0.1/24 dev v0 valid_lft 100", 2, "preferred_lft is greater than valid_lft", ""},
+		{"route add 10.0.0.1/24 dev v0", 1, "host bits set: the prefix is 10.0.0.0/24", ""},
+		{"route add fd00::/64 via 10.0.0.1 dev v0", 1, "not of the route's family", "policy validation"},
+		{"link set v0 mtu 1400 mtu 1300", 2, `"mtu" given twice`, ""},
+		{"addr add 10.0.0.1/24 dev v0 label a label b", 2, `"label" given twice`, ""},
+		{"link set v0 txqueuelen 4294967295", 2, "from 0 to 2147483647", ""},
+		{"link set v0 mtu 0", 1, "mtu", ""},
+		{"link set v1 master v0", 1, "only a bridge, bond, team or vrf can be a master", "module"},
+		{"link set nosuch up", 1, `link "nosuch": no such device`, "no such device: no such device"},
+		{"route get 10.9.9.9", 1, "network is unreachable", "gateway"},
+	}
+	for _, c := range cases {
+		_, errs, code := cli(t, append([]string{"-n", n}, strings.Fields(c.args)...)...)
+		if code != c.code || !strings.Contains(errs, c.want) || (c.never != "" && strings.Contains(errs, c.never)) {
+			t.Errorf("nsnet %s: exit %d (want %d), %q (want %q)", c.args, code, c.code, errs, c.want)
+		}
+	}
+	if _, errs, code := cli(t, "-n", "", "link", "show"); code != 2 || !strings.Contains(errs, "empty namespace name") {
+		t.Errorf("-n '': exit %d: %q", code, errs)
+	}
+	if after := testns.Run(t, h, "ip", "-d", "addr"); after != before {
+		t.Errorf("refused commands changed links or addresses:\n%s\nthen:\n%s", before, after)
+	}
+	if after := testns.Run(t, h, "ip", "route", "show", "table", "all"); after != routes {
+		t.Errorf("refused commands changed routes:\n%s\nthen:\n%s", routes, after)
+	}
+}
+
+// Every value given is sent, zero and empty included.
+func TestZeroValuesAreSent(t *testing.T) {
+	testns.LookPath(t, "ip")
+	h := testns.New(t)
+	n := nsArg(h)
+	mustCLI(t, "-n", n, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	mustCLI(t, "-n", n, "link", "set", "v0", "txqueuelen", "0", "alias", "x")
+	// ip leaves "txqlen" out when it is 0; a veth starts at 1000.
+	if l := ipLink(t, h, "v0"); l["txqlen"] != nil || l["ifalias"] != "x" {
+		t.Fatalf("txqueuelen 0, alias x: %v %v", l["txqlen"], l["ifalias"])
+	}
+	mustCLI(t, "-n", n, "link", "set", "v0", "alias", "")
+	if l := ipLink(t, h, "v0"); l["ifalias"] != nil {
+		t.Fatalf("alias '' left %v", l["ifalias"])
+	}
+	mustCLI(t, "-n", n, "addr", "add", "10.0.0.5/24", "dev", "v0")
+	mustCLI(t, "-n", n, "addr", "change", "10.0.0.5/24", "dev", "v0", "preferred_lft", "0")
+	var addrs []struct {
+		AddrInfo []map[string]any `json:"addr_info"`
+	}
+	json.Unmarshal([]byte(testns.Run(t, h, "ip", "-j", "-4", "addr", "show", "v0")), &addrs)
+	// The kernel marks an IPv4 address with preferred_lft 0 deprecated.
+	if len(addrs) != 1 || len(addrs[0].AddrInfo) != 1 || addrs[0].AddrInfo[0]["deprecated"] != true {
+		t.Fatalf("addr change preferred_lft 0: %+v", addrs)
+	}
+}
+
+// -batch: options alone are a usage error, lines of any length and quoted
+// words read as ip reads them, errors name file:line.
+func TestBatchCarelessInput(t *testing.T) {
+	testns.LookPath(t, "ip")
+	h := testns.New(t)
+	file := filepath.Join(t.TempDir(), "b")
+	write := func(s string) { os.WriteFile(file, []byte(s), 0o644) }
+	write("link show lo\n-n " + nsArg(h) + "\n")
+	if _, errs, code := cli(t, "-batch", file); code != 2 || !strings.Contains(errs, file+":2:") {
+		t.Fatalf("a line of options only: exit %d: %q", code, errs)
+	}
+	long := "link add v0 " + strings.Repeat(" ", 100000) + "type veth peer name v1\n"
+	write(long + "link set v0 alias \"two  words\" \\\n  mtu 1400   # a comment\nlink set v1 alias 'it''s'\n")
+	// As ip's makeargs: 'it''s' is two words, "it" and "s".
+	if _, errs, code := cli(t, "-n", nsArg(h), "-batch", file); code != 2 || !strings.Contains(errs, file+`:4: link set: unexpected "s"`) {
+		t.Fatalf("batch: exit %d: %s", code, errs)
+	}
+	if l := ipLink(t, h, "v0"); l["ifalias"] != "two  words" || l["mtu"] != 1400.0 {
+		t.Fatalf("quoted alias and continued line: %v %v", l["ifalias"], l["mtu"])
+	}
+	write("link show lo\nlink set v0 alias \"open\n")
+	if _, errs, code := cli(t, "-n", nsArg(h), "-batch", file); code != 2 || !strings.Contains(errs, file+":2: unterminated") {
+		t.Fatalf("unterminated quote: exit %d: %q", code, errs)
+	}
+}
+
+// A namespace deleted and added again inside a batch is reached anew, not
+// through the socket of the orphaned one.
+func TestBatchNamespaceRecreated(t *testing.T) {
+	testns.LookPath(t, "ip")
+	cleanupNetns(t, "recreated")
+	file := filepath.Join(t.TempDir(), "b")
+	os.WriteFile(file, []byte(`netns add recreated
+-n recreated link add a0 type veth peer name a1
+netns del recreated
+netns add recreated
+-n recreated link add b0 type veth peer name b1
+`), 0o644)
+	mustCLI(t, "-batch", file)
+	if out := testns.Run(t, hostHandle(t, "recreated"), "ip", "-br", "link"); !strings.Contains(out, "b0@b1") || strings.Contains(out, "a0") {
+		t.Fatalf("the new namespace holds:\n%s", out)
+	}
+}
