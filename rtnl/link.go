@@ -13,7 +13,7 @@ import (
 
 // Link is a network interface: struct ifinfomsg and its IFLA_* attributes.
 // In a request, a zero field is an attribute left out, except where Set
-// says to send it: `txqueuelen 0` and `alias ”` are values a user asks
+// says to send it: `txqueuelen 0` and `alias ""` are values a user asks
 // for, and `mtu 0` must reach the kernel's own check.
 type Link struct {
 	Index  int32  // ifi_index
