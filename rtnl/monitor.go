@@ -39,7 +39,7 @@ type Monitor struct {
 func NewMonitor(h *ns.Handle, groups []uint32) (*Monitor, error) {
 	var c *nl.Conn
 	dial := func() (err error) {
-		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: groups, RecvBuffer: 1 << 20})
+		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: groups, RecvBuffer: 4 << 20})
 		return err
 	}
 	if err := ns.In(h, dial); err != nil {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -47,13 +50,22 @@ func runMonitor(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
+	names := newLinkNames(c)
 	for count != 0 {
 		evs, err := m.Next()
+		if errors.Is(err, unix.ENOBUFS) {
+			// The kernel dropped events because they came faster than they
+			// were read. Say so, as ip does, and carry on; link events may
+			// be among the lost, so names are learnt again.
+			fmt.Fprintf(e.stderr, "nsnet: monitor: events lost: %v\n", err)
+			names.forget()
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		for _, ev := range evs {
-			if err := e.printEvent(c, ev); err != nil {
+			if err := e.printEvent(names, ev); err != nil {
 				return err
 			}
 			if count--; count == 0 {
@@ -62,6 +74,42 @@ func runMonitor(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// linkNames names links in events without dumping every link for every
+// event (which made a monitor fall behind a route flood and die of
+// ENOBUFS): link events keep it current, and an index it does not know is
+// asked of the kernel once.
+type linkNames struct {
+	c *rtnl.Conn
+	m map[int32]string
+}
+
+func newLinkNames(c *rtnl.Conn) *linkNames { return &linkNames{c: c, m: map[int32]string{}} }
+
+func (n *linkNames) forget() { clear(n.m) }
+
+// learn records what a link event says; a deleted link's name stays known
+// for the events about it that follow (its routes and addresses going).
+func (n *linkNames) learn(l *rtnl.Link) {
+	if l.Name != "" {
+		n.m[l.Index] = l.Name
+	}
+}
+
+// of returns the names map, holding every index given that still exists.
+func (n *linkNames) of(indexes ...int32) map[int32]string {
+	for _, i := range indexes {
+		if _, ok := n.m[i]; ok || i <= 0 {
+			continue
+		}
+		if l, err := n.c.LinkByIndex(i); err == nil {
+			n.m[i] = l.Name
+		} else {
+			n.m[i] = fmt.Sprintf("if%d", i) // gone already; asked once
+		}
+	}
+	return n.m
 }
 
 // parseMonitorArgs reads `[all | OBJECT ...] [count N]`: the multicast
@@ -101,19 +149,29 @@ func parseMonitorArgs(args []string) (groups []uint32, count int, err error) {
 }
 
 // printEvent prints one event in the shape of the matching show command.
-func (e *env) printEvent(c *rtnl.Conn, ev rtnl.Event) error {
-	names := map[int32]string{}
-	if links, err := c.Links(); err == nil {
-		for _, l := range links {
-			names[l.Index] = l.Name
+func (e *env) printEvent(n *linkNames, ev rtnl.Event) error {
+	var names map[int32]string
+	switch {
+	case ev.Link != nil:
+		n.learn(ev.Link)
+		names = n.of(ev.Link.Master)
+		if ev.Link.LinkNetNSID < 0 { // else the parent is in another namespace
+			names = n.of(ev.Link.ParentIndex)
 		}
+	case ev.Addr != nil:
+		names = n.of(ev.Addr.Index)
+	case ev.Route != nil:
+		idx := []int32{ev.Route.OIF}
+		for _, nh := range ev.Route.Nexthops {
+			idx = append(idx, nh.OIF)
+		}
+		names = n.of(idx...)
+	case ev.Neigh != nil:
+		names = n.of(ev.Neigh.Index)
 	}
 	kind, text, obj := "", "", map[string]any{}
 	switch {
 	case ev.Link != nil:
-		if ev.Link.Name != "" {
-			names[ev.Link.Index] = ev.Link.Name
-		}
 		var b strings.Builder
 		e.linkText(&b, ev.Link, names)
 		kind, text, obj = "link", b.String(), e.linkJSON(ev.Link, names)

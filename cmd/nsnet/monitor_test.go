@@ -1,12 +1,90 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
 )
+
+// monitorProc runs `nsnet -n NS -j monitor ARGS...` as a process of its
+// own (this test binary acting as nsnet) and delivers its output lines;
+// it is killed when t ends. stderr collects what it says on the way.
+func monitorProc(t *testing.T, netns string, args ...string) (lines <-chan string, stderr *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command("/proc/self/exe", append([]string{"-n", netns, "-j", "monitor"}, args...)...)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	stderr = &syncBuffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	must(t, err)
+	must(t, cmd.Start())
+	ch := make(chan string, 1024)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+		close(ch)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	waitSubscribed(t, netns)
+	return ch, stderr
+}
+
+// syncBuffer is a bytes.Buffer safe to write from a process's copier
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitLine reads lines until one contains all of want, or fails t.
+func waitLine(t *testing.T, lines <-chan string, want ...string) (seen int) {
+	t.Helper()
+	timeout := time.After(60 * time.Second) // a liveness bound, not a timing claim
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("monitor ended after %d lines without %q", seen, want)
+			}
+			seen++
+			match := true
+			for _, w := range want {
+				match = match && strings.Contains(l, w)
+			}
+			if match {
+				return seen
+			}
+		case <-timeout:
+			t.Fatalf("no line with %q after %d lines", want, seen)
+		}
+	}
+}
 
 func TestMonitorSeesAddressAndRoute(t *testing.T) {
 	testns.Require(t)
@@ -14,34 +92,54 @@ func TestMonitorSeesAddressAndRoute(t *testing.T) {
 	mustCLI(t, "netns", "add", "mon")
 	mustCLI(t, "-n", "mon", "link", "add", "m0", "type", "veth", "peer", "name", "m1")
 	mustCLI(t, "-n", "mon", "link", "set", "m0", "up")
-	type result struct {
-		out, errs string
-		code      int
-	}
-	done := make(chan result, 1)
-	go func() {
-		out, errs, code := cli(t, "-n", "mon", "-j", "monitor", "address", "route", "count", "2")
-		done <- result{out, errs, code}
-	}()
-	waitSubscribed(t, "mon")
+	lines, _ := monitorProc(t, "mon", "address", "route")
 	mustCLI(t, "-n", "mon", "addr", "add", "10.42.0.1/32", "dev", "m0")
 	mustCLI(t, "-n", "mon", "route", "add", "10.43.0.0/16", "dev", "m0")
-	var r result
-	select {
-	case r = <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("monitor saw fewer than 2 events in 5s")
+	waitLine(t, lines, `"event":"newaddr"`, `"local":"10.42.0.1"`, `"ifname":"m0"`)
+	// The route added, not the kernel's own local route for the address.
+	waitLine(t, lines, `"event":"newroute"`, `"dst":"10.43.0.0/16"`, `"dev":"m0"`)
+}
+
+// A flood of 40,000 routes does not kill the monitor: it keeps up, or
+// says that events were lost and carries on, and still names links.
+func TestMonitorSurvivesRouteFlood(t *testing.T) {
+	testns.Require(t)
+	cleanupNetns(t, "flood")
+	mustCLI(t, "netns", "add", "flood")
+	mustCLI(t, "-n", "flood", "link", "add", "f0", "type", "veth", "peer", "name", "f1")
+	mustCLI(t, "-n", "flood", "link", "set", "f0", "up")
+	lines, stderr := monitorProc(t, "flood", "route")
+	file := filepath.Join(t.TempDir(), "flood")
+	must(t, os.WriteFile(file, []byte(floodRoutes(40000)), 0o644))
+	mustCLI(t, "-n", "flood", "-batch", file)
+	// Events that arrive while the buffer is full are lost, so the sign of
+	// life is a route added again and again until the monitor prints it.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				cli(t, "-n", "flood", "route", "replace", "10.250.0.0/16", "dev", "f0")
+			}
+		}
+	}()
+	seen := waitLine(t, lines, `"dst":"10.250.0.0/16"`, `"dev":"f0"`)
+	t.Logf("monitor printed %d lines up to the first sign of life; stderr: %q", seen, stderr.String())
+	if seen < 40001 && !strings.Contains(stderr.String(), "events lost") {
+		t.Fatalf("%d of 40,000 flood events printed, and no word of loss: %q", seen-1, stderr.String())
 	}
-	if r.code != 0 {
-		t.Fatalf("monitor: exit %d %s", r.code, r.errs)
+}
+
+// floodRoutes is a batch adding n /24 routes.
+func floodRoutes(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "route add 11.%d.%d.0/24 dev f0\n", i/256, i%256)
 	}
-	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], `"event":"newaddr"`) || !strings.Contains(lines[0], `"local":"10.42.0.1"`) {
-		t.Fatalf("monitor -j output:\n%s", r.out)
-	}
-	if !strings.Contains(r.out, `"event":"newroute"`) {
-		t.Fatalf("no route event in:\n%s", r.out)
-	}
+	return b.String()
 }
 
 func TestMonitorSeesLinkAndNSID(t *testing.T) {

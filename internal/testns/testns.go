@@ -124,6 +124,28 @@ func NetnsDir(t testing.TB) string {
 	return dir
 }
 
+// DefaultNetnsDir gives t a fresh, empty /run/netns (ns.DefaultDir), the
+// only directory `ip -n NAME` looks in, for tests that use ip on named
+// namespaces: no name can meet one a previous test left. A tmpfs is
+// mounted over it, and detached, with every namespace mounted in it, when
+// t ends. Tests that use it must not run in parallel.
+func DefaultNetnsDir(t testing.TB) {
+	t.Helper()
+	Require(t)
+	if err := os.MkdirAll(ns.DefaultDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mount("tmpfs", ns.DefaultDir, "tmpfs", 0, "mode=0755"); err != nil {
+		t.Fatalf("mount a fresh %s: %v", ns.DefaultDir, err)
+	}
+	t.Cleanup(func() {
+		// Lazily, with what is mounted below (each name, and the bind of
+		// the directory onto itself that makes it shared).
+		for unix.Unmount(ns.DefaultDir, unix.MNT_DETACH) == nil {
+		}
+	})
+}
+
 // Run runs an oracle command (ip, nft, ...) inside namespace h and returns
 // its standard output; a failure fails t. The command is forked from a
 // thread that is in h, which is how it inherits the namespace.
