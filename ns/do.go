@@ -1,9 +1,6 @@
 package ns
 
 import (
-	"fmt"
-	"runtime"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -35,36 +32,7 @@ func In(h *Handle, fn func() error) error {
 // do is Do with the switch back as a parameter, so that a test can make it
 // fail.
 func do(h *Handle, fn func() error, restore func(*Handle, ID) bool) error {
-	type result struct{ err error }
-	done := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
-		// No deferred unlock: unlocking is a decision made below.
-		orig, err := Current()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- result{err}
-			return
-		}
-		defer orig.Close()
-		origID, err := orig.ID()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- result{err}
-			return
-		}
-		if err := unix.Setns(h.FD(), unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			done <- result{fmt.Errorf("enter network namespace %q: %w", h.Path(), err)}
-			return
-		}
-		ferr := fn()
-		if restore(orig, origID) {
-			runtime.UnlockOSThread()
-		}
-		done <- result{ferr}
-	}()
-	return (<-done).err
+	return switched(setnsTo(h), fn, restore)
 }
 
 // restore switches the thread back to orig and reports whether it is

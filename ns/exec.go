@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -76,12 +75,12 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 		signal.Stop(sigs)
 		close(sigs) // ends the forwarding goroutine
 	}()
-	started := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: see above
-		started <- startIn(h, name, cmd, opt)
-	}()
-	if err := <-started; err != nil {
+	var err error
+	onThread(func() bool {
+		err = startIn(h, name, cmd, opt)
+		return false // never given back: see above
+	})
+	if err != nil {
 		return execFailed(err), fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
 	go func() {
@@ -89,7 +88,7 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 			cmd.Process.Signal(s)
 		}
 	}()
-	err := cmd.Wait()
+	err = cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

@@ -142,3 +142,31 @@ func TestExecEtcEdges(t *testing.T) {
 		t.Fatalf("missing command: code %d, err %v", code, err)
 	}
 }
+
+// No thread work ever stays on the main thread, which Go parks forever
+// instead of ending: /proc/self (resolved through it) would then show the
+// mounts of an exec's private mount namespace. Whether the scheduler puts
+// a goroutine on the main thread is chance, so this catches a regression
+// only sometimes (it did, in a whole-suite run under -race).
+func TestMainThreadNeverKept(t *testing.T) {
+	h := testns.New(t)
+	mine := func() string {
+		b, err := os.ReadFile("/proc/thread-self/mountinfo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for range 200 {
+		if code, err := Exec(h, "", []string{"true"}, ExecOptions{}); code != 0 || err != nil {
+			t.Fatalf("exec: %d %v", code, err)
+		}
+	}
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != mine() {
+		t.Fatal("/proc/self/mountinfo differs from this thread's: the main thread was left in an exec's mount namespace")
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 
 	"golang.org/x/sys/unix"
@@ -141,38 +140,13 @@ func prepareDir(dir string) (unlock func(), err error) {
 // unshareAndBind makes a new network namespace on a locked thread and
 // bind-mounts it on path, then switches the thread back (rules of Do).
 func unshareAndBind(path string) error {
-	done := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := Current()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- err
-			return
-		}
-		defer orig.Close()
-		origID, err := orig.ID()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- err
-			return
-		}
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			done <- fmt.Errorf("unshare: %w", err)
-			return
-		}
+	return switched(unshareNet, func() error {
 		// thread-self, not self: only this thread is in the new namespace.
-		err = unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
-		if err != nil {
-			err = fmt.Errorf("bind mount: %w", err)
+		if err := unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind mount: %w", err)
 		}
-		if restore(orig, origID) {
-			runtime.UnlockOSThread()
-		}
-		done <- err
-	}()
-	return <-done
+		return nil
+	}, restore)
 }
 
 // Delete removes the name of a namespace: `ip netns del NAME`. The
