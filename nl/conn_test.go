@@ -1,6 +1,7 @@
 package nl_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"testing"
 	"time"
@@ -153,8 +154,14 @@ func TestRepliesFromOtherPortsAreIgnored(t *testing.T) {
 	h := testns.New(t)
 	var c *nl.Conn
 	var spoofer int
+	var lastSeq uint32 // the sequence number of the last request sent
+	trace := func(dir nl.Direction, _ int, msg []byte) {
+		if dir == nl.Sent {
+			lastSeq = binary.NativeEndian.Uint32(msg[8:12])
+		}
+	}
 	err := ns.Do(h, func() (err error) {
-		if c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Timeout: time.Second}); err != nil {
+		if c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Timeout: time.Second, Trace: trace}); err != nil {
 			return err
 		}
 		spoofer, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
@@ -165,18 +172,18 @@ func TestRepliesFromOtherPortsAreIgnored(t *testing.T) {
 	}
 	defer c.Close()
 	defer unix.Close(spoofer)
-	// A forged "success" for every sequence number the next request may
-	// use would make Execute return nil if it trusted any sender.
-	go func() {
-		for range 200 {
-			ack := nl.Message{Header: nl.Header{Type: unix.NLMSG_ERROR, PortID: c.PortID()}, Data: make([]byte, 20)}
-			unix.Sendto(spoofer, ack.Append(nil), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Pid: c.PortID()})
-		}
-	}()
-	time.Sleep(50 * time.Millisecond)
-	_, err = c.Execute(addAddr(1))
-	if err != nil {
+	if _, err = c.Execute(addAddr(1)); err != nil {
 		t.Fatalf("first add: %v", err)
+	}
+	// A forged "success" carrying the very port id and sequence number the
+	// next request will use, queued before the kernel can answer it: only
+	// the sender check (port 0 is the kernel) can tell it apart.
+	for seq := lastSeq + 1; seq <= lastSeq+4; seq++ {
+		ack := nl.Message{Header: nl.Header{Type: unix.NLMSG_ERROR, PortID: c.PortID(), Sequence: seq}, Data: make([]byte, 20)}
+		binary.NativeEndian.PutUint32(ack.Data[12:], seq) // the echoed request header's nlmsg_seq
+		if err := unix.Sendto(spoofer, ack.Append(nil), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Pid: c.PortID()}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	_, err = c.Execute(addAddr(1)) // must fail: only the kernel's EEXIST counts
 	if !errors.Is(err, unix.EEXIST) {

@@ -48,20 +48,9 @@ func (e *env) runBatch(file string) error {
 
 // batchLine runs one logical line of a batch.
 func (e *env) batchLine(line string) error {
-	words, err := splitBatchLine(line)
-	if err != nil || len(words) == 0 {
+	sub, args, err := e.parseBatchLine(line)
+	if err != nil || len(args) == 0 {
 		return err
-	}
-	sub := *e
-	sub.batch = ""
-	args, err := sub.parseOptions(words)
-	switch {
-	case err != nil:
-		return err
-	case sub.batch != "":
-		return usagef("-batch inside a batch")
-	case len(args) == 0:
-		return usagef("options but no command")
 	}
 	err = sub.dispatch(args)
 	if matches(args[0], "link") || matches(args[0], "netns") {
@@ -73,6 +62,28 @@ func (e *env) batchLine(line string) error {
 		e.forgetConns()
 	}
 	return err
+}
+
+// parseBatchLine reads one logical line: the env it runs with (e with the
+// line's own options) and the command words, never empty unless the line
+// is (a blank or comment line: nothing to run, no error).
+func (e *env) parseBatchLine(line string) (*env, []string, error) {
+	words, err := splitBatchLine(line)
+	if err != nil || len(words) == 0 {
+		return nil, nil, err
+	}
+	sub := *e
+	sub.batch = ""
+	args, err := sub.parseOptions(words)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case sub.batch != "":
+		return nil, nil, usagef("-batch inside a batch")
+	case len(args) == 0:
+		return nil, nil, usagef("options but no command")
+	}
+	return &sub, args, nil
 }
 
 func (e *env) forgetConns() {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+// FuzzBatch reads arbitrary batch files the way -batch does, up to the
+// point where a line would be run: no input may panic, and a line that
+// parses always has a command (once, a line of options alone panicked).
+func FuzzBatch(f *testing.F) {
+	for _, s := range []string{
+		"link show\n", "-n\n", "-n x\n", "-n x -j\n", "# c\n\n", "link set v0 alias \"a b\" \\\nmtu 1\n",
+		"'", "\"unterminated", "\\\n\\\n", "-batch x link\n", "--json=1 l\n", "-n=\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e := &env{}
+		br := bufio.NewReader(bytes.NewReader(b))
+		for {
+			line, _, err := readBatchLine(br)
+			_, args, perr := e.parseBatchLine(line)
+			if perr == nil && args != nil && len(args) == 0 {
+				t.Fatalf("line %q parsed to an empty command", line)
+			}
+			if err == io.EOF {
+				return
+			}
+		}
+	})
+}
+
+// FuzzCommandLine runs arbitrary command lines through the global options
+// and the grammar of the commands that build kernel requests (addresses,
+// routes, neighbours, NAT, monitor): no input may panic.
+func FuzzCommandLine(f *testing.F) {
+	for _, s := range []string{
+		"addr add 10.0.0.1/24 dev v0 broadcast + valid_lft 10 preferred_lft 5",
+		"route add default via 10.0.0.1 dev v0 metric 5 table 1000 proto static",
+		"route add 10.0.0.0/8 nexthop via 10.0.0.1 dev a weight 2 nexthop via 10.0.0.2",
+		"neigh add 10.0.0.2 lladdr 02:00:00:00:00:01 dev v0 nud reachable",
+		"-n red -j monitor link route count 3", "nat forward add tcp 80 to [fd00::1]:8080 iif eth0",
+		"-6 route add fd00::/64 via fe80::1 dev v0", "addr add 10.0.0.1 peer fd00::1 dev x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := &env{}
+		args, err := e.parseOptions(strings.Fields(s))
+		if err != nil || len(args) < 2 {
+			return
+		}
+		rest := args[2:]
+		switch {
+		case matches(args[0], "address"):
+			parseAddr(&words{args: rest, cmd: "addr"})
+		case matches(args[0], "route"):
+			parseRoute(&words{args: rest, cmd: "route"}, args[1] == "del")
+		case matches(args[0], "neighbour"):
+			parseNeigh(&words{args: rest, cmd: "neigh"})
+		case matches(args[0], "monitor"):
+			parseMonitorArgs(args[1:])
+		case matches(args[0], "nat") && len(rest) > 2:
+			parsePort(rest[1])
+			parseTarget(rest[2], 1)
+		}
+	})
+}
