@@ -72,6 +72,7 @@ for f in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2 /etc/protocols /etc
 done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
+printf '127.0.0.1 localhost\n::1 localhost\n' > "$root/etc/hosts"
 
 # nsnet, the test binaries (static: no cgo, so no -race here) and the
 # sources the tests read (testdata, docs/demo.sh), each test run from its
