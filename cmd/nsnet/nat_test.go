@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -163,5 +165,22 @@ func TestNATForwardingEnsuredOnExists(t *testing.T) {
 	}
 	if v, err := ns.Sysctl(h, "net.ipv4.ip_forward"); err != nil || v != "1" {
 		t.Fatalf("ip_forward after the second add: %q, %v", v, err)
+	}
+}
+
+// On a system without /proc (an initramfs that did not mount it), the
+// forwarding sysctl cannot be read, and the message says what to do.
+func TestNATWithoutProcSaysMountIt(t *testing.T) {
+	testns.Require(t)
+	testns.LookPath(t, "unshare")
+	testns.LookPath(t, "nft")
+	exe, err := os.Executable()
+	must(t, err)
+	cmd := exec.Command("unshare", "--mount", "--net", "--propagation", "private", "sh", "-c",
+		`mount -t tmpfs none /proc && exec "$0" nat masquerade add 10.0.0.0/8`, exe)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "/proc is not mounted (mount -t proc proc /proc)") {
+		t.Fatalf("without /proc: %v: %s", err, out)
 	}
 }
