@@ -79,7 +79,7 @@ printf '127.0.0.1 localhost\n::1 localhost\n' > "$root/etc/hosts"
 # package's directory as go test does.
 say "building nsnet and the test binaries"
 CGO_ENABLED=0 $GO build -trimpath -o "$root/bin/nsnet" ./cmd/nsnet
-git ls-files -z 2>/dev/null | tar --null -T - -cf - | tar -xf - -C "$root/src" ||
+git ls-files -z --cached --others --exclude-standard 2>/dev/null | tar --null -T - -cf - | tar -xf - -C "$root/src" ||
 	tar --exclude=.git --exclude=.vmtest -cf - . | tar -xf - -C "$root/src"
 for p in $($GO list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./...); do
 	rel=${p#"$top"/}
