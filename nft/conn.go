@@ -236,7 +236,15 @@ func (c *Conn) Commit(b *Batch) error {
 		}
 		errs = append(errs, fmt.Errorf("nft: %s (message %d of the batch): %w%s", what, i, o.Err, hint))
 	}
-	return errors.Join(errs...)
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	// The first refusal is the cause; the rest of an aborted batch often
+	// fails because of it (a rule in a chain that was refused).
+	return fmt.Errorf("%w (and %d more messages of the batch refused)", errs[0], len(errs)-1)
 }
 
 // Update runs a read-then-write transaction safely against concurrent
@@ -294,7 +302,7 @@ func (c *Conn) GenID() (uint32, error) {
 // table or chain, which the kernel points at by attribute.
 func missingModule(err error) bool {
 	var ne *nl.Error
-	if errors.As(err, &ne) && (strings.Contains(ne.Attr, "TABLE") || strings.Contains(ne.Attr, "CHAIN")) {
+	if errors.As(err, &ne) && (strings.HasSuffix(ne.Attr, "_TABLE") || ne.Attr == "NFTA_RULE_CHAIN" || ne.Attr == "NFTA_CHAIN_NAME") {
 		return false
 	}
 	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP)

@@ -196,13 +196,20 @@ func (e *env) changeNAT(add bool, rules []*nft.Rule, family uint8, comment strin
 	}
 	err = c.AddNAT(rules)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(comment, "nsnet "))
-	}
-	if err != nil && turnedOn {
+		err = fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(comment, "nsnet "))
+	} else if err != nil && turnedOn {
 		// Nothing was added: leave the namespace as it was.
 		if rerr := ns.SetSysctl(h, forwardingKey(family), "0"); rerr != nil {
 			err = fmt.Errorf("%w (and turning forwarding back off failed: %v)", err, rerr)
 		}
+		return err
+	}
+	if turnedOn {
+		where := "this namespace"
+		if e.netns != "" {
+			where = "namespace " + strconv.Quote(e.netns)
+		}
+		fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", forwardingKey(family), where)
 	}
 	return err
 }
@@ -214,9 +221,9 @@ func forwardingKey(family uint8) string {
 	return "net.ipv4.ip_forward"
 }
 
-// ensureForwarding turns on forwarding where NAT needs it, saying so:
-// without it the namespace drops what it should route. It reports whether
-// it changed anything.
+// ensureForwarding turns on forwarding where NAT needs it: without it the
+// namespace drops what it should route. It reports whether it changed
+// anything, which changeNAT announces once the rules are in.
 func (e *env) ensureForwarding(h *ns.Handle, family uint8) (bool, error) {
 	key := forwardingKey(family)
 	v, err := ns.Sysctl(h, key)
@@ -226,11 +233,6 @@ func (e *env) ensureForwarding(h *ns.Handle, family uint8) (bool, error) {
 	if err := ns.SetSysctl(h, key, "1"); err != nil {
 		return false, err
 	}
-	where := "this namespace"
-	if e.netns != "" {
-		where = "namespace " + strconv.Quote(e.netns)
-	}
-	fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", key, where)
 	return true, nil
 }
 
