@@ -94,12 +94,20 @@ say "packing the initramfs"
 say "booting $kver under QEMU (TCG), at most ${timeout}s"
 log="$cache/console.log"
 accel="-accel tcg,thread=multi"
-status=0
-timeout --foreground -k 10 "$timeout" qemu-system-x86_64 $accel -cpu max -smp 2 -m 3072 \
-	-nodefaults -nographic -no-reboot -serial stdio -net none \
-	-kernel "$vmlinuz" -initrd "$cache/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 quiet rdinit=/init ${VMTEST_ARGS:-}" </dev/null | tee "$log" || status=$?
-if [ "$status" -eq 124 ]; then
+rm -f "$cache/qemu.status"
+{
+	# set -e would end this group at qemu's failure: keep its status.
+	if timeout --foreground -k 10 "$timeout" qemu-system-x86_64 $accel -cpu max -smp 2 -m 3072 \
+		-nodefaults -nographic -no-reboot -serial stdio -net none \
+		-kernel "$vmlinuz" -initrd "$cache/initramfs.gz" \
+		-append "console=ttyS0 panic=-1 quiet rdinit=/init ${VMTEST_ARGS:-}" </dev/null; then
+		echo 0 > "$cache/qemu.status"
+	else
+		echo $? > "$cache/qemu.status"
+	fi
+} | tee "$log"
+status=$(cat "$cache/qemu.status")
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	say "the guest did not finish within ${timeout}s: FAIL"
 	exit 1
 fi
