@@ -86,12 +86,18 @@ func waitLine(t *testing.T, lines <-chan string, want ...string) (seen int) {
 	}
 }
 
-func TestMonitorSeesAddressAndRoute(t *testing.T) {
+// namespaceWithVeth makes namespace name holding veth dev (peer dev+"p"),
+// up, for a monitor to watch.
+func namespaceWithVeth(t *testing.T, name, dev string) {
 	testns.Require(t)
-	cleanupNetns(t, "mon")
-	mustCLI(t, "netns", "add", "mon")
-	mustCLI(t, "-n", "mon", "link", "add", "m0", "type", "veth", "peer", "name", "m1")
-	mustCLI(t, "-n", "mon", "link", "set", "m0", "up")
+	cleanupNetns(t, name)
+	mustCLI(t, "netns", "add", name)
+	mustCLI(t, "-n", name, "link", "add", dev, "type", "veth", "peer", "name", dev+"p")
+	mustCLI(t, "-n", name, "link", "set", dev, "up")
+}
+
+func TestMonitorSeesAddressAndRoute(t *testing.T) {
+	namespaceWithVeth(t, "mon", "m0")
 	lines, _ := monitorProc(t, "mon", "address", "route")
 	mustCLI(t, "-n", "mon", "addr", "add", "10.42.0.1/32", "dev", "m0")
 	mustCLI(t, "-n", "mon", "route", "add", "10.43.0.0/16", "dev", "m0")
@@ -103,11 +109,7 @@ func TestMonitorSeesAddressAndRoute(t *testing.T) {
 // A flood of 40,000 routes does not kill the monitor: it keeps up, or
 // says that events were lost and carries on, and still names links.
 func TestMonitorSurvivesRouteFlood(t *testing.T) {
-	testns.Require(t)
-	cleanupNetns(t, "flood")
-	mustCLI(t, "netns", "add", "flood")
-	mustCLI(t, "-n", "flood", "link", "add", "f0", "type", "veth", "peer", "name", "f1")
-	mustCLI(t, "-n", "flood", "link", "set", "f0", "up")
+	namespaceWithVeth(t, "flood", "f0")
 	lines, stderr := monitorProc(t, "flood", "route")
 	file := filepath.Join(t.TempDir(), "flood")
 	must(t, os.WriteFile(file, []byte(floodRoutes(40000)), 0o644))
