@@ -42,23 +42,23 @@ var goldens = []struct {
 		// type unicast, flags 0; RTA_DST; RTA_GATEWAY; RTA_PRIORITY 7; RTA_OIF 3
 		"02100000fe03000100000000080001000a010000080005000a0000fe08000600070000000800040003000000",
 		func() ([]byte, error) {
-			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
-				OIF: 3, Priority: 7, Table: unix.RT_TABLE_MAIN, Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST})
+			// Only what ip was given: the defaults fill the rest as ip does.
+			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
+				OIF: 3, Priority: 7}, false))
 		}},
 	{"ip route del 10.1.0.0/16 via 10.0.0.254 dev v0",
 		// rtmsg: table main, protocol 0, scope RT_SCOPE_NOWHERE (matches any), type 0
 		"02100000fe00ff0000000000080001000a010000080005000a0000fe0800040003000000",
 		func() ([]byte, error) {
-			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
-				OIF: 3, Table: unix.RT_TABLE_MAIN, Scope: unix.RT_SCOPE_NOWHERE})
+			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
+				OIF: 3}, true))
 		}},
 	{"ip -6 route add 2001:db8::/64 dev v0 table 1000",
 		// rtmsg: AF_INET6, /64, table RT_TABLE_UNSPEC (the number is in RTA_TABLE), boot,
 		// universe, unicast; RTA_DST; RTA_TABLE 1000; RTA_OIF 3
 		"0a40000000030001000000001400010020010db800000000000000000000000008000f00e80300000800040003000000",
 		func() ([]byte, error) {
-			return encodeRoute(&Route{Dst: netip.MustParsePrefix("2001:db8::/64"), OIF: 3, Table: 1000,
-				Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST})
+			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("2001:db8::/64"), OIF: 3, Table: 1000}, false))
 		}},
 	{"ip addr del 10.0.0.1/24 dev v0",
 		"0218000003000000080002000a000001080001000a000001",

@@ -39,7 +39,7 @@ func TestVethPeerInAnotherNamespace(t *testing.T) {
 	testns.LookPath(t, "ip")
 	here, there := testns.New(t), testns.New(t)
 	c := dial(t, here)
-	err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: rtnl.NetNSFD(there.FD())}})
+	err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: there}})
 	if err != nil {
 		t.Fatal(err)
 	}

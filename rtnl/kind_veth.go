@@ -4,6 +4,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
 )
 
 const vethInfoPeer = 1 // VETH_INFO_PEER, linux/veth.h
@@ -12,7 +13,7 @@ const vethInfoPeer = 1 // VETH_INFO_PEER, linux/veth.h
 // cable. `ip link add NAME type veth peer name PEER [netns NS]`.
 type Veth struct {
 	PeerName  string // the other end's name
-	PeerNetNS NetNS  // where to create the other end; zero: here
+	PeerNetNS *ns.Handle // where to create the other end; nil: here
 }
 
 func (v *Veth) Kind() string { return "veth" }
@@ -21,7 +22,7 @@ func (v *Veth) Kind() string { return "veth" }
 // starts with a struct ifinfomsg for the peer, so it carries no
 // NLA_F_NESTED.
 func (v *Veth) encode(e *nl.Encoder) error {
-	if v.PeerName == "" && v.PeerNetNS.kind == 0 {
+	if v.PeerName == "" && v.PeerNetNS == nil {
 		return nil
 	}
 	e.Nest(iflaInfoData)
@@ -30,7 +31,7 @@ func (v *Veth) encode(e *nl.Encoder) error {
 	if v.PeerName != "" {
 		e.String(unix.IFLA_IFNAME, v.PeerName)
 	}
-	v.PeerNetNS.encode(e)
+	encodeNetNS(e, v.PeerNetNS)
 	e.End()
 	e.End()
 	return nil

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
 )
 
 // Link is a network interface: struct ifinfomsg and its IFLA_* attributes.
@@ -41,7 +42,7 @@ type Link struct {
 	Info           LinkInfo         // IFLA_LINKINFO: kind and kind-specific data
 	SlaveKind      string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
 	Port           *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
-	NetNS          NetNS            // request only: IFLA_NET_NS_FD / IFLA_NET_NS_PID
+	NetNS          *ns.Handle       // request only: move the link there (IFLA_NET_NS_FD); nil: stay
 	Set            LinkFields       // request only: fields sent even when zero
 }
 
@@ -103,7 +104,7 @@ func encodeLink(l *Link) ([]byte, error) {
 		// Without a NUL, as ip sends it: an empty one deletes the alias.
 		e.Bytes(unix.IFLA_IFALIAS, []byte(l.Alias))
 	}
-	l.NetNS.encode(e)
+	encodeNetNS(e, l.NetNS)
 	if l.Info != nil {
 		e.Nest(unix.IFLA_LINKINFO)
 		// ip sends the kind without its NUL; the kernel accepts both.

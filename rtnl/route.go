@@ -28,6 +28,63 @@ type Route struct {
 	Nexthops []Nexthop    // RTA_MULTIPATH
 	Pref     *uint8       // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
 	UID      *uint32      // RTA_UID: the user a route get was asked for, when sent
+	Set      RouteFields  // request only: fields sent as given even when zero
+}
+
+// RouteFields names the Route fields whose zero value can be asked for.
+type RouteFields uint8
+
+// SetScope sends Scope as given: RT_SCOPE_UNIVERSE (0) asked for, not
+// left to the default.
+const SetScope RouteFields = 1 << 0
+
+// Onlink is the RTNH_F_ONLINK flag (Route.Flags, Nexthop.Flags): the
+// gateway is on the link even if no prefix there says so.
+const Onlink = unix.RTNH_F_ONLINK
+
+// routeDefaults is r with what ip fills in where r leaves it out, so that
+// a route needs no more than ip needs: `RouteAdd(&Route{Dst: d, Gateway:
+// g})` is `ip route add D via G`. For a new route: table main (local for
+// local, broadcast, nat and anycast types), protocol boot, type unicast,
+// and a scope by type: host for local and nat, link for broadcast,
+// multicast, anycast and for an IPv4 unicast route without a gateway,
+// universe otherwise. For a deletion: table main, and scope nowhere
+// (any) for unicast routes, so that the first route that matches goes.
+func routeDefaults(r *Route, del bool) *Route {
+	q := *r
+	if q.Table == 0 {
+		q.Table = unix.RT_TABLE_MAIN
+		switch q.Type {
+		case unix.RTN_LOCAL, unix.RTN_BROADCAST, unix.RTN_NAT, unix.RTN_ANYCAST:
+			q.Table = unix.RT_TABLE_LOCAL
+		}
+	}
+	if !del {
+		if q.Protocol == 0 {
+			q.Protocol = unix.RTPROT_BOOT
+		}
+		if q.Type == 0 {
+			q.Type = unix.RTN_UNICAST
+		}
+	}
+	if q.Scope != 0 || q.Set&SetScope != 0 {
+		return &q
+	}
+	switch q.Type {
+	case unix.RTN_LOCAL, unix.RTN_NAT:
+		q.Scope = unix.RT_SCOPE_HOST
+	case unix.RTN_BROADCAST, unix.RTN_MULTICAST, unix.RTN_ANYCAST:
+		q.Scope = unix.RT_SCOPE_LINK
+	case unix.RTN_UNICAST, 0:
+		switch {
+		case del:
+			q.Scope = unix.RT_SCOPE_NOWHERE
+		case q.AddressFamily() == unix.AF_INET6:
+		case !q.Gateway.IsValid() && len(q.Nexthops) == 0:
+			q.Scope = unix.RT_SCOPE_LINK
+		}
+	}
+	return &q
 }
 
 // Nexthop is one path of a multipath route (struct rtnexthop).
@@ -199,6 +256,7 @@ func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
 }
 
 func (c *Conn) routeRequest(typ, flags uint16, r *Route, what string) error {
+	r = routeDefaults(r, typ == unix.RTM_DELROUTE)
 	err := checkRoute(r)
 	if err == nil {
 		var b []byte

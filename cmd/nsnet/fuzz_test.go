@@ -59,7 +59,7 @@ func FuzzCommandLine(f *testing.F) {
 		case matches(args[0], "address"):
 			parseAddr(&words{args: rest, cmd: "addr"})
 		case matches(args[0], "route"):
-			parseRoute(&words{args: rest, cmd: "route"}, args[1] == "del")
+			parseRoute(&words{args: rest, cmd: "route"})
 		case matches(args[0], "neighbour"):
 			parseNeigh(&words{args: rest, cmd: "neigh"})
 		case matches(args[0], "monitor"):

@@ -54,19 +54,22 @@ func (r *linkRequest) close() {
 }
 
 // netnsRef resolves a `netns` argument: a PID, or a namespace name (or
-// path) that is opened and kept open until the request is sent.
-func (e *env) netnsRef(r *linkRequest, s string) (rtnl.NetNS, error) {
-	if pid, err := strconv.Atoi(s); err == nil && pid > 0 {
-		return rtnl.NetNSPID(pid), nil
+// path), opened and kept open until the request is sent.
+func (e *env) netnsRef(r *linkRequest, s string) (*ns.Handle, error) {
+	var h *ns.Handle
+	var err error
+	if pid, perr := strconv.Atoi(s); perr == nil && pid > 0 {
+		h, err = ns.OpenPID(pid)
+	} else {
+		sub := *e
+		sub.netns = s
+		h, err = sub.openNetns()
 	}
-	sub := *e
-	sub.netns = s
-	h, err := sub.openNetns()
 	if err != nil {
-		return rtnl.NetNS{}, err
+		return nil, err
 	}
 	r.handles = append(r.handles, h)
-	return rtnl.NetNSFD(h.FD()), nil
+	return h, nil
 }
 
 // parseLinkCommon handles the words link add and link set share; it

@@ -40,15 +40,12 @@ type routeReq struct {
 	nhDevs []string
 }
 
-func parseRoute(w *words, del bool) (*routeReq, error) {
-	q := &routeReq{r: rtnl.Route{Table: unix.RT_TABLE_MAIN}}
+func parseRoute(w *words) (*routeReq, error) {
+	// What ip fills in where a word leaves it out (table main, proto boot,
+	// a scope by type...), rtnl fills in the same way.
+	q := &routeReq{}
 	r := &q.r
-	if !del { // what ip sets for a new route
-		r.Protocol, r.Type = unix.RTPROT_BOOT, unix.RTN_UNICAST
-	} else {
-		r.Scope = unix.RT_SCOPE_NOWHERE
-	}
-	hasDst, scopeSet := false, false
+	hasDst := false
 	for w.more() {
 		kw := w.next()
 		var err error
@@ -77,10 +74,10 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 		case "scope":
 			if s, err = w.value(kw); err == nil {
 				n, err = namedNumber(w, kw, s, routeScopes, 255)
-				r.Scope, scopeSet = uint8(n), true
+				r.Scope, r.Set = uint8(n), r.Set|rtnl.SetScope
 			}
 		case "onlink":
-			r.Flags |= unix.RTNH_F_ONLINK
+			r.Flags |= rtnl.Onlink
 		case "nexthop":
 			if err = parseNexthop(w, q); err != nil {
 				return nil, err
@@ -107,29 +104,7 @@ func parseRoute(w *words, del bool) (*routeReq, error) {
 	if !hasDst {
 		return nil, usagef("%s: which destination? (PREFIX or default)", w.cmd)
 	}
-	if !del {
-		addRouteDefaults(r, scopeSet)
-	}
 	return q, nil
-}
-
-// addRouteDefaults fills in what ip fills in for a new route: the local
-// table for a local route, and a scope when none was given (link for an
-// IPv4 route straight on a device, host for a local one).
-func addRouteDefaults(r *rtnl.Route, scopeSet bool) {
-	if r.Type == unix.RTN_LOCAL {
-		r.Table = unix.RT_TABLE_LOCAL
-	}
-	if scopeSet {
-		return
-	}
-	switch {
-	case r.AddressFamily() == afInet6:
-	case r.Type == unix.RTN_LOCAL:
-		r.Scope = unix.RT_SCOPE_HOST
-	case !r.Gateway.IsValid() && len(r.Nexthops) == 0 && r.Type == unix.RTN_UNICAST:
-		r.Scope = unix.RT_SCOPE_LINK
-	}
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
@@ -174,7 +149,7 @@ func parseNexthop(w *words, q *routeReq) error {
 				err = usagef("%s: weight must be 1-255", w.cmd)
 			}
 		case "onlink":
-			nh.Flags |= unix.RTNH_F_ONLINK
+			nh.Flags |= rtnl.Onlink
 		default:
 			w.args = append([]string{kw}, w.args...)
 			return nil
@@ -208,8 +183,8 @@ func (q *routeReq) resolve(e *env, c *rtnl.Conn) error {
 	return nil
 }
 
-func withRoute(e *env, args []string, cmd string, del bool, fn func(*rtnl.Conn, *rtnl.Route) error) error {
-	q, err := parseRoute(&words{args: args, cmd: cmd}, del)
+func withRoute(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Route) error) error {
+	q, err := parseRoute(&words{args: args, cmd: cmd})
 	if err != nil {
 		return err
 	}
@@ -228,15 +203,15 @@ func withRoute(e *env, args []string, cmd string, del bool, fn func(*rtnl.Conn, 
 }
 
 func routeAdd(e *env, args []string) error {
-	return withRoute(e, args, "route add", false, (*rtnl.Conn).RouteAdd)
+	return withRoute(e, args, "route add", (*rtnl.Conn).RouteAdd)
 }
 
 func routeReplace(e *env, args []string) error {
-	return withRoute(e, args, "route replace", false, (*rtnl.Conn).RouteReplace)
+	return withRoute(e, args, "route replace", (*rtnl.Conn).RouteReplace)
 }
 
 func routeDel(e *env, args []string) error {
-	return withRoute(e, args, "route del", true, (*rtnl.Conn).RouteDel)
+	return withRoute(e, args, "route del", (*rtnl.Conn).RouteDel)
 }
 
 func routeGet(e *env, args []string) error {
