@@ -39,7 +39,7 @@ func TestVethPeerInAnotherNamespace(t *testing.T) {
 	testns.LookPath(t, "ip")
 	here, there := testns.New(t), testns.New(t)
 	c := dial(t, here)
-	err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: there}})
+	added, err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: there}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,10 @@ func TestVethPeerInAnotherNamespace(t *testing.T) {
 		t.Fatalf("ip in the other namespace sees %v", peer)
 	}
 	a, err := c.LinkByName("a")
-	if err != nil || a.MTU != 1400 || a.Kind() != "veth" || a.LinkNetNSID < 0 || a.ParentIndex != int32(peer[0]["ifindex"].(float64)) {
+	if err != nil || added == nil || added.Index != a.Index || added.Name != "a" {
+		t.Fatalf("LinkAdd returned %+v; the link is %+v (%v)", added, a, err)
+	}
+	if a.MTU != 1400 || a.Kind() != "veth" || a.LinkNetNSID < 0 || a.ParentIndex != int32(peer[0]["ifindex"].(float64)) {
 		t.Fatalf("a: %+v %v", a, err)
 	}
 }
@@ -59,8 +62,8 @@ func TestVethPeerInAnotherNamespace(t *testing.T) {
 func TestLinksFilteredInKernel(t *testing.T) {
 	h := testns.New(t)
 	c := dial(t, h)
-	must(t, c.LinkAdd(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}))
-	must(t, c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
 	br, err := c.LinkByName("br0")
 	must(t, err)
 	v0, err := c.LinkByName("v0")
@@ -88,7 +91,7 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	testns.LookPath(t, "ip")
 	h := testns.New(t)
 	c := dial(t, h)
-	must(t, c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
 	v0, err := c.LinkByName("v0")
 	must(t, err)
 	must(t, c.LinkSetUp(v0.Index))
@@ -144,6 +147,17 @@ func TestNSID(t *testing.T) {
 	}
 }
 
+// mustAdd fails t unless a LinkAdd succeeded and returned the link:
+// mustAdd(t)(c.LinkAdd(l)).
+func mustAdd(t *testing.T) func(*rtnl.Link, error) {
+	return func(l *rtnl.Link, err error) {
+		t.Helper()
+		if err != nil || l == nil || l.Index == 0 {
+			t.Fatalf("add link: %+v, %v", l, err)
+		}
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -156,7 +170,7 @@ func must(t *testing.T, err error) {
 func TestConnUsableFromAnyGoroutine(t *testing.T) {
 	h := testns.New(t)
 	c := dial(t, h)
-	must(t, c.LinkAdd(&rtnl.Link{Name: "only-here", Info: &rtnl.Bridge{}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "only-here", Info: &rtnl.Bridge{}}))
 	errs := make(chan error, 16)
 	for range 16 {
 		go func() {

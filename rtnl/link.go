@@ -205,9 +205,28 @@ func linkName(l *Link) string {
 	return fmt.Sprintf("index %d", l.Index)
 }
 
-// LinkAdd creates a link: `ip link add NAME type KIND ...`.
-func (c *Conn) LinkAdd(l *Link) error {
-	return c.linkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, l, "add link", linkName(l))
+// LinkAdd creates a link and returns it as the kernel made it (its index
+// above all): `ip link add NAME type KIND ...`. Kernels from 6.2 echo the
+// new link (NLM_F_ECHO); before, it is looked up by name, and a link added
+// without one (the kernel picks "veth0") is returned as nil.
+func (c *Conn) LinkAdd(l *Link) (*Link, error) {
+	b, err := encodeLink(l)
+	var msgs []nl.Message
+	if err == nil {
+		msgs, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: unix.RTM_NEWLINK, Flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ECHO}, Data: b})
+	}
+	if err != nil {
+		return nil, &OpError{Op: "add link", Object: linkName(l), Err: err, Hint: linkHint(unix.NLM_F_CREATE, l, err)}
+	}
+	for _, m := range msgs {
+		if m.Header.Type == unix.RTM_NEWLINK {
+			return DecodeLink(m.Data)
+		}
+	}
+	if l.Name == "" {
+		return nil, nil
+	}
+	return c.LinkByName(l.Name)
 }
 
 // LinkSet changes the link l.Index to what l says, in one request:

@@ -9,14 +9,40 @@ import (
 	"github.com/nsnet/nsnet/ns"
 )
 
-// Multicast groups (RTNLGRP_*, linux/rtnetlink.h) by what they report.
-var (
-	GroupsLink  = []uint32{unix.RTNLGRP_LINK}
-	GroupsAddr  = []uint32{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}
-	GroupsRoute = []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}
-	GroupsNeigh = []uint32{unix.RTNLGRP_NEIGH}
-	GroupsNSID  = []uint32{unix.RTNLGRP_NSID}
+// Events selects what a Monitor reports.
+type Events uint8
+
+// The kinds of Events; AllEvents is what `ip monitor` with no argument
+// reports.
+const (
+	LinkEvents  Events = 1 << 0
+	AddrEvents  Events = 1 << 1
+	RouteEvents Events = 1 << 2
+	NeighEvents Events = 1 << 3
+	NSIDEvents  Events = 1 << 4
+	AllEvents          = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents
 )
+
+// groups are the multicast groups (RTNLGRP_*, linux/rtnetlink.h) that
+// carry the events of ev.
+func (ev Events) groups() []uint32 {
+	var g []uint32
+	for _, k := range []struct {
+		ev     Events
+		groups []uint32
+	}{
+		{LinkEvents, []uint32{unix.RTNLGRP_LINK}},
+		{AddrEvents, []uint32{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}},
+		{RouteEvents, []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}},
+		{NeighEvents, []uint32{unix.RTNLGRP_NEIGH}},
+		{NSIDEvents, []uint32{unix.RTNLGRP_NSID}},
+	} {
+		if ev&k.ev != 0 {
+			g = append(g, k.groups...)
+		}
+	}
+	return g
+}
 
 // Event is one change the kernel announced: exactly one of the object
 // fields is set.
@@ -35,11 +61,12 @@ type Monitor struct {
 	c *nl.Conn
 }
 
-// NewMonitor subscribes, in namespace h (nil: the caller's), to groups.
-func NewMonitor(h *ns.Handle, groups []uint32) (*Monitor, error) {
+// NewMonitor subscribes, in namespace h (nil: the caller's), to the
+// events ev: `ip monitor link route`.
+func NewMonitor(h *ns.Handle, ev Events) (*Monitor, error) {
 	var c *nl.Conn
 	dial := func() (err error) {
-		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: groups, RecvBuffer: 4 << 20})
+		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: ev.groups(), RecvBuffer: 4 << 20})
 		return err
 	}
 	if err := ns.In(h, dial); err != nil {

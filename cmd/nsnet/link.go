@@ -156,7 +156,8 @@ func linkAdd(e *env, args []string) error {
 	if err := resolveLinkNames(e, c, r); err != nil {
 		return err
 	}
-	return c.LinkAdd(&r.link)
+	_, err = c.LinkAdd(&r.link)
+	return err
 }
 
 // parseKind reads the kind-specific words after `type KIND`.

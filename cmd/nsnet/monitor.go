@@ -17,13 +17,13 @@ Prints each change as it happens, as ip monitor does; with -j, one JSON object
 per line. count N (an nsnet extension) stops after N events.
 `
 
-// monitorObjects are the words monitor takes, with their groups.
+// monitorObjects are the words monitor takes, with their events.
 var monitorObjects = []struct {
 	name   string
-	groups []uint32
+	events rtnl.Events
 }{
-	{"link", rtnl.GroupsLink}, {"address", rtnl.GroupsAddr}, {"route", rtnl.GroupsRoute},
-	{"neigh", rtnl.GroupsNeigh}, {"nsid", rtnl.GroupsNSID},
+	{"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
+	{"neigh", rtnl.NeighEvents}, {"nsid", rtnl.NSIDEvents},
 }
 
 func runMonitor(e *env, args []string) error {
@@ -31,7 +31,7 @@ func runMonitor(e *env, args []string) error {
 		fmt.Fprint(e.stdout, monitorHelp)
 		return nil
 	}
-	groups, count, err := parseMonitorArgs(args)
+	events, count, err := parseMonitorArgs(args)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func runMonitor(e *env, args []string) error {
 		return err
 	}
 	defer h.Close()
-	m, err := rtnl.NewMonitor(h, groups)
+	m, err := rtnl.NewMonitor(h, events)
 	if err != nil {
 		return err
 	}
@@ -112,40 +112,39 @@ func (n *linkNames) of(indexes ...int32) map[int32]string {
 	return n.m
 }
 
-// parseMonitorArgs reads `[all | OBJECT ...] [count N]`: the multicast
-// groups to join (all of them when none is named) and how many events to
-// print (-1: forever).
-func parseMonitorArgs(args []string) (groups []uint32, count int, err error) {
+// parseMonitorArgs reads `[all | OBJECT ...] [count N]`: the events to
+// report (all when none is named) and how many to print (-1: forever).
+func parseMonitorArgs(args []string) (events rtnl.Events, count int, err error) {
 	count = -1
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "count" && i+1 < len(args) {
 			n, err := strconv.Atoi(args[i+1])
 			if err != nil || n <= 0 {
-				return nil, 0, usagef("monitor: count %q is not a positive number", args[i+1])
+				return 0, 0, usagef("monitor: count %q is not a positive number", args[i+1])
 			}
 			count, i = n, i+1
 			continue
 		}
+		if a == "all" {
+			events |= rtnl.AllEvents
+			continue
+		}
 		found := false
 		for _, o := range monitorObjects {
-			if a == "all" || matches(a, o.name) {
-				groups, found = append(groups, o.groups...), true
-				if a != "all" {
-					break // an abbreviation names the first object it fits
-				}
+			if matches(a, o.name) { // an abbreviation names the first object it fits
+				events, found = events|o.events, true
+				break
 			}
 		}
 		if !found {
-			return nil, 0, usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
+			return 0, 0, usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
 		}
 	}
-	if len(groups) == 0 {
-		for _, o := range monitorObjects {
-			groups = append(groups, o.groups...)
-		}
+	if events == 0 {
+		events = rtnl.AllEvents
 	}
-	return groups, count, nil
+	return events, count, nil
 }
 
 // printEvent prints one event in the shape of the matching show command.
