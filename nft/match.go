@@ -53,6 +53,26 @@ func matchAddr(family uint8, src bool, p netip.Prefix) []Expr {
 	}
 }
 
+// MatchSaddr is `ip saddr PREFIX` (`ip6 saddr` for an IPv6 prefix).
+func MatchSaddr(p netip.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), true, p) }
+
+// MatchDaddr is `ip daddr PREFIX` (`ip6 daddr`).
+func MatchDaddr(p netip.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), false, p) }
+
+// MatchIifname is `iifname NAME`: the link a packet came in by.
+func MatchIifname(name string) []Expr { return matchIfname(unix.NFT_META_IIFNAME, name) }
+
+// MatchOifname is `oifname NAME`: the link a packet leaves by.
+func MatchOifname(name string) []Expr { return matchIfname(unix.NFT_META_OIFNAME, name) }
+
+// FamilyOf is FamilyIP or FamilyIP6, the table family for an address.
+func FamilyOf(a netip.Addr) uint8 {
+	if a.Is4() {
+		return FamilyIP
+	}
+	return FamilyIP6
+}
+
 // matchIfname is `iifname NAME` / `oifname NAME`: the name compared as
 // the kernel stores it, NUL-padded to IFNAMSIZ.
 func matchIfname(key uint32, name string) []Expr {
@@ -61,14 +81,14 @@ func matchIfname(key uint32, name string) []Expr {
 	return []Expr{&Meta{Key: key, Register: unix.NFT_REG_1}, &Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: b}}
 }
 
-// matchL4 is `meta l4proto PROTO`, the guard nft puts before a port match.
-func matchL4(proto uint8) []Expr {
+// MatchL4 is `meta l4proto PROTO`, the guard nft puts before a port match.
+func MatchL4(proto uint8) []Expr {
 	return []Expr{&Meta{Key: unix.NFT_META_L4PROTO, Register: unix.NFT_REG_1}, &Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: []byte{proto}}}
 }
 
-// matchDport is `tcp dport PORT` after its l4proto guard.
-func matchDport(proto uint8, port uint16) []Expr {
-	return append(matchL4(proto),
+// MatchDport is `tcp dport PORT` after its l4proto guard.
+func MatchDport(proto uint8, port uint16) []Expr {
+	return append(MatchL4(proto),
 		&Payload{Base: unix.NFT_PAYLOAD_TRANSPORT_HEADER, Offset: 2, Len: 2, Register: unix.NFT_REG_1},
 		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: be16(port)})
 }
@@ -76,8 +96,8 @@ func matchDport(proto uint8, port uint16) []Expr {
 // rtnLocal is RTN_LOCAL: fib's address type for an address of this host.
 const rtnLocal = 2
 
-// matchDaddrLocal is `fib daddr type local`: the packet is for this host.
-func matchDaddrLocal() []Expr {
+// MatchDaddrLocal is `fib daddr type local`: the packet is for this host.
+func MatchDaddrLocal() []Expr {
 	return []Expr{
 		&Fib{Register: unix.NFT_REG_1, Result: unix.NFT_FIB_RESULT_ADDRTYPE, Flags: unix.NFTA_FIB_F_DADDR},
 		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: binary.NativeEndian.AppendUint32(nil, rtnLocal)},
@@ -88,8 +108,8 @@ func matchDaddrLocal() []Expr {
 // connection's destination was rewritten.
 const ipsDstNAT = 1 << 5
 
-// matchCtDNAT is `ct status dnat`. ct status is a host-order u32.
-func matchCtDNAT() []Expr {
+// MatchCtDNAT is `ct status dnat`. ct status is a host-order u32.
+func MatchCtDNAT() []Expr {
 	return []Expr{
 		&Ct{Key: unix.NFT_CT_STATUS, Register: unix.NFT_REG_1},
 		&Bitwise{SReg: unix.NFT_REG_1, DReg: unix.NFT_REG_1, Len: 4, Mask: binary.NativeEndian.AppendUint32(nil, ipsDstNAT), Xor: make([]byte, 4)},
@@ -97,8 +117,8 @@ func matchCtDNAT() []Expr {
 	}
 }
 
-// dnatTo is `dnat to ADDR:PORT`.
-func dnatTo(to netip.AddrPort) []Expr { return DNAT(to.Addr(), netip.Addr{}, to.Port(), 0) }
+// DNATTo is `dnat to ADDR:PORT`.
+func DNATTo(to netip.AddrPort) []Expr { return DNAT(to.Addr(), netip.Addr{}, to.Port(), 0) }
 
 // natRange loads an address range and a port range into registers 1-4
 // (zero values are left out) and returns the NAT expression's registers.
@@ -129,14 +149,14 @@ func natRange(addrMin, addrMax netip.Addr, portMin, portMax uint16) (x []Expr, n
 // left out. Port ranges need a transport protocol match before it.
 func SNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
 	x, n := natRange(addrMin, addrMax, portMin, portMax)
-	n.Type, n.Family = unix.NFT_NAT_SNAT, uint32(Family(addrMin))
+	n.Type, n.Family = unix.NFT_NAT_SNAT, uint32(FamilyOf(addrMin))
 	return append(x, &n)
 }
 
 // DNAT is `dnat to ADDRMIN[-ADDRMAX][:PORTMIN[-PORTMAX]]`.
 func DNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
 	x, n := natRange(addrMin, addrMax, portMin, portMax)
-	n.Type, n.Family = unix.NFT_NAT_DNAT, uint32(Family(addrMin))
+	n.Type, n.Family = unix.NFT_NAT_DNAT, uint32(FamilyOf(addrMin))
 	return append(x, &n)
 }
 

@@ -12,7 +12,7 @@ const vethInfoPeer = 1 // VETH_INFO_PEER, linux/veth.h
 // Veth is a virtual Ethernet pair: two links joined like the ends of a
 // cable. `ip link add NAME type veth peer name PEER [netns NS]`.
 type Veth struct {
-	PeerName  string // the other end's name
+	PeerName  string     // the other end's name
 	PeerNetNS *ns.Handle // where to create the other end; nil: here
 }
 

@@ -8,10 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/nsnet/nsnet/nat"
 	"github.com/nsnet/nsnet/nft"
-	"github.com/nsnet/nsnet/ns"
 )
 
 const natHelp = `Usage: nsnet [-n NS] nat masquerade {add|del} PREFIX [oif DEV]
@@ -68,7 +66,7 @@ func natMasquerade(e *env, args []string) error {
 	if err != nil {
 		return usagef("nat masquerade: %q is not a prefix (like 192.168.15.0/24)", s)
 	}
-	m := nft.Masquerade{Prefix: p.Masked()}
+	m := nat.Masquerade{Prefix: p.Masked()}
 	for w.more() {
 		if kw := w.next(); kw != "oif" {
 			return usagef("nat masquerade: unexpected %q", kw)
@@ -77,7 +75,7 @@ func natMasquerade(e *env, args []string) error {
 			return err
 		}
 	}
-	return e.changeNAT(add, m.Rules(), nft.Family(p.Addr()), m.Comment())
+	return e.changeNAT(add, m)
 }
 
 func natForward(e *env, args []string) error {
@@ -89,12 +87,12 @@ func natForward(e *env, args []string) error {
 	if len(w.args) < 4 || w.args[2] != "to" {
 		return usagef("nat forward: want {tcp|udp} PORT to ADDR[:PORT]")
 	}
-	f := nft.Forward{}
+	f := nat.Forward{}
 	switch proto := w.next(); proto {
 	case "tcp":
-		f.Proto = unix.IPPROTO_TCP
+		f.Proto = nat.TCP
 	case "udp":
-		f.Proto = unix.IPPROTO_UDP
+		f.Proto = nat.UDP
 	default:
 		return usagef("nat forward: protocol %q is not tcp or udp", proto)
 	}
@@ -113,12 +111,7 @@ func natForward(e *env, args []string) error {
 			return err
 		}
 	}
-	if add {
-		if f.Hairpin, err = e.localSubnet(f.To.Addr()); err != nil {
-			return err
-		}
-	}
-	return e.changeNAT(add, f.Rules(), nft.Family(f.To.Addr()), f.Comment())
+	return e.changeNAT(add, f)
 }
 
 func parsePort(s string) (uint16, error) {
@@ -144,121 +137,58 @@ func parseTarget(s string, port uint16) (netip.AddrPort, error) {
 	return netip.AddrPortFrom(a, port), nil
 }
 
-// localSubnet finds the prefix of this namespace's address on the link
-// that leads to a, if a is on such a subnet: the clients that need hairpin.
-func (e *env) localSubnet(a netip.Addr) (netip.Prefix, error) {
-	c, err := e.dialRoute()
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	defer e.release(c)
-	r, err := c.RouteGet(a)
-	if err != nil || r.Gateway.IsValid() {
-		return netip.Prefix{}, nil // unreachable now, or behind a router: no hairpin
-	}
-	addrs, err := c.Addrs(0, r.OIF)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	for _, ad := range addrs {
-		if p := ad.Prefix.Masked(); p.Contains(a) && ad.Scope != unix.RT_SCOPE_LINK {
-			return p, nil
-		}
-	}
-	return netip.Prefix{}, nil
-}
-
-// changeNAT adds or deletes a NAT and, on add, makes sure the namespace
-// forwards packets.
-func (e *env) changeNAT(add bool, rules []*nft.Rule, family uint8, comment string) error {
+// changeNAT adds or deletes a NAT in the -n namespace, and says when
+// adding turned on forwarding there.
+func (e *env) changeNAT(add bool, n nat.NAT) error {
 	h, err := e.openNetns()
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	c, err := nft.Dial(h, e.nlConfig())
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	what := strings.TrimPrefix(n.Comment(), "nsnet ")
 	if !add {
-		err := c.DeleteNAT(family, comment)
+		err := nat.Delete(h, n, e.nlConfig())
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete NAT %q: no such rule in table nsnet", strings.TrimPrefix(comment, "nsnet "))
+			return fmt.Errorf("delete NAT %q: no such rule in table nsnet", what)
 		}
 		return err
 	}
-	// Forwarding first: a run killed between the two steps then leaves
-	// forwarding on without rules, never rules that cannot work.
-	turnedOn, err := e.ensureForwarding(h, family)
-	if err != nil {
-		return err
-	}
-	err = c.AddNAT(rules)
+	res, err := nat.Add(h, n, e.nlConfig())
 	if errors.Is(err, fs.ErrExist) {
-		err = fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(comment, "nsnet "))
-	} else if err != nil && turnedOn {
-		// Nothing was added: leave the namespace as it was.
-		if rerr := ns.SetSysctl(h, forwardingKey(family), "0"); rerr != nil {
-			err = fmt.Errorf("%w (and turning forwarding back off failed: %v)", err, rerr)
-		}
-		return err
+		return fmt.Errorf("add NAT %q: it already exists", what)
 	}
-	if turnedOn {
+	if res.Forwarding != "" {
 		where := "this namespace"
 		if e.netns != "" {
 			where = "namespace " + strconv.Quote(e.netns)
 		}
-		fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", forwardingKey(family), where)
+		fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", res.Forwarding, where)
 	}
 	return err
-}
-
-func forwardingKey(family uint8) string {
-	if family == nft.FamilyIP6 {
-		return "net.ipv6.conf.all.forwarding"
-	}
-	return "net.ipv4.ip_forward"
-}
-
-// ensureForwarding turns on forwarding where NAT needs it: without it the
-// namespace drops what it should route. It reports whether it changed
-// anything, which changeNAT announces once the rules are in.
-func (e *env) ensureForwarding(h *ns.Handle, family uint8) (bool, error) {
-	key := forwardingKey(family)
-	v, err := ns.Sysctl(h, key)
-	if err != nil || v != "0" {
-		return false, err
-	}
-	if err := ns.SetSysctl(h, key, "1"); err != nil {
-		return false, err
-	}
-	return true, nil
 }
 
 func natShow(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("nat show: unexpected %q", args[0])
 	}
-	c, err := e.dialNft()
+	h, err := e.openNetns()
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer h.Close()
+	rules, err := nat.List(h, e.nlConfig())
+	if err != nil {
+		return err
+	}
 	out := []map[string]any{}
-	for _, fam := range []uint8{nft.FamilyIP, nft.FamilyIP6} {
-		rules, err := c.Rules(fam, nft.Table)
-		if err != nil {
-			return err
+	for _, r := range rules {
+		fam := nft.FamilyName(r.Family)
+		if e.json {
+			out = append(out, map[string]any{"family": fam, "table": r.Table, "chain": r.Chain,
+				"handle": r.Handle, "comment": r.Comment, "rule": r.String(), "expr": exprsJSON(r.Exprs)})
+			continue
 		}
-		for _, r := range rules {
-			if e.json {
-				out = append(out, map[string]any{"family": nft.FamilyName(fam), "table": r.Table, "chain": r.Chain,
-					"handle": r.Handle, "comment": r.Comment, "rule": r.String(), "expr": exprsJSON(r.Exprs)})
-				continue
-			}
-			fmt.Fprintf(e.stdout, "%s %s %s: %s  # %s (handle %d)\n", nft.FamilyName(fam), r.Table, r.Chain, r.String(), r.Comment, r.Handle)
-		}
+		fmt.Fprintf(e.stdout, "%s %s %s: %s  # %s (handle %d)\n", fam, r.Table, r.Chain, r.String(), r.Comment, r.Handle)
 	}
 	if e.json {
 		return e.printJSON(out)
@@ -278,21 +208,10 @@ func natFlush(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("nat flush: unexpected %q", args[0])
 	}
-	c, err := e.dialNft()
+	h, err := e.openNetns()
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	_, err = c.Flush()
-	return err
-}
-
-// dialNft opens an nfnetlink socket in the -n namespace.
-func (e *env) dialNft() (*nft.Conn, error) {
-	h, err := e.openNetns()
-	if err != nil {
-		return nil, err
-	}
 	defer h.Close()
-	return nft.Dial(h, e.nlConfig())
+	return nat.Flush(h, e.nlConfig())
 }

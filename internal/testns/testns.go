@@ -17,6 +17,7 @@
 package testns
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -144,6 +145,31 @@ func DefaultNetnsDir(t testing.TB) {
 		for unix.Unmount(ns.DefaultDir, unix.MNT_DETACH) == nil {
 		}
 	})
+}
+
+// NftRuleset is `nft -j list ruleset` in h, decoded: the objects of its
+// "nftables" array.
+func NftRuleset(t testing.TB, h *ns.Handle) []map[string]any {
+	t.Helper()
+	var v struct {
+		Nftables []map[string]any `json:"nftables"`
+	}
+	if err := json.Unmarshal([]byte(Run(t, h, "nft", "-j", "list", "ruleset")), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Nftables
+}
+
+// NftTables are the tables nft lists in h, as "FAMILY NAME".
+func NftTables(t testing.TB, h *ns.Handle) []string {
+	t.Helper()
+	var names []string
+	for _, o := range NftRuleset(t, h) {
+		if tb, ok := o["table"].(map[string]any); ok {
+			names = append(names, tb["family"].(string)+" "+tb["name"].(string))
+		}
+	}
+	return names
 }
 
 // Run runs an oracle command (ip, nft, ...) inside namespace h and returns
