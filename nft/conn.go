@@ -18,25 +18,25 @@ type Conn struct {
 	nl *nl.Conn
 }
 
-// Dial opens an nfnetlink socket in namespace h (nil: the caller's).
+// Dial opens an nfnetlink socket in namespace h (nil: the caller's); cfg
+// may be nil.
 func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 	var c nl.Config
 	if cfg != nil {
 		c = *cfg
 	}
+	if h != nil {
+		c.NetNS = h
+	}
 	if c.AttrName == nil {
 		c.AttrName = attrName
 	}
-	var conn *nl.Conn
-	dial := func() (err error) {
-		conn, err = nl.Dial(unix.NETLINK_NETFILTER, &c)
-		return err
+	conn, err := nl.Dial(unix.NETLINK_NETFILTER, &c)
+	if errors.Is(err, unix.EPROTONOSUPPORT) {
+		err = fmt.Errorf("%w (this kernel has no nfnetlink: module nfnetlink and nf_tables not loaded, or not built)", err)
 	}
-	if err := ns.In(h, dial); err != nil {
-		if errors.Is(err, unix.EPROTONOSUPPORT) {
-			err = fmt.Errorf("%w (this kernel has no nfnetlink: module nfnetlink and nf_tables not loaded, or not built)", err)
-		}
-		return nil, fmt.Errorf("nft: open nfnetlink socket: %w", err)
+	if err != nil {
+		return nil, fmt.Errorf("nft: %w", err)
 	}
 	return &Conn{nl: conn}, nil
 }

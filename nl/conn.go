@@ -10,8 +10,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Namespace is where a socket is opened: a network namespace that can run
+// a function on a thread inside it (*ns.Handle; a nil one runs it here).
+// A socket belongs to the namespace it was opened in for its whole life.
+type Namespace interface {
+	Run(fn func() error) error
+}
+
 // Config sets up a Conn. The zero value is good.
 type Config struct {
+	// NetNS is the namespace to open the socket in; nil: the caller's.
+	NetNS Namespace
 	// Groups are multicast groups (RTNLGRP_*, NFNLGRP_*) to join at once.
 	Groups []uint32
 	// Timeout bounds each wait for the kernel's reply; 0 waits forever.
@@ -57,7 +66,17 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	if cfg != nil {
 		c.cfg = *cfg
 	}
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
+	var fd int
+	open := func() (err error) {
+		fd, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
+		return err
+	}
+	var err error
+	if c.cfg.NetNS != nil {
+		err = c.cfg.NetNS.Run(open)
+	} else {
+		err = open()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("nl: open netlink socket (protocol %d): %w", protocol, err)
 	}

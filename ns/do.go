@@ -29,6 +29,10 @@ func In(h *Handle, fn func() error) error {
 	return Do(h, fn)
 }
 
+// Run is In(h, fn): it makes *Handle an nl.Namespace, where sockets are
+// opened.
+func (h *Handle) Run(fn func() error) error { return In(h, fn) }
+
 // do is Do with the switch back as a parameter, so that a test can make it
 // fail.
 func do(h *Handle, fn func() error, restore func(*Handle, ID) bool) error {

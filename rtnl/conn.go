@@ -16,24 +16,28 @@ type Conn struct {
 
 // Dial opens an rtnetlink socket in namespace h, or in the calling thread's
 // namespace when h is nil. The socket stays in that namespace for its whole
-// life, whichever goroutine uses it.
+// life, whichever goroutine uses it. cfg may be nil.
 func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
+	c, err := nl.Dial(unix.NETLINK_ROUTE, config(h, cfg))
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: %w", err)
+	}
+	return &Conn{nl: c}, nil
+}
+
+// config is cfg for a socket in h, naming rtnetlink's attributes in errors.
+func config(h *ns.Handle, cfg *nl.Config) *nl.Config {
 	var c nl.Config
 	if cfg != nil {
 		c = *cfg
 	}
+	if h != nil {
+		c.NetNS = h
+	}
 	if c.AttrName == nil {
 		c.AttrName = attrName
 	}
-	var conn *nl.Conn
-	dial := func() (err error) {
-		conn, err = nl.Dial(unix.NETLINK_ROUTE, &c)
-		return err
-	}
-	if err := ns.In(h, dial); err != nil {
-		return nil, fmt.Errorf("rtnl: open rtnetlink socket: %w", err)
-	}
-	return &Conn{nl: conn}, nil
+	return &c
 }
 
 // Close closes the socket.

@@ -64,12 +64,8 @@ type Monitor struct {
 // NewMonitor subscribes, in namespace h (nil: the caller's), to the
 // events ev: `ip monitor link route`.
 func NewMonitor(h *ns.Handle, ev Events) (*Monitor, error) {
-	var c *nl.Conn
-	dial := func() (err error) {
-		c, err = nl.Dial(unix.NETLINK_ROUTE, &nl.Config{Groups: ev.groups(), RecvBuffer: 4 << 20})
-		return err
-	}
-	if err := ns.In(h, dial); err != nil {
+	c, err := nl.Dial(unix.NETLINK_ROUTE, config(h, &nl.Config{Groups: ev.groups(), RecvBuffer: 4 << 20}))
+	if err != nil {
 		return nil, fmt.Errorf("rtnl: monitor: %w", err)
 	}
 	return &Monitor{c: c}, nil
