@@ -43,7 +43,7 @@ func localSubnet(h *ns.Handle, a netip.Addr, cfg *nl.Config) (netip.Prefix, erro
 	if err != nil || r.Gateway.IsValid() {
 		return netip.Prefix{}, nil
 	}
-	addrs, err := c.Addrs(0, r.OIF)
+	addrs, err := c.Addrs(rtnl.AddrFilter{Index: r.OIF})
 	if err != nil {
 		return netip.Prefix{}, err
 	}

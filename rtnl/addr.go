@@ -155,20 +155,3 @@ func (c *Conn) AddrDel(a *Addr) error {
 	return c.addrRequest(unix.RTM_DELADDR, 0, a, "delete")
 }
 
-// Addrs lists addresses: of one family (0 for both) and one link (0 for
-// all), filtered by the kernel (strict checking honours ifa_index).
-func (c *Conn) Addrs(fam uint8, index int32) ([]Addr, error) {
-	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETADDR}, Data: ifaddrmsg(fam, 0, 0, 0, index)}
-	var out []Addr
-	err := c.nl.DumpConsistent(req, func() { out = out[:0] }, func(m nl.Message) error {
-		a, err := DecodeAddr(m.Data)
-		if err == nil && (index == 0 || a.Index == index) {
-			out = append(out, *a)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rtnl: list addresses: %w", err)
-	}
-	return out, nil
-}

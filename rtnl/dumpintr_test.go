@@ -1,12 +1,14 @@
 package rtnl_test
 
 import (
+	"errors"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -52,7 +54,7 @@ func TestListingsRetryInterruptedDumps(t *testing.T) {
 	}()
 	failed := 0
 	for range 50 {
-		addrs, err := c.Addrs(0, 0)
+		addrs, err := c.Addrs(rtnl.AddrFilter{})
 		if err != nil {
 			failed++
 			t.Error(err)
@@ -67,5 +69,51 @@ func TestListingsRetryInterruptedDumps(t *testing.T) {
 	wg.Wait()
 	if failed > 0 {
 		t.Fatalf("%d of 50 listings failed", failed)
+	}
+}
+
+// The streaming form yields objects as they come, can be left early (the
+// rest of the dump is drained, the Conn stays usable), and says when the
+// set changed under it instead of passing off an inconsistent listing.
+func TestAllAddrsStreams(t *testing.T) {
+	h := testns.New(t)
+	c, churn := dial(t, h), dial(t, h)
+	lo, err := c.LinkByName("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More than any one datagram holds (a dump is checked for changes as
+	// each datagram is filled).
+	for i := range 4000 {
+		must(t, c.AddrAdd(&rtnl.Addr{Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 52, byte(i >> 8), byte(i)}), 32), Index: lo.Index}))
+	}
+	n := 0
+	for a, err := range c.AllAddrs(rtnl.AddrFilter{Index: lo.Index}) {
+		if err != nil || a.Index != lo.Index {
+			t.Fatalf("%+v %v", a, err)
+		}
+		if n++; n == 10 {
+			break
+		}
+	}
+	if l, err := c.LinkByName("lo"); err != nil || l.Index != lo.Index {
+		t.Fatalf("after leaving a stream early: %v", err)
+	}
+	// Change the set while the stream is read, between two objects.
+	n, interrupted := 0, false
+	for a, err := range c.AllAddrs(rtnl.AddrFilter{}) {
+		if errors.Is(err, nl.ErrDumpInterrupted) {
+			interrupted = true
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 1 {
+			must(t, churn.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("10.53.0.1/32"), Index: a.Index}))
+		}
+	}
+	if !interrupted {
+		t.Fatalf("a stream that saw the set change (%d objects) did not say so", n)
 	}
 }

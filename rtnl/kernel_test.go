@@ -69,11 +69,11 @@ func TestLinksFilteredInKernel(t *testing.T) {
 	v0, err := c.LinkByName("v0")
 	must(t, err)
 	must(t, c.LinkSet(&rtnl.Link{Index: v0.Index, Master: br.Index}))
-	ports, err := c.LinksFiltered(rtnl.LinkFilter{Master: br.Index})
+	ports, err := c.Links(rtnl.LinkFilter{Master: br.Index})
 	if err != nil || len(ports) != 1 || ports[0].Name != "v0" {
 		t.Fatalf("master filter: %v %v", ports, err)
 	}
-	veths, err := c.LinksFiltered(rtnl.LinkFilter{Kind: "veth"})
+	veths, err := c.Links(rtnl.LinkFilter{Kind: "veth"})
 	if err != nil || len(veths) != 2 {
 		t.Fatalf("kind filter: %v %v", veths, err)
 	}
@@ -100,7 +100,7 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	if err := c.AddrAdd(a); !errors.Is(err, unix.EEXIST) {
 		t.Fatalf("second add: %v", err)
 	}
-	addrs, err := c.Addrs(unix.AF_INET, v0.Index)
+	addrs, err := c.Addrs(rtnl.AddrFilter{Family: unix.AF_INET, Index: v0.Index})
 	if err != nil || len(addrs) != 1 || addrs[0].Prefix != a.Prefix || addrs[0].Label != "v0:x" {
 		t.Fatalf("addrs: %+v %v", addrs, err)
 	}
@@ -111,17 +111,17 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	if len(ipr) != 1 || ipr[0]["dst"] != "10.8.0.0/16" || ipr[0]["gateway"] != "10.7.0.254" || ipr[0]["metric"] != float64(9) || ipr[0]["protocol"] != "static" {
 		t.Fatalf("ip sees %v", ipr)
 	}
-	routes, err := c.Routes(unix.AF_INET, 100)
+	routes, err := c.Routes(rtnl.RouteFilter{Family: unix.AF_INET, Table: 100})
 	if err != nil || len(routes) != 1 || routes[0].Priority != 9 {
 		t.Fatalf("routes in table 100: %+v %v", routes, err)
 	}
 	must(t, c.RouteDel(r))
-	if routes, _ := c.Routes(unix.AF_INET, 100); len(routes) != 0 {
+	if routes, _ := c.Routes(rtnl.RouteFilter{Family: unix.AF_INET, Table: 100}); len(routes) != 0 {
 		t.Fatalf("route survived delete: %+v", routes)
 	}
 	n := &rtnl.Neigh{IP: netip.MustParseAddr("10.7.0.9"), LLAddr: []byte{2, 0, 0, 0, 0, 9}, Index: v0.Index, State: unix.NUD_PERMANENT}
 	must(t, c.NeighAdd(n))
-	ns4, err := c.Neighs(unix.AF_INET, v0.Index, false)
+	ns4, err := c.Neighs(rtnl.NeighFilter{Family: unix.AF_INET, Index: v0.Index})
 	if err != nil || len(ns4) != 1 || ns4[0].LLAddr.String() != "02:00:00:00:00:09" {
 		t.Fatalf("neighbours: %+v %v", ns4, err)
 	}
@@ -174,7 +174,7 @@ func TestConnUsableFromAnyGoroutine(t *testing.T) {
 	errs := make(chan error, 16)
 	for range 16 {
 		go func() {
-			links, err := c.Links()
+			links, err := c.Links(rtnl.LinkFilter{})
 			if err == nil && (len(links) != 2 || links[1].Name != "only-here") {
 				err = errors.New("saw links of another namespace")
 			}

@@ -325,33 +325,3 @@ func (c *Conn) linkGet(l *Link, what string) (*Link, error) {
 	return DecodeLink(m.Data)
 }
 
-// LinkFilter selects links in the kernel (strict checking): by master
-// and by kind. Zero fields select everything.
-type LinkFilter struct {
-	Master int32
-	Kind   string
-}
-
-// Links lists every link: `ip link show`.
-func (c *Conn) Links() ([]Link, error) { return c.LinksFiltered(LinkFilter{}) }
-
-// LinksFiltered lists the links that f selects: `ip link show master BR
-// type KIND`.
-func (c *Conn) LinksFiltered(f LinkFilter) ([]Link, error) {
-	req := &Link{Master: f.Master}
-	if f.Kind != "" {
-		req.Info = &GenericInfo{KindName: f.Kind}
-	}
-	var links []Link
-	err := c.nl.DumpConsistent(linkGetRequest(req, rtextFilterVF), func() { links = links[:0] }, func(m nl.Message) error {
-		l, err := DecodeLink(m.Data)
-		if err == nil {
-			links = append(links, *l)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rtnl: list links: %w", err)
-	}
-	return links, nil
-}

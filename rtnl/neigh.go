@@ -104,34 +104,3 @@ func (c *Conn) NeighGet(n *Neigh) (*Neigh, error) {
 
 const ndaIfindex = 8 // NDA_IFINDEX, linux/neighbour.h
 
-// Neighs lists the neighbour table of family fam (0: both) on link index
-// (0: all); proxy entries instead with proxy.
-func (c *Conn) Neighs(fam uint8, index int32, proxy bool) ([]Neigh, error) {
-	var flags uint8
-	if proxy {
-		flags = unix.NTF_PROXY
-	}
-	// Strict checking wants ndm_ifindex zero in a dump and the link in
-	// NDA_IFINDEX instead.
-	e := nl.NewEncoder(ndmsg(fam, 0, 0, flags, 0))
-	if index != 0 {
-		e.Uint32(ndaIfindex, uint32(index))
-	}
-	b, err := e.Encode()
-	if err != nil {
-		return nil, err
-	}
-	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}
-	var out []Neigh
-	err = c.nl.DumpConsistent(req, func() { out = out[:0] }, func(m nl.Message) error {
-		n, err := DecodeNeigh(m.Data)
-		if err == nil && (index == 0 || n.Index == index) {
-			out = append(out, *n)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rtnl: list neighbours: %w", err)
-	}
-	return out, nil
-}

@@ -335,23 +335,6 @@ func (c *Conn) RouteDel(r *Route) error {
 	return c.routeRequest(unix.RTM_DELROUTE, 0, r, "delete")
 }
 
-// Routes lists the routes of family fam in table (0: every table).
-func (c *Conn) Routes(fam uint8, table uint32) ([]Route, error) {
-	b, _ := encodeRoute(&Route{Family: fam, Table: table}) // maybe RTA_TABLE: cannot fail
-	b[0] = fam                                             // 0 is AF_UNSPEC here: both families
-	var out []Route
-	err := c.nl.DumpConsistent(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}, func() { out = out[:0] }, func(m nl.Message) error {
-		r, err := DecodeRoute(m.Data)
-		if err == nil && (table == 0 || r.Table == table) {
-			out = append(out, *r)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rtnl: list routes: %w", err)
-	}
-	return out, nil
-}
 
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.

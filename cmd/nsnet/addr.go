@@ -198,7 +198,7 @@ func addrFlush(e *env, args []string) error {
 		return err
 	}
 	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
-		addrs, err := c.Addrs(uint8(e.family), index)
+		addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family), Index: index})
 		if err != nil {
 			return err
 		}
@@ -234,11 +234,11 @@ func addrShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	links, err := c.Links()
+	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		return err
 	}
-	addrs, err := c.Addrs(uint8(e.family), 0)
+	addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family)})
 	if err != nil {
 		return err
 	}

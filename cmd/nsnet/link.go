@@ -382,7 +382,7 @@ func linkShow(e *env, args []string) error {
 				return err
 			}
 		}
-		if links, err = c.LinksFiltered(f); err != nil {
+		if links, err = c.Links(f); err != nil {
 			return err
 		}
 	}

@@ -104,7 +104,7 @@ var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding
 
 // printLinks prints links as ip link does, in the chosen format.
 func (e *env) printLinks(c *rtnl.Conn, links []rtnl.Link) error {
-	all, err := c.Links()
+	all, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	links, err := c.Links()
+	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		e.release(c)
 		return nil, nil, nil, err
@@ -162,7 +162,7 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 		e.release(c)
 		return nil, nil, nil, fmt.Errorf("device %q does not exist", dev)
 	}
-	all, err := c.Neighs(uint8(e.family), index, proxy)
+	all, err := c.Neighs(rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy})
 	if err != nil {
 		e.release(c)
 		return nil, nil, nil, err

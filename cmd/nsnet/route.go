@@ -266,7 +266,7 @@ func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route,
 	if fam == 0 && table != 0 {
 		fam = afInet // like ip: IPv4 unless -6, both families with table all
 	}
-	out, err := c.Routes(fam, table)
+	out, err := c.Routes(rtnl.RouteFilter{Family: fam, Table: table})
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +328,7 @@ func routeFlush(e *env, args []string) error {
 
 // printRoutes prints routes as ip route does.
 func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
-	links, err := c.Links()
+	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		return err
 	}

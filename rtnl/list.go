@@ -1,0 +1,166 @@
+package rtnl
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+)
+
+// Every listing has two forms, one shape: Links(f) returns a slice, and
+// restarts a dump the kernel flags as interrupted (the set changed while
+// it was read) until it gets a consistent one; AllLinks(f) streams the
+// objects one at a time as they are decoded, in constant memory, and ends
+// with nl.ErrDumpInterrupted as its error if the set changed meanwhile.
+// While an iterator runs, the Conn is busy: use another for requests in
+// the loop.
+
+// LinkFilter selects links: `ip link show [master BR] [type KIND]`, both
+// filtered by the kernel.
+type LinkFilter struct {
+	Master int32  // ports of this bridge only
+	Kind   string // links of this kind only ("veth")
+}
+
+// AddrFilter selects addresses: `ip [-4|-6] addr show [dev DEV]`.
+type AddrFilter struct {
+	Family uint8 // AF_INET or AF_INET6; 0: both
+	Index  int32 // of this link only; 0: all
+}
+
+// RouteFilter selects routes: `ip [-4|-6] route show [table T]`.
+type RouteFilter struct {
+	Family uint8  // AF_INET or AF_INET6; 0: both
+	Table  uint32 // of this table only; 0: every table
+}
+
+// NeighFilter selects neighbours: `ip neigh show [dev DEV] [proxy]`.
+type NeighFilter struct {
+	Family uint8 // AF_INET or AF_INET6; 0: both
+	Index  int32 // on this link only; 0: all
+	Proxy  bool  // proxy entries instead of the neighbour table
+}
+
+// Links lists links: `ip link show`.
+func (c *Conn) Links(f LinkFilter) ([]Link, error) {
+	return collect(c, "links", linkDump(f), DecodeLink, func(*Link) bool { return true })
+}
+
+// AllLinks streams links (see above).
+func (c *Conn) AllLinks(f LinkFilter) iter.Seq2[*Link, error] {
+	return stream(c, "links", linkDump(f), DecodeLink, func(*Link) bool { return true })
+}
+
+func linkDump(f LinkFilter) nl.Message {
+	req := &Link{Master: f.Master}
+	if f.Kind != "" {
+		req.Info = &GenericInfo{KindName: f.Kind}
+	}
+	return linkGetRequest(req, rtextFilterVF)
+}
+
+// Addrs lists addresses: `ip addr show`.
+func (c *Conn) Addrs(f AddrFilter) ([]Addr, error) {
+	return collect(c, "addresses", addrDump(f), DecodeAddr, f.keep)
+}
+
+// AllAddrs streams addresses (see above).
+func (c *Conn) AllAddrs(f AddrFilter) iter.Seq2[*Addr, error] {
+	return stream(c, "addresses", addrDump(f), DecodeAddr, f.keep)
+}
+
+// addrDump asks for f's addresses; strict checking makes the kernel honour
+// ifa_index itself.
+func addrDump(f AddrFilter) nl.Message {
+	return nl.Message{Header: nl.Header{Type: unix.RTM_GETADDR}, Data: ifaddrmsg(f.Family, 0, 0, 0, f.Index)}
+}
+
+// keep filters again here: kernels without strict checking send all.
+func (f AddrFilter) keep(a *Addr) bool { return f.Index == 0 || a.Index == f.Index }
+
+// Routes lists routes: `ip route show table all`.
+func (c *Conn) Routes(f RouteFilter) ([]Route, error) {
+	return collect(c, "routes", routeDump(f), DecodeRoute, f.keep)
+}
+
+// AllRoutes streams routes (see above).
+func (c *Conn) AllRoutes(f RouteFilter) iter.Seq2[*Route, error] {
+	return stream(c, "routes", routeDump(f), DecodeRoute, f.keep)
+}
+
+func routeDump(f RouteFilter) nl.Message {
+	b, _ := encodeRoute(&Route{Family: f.Family, Table: f.Table}) // maybe RTA_TABLE: cannot fail
+	b[0] = f.Family                                                // 0 is AF_UNSPEC here: both families
+	return nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}
+}
+
+func (f RouteFilter) keep(r *Route) bool { return f.Table == 0 || r.Table == f.Table }
+
+// Neighs lists neighbours: `ip neigh show`.
+func (c *Conn) Neighs(f NeighFilter) ([]Neigh, error) {
+	return collect(c, "neighbours", neighDump(f), DecodeNeigh, f.keep)
+}
+
+// AllNeighs streams neighbours (see above).
+func (c *Conn) AllNeighs(f NeighFilter) iter.Seq2[*Neigh, error] {
+	return stream(c, "neighbours", neighDump(f), DecodeNeigh, f.keep)
+}
+
+// neighDump asks for f's neighbours. Strict checking wants ndm_ifindex
+// zero in a dump and the link in NDA_IFINDEX instead.
+func neighDump(f NeighFilter) nl.Message {
+	var flags uint8
+	if f.Proxy {
+		flags = unix.NTF_PROXY
+	}
+	e := nl.NewEncoder(ndmsg(f.Family, 0, 0, flags, 0))
+	if f.Index != 0 {
+		e.Uint32(ndaIfindex, uint32(f.Index))
+	}
+	b, _ := e.Encode() // one fixed-size attribute: cannot fail
+	return nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}
+}
+
+func (f NeighFilter) keep(n *Neigh) bool { return f.Index == 0 || n.Index == f.Index }
+
+// collect runs a dump to the end, restarting it while interrupted, and
+// returns the objects decode makes of it that keep keeps.
+func collect[T any](c *Conn, what string, req nl.Message, decode func([]byte) (*T, error), keep func(*T) bool) ([]T, error) {
+	var out []T
+	err := c.nl.DumpConsistent(req, func() { out = out[:0] }, func(m nl.Message) error {
+		v, err := decode(m.Data)
+		if err == nil && keep(v) {
+			out = append(out, *v)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtnl: list %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// errStop ends a dump whose consumer stopped iterating.
+var errStop = errors.New("stopped")
+
+// stream yields the objects of one dump as they are decoded.
+func stream[T any](c *Conn, what string, req nl.Message, decode func([]byte) (*T, error), keep func(*T) bool) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		err := c.nl.Dump(req, func(m nl.Message) error {
+			v, err := decode(m.Data)
+			if err != nil {
+				return err
+			}
+			if keep(v) && !yield(v, nil) {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			yield(nil, fmt.Errorf("rtnl: list %s: %w", what, err))
+		}
+	}
+}
