@@ -154,4 +154,3 @@ func (c *Conn) AddrReplace(a *Addr) error {
 func (c *Conn) AddrDel(a *Addr) error {
 	return c.addrRequest(unix.RTM_DELADDR, 0, a, "delete")
 }
-

@@ -324,4 +324,3 @@ func (c *Conn) linkGet(l *Link, what string) (*Link, error) {
 	}
 	return DecodeLink(m.Data)
 }
-

@@ -93,7 +93,7 @@ func (c *Conn) AllRoutes(f RouteFilter) iter.Seq2[*Route, error] {
 
 func routeDump(f RouteFilter) nl.Message {
 	b, _ := encodeRoute(&Route{Family: f.Family, Table: f.Table}) // maybe RTA_TABLE: cannot fail
-	b[0] = f.Family                                                // 0 is AF_UNSPEC here: both families
+	b[0] = f.Family                                               // 0 is AF_UNSPEC here: both families
 	return nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}
 }
 

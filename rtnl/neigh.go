@@ -103,4 +103,3 @@ func (c *Conn) NeighGet(n *Neigh) (*Neigh, error) {
 }
 
 const ndaIfindex = 8 // NDA_IFINDEX, linux/neighbour.h
-

@@ -335,7 +335,6 @@ func (c *Conn) RouteDel(r *Route) error {
 	return c.routeRequest(unix.RTM_DELROUTE, 0, r, "delete")
 }
 
-
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.
 func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
