@@ -94,7 +94,7 @@ func TestOpenRefusesFIFOAndDevice(t *testing.T) {
 // mounting on it) is reclaimed by the next Add.
 func TestAddReclaimsStaleName(t *testing.T) {
 	dir := testns.NetnsDir(t)
-	if err := Add(dir, "warm"); err != nil { // the directory set up as Add leaves it
+	if err := addClosed(dir, "warm"); err != nil { // the directory set up as Add leaves it
 		t.Fatal(err)
 	}
 	defer Delete(dir, "warm")
@@ -104,7 +104,7 @@ func TestAddReclaimsStaleName(t *testing.T) {
 	if _, err := Open(dir, "stale"); !errors.Is(err, ErrNotNamespace) {
 		t.Fatalf("open of a stale name: %v", err)
 	}
-	if err := Add(dir, "stale"); err != nil {
+	if err := addClosed(dir, "stale"); err != nil {
 		t.Fatalf("add over a stale name: %v", err)
 	}
 	defer Delete(dir, "stale")
@@ -113,7 +113,7 @@ func TestAddReclaimsStaleName(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Close()
-	if err := Add(dir, "stale"); !errors.Is(err, ErrExist) {
+	if err := addClosed(dir, "stale"); !errors.Is(err, ErrExist) {
 		t.Fatalf("add over a live name: %v", err)
 	}
 }

@@ -23,9 +23,14 @@ var (
 	ErrNotExist = fs.ErrNotExist
 )
 
-// Add creates a network namespace named name in dir: `ip netns add NAME`.
-func Add(dir, name string) error {
-	return bindNamed(dir, name, "")
+// Add creates a network namespace named name in dir and returns it open:
+// `ip netns add NAME`. Close the handle; the namespace lives on, by its
+// name, until Delete.
+func Add(dir, name string) (*Handle, error) {
+	if err := bindNamed(dir, name, ""); err != nil {
+		return nil, err
+	}
+	return Open(dir, name)
 }
 
 // Attach gives the network namespace of process pid a name in dir:

@@ -33,6 +33,13 @@ func TestValidName(t *testing.T) {
 	}
 }
 
+// addClosed is Add for tests that want only the name.
+func addClosed(dir, name string) error {
+	h, err := Add(dir, name)
+	h.Close()
+	return err
+}
+
 // threadNS is the inode of the calling thread's network namespace.
 func threadNS(t testing.TB) uint64 {
 	var st unix.Stat_t
@@ -88,7 +95,7 @@ func TestDoNeverLeaksNamespace(t *testing.T) {
 func TestNamedInteropWithIP(t *testing.T) {
 	testns.Require(t)
 	testns.LookPath(t, "ip")
-	if err := Add(DefaultDir, "nsnet-made"); err != nil {
+	if err := addClosed(DefaultDir, "nsnet-made"); err != nil {
 		t.Fatal(err)
 	}
 	defer Delete(DefaultDir, "nsnet-made")
@@ -148,7 +155,7 @@ func fdCount(t *testing.T) int {
 
 func TestAddDeleteLeavesNothing(t *testing.T) {
 	dir := testns.NetnsDir(t)
-	if err := Add(dir, "warmup"); err != nil { // first add makes dir a mount point
+	if err := addClosed(dir, "warmup"); err != nil { // first add makes dir a mount point
 		t.Fatal(err)
 	}
 	if err := Delete(dir, "warmup"); err != nil {
@@ -158,7 +165,7 @@ func TestAddDeleteLeavesNothing(t *testing.T) {
 	fds := fdCount(t)
 	for i := range 50 {
 		name := fmt.Sprintf("n%d", i)
-		if err := Add(dir, name); err != nil {
+		if err := addClosed(dir, name); err != nil {
 			t.Fatal(err)
 		}
 		if err := Delete(dir, name); err != nil {
@@ -181,7 +188,7 @@ func TestParallelFirstAddsMakeOneMount(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 16)
 	for i := range 16 {
-		wg.Go(func() { errs[i] = Add(dir, fmt.Sprintf("p%d", i)) })
+		wg.Go(func() { errs[i] = addClosed(dir, fmt.Sprintf("p%d", i)) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -203,11 +210,11 @@ func TestParallelFirstAddsMakeOneMount(t *testing.T) {
 
 func TestAddExistingAndDeleteMissing(t *testing.T) {
 	dir := testns.NetnsDir(t)
-	if err := Add(dir, "a"); err != nil {
+	if err := addClosed(dir, "a"); err != nil {
 		t.Fatal(err)
 	}
 	defer Delete(dir, "a")
-	if err := Add(dir, "a"); !errors.Is(err, ErrExist) {
+	if err := addClosed(dir, "a"); !errors.Is(err, ErrExist) {
 		t.Fatalf("second add: want ErrExist, got %v", err)
 	}
 	if err := Delete(dir, "nope"); !errors.Is(err, ErrNotExist) || !strings.Contains(err.Error(), `"nope"`) {
@@ -279,7 +286,7 @@ func TestAttachIdentifyPIDs(t *testing.T) {
 
 func TestExec(t *testing.T) {
 	dir := testns.NetnsDir(t)
-	if err := Add(dir, "ex"); err != nil {
+	if err := addClosed(dir, "ex"); err != nil {
 		t.Fatal(err)
 	}
 	defer Delete(dir, "ex")

@@ -60,7 +60,9 @@ func netnsAdd(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return ns.Add(e.netnsDir, name)
+	h, err := ns.Add(e.netnsDir, name)
+	h.Close()
+	return err
 }
 
 func netnsAttach(e *env, args []string) error {
