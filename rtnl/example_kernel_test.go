@@ -1,0 +1,49 @@
+package rtnl_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// The Examples that need a kernel run here, inside the sandbox, and what
+// they did is checked with ip: they cannot rot.
+func TestExamplesRun(t *testing.T) {
+	testns.LookPath(t, "ip")
+	testns.DefaultNetnsDir(t)
+	h := testns.New(t)
+	must(t, ns.Do(h, func() error { Example(); return nil }))
+	if out := testns.Run(t, h, "ip", "route", "show", "default"); !strings.HasPrefix(out, "default via 10.0.0.2 dev veth-host") {
+		t.Fatalf("Example's default route: %q", out)
+	}
+	red, err := ns.Open(ns.DefaultDir, "red")
+	must(t, err)
+	defer red.Close()
+	if out := testns.Run(t, red, "ip", "-br", "link", "show", "veth-red"); !strings.HasPrefix(out, "veth-red@") {
+		t.Fatalf("Example's peer in red: %q", out)
+	}
+	must(t, ns.Delete(ns.DefaultDir, "red"))
+	must(t, ns.Do(h, func() error { ExampleConn_Routes(); ExampleConn_AllAddrs(); return nil }))
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ns.Do(h, func() error { ExampleNewMonitor(); return nil })
+	}()
+	c := dial(t, h)
+	for {
+		// Until the monitor sees it: it may subscribe after an add.
+		mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "br-demo", Info: &rtnl.Bridge{}}))
+		select {
+		case <-done:
+			return
+		default:
+		}
+		l, err := c.LinkByName("br-demo")
+		must(t, err)
+		must(t, c.LinkDel(l.Index))
+	}
+}

@@ -1,0 +1,103 @@
+package rtnl_test
+
+import (
+	"fmt"
+	"log"
+	"net/netip"
+
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// A veth pair with its far end in another namespace, addressed and up,
+// and a default route: what the seed tutorials do first. As root.
+func Example() {
+	red, err := ns.Add(ns.DefaultDir, "red") // nsnet netns add red
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer red.Close()
+	c, err := rtnl.Dial(nil, nil) // here; rtnl.Dial(red, nil) works in red
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	// nsnet link add veth-host type veth peer name veth-red netns red
+	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-host", Info: &rtnl.Veth{PeerName: "veth-red", PeerNetNS: red}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = c.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Index: v.Index}) // addr add ... dev veth-host
+	if err == nil {
+		err = c.LinkSetUp(v.Index) // nsnet link set veth-host up
+	}
+	if err == nil { // nsnet route add default via 10.0.0.2: table, protocol and scope as ip sets them
+		err = c.RouteAdd(&rtnl.Route{Gateway: netip.MustParseAddr("10.0.0.2")})
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// Read the routing tables, as `ip route show table all`.
+func ExampleConn_Routes() {
+	c, err := rtnl.Dial(nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	routes, err := c.Routes(rtnl.RouteFilter{}) // every family and table; restarts if interrupted
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range routes {
+		fmt.Println(r.Dst, "via", r.Gateway, "dev", r.OIF, "table", r.Table)
+	}
+}
+
+// Stream the addresses of one link without holding them all, as
+// `ip addr show dev lo`.
+func ExampleConn_AllAddrs() {
+	c, err := rtnl.Dial(nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	lo, err := c.LinkByName("lo")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for a, err := range c.AllAddrs(rtnl.AddrFilter{Index: lo.Index}) {
+		if err != nil {
+			log.Fatal(err) // nl.ErrDumpInterrupted: the set changed while read
+		}
+		fmt.Println(a.Prefix)
+	}
+}
+
+// Watch links and routes come and go, as `ip monitor link route`, until
+// a bridge named br-demo appears.
+func ExampleNewMonitor() {
+	m, err := rtnl.NewMonitor(nil, rtnl.LinkEvents|rtnl.RouteEvents)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+	for {
+		evs, err := m.Next()
+		if err != nil {
+			log.Fatal(err) // ENOBUFS: events were lost; Next may be called again
+		}
+		for _, ev := range evs {
+			switch {
+			case ev.Link != nil:
+				fmt.Println("link", ev.Link.Name, "deleted:", ev.Deleted)
+				if ev.Link.Name == "br-demo" {
+					return
+				}
+			case ev.Route != nil:
+				fmt.Println("route", ev.Route.Dst, "deleted:", ev.Deleted)
+			}
+		}
+	}
+}
