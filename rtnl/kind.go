@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/nsnet/nsnet/nl"
+	"golang.org/x/sys/unix"
 )
 
 // LinkInfo is the kind-specific part of a link (IFLA_LINKINFO): what
@@ -46,16 +47,16 @@ func (g *GenericInfo) decode(*nl.Decoder)       {}
 func decodeLinkInfo(d *nl.Decoder, l *Link) error {
 	for d.Next() {
 		switch d.Type() {
-		case iflaInfoKind:
+		case unix.IFLA_INFO_KIND:
 			l.Info = newLinkInfo(d.String())
-		case iflaInfoData:
+		case unix.IFLA_INFO_DATA:
 			if l.Info == nil {
 				return fmt.Errorf("rtnl: link %q: IFLA_INFO_DATA before IFLA_INFO_KIND", l.Name)
 			}
 			d.Nested(func(nd *nl.Decoder) error { l.Info.decode(nd); return nil })
-		case iflaInfoSlaveKind:
+		case unix.IFLA_INFO_SLAVE_KIND:
 			l.SlaveKind = d.String()
-		case iflaInfoSlaveData:
+		case unix.IFLA_INFO_SLAVE_DATA:
 			if l.SlaveKind == "bridge" {
 				l.Port = &BridgePort{}
 				d.Nested(func(nd *nl.Decoder) error { l.Port.decode(nd); return nil })
@@ -64,10 +65,3 @@ func decodeLinkInfo(d *nl.Decoder, l *Link) error {
 	}
 	return d.Err()
 }
-
-const (
-	iflaInfoKind      = 1 // IFLA_INFO_KIND, linux/if_link.h
-	iflaInfoData      = 2 // IFLA_INFO_DATA
-	iflaInfoSlaveKind = 4 // IFLA_INFO_SLAVE_KIND
-	iflaInfoSlaveData = 5 // IFLA_INFO_SLAVE_DATA
-)

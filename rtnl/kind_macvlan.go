@@ -27,7 +27,7 @@ func (m *Macvlan) encode(e *nl.Encoder) error {
 	if m.Mode == 0 {
 		return nil
 	}
-	e.Nest(iflaInfoData)
+	e.Nest(unix.IFLA_INFO_DATA)
 	e.Uint32(unix.IFLA_MACVLAN_MODE, m.Mode)
 	e.End()
 	return nil

@@ -25,7 +25,7 @@ func (v *Veth) encode(e *nl.Encoder) error {
 	if v.PeerName == "" && v.PeerNetNS == nil {
 		return nil
 	}
-	e.Nest(iflaInfoData)
+	e.Nest(unix.IFLA_INFO_DATA)
 	e.Nest(vethInfoPeer)
 	e.Raw(make([]byte, unix.SizeofIfInfomsg))
 	if v.PeerName != "" {

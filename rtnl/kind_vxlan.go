@@ -22,7 +22,7 @@ type Vxlan struct {
 func (v *Vxlan) Kind() string { return "vxlan" }
 
 func (v *Vxlan) encode(e *nl.Encoder) error {
-	e.Nest(iflaInfoData)
+	e.Nest(unix.IFLA_INFO_DATA)
 	e.Uint32(unix.IFLA_VXLAN_ID, v.ID)
 	if v.Group.IsValid() {
 		e.Bytes(pick(v.Group, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6), v.Group.AsSlice())

@@ -78,6 +78,16 @@ func ifinfomsg(l *Link) []byte {
 
 // encodeLink builds the payload of an RTM_NEWLINK/RTM_SETLINK request.
 func encodeLink(l *Link) ([]byte, error) {
+	if l.Name != "" {
+		if err := ValidLinkName(l.Name); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := l.Info.(*Veth); ok && v.PeerName != "" {
+		if err := ValidLinkName(v.PeerName); err != nil {
+			return nil, err
+		}
+	}
 	e := nl.NewEncoder(ifinfomsg(l))
 	if l.Name != "" {
 		e.String(unix.IFLA_IFNAME, l.Name)

@@ -118,7 +118,7 @@ func neighDump(f NeighFilter) nl.Message {
 	}
 	e := nl.NewEncoder(ndmsg(f.Family, 0, 0, flags, 0))
 	if f.Index != 0 {
-		e.Uint32(ndaIfindex, uint32(f.Index))
+		e.Uint32(unix.NDA_IFINDEX, uint32(f.Index))
 	}
 	b, _ := e.Encode() // one fixed-size attribute: cannot fail
 	return nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}

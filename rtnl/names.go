@@ -31,7 +31,7 @@ var attrTables = []struct {
 		unix.RTA_TABLE: "RTA_TABLE",
 	}},
 	{[]uint16{unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH, unix.RTM_GETNEIGH}, unix.SizeofNdMsg, map[uint16]string{
-		unix.NDA_DST: "NDA_DST", unix.NDA_LLADDR: "NDA_LLADDR", ndaIfindex: "NDA_IFINDEX",
+		unix.NDA_DST: "NDA_DST", unix.NDA_LLADDR: "NDA_LLADDR", unix.NDA_IFINDEX: "NDA_IFINDEX",
 	}},
 	{[]uint16{unix.RTM_NEWNSID, unix.RTM_GETNSID}, 4, map[uint16]string{
 		unix.NETNSA_NSID: "NETNSA_NSID", unix.NETNSA_PID: "NETNSA_PID", unix.NETNSA_FD: "NETNSA_FD",
@@ -40,8 +40,8 @@ var attrTables = []struct {
 
 // linkInfoNames name what IFLA_LINKINFO holds, where a wrong kind is
 // reported.
-var linkInfoNames = map[uint16]string{iflaInfoKind: "IFLA_INFO_KIND", iflaInfoData: "IFLA_INFO_DATA",
-	iflaInfoSlaveKind: "IFLA_INFO_SLAVE_KIND", iflaInfoSlaveData: "IFLA_INFO_SLAVE_DATA"}
+var linkInfoNames = map[uint16]string{unix.IFLA_INFO_KIND: "IFLA_INFO_KIND", unix.IFLA_INFO_DATA: "IFLA_INFO_DATA",
+	unix.IFLA_INFO_SLAVE_KIND: "IFLA_INFO_SLAVE_KIND", unix.IFLA_INFO_SLAVE_DATA: "IFLA_INFO_SLAVE_DATA"}
 
 // attrName names the attribute of a request payload that contains byte
 // off (counted from the payload's start): "IFLA_MTU", or

@@ -101,5 +101,3 @@ func (c *Conn) NeighGet(n *Neigh) (*Neigh, error) {
 	}
 	return nil, fmt.Errorf("rtnl: get neighbour %s: no reply", n.IP)
 }
-
-const ndaIfindex = 8 // NDA_IFINDEX, linux/neighbour.h

@@ -95,8 +95,6 @@ type Nexthop struct {
 	Flags   uint8      // rtnh_flags
 }
 
-const sizeofRtnexthop = 8 // struct rtnexthop: len u16, flags u8, hops u8, ifindex i32
-
 // AddressFamily is Family, or the family of Dst, Gateway or the first
 // nexthop when Family is zero; AF_INET when nothing says.
 func (r *Route) AddressFamily() uint8 {
@@ -173,7 +171,7 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 		if hops > 255 {
 			return nil, fmt.Errorf("nexthop weight %d above 256", nh.Weight)
 		}
-		b = binary.NativeEndian.AppendUint16(b, uint16(sizeofRtnexthop+len(attrs)))
+		b = binary.NativeEndian.AppendUint16(b, uint16(unix.SizeofRtNexthop+len(attrs)))
 		b = append(b, nh.Flags, uint8(hops))
 		b = binary.NativeEndian.AppendUint32(b, uint32(nh.OIF))
 		b = append(b, attrs...)
@@ -230,15 +228,15 @@ func DecodeRoute(b []byte) (*Route, error) {
 func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
 	var nhs []Nexthop
 	for len(b) > 0 {
-		if len(b) < sizeofRtnexthop {
+		if len(b) < unix.SizeofRtNexthop {
 			return nil, fmt.Errorf("rtnl: truncated rtnexthop")
 		}
 		n := int(binary.NativeEndian.Uint16(b[0:2]))
-		if n < sizeofRtnexthop || n > len(b) {
+		if n < unix.SizeofRtNexthop || n > len(b) {
 			return nil, fmt.Errorf("rtnl: rtnexthop length %d out of range", n)
 		}
 		nh := Nexthop{Flags: b[2], Weight: int(b[3]) + 1, OIF: int32(binary.NativeEndian.Uint32(b[4:8]))}
-		d := nl.NewDecoder(b[sizeofRtnexthop:n])
+		d := nl.NewDecoder(b[unix.SizeofRtNexthop:n])
 		for d.Next() {
 			if d.Type() == unix.RTA_GATEWAY {
 				var err error

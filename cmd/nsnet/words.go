@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -63,6 +64,14 @@ func (w *words) ifname(kw string) (string, error) {
 		return "", err
 	}
 	return s, validIfname(s)
+}
+
+// validIfname is rtnl.ValidLinkName as a usage error: nothing was sent.
+func validIfname(name string) error {
+	if err := rtnl.ValidLinkName(name); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
 }
 
 func (w *words) mac(kw string) (net.HardwareAddr, error) {
