@@ -248,13 +248,31 @@ func (c *Conn) LinkSet(l *Link) error {
 
 // LinkSetUp is `ip link set DEV up`.
 func (c *Conn) LinkSetUp(index int32) error {
-	return c.LinkSet(&Link{Index: index, Flags: unix.IFF_UP, Change: unix.IFF_UP})
+	l := &Link{Index: index}
+	l.SetUp(true)
+	return c.LinkSet(l)
 }
 
 // LinkSetDown is `ip link set DEV down`.
 func (c *Conn) LinkSetDown(index int32) error {
-	return c.LinkSet(&Link{Index: index, Change: unix.IFF_UP})
+	l := &Link{Index: index}
+	l.SetUp(false)
+	return c.LinkSet(l)
 }
+
+// SetUp makes a request bring the link up or down (IFF_UP, and the same
+// bit in ifi_change so that no other flag changes).
+func (l *Link) SetUp(up bool) {
+	l.Change |= unix.IFF_UP
+	if up {
+		l.Flags |= unix.IFF_UP
+	} else {
+		l.Flags &^= unix.IFF_UP
+	}
+}
+
+// IsUp reports whether the link is administratively up (IFF_UP).
+func (l *Link) IsUp() bool { return l.Flags&unix.IFF_UP != 0 }
 
 // LinkDel deletes a link: `ip link del DEV`. Deleting one end of a veth
 // pair deletes both.

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -35,12 +35,6 @@ func runAddr(e *env, args []string) error {
 	return dispatchCommand(e, "addr", addrCommands(), args)
 }
 
-// addrFlags are the IFA_F_* words ip accepts and prints.
-var addrFlags = names{{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
-	{unix.IFA_F_HOMEADDRESS, "home"}, {unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_SECONDARY, "secondary"},
-	{unix.IFA_F_TEMPORARY, "temporary"}, {unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
-	{unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_PERMANENT, "permanent"}}
-
 // parseAddr reads PREFIX and the options of add/replace/del.
 func parseAddr(w *words) (*rtnl.Addr, string, error) {
 	// Lifetimes default to forever, as ip's do; given, they are sent.
@@ -62,11 +56,11 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 		case "scope":
 			var s string
 			if s, err = w.value(kw); err == nil {
-				n, err = namedNumber(w, kw, s, scopes, 255)
+				n, err = namedNumber(w, kw, s, ipfmt.Scopes, 255)
 				a.Scope = uint8(n)
 			}
 		case "nodad", "noprefixroute", "home", "mngtmpaddr":
-			n, _ = addrFlags.parse(kw, 0)
+			n, _ = ipfmt.AddrFlags.Parse(kw, 0)
 			a.Flags |= n
 		case "valid_lft":
 			a.ValidLft, err = lifetimeWord(w, kw)
@@ -246,7 +240,7 @@ func addrShow(e *env, args []string) error {
 	for _, l := range links {
 		names[l.Index] = l.Name
 	}
-	markMasterDown(links, links)
+	ipfmt.MarkMasterDown(links, links)
 	if dev != "" {
 		links = filterLinks(links, func(l rtnl.Link) bool { return l.Name == dev })
 		if len(links) == 0 {
@@ -266,128 +260,16 @@ func addrShow(e *env, args []string) error {
 			continue // ip -4 addr hides links without IPv4 addresses
 		}
 		if e.json {
-			m := e.linkJSON(l, names)
+			m := e.printer().LinkJSON(l, names)
 			delete(m, "linkmode")
-			m["addr_info"] = addrsJSON(mine)
+			m["addr_info"] = ipfmt.AddrsJSON(mine)
 			out = append(out, m)
 			continue
 		}
-		e.printLinkAddrs(l, mine, names)
+		e.printer().LinkAddrs(l, mine, names)
 	}
 	if e.json {
-		return e.printJSON(out)
+		return e.printer().PrintJSON(out)
 	}
 	return nil
-}
-
-// printLinkAddrs prints one link's addresses as ip addr does, in the
-// brief, one-line or full layout.
-func (e *env) printLinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) {
-	switch {
-	case e.brief:
-		var ps []string
-		for _, a := range addrs {
-			ps = append(ps, a.Prefix.String())
-		}
-		fmt.Fprintf(e.stdout, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
-	case e.oneline: // ip -o addr: one line per address, no link lines
-		for _, a := range addrs {
-			fmt.Fprintf(e.stdout, "%d: %s    ", l.Index, l.Name)
-			printAddr(e, l, &a)
-		}
-	default:
-		var b strings.Builder
-		e.linkText(&b, l, names)
-		// ip addr prints the link line without its mode, and with -4 or
-		// -6 without the link-layer line.
-		text := strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1)
-		if e.family != 0 {
-			text = text[:strings.IndexByte(text, '\n')+1]
-		}
-		io.WriteString(e.stdout, text)
-		for _, a := range addrs {
-			printAddr(e, l, &a)
-		}
-	}
-}
-
-func addrFlagWords(f uint32) []string {
-	var ws []string
-	for _, fl := range addrFlags {
-		if f&fl.n != 0 && fl.n != unix.IFA_F_PERMANENT {
-			ws = append(ws, fl.name)
-		}
-	}
-	if f&unix.IFA_F_PERMANENT == 0 {
-		ws = append([]string{"dynamic"}, ws...)
-	}
-	return ws
-}
-
-func lifetime(v uint32) string {
-	if v == rtnl.LifetimeForever {
-		return "forever"
-	}
-	return fmt.Sprintf("%dsec", v)
-}
-
-func printAddr(e *env, l *rtnl.Link, a *rtnl.Addr) {
-	fam := familyName(family(a.Prefix.Addr()))
-	indent := "    "
-	if e.oneline {
-		indent = ""
-	}
-	s := fmt.Sprintf("%s%s %s", indent, fam, a.Prefix)
-	if a.Peer.IsValid() {
-		s = fmt.Sprintf("%s%s %s peer %s/%d", indent, fam, a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
-	}
-	if a.Broadcast.IsValid() {
-		s += " brd " + a.Broadcast.String()
-	}
-	s += " scope " + scopes.name(uint32(a.Scope))
-	for _, f := range addrFlagWords(a.Flags) {
-		s += " " + f
-	}
-	if a.Label != "" {
-		s += " " + a.Label
-	} else if fam == "inet" {
-		s += " " + l.Name
-	}
-	sep := "\n      "
-	if e.oneline { // ip's own quirk: a space before the backslash for IPv6 only
-		sep = map[string]string{"inet": "\\      ", "inet6": " \\      "}[fam]
-	}
-	fmt.Fprintf(e.stdout, "%s%s valid_lft %s preferred_lft %s\n", s, sep, lifetime(a.ValidLft), lifetime(a.PreferredLft))
-}
-
-func addrsJSON(addrs []rtnl.Addr) []map[string]any {
-	out := []map[string]any{}
-	for _, a := range addrs {
-		m := map[string]any{
-			"family": familyName(family(a.Prefix.Addr())), "local": a.Prefix.Addr().String(),
-			"prefixlen": a.Prefix.Bits(), "scope": scopes.name(uint32(a.Scope)),
-			"valid_life_time": a.ValidLft, "preferred_life_time": a.PreferredLft,
-		}
-		if a.Peer.IsValid() {
-			m["address"] = a.Peer.String()
-		}
-		if a.Broadcast.IsValid() {
-			m["broadcast"] = a.Broadcast.String()
-		}
-		if a.Label != "" {
-			m["label"] = a.Label
-		}
-		for _, f := range addrFlagWords(a.Flags) {
-			m[f] = true
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func family(a netip.Addr) uint8 {
-	if a.Is4() {
-		return afInet
-	}
-	return afInet6
 }

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -136,18 +136,6 @@ func lookupOption(word string) (option, error) {
 	return found[0], nil
 }
 
-// printJSON writes v as ip -j does: one line, or indented with -p.
-func (e *env) printJSON(v any) error {
-	enc := json.NewEncoder(e.stdout)
-	if e.pretty {
-		enc.SetIndent("", "    ")
-	}
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write JSON: %w", err)
-	}
-	return nil
-}
-
 // openNetns opens the namespace named by -n (a name in the netns directory,
 // or a path), or returns nil for the current namespace.
 func (e *env) openNetns() (*ns.Handle, error) {
@@ -237,4 +225,10 @@ func (e *env) release(c *rtnl.Conn) {
 	if e.conns[e.netns] != c {
 		c.Close()
 	}
+}
+
+// printer prints in the format the options chose.
+func (e *env) printer() *ipfmt.Printer {
+	return &ipfmt.Printer{W: e.stdout, JSON: e.json, Pretty: e.pretty, Stats: e.stats, Details: e.details,
+		Brief: e.brief, Oneline: e.oneline, Family: e.family}
 }

@@ -5,8 +5,6 @@ import (
 	"net/netip"
 	"strconv"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -97,10 +95,8 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 		if s, err = w.value(kw); err == nil {
 			l.NetNS, err = e.netnsRef(r, s)
 		}
-	case "up":
-		l.Flags, l.Change = l.Flags|unix.IFF_UP, l.Change|unix.IFF_UP
-	case "down":
-		l.Flags, l.Change = l.Flags&^unix.IFF_UP, l.Change|unix.IFF_UP
+	case "up", "down":
+		l.SetUp(kw == "up")
 	case "master":
 		r.master, err = w.ifname(kw)
 	case "nomaster":
@@ -387,9 +383,13 @@ func linkShow(e *env, args []string) error {
 		}
 	}
 	if upOnly {
-		links = filterLinks(links, func(l rtnl.Link) bool { return l.Flags&unix.IFF_UP != 0 })
+		links = filterLinks(links, func(l rtnl.Link) bool { return l.IsUp() })
 	}
-	return e.printLinks(c, links)
+	all, err := c.Links(rtnl.LinkFilter{})
+	if err != nil {
+		return err
+	}
+	return e.printer().Links(links, all)
 }
 
 func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -65,7 +64,7 @@ func runMonitor(e *env, args []string) error {
 			return err
 		}
 		for _, ev := range evs {
-			if err := e.printEvent(names, ev); err != nil {
+			if err := e.printer().Event(ev, names.forEvent(ev)); err != nil {
 				return err
 			}
 			if count--; count == 0 {
@@ -147,8 +146,8 @@ func parseMonitorArgs(args []string) (events rtnl.Events, count int, err error) 
 	return events, count, nil
 }
 
-// printEvent prints one event in the shape of the matching show command.
-func (e *env) printEvent(n *linkNames, ev rtnl.Event) error {
+// forEvent returns the names map, holding the links ev names.
+func (n *linkNames) forEvent(ev rtnl.Event) map[int32]string {
 	var names map[int32]string
 	switch {
 	case ev.Link != nil:
@@ -168,47 +167,5 @@ func (e *env) printEvent(n *linkNames, ev rtnl.Event) error {
 	case ev.Neigh != nil:
 		names = n.of(ev.Neigh.Index)
 	}
-	kind, text, obj := "", "", map[string]any{}
-	switch {
-	case ev.Link != nil:
-		var b strings.Builder
-		e.linkText(&b, ev.Link, names)
-		kind, text, obj = "link", b.String(), e.linkJSON(ev.Link, names)
-	case ev.Addr != nil:
-		a := ev.Addr
-		kind = "addr"
-		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], familyName(family(a.Prefix.Addr())), a.Prefix, scopes.name(uint32(a.Scope)))
-		obj = map[string]any{"ifindex": a.Index, "ifname": names[a.Index], "addr_info": addrsJSON([]rtnl.Addr{*a})}
-	case ev.Route != nil:
-		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
-	case ev.Neigh != nil:
-		n := ev.Neigh
-		kind = "neigh"
-		text = fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
-		if n.LLAddr != nil {
-			text += " lladdr " + n.LLAddr.String()
-		}
-		text += " " + strings.Join(nudNames(n.State), ",") + "\n"
-		obj = map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": nudNames(n.State)}
-		if n.LLAddr != nil {
-			obj["lladdr"] = n.LLAddr.String()
-		}
-	case ev.NSID != nil:
-		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), map[string]any{"nsid": *ev.NSID}
-	default:
-		return nil
-	}
-	if e.json {
-		verb := "new"
-		if ev.Deleted {
-			verb = "del"
-		}
-		obj["event"] = verb + kind
-		return e.printJSON(obj)
-	}
-	if ev.Deleted {
-		text = "Deleted " + text
-	}
-	_, err := fmt.Fprint(e.stdout, text)
-	return err
+	return names
 }

@@ -16,7 +16,7 @@ const natHelp = `Usage: nsnet [-n NS] nat masquerade {add|del} PREFIX [oif DEV]
        nsnet [-n NS] nat forward {add|del} {tcp|udp} PORT to ADDR[:PORT] [iif DEV]
        nsnet [-n NS] nat show
        nsnet [-n NS] nat flush
-Rules live in table "nsnet" (families ip and ip6); other tables are never touched.
+Rules live in table "nsnet" (families ip and ip6); other ipfmt.Tables are never touched.
 Adding NAT turns on IP forwarding in the namespace if it is off, and says so.
 A forward works for clients elsewhere (prerouting), on this host (output chain:
 connect to one of the host's addresses, not 127.0.0.1) and beside the server
@@ -191,7 +191,7 @@ func natShow(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s %s %s: %s  # %s (handle %d)\n", fam, r.Table, r.Chain, r.String(), r.Comment, r.Handle)
 	}
 	if e.json {
-		return e.printJSON(out)
+		return e.printer().PrintJSON(out)
 	}
 	return nil
 }

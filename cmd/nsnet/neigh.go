@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -40,7 +41,7 @@ func nudWord(w *words) (uint16, error) {
 	if s == "none" {
 		return 0, nil
 	}
-	n, err := nudStates.parse(strings.ToUpper(s), 0xff)
+	n, err := ipfmt.NudStates.Parse(strings.ToUpper(s), 0xff)
 	if err != nil {
 		return 0, usagef("%s: nud %v", w.cmd, err)
 	}
@@ -186,7 +187,7 @@ func neighGet(e *env, args []string) error {
 		if l, err := c.LinkByIndex(got.Index); err == nil {
 			names[l.Index] = l.Name
 		}
-		return e.printNeighs([]rtnl.Neigh{*got}, names)
+		return e.printer().Neighs([]rtnl.Neigh{*got}, names)
 	})
 }
 
@@ -196,52 +197,7 @@ func neighShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	return e.printNeighs(neighs, names)
-}
-
-// printNeighs prints entries as ip neigh does.
-func (e *env) printNeighs(neighs []rtnl.Neigh, names map[int32]string) error {
-	if e.json {
-		out := []map[string]any{}
-		for _, n := range neighs {
-			m := map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": nudNames(n.State)}
-			if n.LLAddr != nil {
-				m["lladdr"] = n.LLAddr.String()
-			}
-			if n.Flags&unix.NTF_ROUTER != 0 {
-				m["router"] = nil
-			}
-			out = append(out, m)
-		}
-		return e.printJSON(out)
-	}
-	for _, n := range neighs {
-		s := fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
-		if n.LLAddr != nil {
-			s += " lladdr " + n.LLAddr.String()
-		}
-		if n.Flags&unix.NTF_ROUTER != 0 {
-			s += " router"
-		}
-		if n.Flags&unix.NTF_PROXY == 0 {
-			s += " " + strings.Join(nudNames(n.State), ",")
-		}
-		fmt.Fprintln(e.stdout, s)
-	}
-	return nil
-}
-
-func nudNames(state uint16) []string {
-	if state == 0 {
-		return []string{"NONE"}
-	}
-	var out []string
-	for _, s := range nudStates {
-		if uint32(state)&s.n != 0 {
-			out = append(out, s.name)
-		}
-	}
-	return out
+	return e.printer().Neighs(neighs, names)
 }
 
 func neighFlush(e *env, args []string) error {

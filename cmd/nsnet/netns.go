@@ -267,7 +267,7 @@ func netnsList(e *env, args []string) error {
 			}
 			out = append(out, m)
 		}
-		return e.printJSON(out)
+		return e.printer().PrintJSON(out)
 	}
 	for _, n := range names {
 		if id, ok := ids[n]; ok {
@@ -317,7 +317,7 @@ func netnsListAll(e *env) error {
 		for _, n := range all {
 			out = append(out, map[string]any{"ns": n.ID.Ino, "nprocs": len(n.PIDs), "pids": nonNil(n.PIDs), "files": nonNil(n.Files)})
 		}
-		return e.printJSON(out)
+		return e.printer().PrintJSON(out)
 	}
 	fmt.Fprintf(e.stdout, "%-12s %6s %8s  %s\n", "NS", "NPROCS", "PID", "FILES / COMMAND")
 	for _, n := range all {

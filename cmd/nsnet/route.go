@@ -1,12 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"net/netip"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -64,16 +63,16 @@ func parseRoute(w *words) (*routeReq, error) {
 			r.Priority = uint32(v)
 		case "table":
 			if s, err = w.value(kw); err == nil {
-				r.Table, err = namedNumber(w, kw, s, tables, 1<<32-1)
+				r.Table, err = namedNumber(w, kw, s, ipfmt.Tables, 1<<32-1)
 			}
 		case "proto", "protocol":
 			if s, err = w.value(kw); err == nil {
-				n, err = namedNumber(w, kw, s, protocols, 255)
+				n, err = namedNumber(w, kw, s, ipfmt.Protocols, 255)
 				r.Protocol = uint8(n)
 			}
 		case "scope":
 			if s, err = w.value(kw); err == nil {
-				n, err = namedNumber(w, kw, s, routeScopes, 255)
+				n, err = namedNumber(w, kw, s, ipfmt.RouteScopes, 255)
 				r.Scope, r.Set = uint8(n), r.Set|rtnl.SetScope
 			}
 		case "onlink":
@@ -83,7 +82,7 @@ func parseRoute(w *words) (*routeReq, error) {
 				return nil, err
 			}
 		default:
-			if t, terr := routeTypes.parse(kw, 0); terr == nil && !hasDst && t != 0 {
+			if t, terr := ipfmt.RouteTypes.Parse(kw, 0); terr == nil && !hasDst && t != 0 {
 				r.Type = uint8(t)
 				continue
 			}
@@ -108,8 +107,8 @@ func parseRoute(w *words) (*routeReq, error) {
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
-func namedNumber(w *words, kw, s string, t names, max uint64) (uint32, error) {
-	n, err := t.parse(s, max)
+func namedNumber(w *words, kw, s string, t ipfmt.Names, max uint64) (uint32, error) {
+	n, err := t.Parse(s, max)
 	if err != nil {
 		return 0, usagef("%s: %s %v", w.cmd, kw, err)
 	}
@@ -234,6 +233,15 @@ func routeGet(e *env, args []string) error {
 	return e.printRoutes(c, []rtnl.Route{*r})
 }
 
+// printRoutes prints routes with the names of the links they use.
+func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
+	links, err := c.Links(rtnl.LinkFilter{})
+	if err != nil {
+		return err
+	}
+	return e.printer().Routes(routes, ipfmt.LinkNames(links))
+}
+
 // routeFilter reads `[table T|all] [dev D]` for show and flush.
 func routeFilter(e *env, w *words) (table uint32, dev string, err error) {
 	table = unix.RT_TABLE_MAIN
@@ -246,7 +254,7 @@ func routeFilter(e *env, w *words) (table uint32, dev string, err error) {
 			}
 			if s == "all" {
 				table = 0
-			} else if table, err = tables.parse(s, 1<<32-1); err != nil {
+			} else if table, err = ipfmt.Tables.Parse(s, 1<<32-1); err != nil {
 				return 0, "", usagef("%s: table %v", w.cmd, err)
 			}
 		case "dev":
@@ -325,160 +333,3 @@ func routeFlush(e *env, args []string) error {
 		return nil
 	})
 }
-
-// printRoutes prints routes as ip route does.
-func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
-	links, err := c.Links(rtnl.LinkFilter{})
-	if err != nil {
-		return err
-	}
-	names := map[int32]string{}
-	for _, l := range links {
-		names[l.Index] = l.Name
-	}
-	if e.json {
-		out := []map[string]any{}
-		for i := range routes {
-			out = append(out, routeJSON(&routes[i], names))
-		}
-		return e.printJSON(out)
-	}
-	for i := range routes {
-		fmt.Fprintln(e.stdout, routeText(&routes[i], names))
-	}
-	return nil
-}
-
-func dstString(r *rtnl.Route) string {
-	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
-		return "default"
-	}
-	return prefixString(r.Dst)
-}
-
-// prefixString is ip's form: a host prefix as a bare address.
-func prefixString(p netip.Prefix) string {
-	if p.Bits() == p.Addr().BitLen() || p.Bits() == 0 && p.Addr().IsUnspecified() {
-		return p.Addr().String()
-	}
-	return p.String()
-}
-
-// rtcfLocal is RTCF_LOCAL (linux/in_route.h), in rtm_flags of a route get
-// answer: the address is this host's own.
-const rtcfLocal = 0x80000000
-
-func routeText(r *rtnl.Route, names map[int32]string) string {
-	var b strings.Builder
-	if r.Type != unix.RTN_UNICAST {
-		b.WriteString(routeTypes.name(uint32(r.Type)) + " ")
-	}
-	b.WriteString(dstString(r))
-	if r.Src.IsValid() {
-		b.WriteString(" from " + prefixString(r.Src))
-	}
-	if r.Gateway.IsValid() {
-		fmt.Fprintf(&b, " via %s", r.Gateway)
-	}
-	if r.OIF != 0 {
-		fmt.Fprintf(&b, " dev %s", names[r.OIF])
-	}
-	// A cloned route (what IPv4 route get answers with) has no table,
-	// protocol or scope of its own; ip leaves them out.
-	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	if r.Table != unix.RT_TABLE_MAIN && !cloned {
-		fmt.Fprintf(&b, " table %s", tables.name(r.Table))
-	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned {
-		fmt.Fprintf(&b, " proto %s", protocols.name(uint32(r.Protocol)))
-	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
-		fmt.Fprintf(&b, " scope %s", routeScopes.name(uint32(r.Scope)))
-	}
-	if r.PrefSrc.IsValid() {
-		fmt.Fprintf(&b, " src %s", r.PrefSrc)
-	}
-	if hasMetric(r) {
-		fmt.Fprintf(&b, " metric %d", r.Priority)
-	}
-	if r.Flags&unix.RTNH_F_ONLINK != 0 {
-		b.WriteString(" onlink")
-	}
-	if r.Pref != nil {
-		b.WriteString(" pref " + routerPrefs.name(uint32(*r.Pref)))
-	}
-	for _, nh := range r.Nexthops {
-		fmt.Fprintf(&b, "\n\tnexthop via %s dev %s weight %d", nh.Gateway, names[nh.OIF], nh.Weight)
-	}
-	if r.UID != nil {
-		fmt.Fprintf(&b, " uid %d", *r.UID)
-	}
-	if cloned {
-		b.WriteString(" \n    cache ")
-		if r.Flags&rtcfLocal != 0 {
-			b.WriteString("<local> ")
-		}
-	}
-	return b.String()
-}
-
-func routeJSON(r *rtnl.Route, names map[int32]string) map[string]any {
-	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	m := map[string]any{"dst": dstString(r), "flags": []string{}}
-	if r.Type != unix.RTN_UNICAST {
-		m["type"] = routeTypes.name(uint32(r.Type))
-	}
-	if r.Src.IsValid() {
-		m["from"] = prefixString(r.Src)
-	}
-	if r.Gateway.IsValid() {
-		m["gateway"] = r.Gateway.String()
-	}
-	if r.OIF != 0 {
-		m["dev"] = names[r.OIF]
-	}
-	// ip -j leaves out the defaults, and a cloned route's own fields.
-	if r.Table != unix.RT_TABLE_MAIN && !cloned {
-		m["table"] = tables.name(r.Table)
-	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned {
-		m["protocol"] = protocols.name(uint32(r.Protocol))
-	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
-		m["scope"] = routeScopes.name(uint32(r.Scope))
-	}
-	if r.PrefSrc.IsValid() {
-		m["prefsrc"] = r.PrefSrc.String()
-	}
-	if hasMetric(r) {
-		m["metric"] = r.Priority
-	}
-	if r.Flags&unix.RTNH_F_ONLINK != 0 {
-		m["flags"] = []string{"onlink"}
-	}
-	if r.Pref != nil {
-		m["pref"] = routerPrefs.name(uint32(*r.Pref))
-	}
-	if r.UID != nil {
-		m["uid"] = *r.UID
-	}
-	if cloned {
-		cache := []string{}
-		if r.Flags&rtcfLocal != 0 {
-			cache = append(cache, "local")
-		}
-		m["cache"] = cache
-	}
-	if len(r.Nexthops) > 0 {
-		var nhs []map[string]any
-		for _, nh := range r.Nexthops {
-			nhs = append(nhs, map[string]any{"gateway": nh.Gateway.String(), "dev": names[nh.OIF], "weight": nh.Weight, "flags": []string{}})
-		}
-		m["nexthops"] = nhs
-	}
-	return m
-}
-
-// hasMetric is whether the kernel sent RTA_PRIORITY, which ip prints:
-// IPv6 always sends it, IPv4 only when it is not zero.
-func hasMetric(r *rtnl.Route) bool { return r.Priority != 0 || r.Family == afInet6 }

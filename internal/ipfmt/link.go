@@ -1,13 +1,12 @@
-package main
+package ipfmt
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 // linkFlags are the IFF_* bits ip prints, in ip's order.
@@ -26,12 +25,12 @@ var linkFlags = []struct {
 
 // flagMasterDown is not a kernel flag: ip prints M-DOWN when the link a
 // link sits on (its veth peer, its macvlan's lower device) is down, and
-// markMasterDown sets this unused bit on a copy of the flags to say so.
+// MarkMasterDown sets this unused bit on a copy of the flags to say so.
 const flagMasterDown = 1 << 31
 
-// markMasterDown sets flagMasterDown on links whose parent, in this
+// MarkMasterDown sets flagMasterDown on links whose parent, in this
 // namespace, is down.
-func markMasterDown(links []rtnl.Link, all []rtnl.Link) {
+func MarkMasterDown(links []rtnl.Link, all []rtnl.Link) {
 	up := map[int32]bool{}
 	for _, l := range all {
 		up[l.Index] = l.Flags&unix.IFF_UP != 0
@@ -102,37 +101,31 @@ func group(g uint32) string {
 // bridgePortStates are BR_STATE_* (linux/if_bridge.h).
 var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
 
-// printLinks prints links as ip link does, in the chosen format.
-func (e *env) printLinks(c *rtnl.Conn, links []rtnl.Link) error {
-	all, err := c.Links(rtnl.LinkFilter{})
-	if err != nil {
-		return err
-	}
-	names := map[int32]string{}
-	for _, l := range all {
-		names[l.Index] = l.Name
-	}
-	markMasterDown(links, all)
-	if e.json {
+// Links prints links as ip link does, in the chosen format.
+// all are every link of the namespace, for the names of peers and masters.
+func (p *Printer) Links(links, all []rtnl.Link) error {
+	names := LinkNames(all)
+	MarkMasterDown(links, all)
+	if p.JSON {
 		out := []map[string]any{}
 		for i := range links {
-			out = append(out, e.linkJSON(&links[i], names))
+			out = append(out, p.LinkJSON(&links[i], names))
 		}
-		return e.printJSON(out)
+		return p.PrintJSON(out)
 	}
 	for i := range links {
 		l := &links[i]
-		if e.brief {
-			fmt.Fprintf(e.stdout, "%-16s %-14s %s <%s>\n", l.Name+peerSuffix(l, names), operState(l.OperState), l.HardwareAddr, strings.Join(flagNames(l.Flags), ","))
+		if p.Brief {
+			fmt.Fprintf(p.W, "%-16s %-14s %s <%s>\n", l.Name+peerSuffix(l, names), operState(l.OperState), l.HardwareAddr, strings.Join(flagNames(l.Flags), ","))
 			continue
 		}
 		var b strings.Builder
-		e.linkText(&b, l, names)
+		p.linkText(&b, l, names)
 		text := b.String()
-		if e.oneline { // ip -o: the record's lines joined by a backslash
+		if p.Oneline { // ip -o: the record's lines joined by a backslash
 			text = strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\\") + "\n"
 		}
-		fmt.Fprint(e.stdout, text)
+		fmt.Fprint(p.W, text)
 	}
 	return nil
 }
@@ -151,7 +144,7 @@ func peerSuffix(l *rtnl.Link, names map[int32]string) string {
 	return "@NONE"
 }
 
-func (e *env) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
+func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	fmt.Fprintf(w, "%d: %s%s: <%s> mtu %d", l.Index, l.Name, peerSuffix(l, names), strings.Join(flagNames(l.Flags), ","), l.MTU)
 	if l.Qdisc != "" {
 		fmt.Fprintf(w, " qdisc %s", l.Qdisc)
@@ -171,7 +164,7 @@ func (e *env) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
 	}
 	fmt.Fprintln(w)
-	if e.details {
+	if p.Details {
 		if d := linkDetails(l, names); d != "" {
 			fmt.Fprintf(w, "    %s\n", d)
 		}
@@ -179,8 +172,8 @@ func (e *env) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	if l.Alias != "" {
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
-	if e.stats > 0 && l.Stats != nil {
-		printStats(w, l, e.stats > 1)
+	if p.Stats > 0 && l.Stats != nil {
+		printStats(w, l, p.Stats > 1)
 	}
 }
 
@@ -270,7 +263,7 @@ func statsRows(w io.Writer, heads []string, vals []uint64, width []int) {
 }
 
 // linkJSON has the keys and value shapes of ip -j link.
-func (e *env) linkJSON(l *rtnl.Link, names map[int32]string) map[string]any {
+func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) map[string]any {
 	m := map[string]any{
 		"ifindex": l.Index, "ifname": l.Name, "flags": flagNames(l.Flags), "mtu": l.MTU,
 		"operstate": operState(l.OperState), "linkmode": linkMode(l.LinkMode), "group": group(l.Group),
@@ -301,14 +294,14 @@ func (e *env) linkJSON(l *rtnl.Link, names map[int32]string) map[string]any {
 	if l.Alias != "" {
 		m["ifalias"] = l.Alias
 	}
-	if e.stats > 0 && l.Stats != nil {
+	if p.Stats > 0 && l.Stats != nil {
 		s := l.Stats
 		m["stats64"] = map[string]any{
 			"rx": map[string]uint64{"bytes": s.RxBytes, "packets": s.RxPackets, "errors": s.RxErrors, "dropped": s.RxDropped, "over_errors": s.RxOverErrors, "multicast": s.Multicast},
 			"tx": map[string]uint64{"bytes": s.TxBytes, "packets": s.TxPackets, "errors": s.TxErrors, "dropped": s.TxDropped, "carrier_errors": s.TxCarrierErrors, "collisions": s.Collisions},
 		}
 	}
-	if e.details && (l.Info != nil || l.SlaveKind != "") {
+	if p.Details && (l.Info != nil || l.SlaveKind != "") {
 		info := map[string]any{}
 		if l.Info != nil {
 			info["info_kind"] = l.Info.Kind()

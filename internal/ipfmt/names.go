@@ -1,18 +1,20 @@
-package main
+package ipfmt
 
 import (
 	"fmt"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 )
 
 // names is a two-way table of numbers and the words ip uses for them
 // (/etc/iproute2/rt_* without the files: nsnet runs where they are absent).
-type names []struct {
+type Names []struct {
 	n    uint32
 	name string
 }
 
-func (t names) name(n uint32) string {
+func (t Names) Name(n uint32) string {
 	for _, e := range t {
 		if e.n == n {
 			return e.name
@@ -22,7 +24,7 @@ func (t names) name(n uint32) string {
 }
 
 // parse accepts a name or a number up to max.
-func (t names) parse(s string, max uint64) (uint32, error) {
+func (t Names) Parse(s string, max uint64) (uint32, error) {
 	for _, e := range t {
 		if e.name == s {
 			return e.n, nil
@@ -37,30 +39,31 @@ func (t names) parse(s string, max uint64) (uint32, error) {
 
 // Scopes: RT_SCOPE_* (linux/rtnetlink.h). ip calls 0 "global" for
 // addresses and "universe" for routes.
-var scopes = names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
-var routeScopes = names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+var Scopes = Names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+
+var RouteScopes = Names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
 
 // Protocols: RTPROT_*.
-var protocols = names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
+var Protocols = Names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
 	{8, "gated"}, {9, "ra"}, {10, "mrt"}, {11, "zebra"}, {12, "bird"}, {13, "dnrouted"}, {14, "xorp"},
 	{15, "ntk"}, {16, "dhcp"}, {186, "bgp"}, {187, "isis"}, {188, "ospf"}, {189, "rip"}, {192, "eigrp"}}
 
 // Tables: RT_TABLE_*.
-var tables = names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}
+var Tables = Names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}
 
 // Route types: RTN_*.
-var routeTypes = names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},
+var RouteTypes = Names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},
 	{5, "multicast"}, {6, "blackhole"}, {7, "unreachable"}, {8, "prohibit"}, {9, "throw"}, {10, "nat"}}
 
 // IPv6 router preferences: ICMPV6_ROUTER_PREF_* (linux/icmpv6.h).
-var routerPrefs = names{{0, "medium"}, {1, "high"}, {3, "low"}}
+var RouterPrefs = Names{{0, "medium"}, {1, "high"}, {3, "low"}}
 
 // Neighbour states: NUD_* bits.
-var nudStates = names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}, {0x08, "DELAY"},
+var NudStates = Names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}, {0x08, "DELAY"},
 	{0x10, "PROBE"}, {0x20, "FAILED"}, {0x40, "NOARP"}, {0x80, "PERMANENT"}}
 
-func familyName(fam uint8) string {
-	if fam == afInet6 {
+func FamilyName(fam uint8) string {
+	if fam == unix.AF_INET6 {
 		return "inet6"
 	}
 	return "inet"

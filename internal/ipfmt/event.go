@@ -1,0 +1,55 @@
+package ipfmt
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// Event prints one event in the shape of the matching show command.
+func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
+	kind, text, obj := "", "", map[string]any{}
+	switch {
+	case ev.Link != nil:
+		var b strings.Builder
+		p.linkText(&b, ev.Link, names)
+		kind, text, obj = "link", b.String(), p.LinkJSON(ev.Link, names)
+	case ev.Addr != nil:
+		a := ev.Addr
+		kind = "addr"
+		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], FamilyName(family(a.Prefix.Addr())), a.Prefix, Scopes.Name(uint32(a.Scope)))
+		obj = map[string]any{"ifindex": a.Index, "ifname": names[a.Index], "addr_info": AddrsJSON([]rtnl.Addr{*a})}
+	case ev.Route != nil:
+		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
+	case ev.Neigh != nil:
+		n := ev.Neigh
+		kind = "neigh"
+		text = fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
+		if n.LLAddr != nil {
+			text += " lladdr " + n.LLAddr.String()
+		}
+		text += " " + strings.Join(NudNames(n.State), ",") + "\n"
+		obj = map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": NudNames(n.State)}
+		if n.LLAddr != nil {
+			obj["lladdr"] = n.LLAddr.String()
+		}
+	case ev.NSID != nil:
+		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), map[string]any{"nsid": *ev.NSID}
+	default:
+		return nil
+	}
+	if p.JSON {
+		verb := "new"
+		if ev.Deleted {
+			verb = "del"
+		}
+		obj["event"] = verb + kind
+		return p.PrintJSON(obj)
+	}
+	if ev.Deleted {
+		text = "Deleted " + text
+	}
+	_, err := fmt.Fprint(p.W, text)
+	return err
+}

@@ -1,0 +1,54 @@
+package ipfmt
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
+)
+
+// Neighs prints entries as ip neigh does.
+func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
+	if p.JSON {
+		out := []map[string]any{}
+		for _, n := range neighs {
+			m := map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": NudNames(n.State)}
+			if n.LLAddr != nil {
+				m["lladdr"] = n.LLAddr.String()
+			}
+			if n.Flags&unix.NTF_ROUTER != 0 {
+				m["router"] = nil
+			}
+			out = append(out, m)
+		}
+		return p.PrintJSON(out)
+	}
+	for _, n := range neighs {
+		s := fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
+		if n.LLAddr != nil {
+			s += " lladdr " + n.LLAddr.String()
+		}
+		if n.Flags&unix.NTF_ROUTER != 0 {
+			s += " router"
+		}
+		if n.Flags&unix.NTF_PROXY == 0 {
+			s += " " + strings.Join(NudNames(n.State), ",")
+		}
+		fmt.Fprintln(p.W, s)
+	}
+	return nil
+}
+
+func NudNames(state uint16) []string {
+	if state == 0 {
+		return []string{"NONE"}
+	}
+	var out []string
+	for _, s := range NudStates {
+		if uint32(state)&s.n != 0 {
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
