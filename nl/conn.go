@@ -51,20 +51,42 @@ type Tracer func(dir Direction, protocol int, msg []byte)
 type Conn struct {
 	mu    sync.Mutex
 	proto int
-	f     *os.File // non-blocking, so reads wait in Go's poller and honour deadlines
-	port  uint32   // our port id, assigned by the kernel at bind
+	t     Transport
+	port  uint32 // our port id, assigned by the kernel at bind
 	seq   uint32
-	buf   []byte
 	cfg   Config
+}
+
+// Transport carries a Conn's datagrams: a netlink socket (Dial), or an
+// in-memory peer that answers as the kernel would (package nltest), so
+// that protocol logic can be tested without root.
+type Transport interface {
+	// Send writes one datagram: one or more messages.
+	Send(datagram []byte) error
+	// Receive returns the next datagram, whole, and its sender's port id
+	// (0 is the kernel). The datagram is valid until the next Receive.
+	// With wait false it returns a nil datagram at once when none is
+	// queued. A receive buffer overflow is unix.ENOBUFS.
+	Receive(wait bool) (datagram []byte, from uint32, err error)
+	Close() error
+}
+
+// NewConn makes a Conn that speaks protocol over t, as port id port.
+func NewConn(t Transport, protocol int, port uint32, cfg *Config) *Conn {
+	c := &Conn{proto: protocol, t: t, port: port, seq: uint32(time.Now().UnixNano())}
+	if cfg != nil {
+		c.cfg = *cfg
+	}
+	return c
 }
 
 // Dial opens a netlink socket for protocol (unix.NETLINK_ROUTE,
 // unix.NETLINK_NETFILTER, ...). It turns on extended acknowledgements, capped
 // acknowledgements and strict checking where the kernel has them.
 func Dial(protocol int, cfg *Config) (*Conn, error) {
-	c := &Conn{proto: protocol, buf: make([]byte, 32*1024), seq: uint32(time.Now().UnixNano())}
+	var c Config
 	if cfg != nil {
-		c.cfg = *cfg
+		c = *cfg
 	}
 	var fd int
 	open := func() (err error) {
@@ -72,52 +94,55 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 		return err
 	}
 	var err error
-	if c.cfg.NetNS != nil {
-		err = c.cfg.NetNS.Run(open)
+	if c.NetNS != nil {
+		err = c.NetNS.Run(open)
 	} else {
 		err = open()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("nl: open netlink socket (protocol %d): %w", protocol, err)
 	}
-	if err := c.setup(fd); err != nil {
+	port, err := setup(fd, &c)
+	if err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
-	c.f = os.NewFile(uintptr(fd), "netlink")
-	return c, nil
+	s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: make([]byte, 32*1024), timeout: c.Timeout}
+	return NewConn(s, protocol, port, &c), nil
 }
 
-func (c *Conn) setup(fd int) error {
+// setup binds the socket, sets the options cfg and nsnet want, and
+// returns the port id the kernel assigned.
+func setup(fd int, cfg *Config) (uint32, error) {
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return fmt.Errorf("nl: bind netlink socket: %w", err)
+		return 0, fmt.Errorf("nl: bind netlink socket: %w", err)
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
-		return fmt.Errorf("nl: read netlink port id: %w", err)
+		return 0, fmt.Errorf("nl: read netlink port id: %w", err)
 	}
-	c.port = sa.(*unix.SockaddrNetlink).Pid
+	port := sa.(*unix.SockaddrNetlink).Pid
 	// Each option exists only on newer kernels; ENOPROTOOPT just means
 	// "not here", and the conn works without it.
 	for _, opt := range []int{unix.NETLINK_EXT_ACK, unix.NETLINK_CAP_ACK, unix.NETLINK_GET_STRICT_CHK} {
 		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, opt, 1); err != nil && err != unix.ENOPROTOOPT {
-			return fmt.Errorf("nl: set netlink socket option %d: %w", opt, err)
+			return 0, fmt.Errorf("nl: set netlink socket option %d: %w", opt, err)
 		}
 	}
-	if n := c.cfg.RecvBuffer; n > 0 {
+	if n := cfg.RecvBuffer; n > 0 {
 		// FORCE passes rmem_max when we are privileged; else settle for the cap.
 		if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, n) != nil {
 			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, n); err != nil {
-				return fmt.Errorf("nl: set receive buffer to %d bytes: %w", n, err)
+				return 0, fmt.Errorf("nl: set receive buffer to %d bytes: %w", n, err)
 			}
 		}
 	}
-	for _, g := range c.cfg.Groups {
+	for _, g := range cfg.Groups {
 		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
-			return fmt.Errorf("nl: join multicast group %d: %w", g, err)
+			return 0, fmt.Errorf("nl: join multicast group %d: %w", g, err)
 		}
 	}
-	return nil
+	return port, nil
 }
 
 // PortID is the socket's netlink port id.
@@ -125,14 +150,10 @@ func (c *Conn) PortID() uint32 { return c.port }
 
 // Close closes the socket. A second Close does nothing.
 func (c *Conn) Close() error {
-	if c == nil || c.f == nil {
+	if c == nil || c.t == nil {
 		return nil
 	}
-	err := c.f.Close()
-	if errors.Is(err, os.ErrClosed) {
-		return nil
-	}
-	return err
+	return c.t.Close()
 }
 
 // nextSeq returns a fresh sequence number; the caller holds c.mu.
@@ -152,23 +173,7 @@ func (c *Conn) send(msgs []Message) error {
 			c.cfg.Trace(Sent, c.proto, m.Append(nil))
 		}
 	}
-	rc, err := c.f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var serr error
-	err = rc.Write(func(fd uintptr) bool {
-		for {
-			serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
-			if serr != unix.EINTR { // Go's preemption signals interrupt syscalls
-				return serr != unix.EAGAIN
-			}
-		}
-	})
-	if err == nil {
-		err = serr
-	}
-	if err != nil {
+	if err := c.t.Send(b); err != nil {
 		return fmt.Errorf("nl: send: %w", err)
 	}
 	return nil
@@ -189,67 +194,27 @@ func (c *Conn) receive() ([]Message, error) { return c.receiveMaybeWait(true) }
 // receiveMaybeWait is receive; with wait false it returns errWouldBlock at
 // once when no datagram is queued.
 func (c *Conn) receiveMaybeWait(wait bool) ([]Message, error) {
-	if c.cfg.Timeout > 0 {
-		c.f.SetReadDeadline(time.Now().Add(c.cfg.Timeout))
-	} else {
-		c.f.SetReadDeadline(time.Time{})
-	}
-	rc, err := c.f.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
 	for {
-		var n int
-		var from unix.Sockaddr
-		var rerr error
-		err = rc.Read(func(fd uintptr) bool {
-			// Peek first, with the whole buffer: MSG_TRUNC makes the kernel
-			// return the datagram's real size, so a large one grows the
-			// buffer instead of being cut. Offering the whole buffer (not a
-			// few bytes) also tells the kernel it may send dumps in large
-			// datagrams (netlink_recvmsg records max_recvmsg_len).
-			n, _, _, _, rerr = recvmsg(int(fd), c.buf, unix.MSG_PEEK|unix.MSG_TRUNC)
-			if rerr == nil && n > len(c.buf) {
-				c.buf = make([]byte, align(n))
-			}
-			if rerr == nil {
-				n, _, _, from, rerr = recvmsg(int(fd), c.buf, 0)
-			}
-			return rerr != unix.EAGAIN || !wait
-		})
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return nil, ErrTimeout
-		}
-		if err == nil {
-			err = rerr
-		}
-		if err == unix.EAGAIN {
-			return nil, errWouldBlock
-		}
+		b, from, err := c.t.Receive(wait)
 		if err != nil {
+			if err == ErrTimeout {
+				return nil, err
+			}
 			return nil, fmt.Errorf("nl: receive: %w", err)
 		}
-		if sa, ok := from.(*unix.SockaddrNetlink); !ok || sa.Pid != 0 {
+		if b == nil {
+			return nil, errWouldBlock
+		}
+		if from != 0 {
 			continue // not from the kernel: another process may write to our port
 		}
-		msgs, err := ParseMessages(c.buf[:n])
+		msgs, err := ParseMessages(b)
 		if c.cfg.Trace != nil {
 			for _, m := range msgs {
 				c.cfg.Trace(Received, c.proto, m.Append(nil))
 			}
 		}
 		return msgs, err
-	}
-}
-
-// recvmsg is unix.Recvmsg retried on EINTR, which Go's preemption signals
-// cause and which must never reach a caller.
-func recvmsg(fd int, b []byte, flags int) (n, oobn, rflags int, from unix.Sockaddr, err error) {
-	for {
-		n, oobn, rflags, from, err = unix.Recvmsg(fd, b, nil, flags)
-		if err != unix.EINTR {
-			return
-		}
 	}
 }
 

@@ -18,12 +18,13 @@ func TestReceiveGrowsBuffer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.buf = make([]byte, 64)
+	s := c.t.(*socket)
+	s.buf = make([]byte, 64)
 	msgs, err := c.DumpAll(Message{Header: Header{Type: unix.RTM_GETLINK}, Data: make([]byte, unix.SizeofIfInfomsg)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(msgs) == 0 || len(msgs[0].Data) < 500 || len(c.buf) < 500 {
-		t.Fatalf("got %d messages, buffer %d bytes", len(msgs), len(c.buf))
+	if len(msgs) == 0 || len(msgs[0].Data) < 500 || len(s.buf) < 500 {
+		t.Fatalf("got %d messages, buffer %d bytes", len(msgs), len(s.buf))
 	}
 }
