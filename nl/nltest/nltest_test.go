@@ -1,6 +1,7 @@
 package nltest_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"testing"
 
@@ -71,7 +72,7 @@ func TestInterruptedDumps(t *testing.T) {
 func TestDumpErrorOnDone(t *testing.T) {
 	c := nltest.Dial(func(r []nl.Message) []nltest.Reply {
 		done := nltest.Done(r[0], 0)
-		done.Data = []byte{byte(256 - 22), 0xff, 0xff, 0xff} // -EINVAL, host order (little-endian)
+		done.Data = binary.NativeEndian.AppendUint32(nil, uint32(-int32(unix.EINVAL)))
 		return []nltest.Reply{{Msgs: []nl.Message{done}}}
 	})
 	if err := c.Dump(req(unix.RTM_GETLINK), func(nl.Message) error { return nil }); !errors.Is(err, unix.EINVAL) {
