@@ -72,7 +72,8 @@ func TestInterruptedDumps(t *testing.T) {
 func TestDumpErrorOnDone(t *testing.T) {
 	c := nltest.Dial(func(r []nl.Message) []nltest.Reply {
 		done := nltest.Done(r[0], 0)
-		done.Data = binary.NativeEndian.AppendUint32(nil, uint32(-int32(unix.EINVAL)))
+		errno := -int32(unix.EINVAL) // a dump's DONE carries -errno
+		done.Data = binary.NativeEndian.AppendUint32(nil, uint32(errno))
 		return []nltest.Reply{{Msgs: []nl.Message{done}}}
 	})
 	if err := c.Dump(req(unix.RTM_GETLINK), func(nl.Message) error { return nil }); !errors.Is(err, unix.EINVAL) {
