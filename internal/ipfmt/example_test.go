@@ -1,0 +1,27 @@
+package ipfmt_test
+
+import (
+	"net/netip"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// Routes as `ip route` and `ip -j route` print them.
+func ExamplePrinter_Routes() {
+	routes := []rtnl.Route{
+		{Family: unix.AF_INET, Gateway: netip.MustParseAddr("10.0.0.1"), OIF: 2, Table: unix.RT_TABLE_MAIN, Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST},
+		{Family: unix.AF_INET, Dst: netip.MustParsePrefix("10.0.0.0/24"), OIF: 2, Table: unix.RT_TABLE_MAIN, Protocol: unix.RTPROT_KERNEL,
+			Scope: unix.RT_SCOPE_LINK, Type: unix.RTN_UNICAST, PrefSrc: netip.MustParseAddr("10.0.0.5")},
+	}
+	names := map[int32]string{2: "eth0"}
+	(&ipfmt.Printer{W: os.Stdout}).Routes(routes, names)
+	(&ipfmt.Printer{W: os.Stdout, JSON: true}).Routes(routes[:1], names)
+	// Output:
+	// default via 10.0.0.1 dev eth0
+	// 10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5
+	// [{"dev":"eth0","dst":"default","flags":[],"gateway":"10.0.0.1"}]
+}
