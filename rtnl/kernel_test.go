@@ -187,3 +187,17 @@ func TestConnUsableFromAnyGoroutine(t *testing.T) {
 		}
 	}
 }
+
+// A link created straight into another namespace is created, and LinkAdd
+// says so without looking for it here.
+func TestLinkAddIntoAnotherNamespace(t *testing.T) {
+	testns.LookPath(t, "ip")
+	here, there := testns.New(t), testns.New(t)
+	c := dial(t, here)
+	if _, err := c.LinkAdd(&rtnl.Link{Name: "br-there", NetNS: there, Info: &rtnl.Bridge{}}); err != nil {
+		t.Fatalf("add into another namespace: %v", err)
+	}
+	if out := testns.Run(t, there, "ip", "-br", "link", "show", "br-there"); !strings.HasPrefix(out, "br-there") {
+		t.Fatalf("ip in the other namespace: %q", out)
+	}
+}

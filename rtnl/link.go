@@ -217,8 +217,9 @@ func linkName(l *Link) string {
 
 // LinkAdd creates a link and returns it as the kernel made it (its index
 // above all): `ip link add NAME type KIND ...`. Kernels from 6.2 echo the
-// new link (NLM_F_ECHO); before, it is looked up by name, and a link added
-// without one (the kernel picks "veth0") is returned as nil.
+// new link (NLM_F_ECHO); before, it is looked up by name. A link added
+// without a name (the kernel picks "veth0"), or into another namespace
+// (NetNS), is returned as nil when no echo came.
 func (c *Conn) LinkAdd(l *Link) (*Link, error) {
 	b, err := encodeLink(l)
 	var msgs []nl.Message
@@ -233,7 +234,7 @@ func (c *Conn) LinkAdd(l *Link) (*Link, error) {
 			return DecodeLink(m.Data)
 		}
 	}
-	if l.Name == "" {
+	if l.Name == "" || l.NetNS != nil {
 		return nil, nil
 	}
 	return c.LinkByName(l.Name)
