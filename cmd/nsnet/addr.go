@@ -247,7 +247,7 @@ func addrShow(e *env, args []string) error {
 			return fmt.Errorf("device %q does not exist", dev)
 		}
 	}
-	out := []map[string]any{}
+	out := []ipfmt.Object{}
 	for i := range links {
 		l := &links[i]
 		var mine []rtnl.Addr
@@ -261,8 +261,8 @@ func addrShow(e *env, args []string) error {
 		}
 		if e.json {
 			m := e.printer().LinkJSON(l, names)
-			delete(m, "linkmode")
-			m["addr_info"] = ipfmt.AddrsJSON(mine)
+			m.Delete("linkmode") // ip addr shows no link mode
+			m.Set("addr_info", ipfmt.AddrsJSON(mine))
 			out = append(out, m)
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nat"
 	"github.com/nsnet/nsnet/nft"
 )
@@ -180,12 +181,12 @@ func natShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := []map[string]any{}
+	out := []ipfmt.Object{}
 	for _, r := range rules {
 		fam := nft.FamilyName(r.Family)
 		if e.json {
-			out = append(out, map[string]any{"family": fam, "table": r.Table, "chain": r.Chain,
-				"handle": r.Handle, "comment": r.Comment, "rule": r.String(), "expr": exprsJSON(r.Exprs)})
+			out = append(out, ipfmt.Object{{Key: "family", Value: fam}, {Key: "table", Value: r.Table}, {Key: "chain", Value: r.Chain},
+				{Key: "handle", Value: r.Handle}, {Key: "comment", Value: r.Comment}, {Key: "rule", Value: r.String()}, {Key: "expr", Value: exprsJSON(r.Exprs)}})
 			continue
 		}
 		fmt.Fprintf(e.stdout, "%s %s %s: %s  # %s (handle %d)\n", fam, r.Table, r.Chain, r.String(), r.Comment, r.Handle)
@@ -196,10 +197,11 @@ func natShow(e *env, args []string) error {
 	return nil
 }
 
-func exprsJSON(xs []nft.Expr) []map[string]any {
-	out := []map[string]any{}
+// exprsJSON is each expression as {"NAME": "its fields"}.
+func exprsJSON(xs []nft.Expr) []ipfmt.Object {
+	out := []ipfmt.Object{}
 	for _, x := range xs {
-		out = append(out, map[string]any{x.Name(): x})
+		out = append(out, ipfmt.Object{{Key: x.Name(), Value: strings.TrimPrefix(fmt.Sprintf("%+v", x), "&")}})
 	}
 	return out
 }

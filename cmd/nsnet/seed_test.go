@@ -322,6 +322,9 @@ func TestTextOutputMatchesIP(t *testing.T) {
 		"link", "addr", "route", "-6 route", "neigh", "-s link show lo", "-s -s link show v0", "-br addr",
 		"-br link", "-4 addr", "-o link", "-o addr", "route get 10.2.0.1", "route get 10.0.0.1",
 		"-6 route get fd00::5", "route show table all",
+		// JSON, byte for byte (ip's key order, ip's -p layout).
+		"-j link", "-j addr", "-j -4 addr", "-j route", "-j -6 route", "-j neigh", "-j -p link", "-j -p addr",
+		"-j route show table all", "-j route get 10.2.0.1",
 	} {
 		args := append([]string{"-n", "txt"}, strings.Fields(c)...)
 		ip := func() string {

@@ -96,27 +96,27 @@ func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
 	fmt.Fprintf(p.W, "%s%s valid_lft %s preferred_lft %s\n", s, sep, lifetime(a.ValidLft), lifetime(a.PreferredLft))
 }
 
-func AddrsJSON(addrs []rtnl.Addr) []map[string]any {
-	out := []map[string]any{}
+func AddrsJSON(addrs []rtnl.Addr) []Object {
+	out := []Object{}
 	for _, a := range addrs {
-		m := map[string]any{
-			"family": FamilyName(family(a.Prefix.Addr())), "local": a.Prefix.Addr().String(),
-			"prefixlen": a.Prefix.Bits(), "scope": Scopes.Name(uint32(a.Scope)),
-			"valid_life_time": a.ValidLft, "preferred_life_time": a.PreferredLft,
-		}
+		// ip's print_addrinfo order.
+		o := Object{{"family", FamilyName(family(a.Prefix.Addr()))}, {"local", a.Prefix.Addr().String()}}
 		if a.Peer.IsValid() {
-			m["address"] = a.Peer.String()
+			o.Set("address", a.Peer.String())
 		}
+		o.Set("prefixlen", a.Prefix.Bits())
 		if a.Broadcast.IsValid() {
-			m["broadcast"] = a.Broadcast.String()
+			o.Set("broadcast", a.Broadcast.String())
+		}
+		o.Set("scope", Scopes.Name(uint32(a.Scope)))
+		for _, f := range addrFlagWords(a.Flags) {
+			o.Set(f, true)
 		}
 		if a.Label != "" {
-			m["label"] = a.Label
+			o.Set("label", a.Label)
 		}
-		for _, f := range addrFlagWords(a.Flags) {
-			m[f] = true
-		}
-		out = append(out, m)
+		o = append(o, Field{"valid_life_time", a.ValidLft}, Field{"preferred_life_time", a.PreferredLft})
+		out = append(out, o)
 	}
 	return out
 }

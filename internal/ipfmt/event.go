@@ -9,7 +9,8 @@ import (
 
 // Event prints one event in the shape of the matching show command.
 func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
-	kind, text, obj := "", "", map[string]any{}
+	var kind, text string
+	var obj Object
 	switch {
 	case ev.Link != nil:
 		var b strings.Builder
@@ -19,7 +20,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		a := ev.Addr
 		kind = "addr"
 		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], FamilyName(family(a.Prefix.Addr())), a.Prefix, Scopes.Name(uint32(a.Scope)))
-		obj = map[string]any{"ifindex": a.Index, "ifname": names[a.Index], "addr_info": AddrsJSON([]rtnl.Addr{*a})}
+		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", AddrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
 		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
 	case ev.Neigh != nil:
@@ -30,12 +31,9 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 			text += " lladdr " + n.LLAddr.String()
 		}
 		text += " " + strings.Join(NudNames(n.State), ",") + "\n"
-		obj = map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": NudNames(n.State)}
-		if n.LLAddr != nil {
-			obj["lladdr"] = n.LLAddr.String()
-		}
+		obj = neighJSON(n, names)
 	case ev.NSID != nil:
-		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), map[string]any{"nsid": *ev.NSID}
+		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), Object{{"nsid", *ev.NSID}}
 	default:
 		return nil
 	}
@@ -44,7 +42,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		if ev.Deleted {
 			verb = "del"
 		}
-		obj["event"] = verb + kind
+		obj.Set("event", verb+kind)
 		return p.PrintJSON(obj)
 	}
 	if ev.Deleted {

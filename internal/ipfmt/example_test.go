@@ -10,7 +10,7 @@ import (
 	"github.com/nsnet/nsnet/rtnl"
 )
 
-// Routes as `ip route` and `ip -j route` print them.
+// Routes as `ip route` and `ip -j route` print them, keys in ip's order.
 func ExamplePrinter_Routes() {
 	routes := []rtnl.Route{
 		{Family: unix.AF_INET, Gateway: netip.MustParseAddr("10.0.0.1"), OIF: 2, Table: unix.RT_TABLE_MAIN, Protocol: unix.RTPROT_BOOT, Type: unix.RTN_UNICAST},
@@ -23,5 +23,5 @@ func ExamplePrinter_Routes() {
 	// Output:
 	// default via 10.0.0.1 dev eth0
 	// 10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5
-	// [{"dev":"eth0","dst":"default","flags":[],"gateway":"10.0.0.1"}]
+	// [{"dst":"default","gateway":"10.0.0.1","dev":"eth0","flags":[]}]
 }

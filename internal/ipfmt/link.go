@@ -107,7 +107,7 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 	names := LinkNames(all)
 	MarkMasterDown(links, all)
 	if p.JSON {
-		out := []map[string]any{}
+		out := []Object{}
 		for i := range links {
 			out = append(out, p.LinkJSON(&links[i], names))
 		}
@@ -263,58 +263,62 @@ func statsRows(w io.Writer, heads []string, vals []uint64, width []int) {
 }
 
 // linkJSON has the keys and value shapes of ip -j link.
-func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) map[string]any {
-	m := map[string]any{
-		"ifindex": l.Index, "ifname": l.Name, "flags": flagNames(l.Flags), "mtu": l.MTU,
-		"operstate": operState(l.OperState), "linkmode": linkMode(l.LinkMode), "group": group(l.Group),
-		"link_type": linkType(l.Type),
-	}
-	if l.Qdisc != "" {
-		m["qdisc"] = l.Qdisc
-	}
-	if l.TxQLen != 0 {
-		m["txqlen"] = l.TxQLen
-	}
-	if l.Master != 0 {
-		m["master"] = names[l.Master]
-	}
-	if l.HardwareAddr != nil {
-		m["address"], m["broadcast"] = l.HardwareAddr.String(), l.Broadcast.String()
-	}
+func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
+	// ip's print_linkinfo order; its JSON names the parent before the
+	// link itself.
+	o := Object{{"ifindex", l.Index}}
 	if l.ParentIndex != 0 && l.ParentIndex != l.Index {
 		if l.LinkNetNSID >= 0 || names[l.ParentIndex] == "" {
-			m["link_index"] = l.ParentIndex
+			o.Set("link_index", l.ParentIndex)
 		} else {
-			m["link"] = names[l.ParentIndex]
+			o.Set("link", names[l.ParentIndex])
 		}
 	}
-	if l.LinkNetNSID >= 0 {
-		m["link_netnsid"] = l.LinkNetNSID
+	o = append(o, Field{"ifname", l.Name}, Field{"flags", flagNames(l.Flags)}, Field{"mtu", l.MTU})
+	if l.Qdisc != "" {
+		o.Set("qdisc", l.Qdisc)
 	}
-	if l.Alias != "" {
-		m["ifalias"] = l.Alias
+	if l.Master != 0 {
+		o.Set("master", names[l.Master])
 	}
-	if p.Stats > 0 && l.Stats != nil {
-		s := l.Stats
-		m["stats64"] = map[string]any{
-			"rx": map[string]uint64{"bytes": s.RxBytes, "packets": s.RxPackets, "errors": s.RxErrors, "dropped": s.RxDropped, "over_errors": s.RxOverErrors, "multicast": s.Multicast},
-			"tx": map[string]uint64{"bytes": s.TxBytes, "packets": s.TxPackets, "errors": s.TxErrors, "dropped": s.TxDropped, "carrier_errors": s.TxCarrierErrors, "collisions": s.Collisions},
+	o = append(o, Field{"operstate", operState(l.OperState)}, Field{"linkmode", linkMode(l.LinkMode)}, Field{"group", group(l.Group)})
+	if l.TxQLen != 0 {
+		o.Set("txqlen", l.TxQLen)
+	}
+	// With -4 or -6, ip leaves out the link layer (as its text does).
+	if p.Family == 0 || p.Details {
+		o.Set("link_type", linkType(l.Type))
+		if l.HardwareAddr != nil {
+			o = append(o, Field{"address", l.HardwareAddr.String()}, Field{"broadcast", l.Broadcast.String()})
+		}
+		if l.LinkNetNSID >= 0 {
+			o.Set("link_netnsid", l.LinkNetNSID)
 		}
 	}
 	if p.Details && (l.Info != nil || l.SlaveKind != "") {
-		info := map[string]any{}
+		info := Object{}
 		if l.Info != nil {
-			info["info_kind"] = l.Info.Kind()
+			info.Set("info_kind", l.Info.Kind())
 			if data := kindJSON(l.Info); data != nil {
-				info["info_data"] = data
+				info.Set("info_data", data)
 			}
 		}
 		if l.SlaveKind != "" {
-			info["info_slave_kind"] = l.SlaveKind
+			info.Set("info_slave_kind", l.SlaveKind)
 		}
-		m["linkinfo"] = info
+		o.Set("linkinfo", info)
 	}
-	return m
+	if l.Alias != "" {
+		o.Set("ifalias", l.Alias)
+	}
+	if p.Stats > 0 && l.Stats != nil {
+		s := l.Stats
+		o.Set("stats64", Object{
+			{"rx", Object{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped}, {"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}}},
+			{"tx", Object{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped}, {"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}}},
+		})
+	}
+	return o
 }
 
 func kindJSON(info rtnl.LinkInfo) map[string]any {

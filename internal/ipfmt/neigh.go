@@ -11,16 +11,9 @@ import (
 // Neighs prints entries as ip neigh does.
 func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
 	if p.JSON {
-		out := []map[string]any{}
+		out := []Object{}
 		for _, n := range neighs {
-			m := map[string]any{"dst": n.IP.String(), "dev": names[n.Index], "state": NudNames(n.State)}
-			if n.LLAddr != nil {
-				m["lladdr"] = n.LLAddr.String()
-			}
-			if n.Flags&unix.NTF_ROUTER != 0 {
-				m["router"] = nil
-			}
-			out = append(out, m)
+			out = append(out, neighJSON(&n, names))
 		}
 		return p.PrintJSON(out)
 	}
@@ -51,4 +44,17 @@ func NudNames(state uint16) []string {
 		}
 	}
 	return out
+}
+
+// neighJSON is one entry in ip's print_neigh order.
+func neighJSON(n *rtnl.Neigh, names map[int32]string) Object {
+	o := Object{{"dst", n.IP.String()}, {"dev", names[n.Index]}}
+	if n.LLAddr != nil {
+		o.Set("lladdr", n.LLAddr.String())
+	}
+	if n.Flags&unix.NTF_ROUTER != 0 {
+		o.Set("router", nil)
+	}
+	o.Set("state", NudNames(n.State))
+	return o
 }

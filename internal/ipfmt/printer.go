@@ -6,7 +6,6 @@
 package ipfmt
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -27,11 +26,7 @@ type Printer struct {
 
 // PrintJSON writes v as ip -j does: one line, or indented with -p.
 func (p *Printer) PrintJSON(v any) error {
-	enc := json.NewEncoder(p.W)
-	if p.Pretty {
-		enc.SetIndent("", "    ")
-	}
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSON(p.W, v, p.Pretty); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 // names maps link indexes to names (LinkNames).
 func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
 	if p.JSON {
-		out := []map[string]any{}
+		out := []Object{}
 		for i := range routes {
 			out = append(out, routeJSON(&routes[i], names))
 		}
@@ -98,61 +98,65 @@ func routeText(r *rtnl.Route, names map[int32]string) string {
 	return b.String()
 }
 
-func routeJSON(r *rtnl.Route, names map[int32]string) map[string]any {
+func routeJSON(r *rtnl.Route, names map[int32]string) Object {
+	// ip's print_route order, which routeText follows too; ip -j leaves out
+	// the defaults, and a cloned route's own fields.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	m := map[string]any{"dst": dstString(r), "flags": []string{}}
+	o := Object{}
 	if r.Type != unix.RTN_UNICAST {
-		m["type"] = RouteTypes.Name(uint32(r.Type))
+		o.Set("type", RouteTypes.Name(uint32(r.Type)))
 	}
+	o.Set("dst", dstString(r))
 	if r.Src.IsValid() {
-		m["from"] = prefixString(r.Src)
+		o.Set("from", prefixString(r.Src))
 	}
 	if r.Gateway.IsValid() {
-		m["gateway"] = r.Gateway.String()
+		o.Set("gateway", r.Gateway.String())
 	}
 	if r.OIF != 0 {
-		m["dev"] = names[r.OIF]
+		o.Set("dev", names[r.OIF])
 	}
-	// ip -j leaves out the defaults, and a cloned route's own fields.
 	if r.Table != unix.RT_TABLE_MAIN && !cloned {
-		m["table"] = Tables.Name(r.Table)
+		o.Set("table", Tables.Name(r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned {
-		m["protocol"] = Protocols.Name(uint32(r.Protocol))
+		o.Set("protocol", Protocols.Name(uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
-		m["scope"] = RouteScopes.Name(uint32(r.Scope))
+		o.Set("scope", RouteScopes.Name(uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() {
-		m["prefsrc"] = r.PrefSrc.String()
+		o.Set("prefsrc", r.PrefSrc.String())
 	}
 	if hasMetric(r) {
-		m["metric"] = r.Priority
+		o.Set("metric", r.Priority)
 	}
+	flags := []string{}
 	if r.Flags&unix.RTNH_F_ONLINK != 0 {
-		m["flags"] = []string{"onlink"}
+		flags = append(flags, "onlink")
 	}
+	o.Set("flags", flags)
 	if r.Pref != nil {
-		m["pref"] = RouterPrefs.Name(uint32(*r.Pref))
+		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
+	}
+	if len(r.Nexthops) > 0 {
+		var nhs []Object
+		for _, nh := range r.Nexthops {
+			nhs = append(nhs, Object{{"gateway", nh.Gateway.String()}, {"dev", names[nh.OIF]}, {"weight", nh.Weight}, {"flags", []string{}}})
+		}
+		o.Set("nexthops", nhs)
 	}
 	if r.UID != nil {
-		m["uid"] = *r.UID
+		o.Set("uid", *r.UID)
 	}
 	if cloned {
 		cache := []string{}
 		if r.Flags&rtcfLocal != 0 {
 			cache = append(cache, "local")
 		}
-		m["cache"] = cache
+		o.Set("cache", cache)
 	}
-	if len(r.Nexthops) > 0 {
-		var nhs []map[string]any
-		for _, nh := range r.Nexthops {
-			nhs = append(nhs, map[string]any{"gateway": nh.Gateway.String(), "dev": names[nh.OIF], "weight": nh.Weight, "flags": []string{}})
-		}
-		m["nexthops"] = nhs
-	}
-	return m
+	return o
 }
 
 // hasMetric is whether the kernel sent RTA_PRIORITY, which ip prints:

@@ -1,0 +1,233 @@
+package ipfmt
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// Object is a JSON object that keeps its keys in the order they were set:
+// ip prints them in the order of its print calls, and -j output is
+// compared byte for byte with ip's.
+type Object []Field
+
+// Field is one key of an Object.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Set sets key to v, in place if key is there, else at the end.
+func (o *Object) Set(key string, v any) {
+	for i := range *o {
+		if (*o)[i].Key == key {
+			(*o)[i].Value = v
+			return
+		}
+	}
+	*o = append(*o, Field{key, v})
+}
+
+// Delete removes key.
+func (o *Object) Delete(key string) {
+	*o = slices.DeleteFunc(*o, func(f Field) bool { return f.Key == key })
+}
+
+// jsonWriter writes JSON exactly as iproute2's json_writer does: compact,
+// or with -p four-space indents, "[ " and " ]" around array values, and
+// objects in arrays joined by "},{". It uses no reflection.
+type jsonWriter struct {
+	w      *bufio.Writer
+	depth  int
+	pretty bool
+	sep    byte // ',' once a value was written at this depth
+}
+
+func (j *jsonWriter) eol() {
+	if j.pretty {
+		j.w.WriteByte('\n')
+		for range j.depth {
+			j.w.WriteString("    ")
+		}
+	}
+}
+
+func (j *jsonWriter) eor() {
+	if j.sep != 0 {
+		j.w.WriteByte(j.sep)
+	}
+	j.sep = ','
+}
+
+func (j *jsonWriter) begin(c byte) {
+	j.eor()
+	j.w.WriteByte(c)
+	j.depth++
+	j.sep = 0
+}
+
+func (j *jsonWriter) end(c byte) {
+	j.depth--
+	if j.sep != 0 {
+		j.eol()
+	}
+	j.w.WriteByte(c)
+	j.sep = ','
+}
+
+func (j *jsonWriter) name(k string) {
+	j.eor()
+	j.eol()
+	j.sep = 0
+	j.str(k)
+	j.w.WriteByte(':')
+	if j.pretty {
+		j.w.WriteByte(' ')
+	}
+}
+
+func (j *jsonWriter) startArray() {
+	j.begin('[')
+	if j.pretty {
+		j.w.WriteByte(' ')
+	}
+}
+
+func (j *jsonWriter) endArray() {
+	if j.pretty && j.sep != 0 {
+		j.w.WriteByte(' ')
+	}
+	j.sep = 0
+	j.end(']')
+}
+
+// str writes a quoted string with json_writer's escapes.
+func (j *jsonWriter) str(s string) {
+	j.w.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t':
+			j.w.WriteString(`\t`)
+		case '\n':
+			j.w.WriteString(`\n`)
+		case '\r':
+			j.w.WriteString(`\r`)
+		case '\f':
+			j.w.WriteString(`\f`)
+		case '\b':
+			j.w.WriteString(`\b`)
+		case '\\':
+			j.w.WriteString(`\\`)
+		case '"':
+			j.w.WriteString(`\"`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(j.w, `\u%04x`, c)
+			} else {
+				j.w.WriteByte(c)
+			}
+		}
+	}
+	j.w.WriteByte('"')
+}
+
+// raw writes a scalar already in JSON form.
+func (j *jsonWriter) raw(s string) {
+	j.eor()
+	j.w.WriteString(s)
+}
+
+func (j *jsonWriter) value(v any) {
+	switch v := v.(type) {
+	case Object:
+		j.begin('{')
+		for _, f := range v {
+			j.name(f.Key)
+			j.value(f.Value)
+		}
+		j.end('}')
+	case map[string]any: // keys sorted, as encoding/json does
+		o := Object{}
+		for _, k := range slices.Sorted(mapKeys(v)) {
+			o = append(o, Field{k, v[k]})
+		}
+		j.value(o)
+	case map[string]uint64:
+		o := Object{}
+		for _, k := range slices.Sorted(mapKeys(v)) {
+			o = append(o, Field{k, v[k]})
+		}
+		j.value(o)
+	case []Object:
+		j.startArray()
+		for _, x := range v {
+			j.value(x)
+		}
+		j.endArray()
+	case []map[string]any:
+		j.startArray()
+		for _, x := range v {
+			j.value(x)
+		}
+		j.endArray()
+	case []any:
+		j.startArray()
+		for _, x := range v {
+			j.value(x)
+		}
+		j.endArray()
+	case []string:
+		j.startArray()
+		for _, x := range v {
+			j.eor()
+			j.str(x)
+		}
+		j.endArray()
+	case string:
+		j.eor()
+		j.str(v)
+	case bool:
+		j.raw(strconv.FormatBool(v))
+	case nil:
+		j.raw("null")
+	case int:
+		j.raw(strconv.Itoa(v))
+	case int32:
+		j.raw(strconv.FormatInt(int64(v), 10))
+	case uint8:
+		j.raw(strconv.FormatUint(uint64(v), 10))
+	case uint16:
+		j.raw(strconv.FormatUint(uint64(v), 10))
+	case uint32:
+		j.raw(strconv.FormatUint(uint64(v), 10))
+	case uint64:
+		j.raw(strconv.FormatUint(v, 10))
+	case fmt.Stringer:
+		j.eor()
+		j.str(v.String())
+	default:
+		j.eor()
+		j.str(fmt.Sprint(v))
+	}
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// writeJSON writes v and the newline ip ends its output with.
+func writeJSON(w io.Writer, v any, pretty bool) error {
+	bw := bufio.NewWriter(w)
+	j := &jsonWriter{w: bw, pretty: pretty}
+	j.value(v)
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
