@@ -137,7 +137,7 @@ netns add recreated
 -n recreated link add b0 type veth peer name b1
 `), 0o644)
 	mustCLI(t, "-batch", file)
-	if out := testns.Run(t, hostHandle(t, "recreated"), "ip", "-br", "link"); !strings.Contains(out, "b0@b1") || strings.Contains(out, "a0") {
+	if out := testns.Run(t, hostHandle(t, "recreated"), "ip", "-br", "link"); !strings.Contains(out, "b0@b1") || strings.Contains(out, "a0@") {
 		t.Fatalf("the new namespace holds:\n%s", out)
 	}
 }
