@@ -21,17 +21,11 @@ type Conn struct {
 // Dial opens an nfnetlink socket in namespace h (nil: the caller's); cfg
 // may be nil.
 func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
-	var c nl.Config
-	if cfg != nil {
-		c = *cfg
+	var netns nl.Namespace
+	if h != nil { // not a typed nil in the interface
+		netns = h
 	}
-	if h != nil {
-		c.NetNS = h
-	}
-	if c.AttrName == nil {
-		c.AttrName = attrName
-	}
-	conn, err := nl.Dial(unix.NETLINK_NETFILTER, &c)
+	conn, err := nl.Dial(unix.NETLINK_NETFILTER, cfg.For(netns, attrName))
 	if errors.Is(err, unix.EPROTONOSUPPORT) {
 		err = fmt.Errorf("%w (this kernel has no nfnetlink: module nfnetlink and nf_tables not loaded, or not built)", err)
 	}

@@ -145,6 +145,23 @@ func setup(fd int, cfg *Config) (uint32, error) {
 	return port, nil
 }
 
+// For returns a copy of cfg (nil: the zero Config) for a socket in
+// netns (a nil one: here), whose errors name attributes with attrName
+// unless cfg names them already: how a family package (rtnl, nft) dials.
+func (cfg *Config) For(netns Namespace, attrName func(msgType uint16, payload []byte, off int) string) *Config {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	if netns != nil {
+		c.NetNS = netns
+	}
+	if c.AttrName == nil {
+		c.AttrName = attrName
+	}
+	return &c
+}
+
 // PortID is the socket's netlink port id.
 func (c *Conn) PortID() uint32 { return c.port }
 

@@ -27,17 +27,11 @@ func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 
 // config is cfg for a socket in h, naming rtnetlink's attributes in errors.
 func config(h *ns.Handle, cfg *nl.Config) *nl.Config {
-	var c nl.Config
-	if cfg != nil {
-		c = *cfg
+	var netns nl.Namespace
+	if h != nil { // not a typed nil in the interface
+		netns = h
 	}
-	if h != nil {
-		c.NetNS = h
-	}
-	if c.AttrName == nil {
-		c.AttrName = attrName
-	}
-	return &c
+	return cfg.For(netns, attrName)
 }
 
 // Close closes the socket.
