@@ -3,7 +3,6 @@ package ipfmt
 import (
 	"fmt"
 	"io"
-	"net/netip"
 	"strings"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -68,7 +67,7 @@ func lifetime(v uint32) string {
 }
 
 func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
-	fam := FamilyName(family(a.Prefix.Addr()))
+	fam := inetName(a.Prefix.Addr())
 	indent := "    "
 	if p.Oneline {
 		indent = ""
@@ -100,7 +99,7 @@ func AddrsJSON(addrs []rtnl.Addr) []Object {
 	out := []Object{}
 	for _, a := range addrs {
 		// ip's print_addrinfo order.
-		o := Object{{"family", FamilyName(family(a.Prefix.Addr()))}, {"local", a.Prefix.Addr().String()}}
+		o := Object{{"family", inetName(a.Prefix.Addr())}, {"local", a.Prefix.Addr().String()}}
 		if a.Peer.IsValid() {
 			o.Set("address", a.Peer.String())
 		}
@@ -119,11 +118,4 @@ func AddrsJSON(addrs []rtnl.Addr) []Object {
 		out = append(out, o)
 	}
 	return out
-}
-
-func family(a netip.Addr) uint8 {
-	if a.Is4() {
-		return unix.AF_INET
-	}
-	return unix.AF_INET6
 }

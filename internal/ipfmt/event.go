@@ -19,7 +19,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	case ev.Addr != nil:
 		a := ev.Addr
 		kind = "addr"
-		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], FamilyName(family(a.Prefix.Addr())), a.Prefix, Scopes.Name(uint32(a.Scope)))
+		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], inetName(a.Prefix.Addr()), a.Prefix, Scopes.Name(uint32(a.Scope)))
 		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", AddrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
 		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)

@@ -2,9 +2,8 @@ package ipfmt
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
-
-	"golang.org/x/sys/unix"
 )
 
 // names is a two-way table of numbers and the words ip uses for them
@@ -62,9 +61,10 @@ var RouterPrefs = Names{{0, "medium"}, {1, "high"}, {3, "low"}}
 var NudStates = Names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}, {0x08, "DELAY"},
 	{0x10, "PROBE"}, {0x20, "FAILED"}, {0x40, "NOARP"}, {0x80, "PERMANENT"}}
 
-func FamilyName(fam uint8) string {
-	if fam == unix.AF_INET6 {
-		return "inet6"
+// inetName is the word ip uses for an address's family.
+func inetName(a netip.Addr) string {
+	if a.Is4() {
+		return "inet"
 	}
-	return "inet"
+	return "inet6"
 }
