@@ -1,13 +1,15 @@
 package ns
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -59,71 +61,143 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	if opt.Warn == nil {
 		opt.Warn = func(error) {}
 	}
-	cmd := &exec.Cmd{Args: argv, Stdin: opt.Stdin, Stdout: opt.Stdout, Stderr: opt.Stderr}
-	if cmd.Stdin == nil {
-		cmd.Stdin = os.Stdin
-	}
-	if cmd.Stdout == nil {
-		cmd.Stdout = os.Stdout
-	}
-	if cmd.Stderr == nil {
-		cmd.Stderr = os.Stderr
-	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT)
 	defer func() {
 		signal.Stop(sigs)
 		close(sigs) // ends the forwarding goroutine
 	}()
-	var err error
+	files, copies, err := stdio(opt)
+	if err != nil {
+		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+	}
+	var proc *os.Process
 	onThread(func() bool {
-		err = startIn(h, name, cmd, opt)
+		proc, err = startIn(h, name, argv, files, opt)
 		return false // never given back: see above
 	})
+	for _, f := range files[3:] {
+		f.Close() // the child's ends of the pipes, if any
+	}
 	if err != nil {
+		for _, f := range files[:3] {
+			if f != os.Stdin && f != os.Stdout && f != os.Stderr {
+				f.Close()
+			}
+		}
 		return execFailed(err), fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
 	go func() {
 		for s := range sigs {
-			cmd.Process.Signal(s)
+			proc.Signal(s)
 		}
 	}()
-	err = cmd.Wait()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
-		}
-		return ee.ExitCode(), nil
-	}
+	st, err := proc.Wait()
+	copies()
 	if err != nil {
 		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
-	return 0, nil
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return st.ExitCode(), nil
+}
+
+// stdio gives the child's standard files: the caller's own when they are
+// files, else pipes copied from and to the caller's readers and writers
+// (the child's ends come after the first three, to be closed once it
+// started). The returned function waits for the copies to end.
+func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
+	var done []chan struct{}
+	var ours []*os.File // our ends, closed on failure
+	files = make([]*os.File, 3)
+	fail := func(err error) ([]*os.File, func(), error) {
+		for _, f := range append(ours, files[3:]...) {
+			f.Close()
+		}
+		return nil, nil, err
+	}
+	std := []struct {
+		r   io.Reader
+		w   io.Writer
+		def *os.File
+	}{{r: opt.Stdin, def: os.Stdin}, {w: opt.Stdout, def: os.Stdout}, {w: opt.Stderr, def: os.Stderr}}
+	for i, s := range std {
+		if s.r == nil && s.w == nil {
+			files[i] = s.def
+			continue
+		}
+		if f, ok := s.r.(*os.File); ok {
+			files[i] = f
+			continue
+		}
+		if f, ok := s.w.(*os.File); ok {
+			files[i] = f
+			continue
+		}
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return fail(err)
+		}
+		ch := make(chan struct{})
+		done = append(done, ch)
+		if s.r != nil { // the child reads pr; we feed pw
+			files[i], ours = pr, append(ours, pw)
+			files = append(files, pr)
+			go func() { io.Copy(pw, s.r); pw.Close(); close(ch) }()
+		} else { // the child writes pw; we drain pr
+			files[i], ours = pw, append(ours, pr)
+			files = append(files, pw)
+			go func() { io.Copy(s.w, pr); pr.Close(); close(ch) }()
+		}
+	}
+	return files, func() {
+		for _, ch := range done {
+			<-ch
+		}
+	}, nil
 }
 
 // startIn runs on a locked thread that is never given back: it enters h,
-// takes a mount namespace of its own, and starts cmd there.
-func startIn(h *Handle, name string, cmd *exec.Cmd, opt ExecOptions) error {
+// takes a mount namespace of its own, and starts argv there.
+func startIn(h *Handle, name string, argv []string, files []*os.File, opt ExecOptions) (*os.Process, error) {
 	if err := unix.Setns(h.FD(), unix.CLONE_NEWNET); err != nil {
-		return fmt.Errorf("enter the network namespace: %w", err)
+		return nil, fmt.Errorf("enter the network namespace: %w", err)
 	}
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-		return fmt.Errorf("unshare the mount namespace: %w", err)
+		return nil, fmt.Errorf("unshare the mount namespace: %w", err)
 	}
 	if err := execMounts(name, opt); err != nil {
-		return err
+		return nil, err
 	}
 	// Looked up here, where /etc and the mounts are the command's.
-	path, err := exec.LookPath(cmd.Args[0])
+	path, err := lookPath(argv[0])
 	if err != nil {
-		return &ExecError{Code: 127, Err: err}
+		return nil, &ExecError{Code: 127, Err: err}
 	}
-	cmd.Path = path
-	if err := cmd.Start(); err != nil {
-		return &ExecError{Code: 126, Err: err}
+	p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: files[:3]})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &ExecError{Code: 127, Err: err}
 	}
-	return nil
+	if err != nil {
+		return nil, &ExecError{Code: 126, Err: err}
+	}
+	return p, nil
+}
+
+// lookPath finds a command as a shell does: a name with a slash is a
+// path, any other is searched for in $PATH (an empty entry is ".").
+func lookPath(file string) (string, error) {
+	if strings.Contains(file, "/") {
+		return file, nil // os.StartProcess says why it cannot run it
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		path := filepath.Join(cmp.Or(dir, "."), file)
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("%s: command not found in $PATH", file)
 }
 
 // execFailed is the exit status for a command that did not start.

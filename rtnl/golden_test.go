@@ -2,7 +2,6 @@ package rtnl
 
 import (
 	"encoding/hex"
-	"net"
 	"net/netip"
 	"testing"
 
@@ -85,7 +84,7 @@ var goldens = []struct {
 		// ndmsg: AF_INET, pads, index 3, state NUD_PERMANENT, flags 0, type 0; NDA_DST; NDA_LLADDR
 		"020000000300000080000000080001000a0000090a0002000200000000090000",
 		func() ([]byte, error) {
-			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), LLAddr: net.HardwareAddr{2, 0, 0, 0, 0, 9}, Index: 3, State: unix.NUD_PERMANENT})
+			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), LLAddr: HardwareAddr{2, 0, 0, 0, 0, 9}, Index: 3, State: unix.NUD_PERMANENT})
 		}},
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
 
 	"golang.org/x/sys/unix"
 
@@ -22,28 +21,28 @@ type Link struct {
 	Flags  uint32 // ifi_flags: IFF_*
 	Change uint32 // ifi_change: which Flags bits a request changes
 
-	Name           string           // IFLA_IFNAME
-	MTU            uint32           // IFLA_MTU
-	TxQLen         uint32           // IFLA_TXQLEN
-	HardwareAddr   net.HardwareAddr // IFLA_ADDRESS
-	Broadcast      net.HardwareAddr // IFLA_BROADCAST
-	Master         int32            // IFLA_MASTER: the bridge this link is a port of
-	NoMaster       bool             // request only: send IFLA_MASTER 0 (`nomaster`)
-	ParentIndex    int32            // IFLA_LINK: a veth's peer, a macvlan's lower device
-	LinkNetNSID    int32            // IFLA_LINK_NETNSID: where ParentIndex lives; -1 when here
-	OperState      uint8            // IFLA_OPERSTATE: IF_OPER_*
-	LinkMode       uint8            // IFLA_LINKMODE
-	Group          uint32           // IFLA_GROUP
-	Alias          string           // IFLA_IFALIAS
-	Qdisc          string           // IFLA_QDISC
-	Promiscuity    uint32           // IFLA_PROMISCUITY
-	CarrierChanges uint32           // IFLA_CARRIER_CHANGES
-	Stats          *LinkStats       // IFLA_STATS64
-	Info           LinkInfo         // IFLA_LINKINFO: kind and kind-specific data
-	SlaveKind      string           // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
-	Port           *BridgePort      // IFLA_INFO_SLAVE_DATA of a bridge port
-	NetNS          *ns.Handle       // request only: move the link there (IFLA_NET_NS_FD); nil: stay
-	Set            LinkFields       // request only: fields sent even when zero
+	Name           string       // IFLA_IFNAME
+	MTU            uint32       // IFLA_MTU
+	TxQLen         uint32       // IFLA_TXQLEN
+	HardwareAddr   HardwareAddr // IFLA_ADDRESS
+	Broadcast      HardwareAddr // IFLA_BROADCAST
+	Master         int32        // IFLA_MASTER: the bridge this link is a port of
+	NoMaster       bool         // request only: send IFLA_MASTER 0 (`nomaster`)
+	ParentIndex    int32        // IFLA_LINK: a veth's peer, a macvlan's lower device
+	LinkNetNSID    int32        // IFLA_LINK_NETNSID: where ParentIndex lives; -1 when here
+	OperState      uint8        // IFLA_OPERSTATE: IF_OPER_*
+	LinkMode       uint8        // IFLA_LINKMODE
+	Group          uint32       // IFLA_GROUP
+	Alias          string       // IFLA_IFALIAS
+	Qdisc          string       // IFLA_QDISC
+	Promiscuity    uint32       // IFLA_PROMISCUITY
+	CarrierChanges uint32       // IFLA_CARRIER_CHANGES
+	Stats          *LinkStats   // IFLA_STATS64
+	Info           LinkInfo     // IFLA_LINKINFO: kind and kind-specific data
+	SlaveKind      string       // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
+	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port
+	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
+	Set            LinkFields   // request only: fields sent even when zero
 }
 
 // LinkFields names the Link fields whose zero value can be asked for.
@@ -149,9 +148,9 @@ func DecodeLink(b []byte) (*Link, error) {
 		case unix.IFLA_TXQLEN:
 			l.TxQLen = d.Uint32()
 		case unix.IFLA_ADDRESS:
-			l.HardwareAddr = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+			l.HardwareAddr = HardwareAddr(append([]byte(nil), d.Bytes()...))
 		case unix.IFLA_BROADCAST:
-			l.Broadcast = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+			l.Broadcast = HardwareAddr(append([]byte(nil), d.Bytes()...))
 		case unix.IFLA_MASTER:
 			l.Master = d.Int32()
 		case unix.IFLA_LINK:

@@ -3,7 +3,6 @@ package rtnl
 import (
 	"encoding/binary"
 	"fmt"
-	"net"
 	"net/netip"
 
 	"golang.org/x/sys/unix"
@@ -13,12 +12,12 @@ import (
 
 // Neigh is a neighbour (ARP or NDP) table entry: struct ndmsg and NDA_*.
 type Neigh struct {
-	IP     netip.Addr       // NDA_DST
-	LLAddr net.HardwareAddr // NDA_LLADDR
-	Index  int32            // ndm_ifindex
-	State  uint16           // ndm_state: NUD_*
-	Flags  uint8            // ndm_flags: NTF_PROXY...
-	Type   uint8            // ndm_type
+	IP     netip.Addr   // NDA_DST
+	LLAddr HardwareAddr // NDA_LLADDR
+	Index  int32        // ndm_ifindex
+	State  uint16       // ndm_state: NUD_*
+	Flags  uint8        // ndm_flags: NTF_PROXY...
+	Type   uint8        // ndm_type
 }
 
 func ndmsg(fam uint8, index int32, state uint16, flags, typ uint8) []byte {
@@ -52,7 +51,7 @@ func DecodeNeigh(b []byte) (*Neigh, error) {
 			n.IP, err = addrFrom(d.Bytes(), fam)
 			d.Fail(err)
 		case unix.NDA_LLADDR:
-			n.LLAddr = net.HardwareAddr(append([]byte(nil), d.Bytes()...))
+			n.LLAddr = HardwareAddr(append([]byte(nil), d.Bytes()...))
 		}
 	}
 	return n, d.Err()

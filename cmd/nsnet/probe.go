@@ -3,13 +3,12 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"io"
-	"net"
 	"net/netip"
 	"strconv"
 	"time"
 
 	"github.com/nsnet/nsnet/ns"
+	"golang.org/x/sys/unix"
 )
 
 // runProbe checks reachability with TCP or UDP, for systems without ping
@@ -103,124 +102,181 @@ func parseProbe(args []string) (probe, error) {
 }
 
 func (e *env) probeListen(h *ns.Handle, p probe) error {
-	// One socket per family: Go decides once per process whether
-	// dual-stack sockets work, and that answer need not hold in another
-	// namespace.
-	var closers []io.Closer
-	var accepts []func() (net.Addr, error)
+	// One socket per family, the IPv6 one IPV6_V6ONLY: a namespace may
+	// have IPv6 switched off, and then IPv4 alone must still work.
+	var socks []int
 	err := ns.In(h, func() error {
 		var firstErr error
-		for _, fam := range []string{"4", "6"} {
-			c, accept, err := listenOne(p, fam)
+		for _, fam := range []int{unix.AF_INET, unix.AF_INET6} {
+			fd, err := listenOne(p, fam)
 			if err != nil {
 				firstErr = cmp.Or(firstErr, err)
 				continue
 			}
-			closers, accepts = append(closers, c), append(accepts, accept)
+			socks = append(socks, fd)
 		}
-		if len(accepts) == 0 {
+		if len(socks) == 0 {
 			return firstErr
 		}
 		return nil
 	})
+	defer func() {
+		for _, fd := range socks {
+			unix.Close(fd)
+		}
+	}()
 	if err != nil {
 		return fmt.Errorf("probe: listen on %s port %d: %w", p.proto, p.port, err)
 	}
-	defer func() {
-		for _, c := range closers {
-			c.Close()
-		}
-	}()
 	// On stderr, so that a script can wait for it and the report stays clean.
 	fmt.Fprintf(e.stderr, "listening on %s port %d\n", p.proto, p.port)
-	type result struct {
-		from net.Addr
-		err  error
+	fds := make([]unix.PollFd, len(socks))
+	for i, fd := range socks {
+		fds[i] = unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
 	}
-	results := make(chan result, 2*p.count)
-	for _, accept := range accepts {
-		go func() {
-			for {
-				from, err := accept()
-				results <- result{from, err}
-				if err != nil {
-					return
-				}
-			}
-		}()
-	}
-	timeout := time.After(p.timeout)
-	for range p.count {
-		select {
-		case r := <-results:
-			if r.err != nil {
-				return fmt.Errorf("probe: wait on %s port %d: %w", p.proto, p.port, r.err)
-			}
-			fmt.Fprintf(e.stdout, "%s from %s\n", p.proto, r.from)
-		case <-timeout:
+	deadline := time.Now().Add(p.timeout)
+	for seen := 0; seen < p.count; {
+		left := time.Until(deadline)
+		if left <= 0 {
 			return fmt.Errorf("probe: nothing reached %s port %d within %v", p.proto, p.port, p.timeout)
+		}
+		if _, err := unix.Poll(fds, int(left.Milliseconds())+1); err != nil && err != unix.EINTR {
+			return fmt.Errorf("probe: wait on %s port %d: %w", p.proto, p.port, err)
+		}
+		for _, f := range fds {
+			if f.Revents == 0 || seen == p.count {
+				continue
+			}
+			from, err := answer(p, int(f.Fd))
+			if err != nil {
+				return fmt.Errorf("probe: wait on %s port %d: %w", p.proto, p.port, err)
+			}
+			fmt.Fprintf(e.stdout, "%s from %s\n", p.proto, from)
+			seen++
 		}
 	}
 	return nil
 }
 
-// listenOne opens a socket of one family ("4" or "6") and returns a
-// function that waits for the next client, answers it with the address it
-// was seen as, and returns that address.
-func listenOne(p probe, fam string) (io.Closer, func() (net.Addr, error), error) {
-	addr := net.JoinHostPort(map[string]string{"4": "0.0.0.0", "6": "::"}[fam], strconv.Itoa(int(p.port)))
+// listenOne opens a listening (TCP) or bound (UDP) socket of one family.
+func listenOne(p probe, fam int) (int, error) {
+	typ := unix.SOCK_DGRAM
 	if p.proto == "tcp" {
-		ln, err := net.Listen("tcp"+fam, addr)
-		if err != nil {
-			return nil, nil, err
-		}
-		return ln, func() (net.Addr, error) {
-			c, err := ln.Accept()
-			if err != nil {
-				return nil, err
-			}
-			defer c.Close()
-			c.Write([]byte(c.RemoteAddr().String() + "\n")) // tell the client how it was seen
-			return c.RemoteAddr(), nil
-		}, nil
+		typ = unix.SOCK_STREAM
 	}
-	pc, err := net.ListenPacket("udp"+fam, addr)
+	fd, err := unix.Socket(fam, typ|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, nil, err
+		return -1, err
 	}
-	return pc, func() (net.Addr, error) {
-		buf := make([]byte, 64)
-		_, src, err := pc.ReadFrom(buf)
+	sa := sockaddr(netip.IPv4Unspecified(), p.port)
+	if fam == unix.AF_INET6 {
+		sa = sockaddr(netip.IPv6Unspecified(), p.port)
+		err = unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
+	}
+	if err == nil {
+		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if err == nil {
+		err = unix.Bind(fd, sa)
+	}
+	if err == nil && typ == unix.SOCK_STREAM {
+		err = unix.Listen(fd, 16)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+// answer takes the next client on a ready socket, tells it the address
+// it was seen as, and returns that address.
+func answer(p probe, fd int) (netip.AddrPort, error) {
+	if p.proto == "tcp" {
+		c, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
 		if err != nil {
-			return nil, err
+			return netip.AddrPort{}, err
 		}
-		pc.WriteTo([]byte(src.String()+"\n"), src)
-		return src, nil
-	}, nil
+		defer unix.Close(c)
+		from := addrPort(sa)
+		unix.Write(c, []byte(from.String()+"\n"))
+		return from, nil
+	}
+	buf := make([]byte, 64)
+	_, sa, err := unix.Recvfrom(fd, buf, 0)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	from := addrPort(sa)
+	unix.Sendto(fd, []byte(from.String()+"\n"), 0, sa)
+	return from, nil
 }
 
 func (e *env) probeConnect(h *ns.Handle, p probe) error {
-	target := netip.AddrPortFrom(p.addr, p.port).String()
-	var c net.Conn
+	target := netip.AddrPortFrom(p.addr, p.port)
+	fam, typ := unix.AF_INET, unix.SOCK_DGRAM
+	if p.addr.Is6() {
+		fam = unix.AF_INET6
+	}
+	if p.proto == "tcp" {
+		typ = unix.SOCK_STREAM
+	}
+	fd := -1
 	err := ns.In(h, func() (err error) {
-		c, err = net.DialTimeout(p.proto, target, p.timeout)
+		fd, err = unix.Socket(fam, typ|unix.SOCK_CLOEXEC, 0)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("probe: connect to %s %s: %w", p.proto, target, err)
 	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(p.timeout))
+	defer unix.Close(fd)
+	// On a blocking socket the send timeout bounds connect(2) too.
+	tv := unix.NsecToTimeval(p.timeout.Nanoseconds())
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	if err := unix.Connect(fd, sockaddr(p.addr, p.port)); err != nil {
+		return fmt.Errorf("probe: connect to %s %s: %w", p.proto, target, timedOut(err))
+	}
 	if p.proto == "udp" {
-		if _, err := c.Write([]byte("nsnet probe\n")); err != nil {
+		if _, err := unix.Write(fd, []byte("nsnet probe\n")); err != nil {
 			return fmt.Errorf("probe: send to udp %s: %w", target, err)
 		}
 	}
 	buf := make([]byte, 64)
-	n, err := c.Read(buf)
-	if err != nil {
-		return fmt.Errorf("probe: no answer from %s %s: %w", p.proto, target, err)
+	n, err := unix.Read(fd, buf)
+	if err == nil && n == 0 {
+		err = unix.ECONNRESET
 	}
-	fmt.Fprintf(e.stdout, "%s %s reached from %s; seen as %s", p.proto, target, c.LocalAddr(), buf[:n])
+	if err != nil {
+		return fmt.Errorf("probe: no answer from %s %s: %w", p.proto, target, timedOut(err))
+	}
+	local, _ := unix.Getsockname(fd)
+	fmt.Fprintf(e.stdout, "%s %s reached from %s; seen as %s", p.proto, target, addrPort(local), buf[:n])
 	return nil
+}
+
+// timedOut names the errno a socket timeout gives (EAGAIN, or EINPROGRESS
+// for connect) for what it is.
+func timedOut(err error) error {
+	if err == unix.EAGAIN || err == unix.EINPROGRESS {
+		return unix.ETIMEDOUT
+	}
+	return err
+}
+
+func sockaddr(a netip.Addr, port uint16) unix.Sockaddr {
+	if a.Is4() {
+		return &unix.SockaddrInet4{Addr: a.As4(), Port: int(port)}
+	}
+	return &unix.SockaddrInet6{Addr: a.As16(), Port: int(port)}
+}
+
+func addrPort(sa unix.Sockaddr) netip.AddrPort {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
+	case *unix.SockaddrInet6:
+		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port))
+	}
+	return netip.AddrPort{}
 }

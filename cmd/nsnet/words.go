@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"net"
 	"strconv"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -74,12 +73,12 @@ func validIfname(name string) error {
 	return nil
 }
 
-func (w *words) mac(kw string) (net.HardwareAddr, error) {
+func (w *words) mac(kw string) (rtnl.HardwareAddr, error) {
 	s, err := w.value(kw)
 	if err != nil {
 		return nil, err
 	}
-	hw, err := net.ParseMAC(s)
+	hw, err := rtnl.ParseHardwareAddr(s)
 	if err != nil {
 		return nil, usagef("%s: %s %q is not a link-layer address", w.cmd, kw, s)
 	}
