@@ -2,9 +2,10 @@ package nat
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/netip"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

@@ -1,8 +1,9 @@
 package nat
 
 import (
-	"fmt"
 	"net/netip"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/nft"
 )

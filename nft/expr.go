@@ -13,6 +13,7 @@ import (
 // for any other kind the kernel holds.
 type Expr interface {
 	Name() string               // NFTA_EXPR_NAME: "meta", "payload"...
+	String() string             // as nft --debug=netlink shows it
 	encode(e *nl.Encoder)       // NFTA_EXPR_DATA
 	decode(d *nl.Decoder) error // from NFTA_EXPR_DATA
 }

@@ -2,7 +2,8 @@ package nl
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

@@ -2,10 +2,11 @@ package nl
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

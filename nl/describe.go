@@ -1,8 +1,9 @@
 package nl
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // Describe renders one message in wire format for a human: the header

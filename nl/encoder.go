@@ -2,8 +2,9 @@ package nl
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // Encoder appends attributes to a byte slice. The first error sticks and is

@@ -2,7 +2,8 @@ package nl
 
 import (
 	"encoding/binary"
-	"fmt"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // Header is struct nlmsghdr, the 16 bytes in front of every message.

@@ -3,14 +3,14 @@ package ns
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )
@@ -38,11 +38,13 @@ type ExecError struct {
 func (e *ExecError) Error() string { return e.Err.Error() }
 func (e *ExecError) Unwrap() error { return e.Err }
 
-// Exec runs argv inside namespace h as `ip netns exec NAME CMD` does: in a
-// private mount namespace whose /sys shows h's devices and whose /etc has
-// EtcDir/NAME/* bind-mounted over it (when name is a valid namespace name;
-// an empty one binds nothing). It waits for the command and returns its
-// exit status (128+N for a command killed by signal N).
+// Exec runs argv inside namespace h as `ip netns exec NAME CMD` does in a
+// batch: in a private mount namespace whose /sys shows h's devices and
+// whose /etc has EtcDir/NAME/* bind-mounted over it (when name is a valid
+// namespace name; an empty one binds nothing). It waits for the command
+// and returns its exit status (128+N for a command killed by signal N).
+// Signals are not forwarded, as ip does not: the command is in the
+// caller's process group, so a terminal's ^C reaches both.
 //
 // unshare(CLONE_NEWNS) works on one thread of a threaded process: the
 // kernel gives that thread a private copy of its fs_struct. So a fresh
@@ -52,29 +54,15 @@ func (e *ExecError) Unwrap() error { return e.Err }
 // so no other goroutine ever runs in that mount namespace. Nothing is
 // re-executed and nothing is read from the environment.
 func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
-	if len(argv) == 0 || argv[0] == "" {
-		return 0, errors.New("exec: no command")
-	}
-	if opt.EtcDir == "" {
-		opt.EtcDir = "/etc/netns"
-	}
-	if opt.Warn == nil {
-		opt.Warn = func(error) {}
-	}
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT)
-	defer func() {
-		signal.Stop(sigs)
-		close(sigs) // ends the forwarding goroutine
-	}()
 	files, copies, err := stdio(opt)
 	if err != nil {
 		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
 	var proc *os.Process
-	onThread(func() bool {
-		proc, err = startIn(h, name, argv, files, opt)
-		return false // never given back: see above
+	err = prepare(h, name, argv, opt, func(path string) error {
+		p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: files[:3]})
+		proc = p
+		return err
 	})
 	for _, f := range files[3:] {
 		f.Close() // the child's ends of the pipes, if any
@@ -85,13 +73,8 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 				f.Close()
 			}
 		}
-		return execFailed(err), fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+		return execFailed(err), err
 	}
-	go func() {
-		for s := range sigs {
-			proc.Signal(s)
-		}
-	}()
 	st, err := proc.Wait()
 	copies()
 	if err != nil {
@@ -101,6 +84,41 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 		return 128 + int(ws.Signal()), nil
 	}
 	return st.ExitCode(), nil
+}
+
+// Replace is Exec without a child: the command takes this process over,
+// with its standard files and environment, as `ip netns exec` does. It
+// returns only if the command could not be started (an *ExecError for a
+// command missing or not executable). opt's Stdin, Stdout and Stderr are
+// not used.
+func Replace(h *Handle, name string, argv []string, opt ExecOptions) error {
+	return prepare(h, name, argv, opt, func(path string) error {
+		return &os.PathError{Op: "exec", Path: path, Err: unix.Exec(path, argv, os.Environ())}
+	})
+}
+
+// prepare enters h on a locked thread that is never given back, takes a
+// mount namespace of its own, makes the mounts, finds argv[0] and hands
+// its path to start, which runs on that thread.
+func prepare(h *Handle, name string, argv []string, opt ExecOptions, start func(path string) error) error {
+	if len(argv) == 0 || argv[0] == "" {
+		return errors.New("exec: no command")
+	}
+	if opt.EtcDir == "" {
+		opt.EtcDir = "/etc/netns"
+	}
+	if opt.Warn == nil {
+		opt.Warn = func(error) {}
+	}
+	var err error
+	onThread(func() bool {
+		err = startIn(h, name, argv, opt, start)
+		return false // never given back: see Exec
+	})
+	if err != nil {
+		return fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+	}
+	return nil
 }
 
 // stdio gives the child's standard files: the caller's own when they are
@@ -158,31 +176,30 @@ func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
 	}, nil
 }
 
-// startIn runs on a locked thread that is never given back: it enters h,
-// takes a mount namespace of its own, and starts argv there.
-func startIn(h *Handle, name string, argv []string, files []*os.File, opt ExecOptions) (*os.Process, error) {
+// startIn runs on a locked thread that is never given back.
+func startIn(h *Handle, name string, argv []string, opt ExecOptions, start func(path string) error) error {
 	if err := unix.Setns(h.FD(), unix.CLONE_NEWNET); err != nil {
-		return nil, fmt.Errorf("enter the network namespace: %w", err)
+		return fmt.Errorf("enter the network namespace: %w", err)
 	}
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-		return nil, fmt.Errorf("unshare the mount namespace: %w", err)
+		return fmt.Errorf("unshare the mount namespace: %w", err)
 	}
 	if err := execMounts(name, opt); err != nil {
-		return nil, err
+		return err
 	}
 	// Looked up here, where /etc and the mounts are the command's.
 	path, err := lookPath(argv[0])
 	if err != nil {
-		return nil, &ExecError{Code: 127, Err: err}
+		return &ExecError{Code: 127, Err: err}
 	}
-	p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: files[:3]})
+	err = start(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &ExecError{Code: 127, Err: err}
+		return &ExecError{Code: 127, Err: err}
 	}
 	if err != nil {
-		return nil, &ExecError{Code: 126, Err: err}
+		return &ExecError{Code: 126, Err: err}
 	}
-	return p, nil
+	return nil
 }
 
 // lookPath finds a command as a shell does: a name with a slash is a

@@ -2,8 +2,9 @@ package ns
 
 import (
 	"errors"
-	"fmt"
 	"os"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

@@ -1,8 +1,9 @@
 package ns
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // NameError is an unusable namespace name: a mistake of the caller, found

@@ -2,11 +2,12 @@ package ns
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

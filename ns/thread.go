@@ -1,8 +1,9 @@
 package ns
 
 import (
-	"fmt"
 	"runtime"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

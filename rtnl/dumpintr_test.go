@@ -42,14 +42,15 @@ func TestListingsRetryInterruptedDumps(t *testing.T) {
 				return
 			default:
 			}
-			// A change every 3 ms, the pace of `ip addr add/del` in a shell
-			// loop; a dump of these 1000 addresses takes about 1 ms, so
-			// about a third of them see a change. (A set that changes
-			// faster than it can be read has no consistent listing.)
+			// A change every 5 ms, about the pace of `ip addr add/del` in
+			// a shell loop; a dump of these 1000 addresses takes about
+			// 1 ms, 2-3 ms under the race detector, so many of them see a
+			// change. (A set that changes faster than it can be read has
+			// no consistent listing.)
 			churn.AddrAdd(a)
-			time.Sleep(3 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
 			churn.AddrDel(a)
-			time.Sleep(3 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
 		}
 	}()
 	failed := 0

@@ -1,9 +1,10 @@
 package rtnl
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // ValidLinkName checks an interface name before anything is sent, as the

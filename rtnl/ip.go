@@ -1,8 +1,9 @@
 package rtnl
 
 import (
-	"fmt"
 	"net/netip"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

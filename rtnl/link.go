@@ -3,7 +3,8 @@ package rtnl
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

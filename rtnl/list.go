@@ -2,8 +2,9 @@ package rtnl
 
 import (
 	"errors"
-	"fmt"
 	"iter"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

@@ -2,7 +2,8 @@ package rtnl
 
 import (
 	"encoding/binary"
-	"fmt"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 )

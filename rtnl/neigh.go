@@ -2,8 +2,9 @@ package rtnl
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net/netip"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

@@ -1,7 +1,7 @@
 package rtnl
 
 import (
-	"fmt"
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

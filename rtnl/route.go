@@ -3,8 +3,9 @@ package rtnl
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/netip"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

@@ -2,9 +2,10 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

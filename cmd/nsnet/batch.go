@@ -2,10 +2,11 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
 )

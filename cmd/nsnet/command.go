@@ -1,6 +1,6 @@
 package main
 
-import "fmt"
+import "github.com/nsnet/nsnet/internal/fmt"
 
 // command is one verb of an object (add, del, show...).
 type command struct {

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nl"

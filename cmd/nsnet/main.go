@@ -5,10 +5,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 func main() {
@@ -46,6 +47,9 @@ type usageError struct{ msg string }
 
 func (u *usageError) Error() string { return u.msg }
 
+// usagef is not inlined: its ~90 callers are all error paths.
+//
+//go:noinline
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // exitError carries the exit status of a command nsnet ran (netns exec),

@@ -27,6 +27,10 @@ func cli(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, strings.NewReader(""), &out, &errb)
+	// internal/fmt prints %!VERB(...) for an operand it cannot format.
+	if strings.Contains(out.String()+errb.String(), "%!") {
+		t.Errorf("nsnet %s: a formatting mistake in the output:\n%s%s", strings.Join(args, " "), &out, &errb)
+	}
 	return out.String(), errb.String(), code
 }
 

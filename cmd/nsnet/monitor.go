@@ -2,8 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

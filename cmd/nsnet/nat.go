@@ -2,11 +2,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nat"
@@ -197,11 +198,12 @@ func natShow(e *env, args []string) error {
 	return nil
 }
 
-// exprsJSON is each expression as {"NAME": "its fields"}.
+// exprsJSON is each expression as {"NAME": "operands"}, the operands as
+// nft --debug=netlink shows them: {"payload": "load 4b @ network header + 12 => reg 1"}.
 func exprsJSON(xs []nft.Expr) []ipfmt.Object {
 	out := []ipfmt.Object{}
 	for _, x := range xs {
-		out = append(out, ipfmt.Object{{Key: x.Name(), Value: strings.TrimPrefix(fmt.Sprintf("%+v", x), "&")}})
+		out = append(out, ipfmt.Object{{Key: x.Name(), Value: strings.TrimSpace(strings.TrimPrefix(x.String(), x.Name()))}})
 	}
 	return out
 }

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 

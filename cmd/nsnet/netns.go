@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -111,7 +112,7 @@ func netnsExec(e *env, args []string) error {
 		worst := 0
 		for _, n := range names {
 			fmt.Fprintf(e.stdout, "\nnetns: %s\n", n)
-			code, err := execIn(e, n, args)
+			code, err := execIn(e, n, args, false)
 			if err != nil {
 				return err
 			}
@@ -125,24 +126,33 @@ func netnsExec(e *env, args []string) error {
 	if err := nameErr(ns.ValidName(args[0])); err != nil {
 		return err
 	}
-	code, err := execIn(e, args[0], args[1:])
+	// Like ip, the command replaces nsnet, unless nsnet has more to do
+	// (a batch) or its output is not its own (run as a library, in tests).
+	replace := e.batch == "" && e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr
+	code, err := execIn(e, args[0], args[1:], replace)
 	if err != nil {
 		return err
 	}
 	return exitCode(code)
 }
 
-func execIn(e *env, name string, argv []string) (int, error) {
+func execIn(e *env, name string, argv []string, replace bool) (int, error) {
 	h, err := ns.Open(e.netnsDir, name)
 	if err != nil {
 		return 0, err
 	}
 	defer h.Close()
 	warn := func(err error) { fmt.Fprintf(e.stderr, "nsnet: netns exec %s: warning: %v\n", name, err) }
-	code, err := ns.Exec(h, name, argv, ns.ExecOptions{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Warn: warn})
+	opt := ns.ExecOptions{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Warn: warn}
+	var code int
+	if replace {
+		err = ns.Replace(h, name, argv, opt) // returns only on failure
+	} else {
+		code, err = ns.Exec(h, name, argv, opt)
+	}
 	var xe *ns.ExecError
-	if errors.As(err, &xe) {
-		return 0, &exitError{code: code, err: err}
+	if errors.As(err, &xe) { // the shell's 126 or 127
+		return 0, &exitError{code: xe.Code, err: err}
 	}
 	return code, err
 }

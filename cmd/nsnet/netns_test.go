@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,6 +73,13 @@ func TestNetnsExecCLI(t *testing.T) {
 	}
 	if _, code := nsnet("netns", "exec", "x", "sh", "-c", "exit 3"); code != 3 {
 		t.Fatalf("exit status not propagated: %d", code)
+	}
+	// Like ip, nsnet is replaced by the command: its parent is ours.
+	if out, code := nsnet("netns", "exec", "x", "sh", "-c", "echo $PPID"); code != 0 || out != strconv.Itoa(os.Getpid())+"\n" {
+		t.Fatalf("netns exec forked: the command's parent is %q, not this test (%d); exit %d", out, os.Getpid(), code)
+	}
+	if _, code := nsnet("netns", "exec", "x", "no-such-command-x"); code != 127 {
+		t.Fatalf("a missing command exits %d, want 127", code)
 	}
 	out, code := nsnet("-all", "netns", "exec", "sh", "-c", "ls /sys/class/net")
 	if code != 0 || out != "\nnetns: x\nlo\n\nnetns: y\nlo\n" {

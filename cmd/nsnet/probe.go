@@ -2,10 +2,11 @@ package main
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"strconv"
 	"time"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/ns"
 	"golang.org/x/sys/unix"

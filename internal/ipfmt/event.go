@@ -1,8 +1,9 @@
 package ipfmt
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
 )

@@ -1,9 +1,10 @@
 package ipfmt
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 )
 
 // names is a two-way table of numbers and the words ip uses for them

@@ -6,8 +6,9 @@
 package ipfmt
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
 )

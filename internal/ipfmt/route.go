@@ -1,9 +1,10 @@
 package ipfmt
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
