@@ -36,6 +36,9 @@ type env struct {
 	indexes map[string]int32      // in a batch: ifindex by namespace and name, as ip caches them
 }
 
+// inBatch tells whether e runs a line of a batch.
+func (e *env) inBatch() bool { return e.conns != nil }
+
 // defaultNetnsDir is iproute2's: -netns-dir changes it. Nothing is read
 // from the environment.
 func defaultNetnsDir() string { return ns.DefaultDir }

@@ -128,7 +128,7 @@ func netnsExec(e *env, args []string) error {
 	}
 	// Like ip, the command replaces nsnet, unless nsnet has more to do
 	// (a batch) or its output is not its own (run as a library, in tests).
-	replace := e.batch == "" && e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr
+	replace := !e.inBatch() && e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr
 	code, err := execIn(e, args[0], args[1:], replace)
 	if err != nil {
 		return err

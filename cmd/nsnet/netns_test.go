@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,6 +81,12 @@ func TestNetnsExecCLI(t *testing.T) {
 	}
 	if _, code := nsnet("netns", "exec", "x", "no-such-command-x"); code != 127 {
 		t.Fatalf("a missing command exits %d, want 127", code)
+	}
+	// In a batch, the command runs in a child and the batch goes on.
+	batch := filepath.Join(t.TempDir(), "b")
+	must(t, os.WriteFile(batch, []byte("netns exec x true\nnetns exec x echo after\n"), 0o644))
+	if out, code := nsnet("-batch", batch); code != 0 || out != "after\n" {
+		t.Fatalf("netns exec in a batch: exit %d, %q", code, out)
 	}
 	out, code := nsnet("-all", "netns", "exec", "sh", "-c", "ls /sys/class/net")
 	if code != 0 || out != "\nnetns: x\nlo\n\nnetns: y\nlo\n" {
