@@ -91,7 +91,11 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	}
 	var fd int
 	open := func() (err error) {
-		fd, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
+		typ := unix.SOCK_RAW | unix.SOCK_CLOEXEC
+		if len(c.Groups) != 0 {
+			typ |= unix.SOCK_NONBLOCK // in Go's poller: see blockingSocket
+		}
+		fd, err = unix.Socket(unix.AF_NETLINK, typ, protocol)
 		return err
 	}
 	var err error
@@ -108,8 +112,21 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: make([]byte, 32*1024), timeout: c.Timeout}
-	return NewConn(s, protocol, port, &c), nil
+	buf := make([]byte, 32*1024)
+	if len(c.Groups) != 0 {
+		s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: buf, timeout: c.Timeout}
+		return NewConn(s, protocol, port, &c), nil
+	}
+	if c.Timeout > 0 {
+		tv := unix.NsecToTimeval(c.Timeout.Nanoseconds())
+		for _, opt := range []int{unix.SO_RCVTIMEO, unix.SO_SNDTIMEO} {
+			if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, opt, &tv); err != nil {
+				unix.Close(fd)
+				return nil, fmt.Errorf("nl: set socket timeout: %w", err)
+			}
+		}
+	}
+	return NewConn(&blockingSocket{fd: fd, buf: buf}, protocol, port, &c), nil
 }
 
 // setup binds the socket, sets the options cfg and nsnet want, and
