@@ -162,11 +162,11 @@ func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
 		if s.r != nil { // the child reads pr; we feed pw
 			files[i], ours = pr, append(ours, pw)
 			files = append(files, pr)
-			go func() { io.Copy(pw, s.r); pw.Close(); close(ch) }()
+			go func() { copyPlain(pw, s.r); pw.Close(); close(ch) }()
 		} else { // the child writes pw; we drain pr
 			files[i], ours = pw, append(ours, pr)
 			files = append(files, pw)
-			go func() { io.Copy(s.w, pr); pr.Close(); close(ch) }()
+			go func() { copyPlain(s.w, pr); pr.Close(); close(ch) }()
 		}
 	}
 	return files, func() {
@@ -174,6 +174,13 @@ func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
 			<-ch
 		}
 	}, nil
+}
+
+// copyPlain is io.Copy through a buffer: io.Copy would look for
+// ReaderFrom and WriterTo, and *os.File's pull in splice, sendfile and
+// copy_file_range, 10 KB of binary to copy a pipe.
+func copyPlain(w io.Writer, r io.Reader) {
+	io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, make([]byte, 32*1024))
 }
 
 // startIn runs on a locked thread that is never given back.
@@ -255,7 +262,7 @@ func execMounts(name string, opt ExecOptions) error {
 		return nil // a namespace given by path has no /etc/netns directory
 	}
 	dir := filepath.Join(opt.EtcDir, name)
-	entries, err := os.ReadDir(dir)
+	entries, err := readDir(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
@@ -218,7 +218,7 @@ func Open(dir, name string) (*Handle, error) {
 
 // List returns the names in dir, sorted; a missing dir has none.
 func List(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	entries, err := readDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -231,6 +231,17 @@ func List(dir string) ([]string, error) {
 			names = append(names, e.Name())
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names, nil
+}
+
+// readDir is os.ReadDir without its sort by name, which callers that
+// want one do on the strings (one sort function in the binary, not two).
+func readDir(dir string) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }

@@ -1,9 +1,9 @@
 package ns
 
 import (
-	"os"
+	"cmp"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -62,7 +62,7 @@ func PIDs(dir, name string) ([]int, error) {
 // processes maps every network namespace in use by a process to its pids,
 // sorted. Processes that vanish or hide their namespace are skipped.
 func processes() (map[ID][]int, error) {
-	entries, err := os.ReadDir("/proc")
+	entries, err := readDir("/proc")
 	if err != nil {
 		return nil, fmt.Errorf("scan /proc: %w", err)
 	}
@@ -77,7 +77,7 @@ func processes() (map[ID][]int, error) {
 		}
 	}
 	for _, pids := range m {
-		sort.Ints(pids)
+		slices.Sort(pids)
 	}
 	return m, nil
 }
@@ -124,7 +124,7 @@ func ListAll(dir string) ([]Namespace, error) {
 	for _, ns := range byID {
 		out = append(out, *ns)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID.Ino < out[j].ID.Ino })
+	slices.SortFunc(out, func(a, b Namespace) int { return cmp.Compare(a.ID.Ino, b.ID.Ino) })
 	return out, nil
 }
 

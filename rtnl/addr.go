@@ -131,14 +131,23 @@ func DecodeAddr(b []byte) (*Addr, error) {
 }
 
 func (c *Conn) addrRequest(typ, flags uint16, a *Addr, what string) error {
-	b, err := encodeAddr(a)
+	m, err := addrMessage(typ, flags, a)
 	if err == nil {
-		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+		_, err = c.nl.Execute(m)
 	}
-	if err != nil {
-		return &OpError{Op: what + " address", Object: a.Prefix.String(), Err: err}
+	return addrError(a, what, err)
+}
+
+func addrMessage(typ, flags uint16, a *Addr) (nl.Message, error) {
+	b, err := encodeAddr(a)
+	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
+}
+
+func addrError(a *Addr, what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	return &OpError{Op: what + " address", Object: a.Prefix.String(), Err: err}
 }
 
 // AddrAdd is `ip addr add PREFIX dev DEV`.

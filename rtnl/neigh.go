@@ -59,14 +59,23 @@ func DecodeNeigh(b []byte) (*Neigh, error) {
 }
 
 func (c *Conn) neighRequest(typ, flags uint16, n *Neigh, what string) error {
-	b, err := encodeNeigh(n)
+	m, err := neighMessage(typ, flags, n)
 	if err == nil {
-		_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
+		_, err = c.nl.Execute(m)
 	}
-	if err != nil {
-		return &OpError{Op: what + " neighbour", Object: n.IP.String(), Err: err}
+	return neighError(n, what, err)
+}
+
+func neighMessage(typ, flags uint16, n *Neigh) (nl.Message, error) {
+	b, err := encodeNeigh(n)
+	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
+}
+
+func neighError(n *Neigh, what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	return &OpError{Op: what + " neighbour", Object: n.IP.String(), Err: err}
 }
 
 // NeighAdd is `ip neigh add ADDR lladdr MAC dev DEV nud STATE`.

@@ -255,22 +255,33 @@ func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
 }
 
 func (c *Conn) routeRequest(typ, flags uint16, r *Route, what string) error {
-	r = routeDefaults(r, typ == unix.RTM_DELROUTE)
-	err := checkRoute(r)
+	m, err := routeMessage(typ, flags, r)
 	if err == nil {
-		var b []byte
-		if b, err = encodeRoute(r); err == nil {
-			_, err = c.nl.Execute(nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b})
-		}
+		_, err = c.nl.Execute(m)
 	}
-	if err != nil {
-		hint := ""
-		if errors.Is(err, unix.ENETUNREACH) && r.Gateway.IsValid() {
-			hint = "no route to the gateway: add an address on its subnet, or use onlink"
-		}
-		return &OpError{Op: what + " route", Object: routeDst(r), Err: err, Hint: hint}
+	return routeError(r, what, err)
+}
+
+// routeMessage is the request for r, after ip's defaults and checks.
+func routeMessage(typ, flags uint16, r *Route) (nl.Message, error) {
+	r = routeDefaults(r, typ == unix.RTM_DELROUTE)
+	if err := checkRoute(r); err != nil {
+		return nl.Message{}, err
 	}
-	return nil
+	b, err := encodeRoute(r)
+	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
+}
+
+// routeError says what failed: "add route 10.0.0.0/24: ...".
+func routeError(r *Route, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	hint := ""
+	if errors.Is(err, unix.ENETUNREACH) && r.Gateway.IsValid() {
+		hint = "no route to the gateway: add an address on its subnet, or use onlink"
+	}
+	return &OpError{Op: what + " route", Object: routeDst(r), Err: err, Hint: hint}
 }
 
 // checkRoute refuses what the kernel would refuse with a misleading

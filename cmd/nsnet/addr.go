@@ -175,7 +175,12 @@ func withAddr(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Addr)
 }
 
 func addrAdd(e *env, args []string) error {
-	return withAddr(e, args, "addr add", (*rtnl.Conn).AddrAdd)
+	return withAddr(e, args, "addr add", func(c *rtnl.Conn, a *rtnl.Addr) error {
+		if p := e.pipeline(c); p != nil {
+			return p.AddrAdd(a, e.pending.line)
+		}
+		return c.AddrAdd(a)
+	})
 }
 
 func addrReplace(e *env, args []string) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"io"
 	"os"
 	"strings"
@@ -16,7 +17,12 @@ import (
 // next, words may be quoted with ' or " (no escapes inside), and any line
 // length is fine. A line may start with its own global options (-n NS),
 // which ip does not allow. The first failing line stops the batch, and
-// the error names the file and line.
+// the error names the file and line; with -force every failing line is
+// reported and the batch goes on, then exits 1.
+//
+// Consecutive additions of routes, addresses and neighbours are sent many
+// to a write (rtnl.Pipeline) and still end the way ip's one-by-one
+// batches end: up to the failing line and no further.
 func (e *env) runBatch(file string) error {
 	r := e.stdin
 	if file != "-" {
@@ -28,31 +34,73 @@ func (e *env) runBatch(file string) error {
 		r = f
 	}
 	// Lines share one socket per namespace; e is copied per line, the maps
-	// are shared.
-	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[string]int32{}
+	// and the queue are shared.
+	e.conns, e.indexes, e.pending = map[string]*rtnl.Conn{}, map[string]int32{}, &pending{}
 	defer e.forgetConns()
+	failed := 0
+	fail := func(line int, err error) error {
+		err = fmt.Errorf("%s:%d: %w", file, line, err)
+		if !e.force {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "nsnet: %v\n", err)
+		failed++
+		return nil
+	}
+	// flush sends what is queued; its errors belong to the lines queued.
+	flush := func() error {
+		for _, pe := range e.pending.flush() {
+			if err := fail(pe.Tag.(int), pe.Err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	br := bufio.NewReader(r)
 	for n := 1; ; {
 		line, lines, err := readBatchLine(br)
 		if err != nil && err != io.EOF {
-			return fmt.Errorf("%s:%d: read: %w", file, n, err)
+			return cmp.Or(flush(), fmt.Errorf("%s:%d: read: %w", file, n, err))
 		}
-		if werr := e.batchLine(line); werr != nil {
-			return fmt.Errorf("%s:%d: %w", file, n, werr)
+		if werr := e.batchLine(line, n, flush); werr != nil {
+			if f, ok := werr.(flushed); ok {
+				return f.error
+			}
+			if ferr := fail(n, werr); ferr != nil {
+				return ferr
+			}
 		}
 		if err == io.EOF {
-			return nil
+			break
 		}
 		n += lines
 	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s: %d lines failed", file, failed)}
+	}
+	return nil
 }
 
-// batchLine runs one logical line of a batch.
-func (e *env) batchLine(line string) error {
+// flushed is an error of an earlier line, met when sending its queue.
+type flushed struct{ error }
+
+// batchLine runs one logical line of a batch, number n. An addition that
+// can be queued is; any other line first sends the queue.
+func (e *env) batchLine(line string, n int, flush func() error) error {
 	sub, args, err := e.parseBatchLine(line)
 	if err != nil || len(args) == 0 {
 		return err
 	}
+	q := e.pending
+	if !queueable(args) || (q.pipe != nil && q.netns != sub.netns) || q.len() >= maxQueued {
+		if err := flush(); err != nil {
+			return flushed{err}
+		}
+	}
+	q.line, q.netns = n, sub.netns
 	err = sub.dispatch(args)
 	if matches(args[0], "link") || matches(args[0], "netns") {
 		clear(e.indexes) // links may have been renamed, moved or deleted
@@ -63,6 +111,63 @@ func (e *env) batchLine(line string) error {
 		e.forgetConns()
 	}
 	return err
+}
+
+// maxQueued bounds the queue, so that a batch of any length runs in
+// bounded memory.
+const maxQueued = 4096
+
+// queueable tells whether a batch line is an addition rtnl.Pipeline takes:
+// `route add`, `address add`, `neighbour add` (and their abbreviations:
+// add comes first among each object's commands).
+func queueable(args []string) bool {
+	if len(args) < 2 || !matches(args[1], "add") {
+		return false
+	}
+	for _, o := range objectTable() {
+		if matches(args[0], o.name) {
+			return o.name == "route" || o.name == "address" || o.name == "neighbour" || o.name == "neighbor"
+		}
+	}
+	return false
+}
+
+// pending is a batch's queue of additions: in one namespace, on its
+// socket.
+type pending struct {
+	pipe  *rtnl.Pipeline
+	netns string // the -n of what is queued
+	line  int    // the line being run: the tag of what it queues
+}
+
+func (q *pending) len() int {
+	if q.pipe == nil {
+		return 0
+	}
+	return q.pipe.Len()
+}
+
+func (q *pending) flush() []*rtnl.PipelineError {
+	if q.pipe == nil {
+		return nil
+	}
+	p := q.pipe
+	q.pipe = nil
+	return p.Flush()
+}
+
+// pipeline is where an addition on c goes: the batch's queue, or nil
+// outside a batch (send it now).
+func (e *env) pipeline(c *rtnl.Conn) *rtnl.Pipeline {
+	q := e.pending
+	if q == nil {
+		return nil
+	}
+	if q.pipe == nil {
+		q.pipe = c.NewPipeline()
+		q.pipe.Force = e.force
+	}
+	return q.pipe
 }
 
 // parseBatchLine reads one logical line: the env it runs with (e with the

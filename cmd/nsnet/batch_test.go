@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
 )
 
 func TestBatchFile(t *testing.T) {
@@ -102,6 +104,62 @@ func TestBatchForgetsNamesAfterLinkCommands(t *testing.T) {
 		out := mustCLI(t, "-netns-dir", dir, "-n", "c1", "-4", "-br", "addr", "show", dev)
 		if got := strings.Join(strings.Fields(out)[2:], " "); got != want {
 			t.Errorf("%s: addresses %q, want %q", dev, got, want)
+		}
+	}
+}
+
+// Pipelined lines end as ip's one-by-one batch ends: line 203 repeats a
+// route and is refused; without -force, lines 1-202 are applied and none
+// after (though they went to the kernel in the same write); with -force,
+// everything else is applied and line 203 named. ip runs the same file in
+// a namespace of its own, and the two are compared.
+func TestBatchPipelineStopsLikeIP(t *testing.T) {
+	testns.LookPath(t, "ip")
+	dir := testns.NetnsDir(t)
+	var b strings.Builder
+	b.WriteString("link add v0 type veth peer name v1\nlink set v0 up\naddr add 10.70.0.1/16 dev v0\n") // lines 1-3
+	for i := range 300 {                                                                                // lines 4-303, and 204 repeats 4
+		if i == 200 {
+			b.WriteString("route add 10.71.0.0/32 via 10.70.0.2\n")
+		}
+		fmt.Fprintf(&b, "route add 10.71.%d.%d/32 via 10.70.0.2\n", i/256, i%256)
+	}
+	b.WriteString("addr add 10.72.0.1/32 dev v0\nneigh add 10.70.0.9 lladdr 02:00:00:00:00:09 dev v0\n")
+	file := filepath.Join(t.TempDir(), "routes")
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	state := func(h *ns.Handle) string {
+		return testns.Run(t, h, "ip", "-4", "route", "show", "table", "main") + testns.Run(t, h, "ip", "-4", "addr", "show", "dev", "v0") +
+			testns.Run(t, h, "ip", "neigh", "show", "dev", "v0", "nud", "permanent")
+	}
+	for _, force := range []bool{false, true} {
+		var opt []string
+		if force {
+			opt = []string{"-force"}
+		}
+		for _, n := range []string{"bn", "bi"} {
+			mustCLI(t, "-netns-dir", dir, "netns", "add", n)
+		}
+		_, errs, code := cli(t, append([]string{"-netns-dir", dir, "-n", "bn", "-batch", file}, opt...)...)
+		if code != 1 || !strings.Contains(errs, file+":204: rtnl: add route 10.71.0.0/32: file exists") {
+			t.Fatalf("force=%v: exit %d, %q; want 1 naming line 204", force, code, errs)
+		}
+		bn, err := ns.Open(dir, "bn")
+		must(t, err)
+		bi, err := ns.Open(dir, "bi")
+		must(t, err)
+		testns.Try(bi, "ip", append(opt, "-batch", file)...) // fails at line 204 too
+		got, want := state(bn), state(bi)
+		if got != want {
+			t.Errorf("force=%v: after the batch nsnet left\n%s\nip left\n%s", force, got, want)
+		}
+		routes, addr := strings.Count(got, "10.71."), strings.Contains(got, "10.72.0.1")
+		if !force && (routes != 200 || addr) || force && (routes != 300 || !addr) {
+			t.Errorf("force=%v: %d routes, address added: %v", force, routes, addr)
+		}
+		bn.Close()
+		bi.Close()
+		for _, n := range []string{"bn", "bi"} {
+			mustCLI(t, "-netns-dir", dir, "netns", "del", n)
 		}
 	}
 }

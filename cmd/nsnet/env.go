@@ -30,9 +30,11 @@ type env struct {
 	oneline  bool   // -o
 	all      bool   // -all
 	batch    string // -batch FILE
+	force    bool   // -force: a batch goes on after a failing line
 	trace    bool   // -trace
 
 	conns   map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
+	pending *pending              // in a batch: additions queued, not yet sent
 	indexes map[string]int32      // in a batch: ifindex by namespace and name, as ip caches them
 }
 
@@ -69,6 +71,7 @@ var options = []option{
 	{"oneline", false, func(e *env, _ string) error { e.oneline = true; return nil }},
 	{"all", false, func(e *env, _ string) error { e.all = true; return nil }},
 	{"batch", true, func(e *env, a string) error { e.batch = a; return nil }},
+	{"force", false, func(e *env, _ string) error { e.force = true; return nil }},
 	{"netns-dir", true, func(e *env, a string) error {
 		if a == "" {
 			return usagef("option -netns-dir: empty directory name")

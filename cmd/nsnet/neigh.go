@@ -99,7 +99,12 @@ func withNeigh(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Neig
 }
 
 func neighAdd(e *env, args []string) error {
-	return withNeigh(e, args, "neigh add", (*rtnl.Conn).NeighAdd)
+	return withNeigh(e, args, "neigh add", func(c *rtnl.Conn, n *rtnl.Neigh) error {
+		if p := e.pipeline(c); p != nil {
+			return p.NeighAdd(n, e.pending.line)
+		}
+		return c.NeighAdd(n)
+	})
 }
 
 func neighReplace(e *env, args []string) error {

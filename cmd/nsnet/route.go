@@ -202,7 +202,12 @@ func withRoute(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Rout
 }
 
 func routeAdd(e *env, args []string) error {
-	return withRoute(e, args, "route add", (*rtnl.Conn).RouteAdd)
+	return withRoute(e, args, "route add", func(c *rtnl.Conn, r *rtnl.Route) error {
+		if p := e.pipeline(c); p != nil {
+			return p.RouteAdd(r, e.pending.line)
+		}
+		return c.RouteAdd(r)
+	})
 }
 
 func routeReplace(e *env, args []string) error {

@@ -1,0 +1,144 @@
+package rtnl
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/nl"
+)
+
+// A Pipeline queues additions of routes, addresses and neighbours and
+// sends them many to a write (nl.Conn.Batch), where the plain methods wait
+// for each answer in turn: what makes `nsnet -batch` of 20,000 routes run
+// at the kernel's speed.
+//
+// Only additions are queued, because each has an exact inverse: delete
+// what was added. The kernel goes on with the next message of a write
+// after refusing one, so when request i is refused, the requests after it
+// that the kernel applied are deleted again, newest first, and the result
+// is what sending them one by one and stopping at i would have left. With
+// Force, nothing is undone and every refusal is reported (ip -force).
+type Pipeline struct {
+	c     *Conn
+	Force bool
+	queue []queued
+}
+
+type queued struct {
+	req, undo nl.Message
+	wrap      func(error) error // the error the plain method would return
+	tag       any
+}
+
+// PipelineError is a refused request: Tag is what the caller queued it
+// with (nsnet uses the batch line).
+type PipelineError struct {
+	Tag any
+	Err error
+}
+
+func (e *PipelineError) Error() string { return e.Err.Error() }
+func (e *PipelineError) Unwrap() error { return e.Err }
+
+// NewPipeline starts a pipeline on c.
+func (c *Conn) NewPipeline() *Pipeline { return &Pipeline{c: c} }
+
+// Conn is the connection the pipeline sends on.
+func (p *Pipeline) Conn() *Conn { return p.c }
+
+// Len is the number of requests queued.
+func (p *Pipeline) Len() int { return len(p.queue) }
+
+// RouteAdd queues c.RouteAdd(r). The error is for what fails before
+// anything is sent (a route nsnet cannot encode).
+func (p *Pipeline) RouteAdd(r *Route, tag any) error {
+	m, err := routeMessage(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, r)
+	if err != nil {
+		return routeError(r, "add", err)
+	}
+	p.push(m, unix.RTM_DELROUTE, func(err error) error { return routeError(r, "add", err) }, tag)
+	return nil
+}
+
+// AddrAdd queues c.AddrAdd(a).
+func (p *Pipeline) AddrAdd(a *Addr, tag any) error {
+	m, err := addrMessage(unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, a)
+	if err != nil {
+		return addrError(a, "add", err)
+	}
+	p.push(m, unix.RTM_DELADDR, func(err error) error { return addrError(a, "add", err) }, tag)
+	return nil
+}
+
+// NeighAdd queues c.NeighAdd(n).
+func (p *Pipeline) NeighAdd(n *Neigh, tag any) error {
+	m, err := neighMessage(unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, n)
+	if err != nil {
+		return neighError(n, "add", err)
+	}
+	p.push(m, unix.RTM_DELNEIGH, func(err error) error { return neighError(n, "add", err) }, tag)
+	return nil
+}
+
+// push queues m; its inverse is the same object sent as delType, which
+// the kernel matches field by field.
+func (p *Pipeline) push(m nl.Message, delType uint16, wrap func(error) error, tag any) {
+	undo := nl.Message{Header: nl.Header{Type: delType}, Data: m.Data}
+	p.queue = append(p.queue, queued{req: m, undo: undo, wrap: wrap, tag: tag})
+}
+
+// Flush sends what is queued and empties the queue. It returns the
+// refusals as *PipelineError: without Force at most one, the first, with
+// everything queued after it not applied; with Force, each of them.
+func (p *Pipeline) Flush() []*PipelineError {
+	q := p.queue
+	p.queue = nil
+	if len(q) == 0 {
+		return nil
+	}
+	reqs := make([]nl.Message, len(q))
+	for i := range q {
+		reqs[i] = q[i].req
+	}
+	errs, err := p.c.nl.Batch(reqs)
+	if err != nil {
+		// Not one refusal but the socket failing (or the answers lost):
+		// which requests took effect is unknown, so say so on the first.
+		return []*PipelineError{{Tag: q[0].tag, Err: fmt.Errorf("rtnl: %d requests sent in a batch: %w", len(q), err)}}
+	}
+	var out []*PipelineError
+	for i, e := range errs {
+		if e == nil {
+			continue
+		}
+		out = append(out, &PipelineError{Tag: q[i].tag, Err: q[i].wrap(e)})
+		if !p.Force {
+			if uerr := p.undo(q[i+1:], errs[i+1:]); uerr != nil {
+				out[0].Err = fmt.Errorf("%w; undoing the requests sent after it failed: %w", out[0].Err, uerr)
+			}
+			return out
+		}
+	}
+	return out
+}
+
+// undo deletes, newest first, what the requests in q that were applied
+// (errs[i] == nil) added.
+func (p *Pipeline) undo(q []queued, errs []error) error {
+	var reqs []nl.Message
+	for i := len(q) - 1; i >= 0; i-- {
+		if errs[i] == nil {
+			reqs = append(reqs, q[i].undo)
+		}
+	}
+	if len(reqs) == 0 {
+		return nil
+	}
+	uerrs, err := p.c.nl.Batch(reqs)
+	if err != nil {
+		return err
+	}
+	return errors.Join(uerrs...)
+}

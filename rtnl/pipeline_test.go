@@ -1,0 +1,80 @@
+package rtnl_test
+
+import (
+	"errors"
+	"net/netip"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// A refused request in the middle of a pipeline leaves what sending one
+// by one and stopping there leaves: the adds before it applied, those after
+// it (sent in the same write, and applied by the kernel) deleted again.
+// With Force, everything else is applied and each refusal reported.
+func TestPipelineStopsAtRefusal(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		h := testns.New(t)
+		c := dial(t, h)
+		lo, err := c.LinkByName("lo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.LinkSetUp(lo.Index); err != nil {
+			t.Fatal(err)
+		}
+		route := func(i int) *rtnl.Route {
+			return &rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 60, byte(i >> 8), byte(i)}), 32), OIF: lo.Index}
+		}
+		if err := c.RouteAdd(route(50)); err != nil { // makes the 50th add refused: it exists
+			t.Fatal(err)
+		}
+		p := c.NewPipeline()
+		p.Force = force
+		for i := range 100 {
+			if err := p.RouteAdd(route(i), i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a := &rtnl.Addr{Prefix: netip.MustParsePrefix("10.61.0.1/32"), Index: lo.Index}
+		if err := p.AddrAdd(a, 100); err != nil {
+			t.Fatal(err)
+		}
+		errs := p.Flush()
+		if len(errs) != 1 || errs[0].Tag != 50 || !errors.Is(errs[0], unix.EEXIST) {
+			t.Fatalf("force=%v: refusals %v, want one, request 50, EEXIST", force, errs)
+		}
+		if want := "rtnl: add route 10.60.0.50/32: file exists"; errs[0].Error() != want {
+			t.Errorf("error %q, want %q", errs[0], want)
+		}
+		routes, err := c.Routes(rtnl.RouteFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range routes {
+			if netip.MustParsePrefix("10.60.0.0/16").Overlaps(r.Dst) {
+				n++
+			}
+		}
+		addrs, err := c.Addrs(rtnl.AddrFilter{Index: lo.Index})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasAddr := false
+		for _, x := range addrs {
+			hasAddr = hasAddr || x.Prefix == a.Prefix
+		}
+		// 0..49 and the one made before; with force also 51..99 and the address.
+		wantRoutes, wantAddr := 51, false
+		if force {
+			wantRoutes, wantAddr = 100, true
+		}
+		if n != wantRoutes || hasAddr != wantAddr {
+			t.Errorf("force=%v: %d routes and address %v after the pipeline, want %d and %v", force, n, hasAddr, wantRoutes, wantAddr)
+		}
+	}
+}
