@@ -211,6 +211,9 @@ func readBatchLine(br *bufio.Reader) (string, int, error) {
 			s = s[:i]
 		}
 		cont := strings.HasSuffix(s, "\\")
+		if n == 1 && (!cont || err != nil) {
+			return strings.TrimSuffix(s, "\\"), n, err // the usual line: no copy
+		}
 		b.WriteString(strings.TrimSuffix(s, "\\"))
 		if !cont || err != nil {
 			return b.String(), n, err
@@ -219,10 +222,15 @@ func readBatchLine(br *bufio.Reader) (string, int, error) {
 	}
 }
 
+func isBlank(r rune) bool { return r == ' ' || r == '\t' }
+
 // splitBatchLine splits a line into words as ip's makeargs does: blanks
 // separate words, and a word that starts with ' or " runs to the same
 // quote.
 func splitBatchLine(line string) ([]string, error) {
+	if strings.IndexAny(line, "'\"") < 0 {
+		return strings.FieldsFunc(line, isBlank), nil // the usual line: no quotes
+	}
 	var words []string
 	for {
 		line = strings.TrimLeft(line, " \t")

@@ -82,7 +82,7 @@ func parseRoute(w *words) (*routeReq, error) {
 				return nil, err
 			}
 		default:
-			if t, terr := ipfmt.RouteTypes.Parse(kw, 0); terr == nil && !hasDst && t != 0 {
+			if t, ok := ipfmt.RouteTypes.Lookup(kw); ok && !hasDst && t != 0 {
 				r.Type = uint8(t)
 				continue
 			}

@@ -25,16 +25,24 @@ func (t Names) Name(n uint32) string {
 
 // parse accepts a name or a number up to max.
 func (t Names) Parse(s string, max uint64) (uint32, error) {
-	for _, e := range t {
-		if e.name == s {
-			return e.n, nil
-		}
+	if n, ok := t.Lookup(s); ok {
+		return n, nil
 	}
 	n, err := strconv.ParseUint(s, 0, 32)
 	if err != nil || n > max {
 		return 0, fmt.Errorf("%q is neither a known name nor a number up to %d", s, max)
 	}
 	return uint32(n), nil
+}
+
+// Lookup is the number of a name in t.
+func (t Names) Lookup(s string) (uint32, bool) {
+	for _, e := range t {
+		if e.name == s {
+			return e.n, true
+		}
+	}
+	return 0, false
 }
 
 // Scopes: RT_SCOPE_* (linux/rtnetlink.h). ip calls 0 "global" for
