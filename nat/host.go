@@ -6,7 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/nft"
-	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -33,12 +32,7 @@ func ensureSysctl(h *ns.Handle, key string) (bool, error) {
 // localSubnet finds the prefix of h's address on the link that leads to
 // a, if a is on such a subnet: the clients that need hairpin NAT. A server
 // behind a router, or unreachable now, has none.
-func localSubnet(h *ns.Handle, a netip.Addr, cfg *nl.Config) (netip.Prefix, error) {
-	c, err := rtnl.Dial(h, cfg)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	defer c.Close()
+func localSubnet(c *rtnl.Conn, a netip.Addr) (netip.Prefix, error) {
 	r, err := c.RouteGet(a)
 	if err != nil || r.Gateway.IsValid() {
 		return netip.Prefix{}, nil

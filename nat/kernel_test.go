@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/nat"
+	"github.com/nsnet/nsnet/nft"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -178,5 +179,46 @@ func TestForwardingReported(t *testing.T) {
 	}
 	if v, err := ns.Sysctl(h, "net.ipv4.ip_forward"); err != nil || v != "1" {
 		t.Fatalf("forwarding after the second add: %q %v", v, err)
+	}
+}
+
+// A thousand forwards go in one transaction (the ruleset's generation
+// moves by one), though the batch is larger than a socket's default send
+// buffer; a repeated one is fs.ErrExist and the rest still goes in.
+func TestAddAllOneTransaction(t *testing.T) {
+	h := gateway(t)
+	var nats []nat.NAT
+	for i := range 1000 {
+		nats = append(nats, nat.Forward{Proto: nat.TCP, Port: uint16(20000 + i), To: netip.MustParseAddrPort("192.168.15.2:80")})
+	}
+	nats = append(nats, nats[7])
+	c, err := nft.Dial(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	before, err := c.GenID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs := nat.AddAll(h, nats, true, nil)
+	after, err := c.GenID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if (err != nil) != (i == 1000) || i == 1000 && !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("NAT %d: %v", i, err)
+		}
+	}
+	if after != before+1 {
+		t.Errorf("the ruleset generation went from %d to %d: not one transaction", before, after)
+	}
+	rules, err := nat.List(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 3000 { // prerouting, output, hairpin masquerade
+		t.Errorf("%d rules, want 3000", len(rules))
 	}
 }

@@ -1,11 +1,11 @@
 package nat
 
 import (
-	"errors"
 	"io/fs"
 	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/rtnl"
 
 	"golang.org/x/sys/unix"
 
@@ -56,63 +56,150 @@ type Result struct {
 // fs.ErrExist (forwarding still ensured: running Add again repairs a run
 // killed before). Run concurrently, the same Add installs one copy.
 func Add(h *ns.Handle, n NAT, cfg *nl.Config) (Result, error) {
-	var hairpin netip.Prefix
-	if f, ok := n.(Forward); ok {
-		var err error
-		if hairpin, err = localSubnet(h, f.To.Addr(), cfg); err != nil {
-			return Result{}, err
-		}
+	on, errs := AddAll(h, []NAT{n}, false, cfg)
+	var r Result
+	if len(on) > 0 {
+		r.Forwarding = on[0]
 	}
-	key := forwardingKey(n.family())
-	turnedOn, err := ensureSysctl(h, key)
-	if err != nil {
-		return Result{}, err
-	}
-	c, err := nft.Dial(h, cfg)
-	if err == nil {
-		defer c.Close()
-		err = addRules(c, n.family(), n.Comment(), n.rules(hairpin))
-	}
-	switch {
-	case errors.Is(err, fs.ErrExist):
-		return Result{}, fmt.Errorf("nat: add %q: %w", n.Comment(), err)
-	case err != nil && turnedOn:
-		if rerr := ns.SetSysctl(h, key, "0"); rerr != nil {
-			err = fmt.Errorf("%w (and turning forwarding back off failed: %v)", err, rerr)
-		}
-		return Result{}, err
-	case err != nil:
-		return Result{}, err
-	case turnedOn:
-		return Result{Forwarding: key}, nil
-	}
-	return Result{}, nil
+	return r, errs[0]
 }
 
-// addRules installs rules unless rules with comment exist (fs.ErrExist):
-// a read, then a write that the kernel refuses if the ruleset changed in
-// between (nft.Conn.Update).
-func addRules(c *nft.Conn, fam uint8, comment string, rules []*nft.Rule) error {
-	return c.Update(func() (*nft.Batch, error) {
-		existing, err := c.Rules(fam, Table)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range existing {
-			if r.Comment == comment {
-				return nil, fs.ErrExist
+// AddAll is Add for many NATs in one transaction: the table is read once
+// and every rule sent in one batch, which is what makes a thousand port
+// forwards take milliseconds. errs[i] is NAT i's error (nil: added). A
+// NAT that exists already, or twice in nats, is fs.ErrExist; without
+// force, nothing after the first failing NAT is added, so the result is
+// that of adding them one by one and stopping there. It returns the
+// forwarding sysctls it turned on.
+func AddAll(h *ns.Handle, nats []NAT, force bool, cfg *nl.Config) (turnedOn []string, errs []error) {
+	errs = make([]error, len(nats))
+	fail := func(i int, err error) bool { // reports whether to go on
+		errs[i] = fmt.Errorf("nat: add %q: %w", nats[i].Comment(), err)
+		return force
+	}
+	hairpins, err := hairpinSubnets(h, nats, cfg)
+	if err != nil {
+		return nil, fillErrs(errs, err)
+	}
+	fams := map[uint8]bool{}
+	for _, x := range nats {
+		fams[x.family()] = true
+	}
+	for _, fam := range []uint8{nft.FamilyIP, nft.FamilyIP6} {
+		if fams[fam] {
+			on, err := ensureSysctl(h, forwardingKey(fam))
+			if err != nil {
+				return turnedOn, fillErrs(errs, err)
+			}
+			if on {
+				turnedOn = append(turnedOn, forwardingKey(fam))
 			}
 		}
+	}
+	c, err := nft.Dial(h, cfg)
+	if err != nil {
+		return turnedOn, fillErrs(errs, err)
+	}
+	defer c.Close()
+	var sent []int // the NATs in the transaction
+	err = c.Update(func() (*nft.Batch, error) {
+		sent = sent[:0]
+		clear(errs) // a plan made again starts afresh
 		b := &nft.Batch{}
-		b.AddTable(fam, Table)
-		for _, ch := range chains() {
-			b.AddChain(fam, Table, ch)
+		seen := map[string]bool{}
+		for _, fam := range []uint8{nft.FamilyIP, nft.FamilyIP6} {
+			if !fams[fam] {
+				continue
+			}
+			existing, err := c.Rules(fam, Table)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range existing {
+				seen[r.Comment] = true
+			}
+			b.AddTable(fam, Table)
+			for _, ch := range chains() {
+				b.AddChain(fam, Table, ch)
+			}
 		}
-		for _, r := range rules {
-			b.AddRule(r)
+		for i, x := range nats {
+			if seen[x.Comment()] {
+				if !fail(i, fs.ErrExist) {
+					break
+				}
+				continue
+			}
+			seen[x.Comment()] = true
+			for _, r := range x.rules(hairpins[i]) {
+				b.AddRule(r)
+			}
+			sent = append(sent, i)
 		}
 		return b, nil
 	})
+	switch {
+	case err == nil:
+		return turnedOn, errs
+	case len(sent) > 1:
+		// The kernel refused the transaction, which then changed nothing.
+		// Find which NAT it refuses by adding them one at a time.
+		for _, i := range sent {
+			if _, errs[i] = Add(h, nats[i], cfg); errs[i] != nil && !force {
+				break
+			}
+		}
+		return turnedOn, errs
+	}
+	for _, key := range turnedOn {
+		if rerr := ns.SetSysctl(h, key, "0"); rerr != nil {
+			err = fmt.Errorf("%w (and turning forwarding back off failed: %v)", err, rerr)
+		}
+	}
+	for _, i := range sent {
+		errs[i] = err
+	}
+	return nil, errs
+}
+
+// hairpinSubnets is, for each Forward, the subnet of the host's address
+// beside its server (see localSubnet), looked up on one socket.
+func hairpinSubnets(h *ns.Handle, nats []NAT, cfg *nl.Config) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, len(nats))
+	seen := map[netip.Addr]netip.Prefix{} // many forwards, few servers
+	var c *rtnl.Conn
+	for i, x := range nats {
+		f, ok := x.(Forward)
+		if !ok {
+			continue
+		}
+		if p, ok := seen[f.To.Addr()]; ok {
+			out[i] = p
+			continue
+		}
+		var err error
+		if c == nil {
+			if c, err = rtnl.Dial(h, cfg); err != nil {
+				return nil, err
+			}
+			defer c.Close()
+		}
+		if out[i], err = localSubnet(c, f.To.Addr()); err != nil {
+			return nil, err
+		}
+		seen[f.To.Addr()] = out[i]
+	}
+	return out, nil
+}
+
+// fillErrs sets err as the error of every NAT not failed yet.
+func fillErrs(errs []error, err error) []error {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+	}
+	return errs
 }
 
 // Delete removes n's rules from namespace h, in one transaction; none is

@@ -10,17 +10,25 @@ import (
 // These build expression lists the way nft does for the same words, so
 // that `nft list ruleset` shows nsnet's rules as clean statements.
 
-// headerAddr is where IPv4/IPv6 headers keep their addresses.
-var headerAddr = map[uint8]struct{ saddr, daddr, len uint32 }{
-	FamilyIP:  {12, 16, 4},
-	FamilyIP6: {8, 24, 16},
+// addrField is where a network header keeps its addresses.
+type addrField struct{ saddr, daddr, len uint32 }
+
+// headerAddr is where IPv4 and IPv6 headers keep theirs.
+func headerAddr(family uint8) (addrField, bool) {
+	switch family {
+	case FamilyIP:
+		return addrField{12, 16, 4}, true
+	case FamilyIP6:
+		return addrField{8, 24, 16}, true
+	}
+	return addrField{}, false
 }
 
 // matchAddr is `ip saddr PREFIX` (or daddr). nft loads only the prefix's
 // whole bytes when the length is a multiple of 8, and masks with bitwise
 // otherwise.
 func matchAddr(family uint8, src bool, p netip.Prefix) []Expr {
-	h := headerAddr[family]
+	h, _ := headerAddr(family)
 	off := h.daddr
 	if src {
 		off = h.saddr

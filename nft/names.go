@@ -1,16 +1,13 @@
 package nft
 
 import (
-	"encoding/binary"
-
-	"github.com/nsnet/nsnet/internal/fmt"
-
+	"github.com/nsnet/nsnet/nl"
 	"golang.org/x/sys/unix"
 )
 
 // attrNames name the top-level attributes of nsnet's requests, so that an
 // error pointing at one (NLMSGERR_ATTR_OFFS) says which.
-var attrNames = map[uint16]map[uint16]string{
+var attrNames = [][]string{ // by NFT_MSG_*, then by attribute type
 	unix.NFT_MSG_NEWTABLE: {unix.NFTA_TABLE_NAME: "NFTA_TABLE_NAME", unix.NFTA_TABLE_FLAGS: "NFTA_TABLE_FLAGS"},
 	unix.NFT_MSG_DELTABLE: {unix.NFTA_TABLE_NAME: "NFTA_TABLE_NAME"},
 	unix.NFT_MSG_NEWCHAIN: {unix.NFTA_CHAIN_TABLE: "NFTA_CHAIN_TABLE", unix.NFTA_CHAIN_NAME: "NFTA_CHAIN_NAME",
@@ -27,20 +24,16 @@ func attrName(msgType uint16, payload []byte, off int) string {
 	if msgType>>8 != unix.NFNL_SUBSYS_NFTABLES {
 		return ""
 	}
-	names := attrNames[msgType&0xff]
-	for pos := 4; pos+4 <= len(payload); {
-		n := int(binary.NativeEndian.Uint16(payload[pos:]))
-		typ := binary.NativeEndian.Uint16(payload[pos+2:]) &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
-		if n < 4 || pos+n > len(payload) {
-			return ""
-		}
-		if off >= pos && off < pos+n {
-			if name, ok := names[typ]; ok {
-				return name
-			}
-			return fmt.Sprintf("attribute %d", typ)
-		}
-		pos += (n + 3) &^ 3
+	var names []string
+	if t := int(msgType & 0xff); t < len(attrNames) {
+		names = attrNames[t]
 	}
-	return ""
+	if off < 4 || len(payload) < 4 {
+		return ""
+	}
+	typ, _, _, ok := nl.AttrAt(payload[4:], off-4)
+	if !ok {
+		return ""
+	}
+	return nl.AttrLabel(names, typ)
 }

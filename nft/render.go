@@ -120,7 +120,7 @@ func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
 			return fmt.Sprintf("th %s %d", field, binary.BigEndian.Uint16(data))
 		}
 	}
-	h, ok := headerAddr[r.Family]
+	h, ok := headerAddr(r.Family)
 	if !ok || p.Base != unix.NFT_PAYLOAD_NETWORK_HEADER {
 		return ""
 	}

@@ -129,3 +129,31 @@ func (d *Decoder) Err() error { return d.err }
 // IsNested reports whether the sender marked the current attribute
 // NLA_F_NESTED.
 func (d *Decoder) IsNested() bool { return d.typ&unix.NLA_F_NESTED != 0 }
+
+// AttrAt finds the attribute of b, a run of attributes, that holds byte
+// off, as an extended ACK's NLMSGERR_ATTR_OFFS points at one. It returns
+// the attribute's type, its payload, and off counted from the payload's
+// start (negative when off points into the attribute's own header).
+func AttrAt(b []byte, off int) (typ uint16, payload []byte, inner int, ok bool) {
+	for pos := 0; pos+4 <= len(b); {
+		n := int(binary.NativeEndian.Uint16(b[pos:]))
+		if n < 4 || pos+n > len(b) {
+			return 0, nil, 0, false
+		}
+		if off >= pos && off < pos+n {
+			typ = binary.NativeEndian.Uint16(b[pos+2:]) &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
+			return typ, b[pos+4 : pos+n], off - pos - 4, true
+		}
+		pos += align(n)
+	}
+	return 0, nil, 0, false
+}
+
+// AttrLabel is names[typ], the attribute's name in a table indexed by
+// type, or "attribute N" for one the table lacks.
+func AttrLabel(names []string, typ uint16) string {
+	if int(typ) < len(names) && names[typ] != "" {
+		return names[typ]
+	}
+	return fmt.Sprintf("attribute %d", typ)
+}

@@ -24,8 +24,8 @@ func (e *Error) Error() string {
 	s := e.Errno.Error()
 	if e.Msg != "" {
 		s += " (kernel: " + e.Msg + ")"
-	} else if hint := errnoHints[e.Errno]; hint != "" {
-		s += " (" + hint + ")"
+	} else if e.Errno == unix.EPERM {
+		s += " (" + permHint + ")"
 	}
 	if e.Attr != "" {
 		s += " [attribute " + e.Attr + "]"
@@ -37,13 +37,11 @@ func (e *Error) Error() string {
 // work.
 func (e *Error) Unwrap() error { return e.Errno }
 
-// errnoHints explains the errors whose errno text alone misleads
-// wherever they come from. Hints that depend on what was asked (a missing
-// module for a link kind, a gateway off-link) belong to the package that
-// made the request, which knows.
-var errnoHints = map[unix.Errno]string{
-	unix.EPERM: "needs CAP_NET_ADMIN in the namespace's user namespace",
-}
+// permHint explains EPERM, whose text alone misleads wherever it comes
+// from. Hints that depend on what was asked (a missing module for a link
+// kind, a gateway off-link) belong to the package that made the request,
+// which knows.
+const permHint = "needs CAP_NET_ADMIN in the namespace's user namespace"
 
 // ErrDumpInterrupted reports a dump during which the kernel's object set
 // changed (NLM_F_DUMP_INTR): the result may be inconsistent.

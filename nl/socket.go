@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"golang.org/x/sys/unix"
 )
 
@@ -13,6 +14,7 @@ type socket struct {
 	f       *os.File // non-blocking, so reads wait in Go's poller and honour deadlines
 	buf     []byte   // one reused receive buffer, grown for a larger datagram
 	timeout time.Duration
+	sndbuf  int // SO_SNDBUF as set; 0: the kernel's default
 }
 
 func (s *socket) Close() error {
@@ -30,6 +32,9 @@ func (s *socket) Send(b []byte) error {
 	}
 	var serr error
 	err = rc.Write(func(fd uintptr) bool {
+		if serr = fitSendBuffer(int(fd), &s.sndbuf, len(b)); serr != nil {
+			return true
+		}
 		for {
 			serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
 			if serr != unix.EINTR { // Go's preemption signals interrupt syscalls
@@ -80,8 +85,9 @@ func (s *socket) Receive(wait bool) ([]byte, uint32, error) {
 // (Config.Groups) cannot be one: close(2) does not interrupt a recv(2)
 // blocked on a netlink socket, and a monitor must stop when closed.
 type blockingSocket struct {
-	fd  int
-	buf []byte
+	fd     int
+	buf    []byte
+	sndbuf int // SO_SNDBUF as set; 0: the kernel's default
 }
 
 func (s *blockingSocket) Close() error {
@@ -94,6 +100,9 @@ func (s *blockingSocket) Close() error {
 }
 
 func (s *blockingSocket) Send(b []byte) error {
+	if err := fitSendBuffer(s.fd, &s.sndbuf, len(b)); err != nil {
+		return err
+	}
 	for {
 		err := unix.Sendmsg(s.fd, b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
 		switch err {
@@ -119,6 +128,29 @@ func (s *blockingSocket) Receive(wait bool) ([]byte, uint32, error) {
 		return nil, 0, nil
 	}
 	return b, port, err
+}
+
+// fitSendBuffer makes the socket's send buffer hold a datagram of n
+// bytes: netlink refuses a write larger than the buffer (EMSGSIZE), and
+// the default (net.core.wmem_default, ~200 KB) is less than an nftables
+// batch of a thousand rules. SO_SNDBUFFORCE passes net.core.wmem_max for
+// a privileged caller, as nft does. *cur caches the size (0: not read
+// yet); the kernel reports and checks twice what was set, for its
+// bookkeeping.
+func fitSendBuffer(fd int, cur *int, n int) error {
+	if *cur == 0 {
+		*cur, _ = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
+	}
+	if n+64 <= *cur {
+		return nil
+	}
+	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUFFORCE, n+64) != nil {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, n+64); err != nil {
+			return fmt.Errorf("nl: grow the send buffer to %d bytes: %w", n, err)
+		}
+	}
+	*cur, _ = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
+	return nil
 }
 
 // readDatagram reads one datagram into *buf, growing it for a larger one,

@@ -58,11 +58,16 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	if err != nil {
 		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
-	var proc *os.Process
+	// syscall.ForkExec rather than os.StartProcess, which stats a
+	// directory and so keeps os.File.Stat in the binary (see ReadFile).
+	var pid int
 	err = prepare(h, name, argv, opt, func(path string) error {
-		p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: files[:3]})
-		proc = p
-		return err
+		fds := []uintptr{files[0].Fd(), files[1].Fd(), files[2].Fd()}
+		var err error
+		if pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: os.Environ(), Files: fds}); err != nil {
+			return &os.PathError{Op: "exec", Path: path, Err: err}
+		}
+		return nil
 	})
 	for _, f := range files[3:] {
 		f.Close() // the child's ends of the pipes, if any
@@ -75,15 +80,20 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 		}
 		return execFailed(err), err
 	}
-	st, err := proc.Wait()
+	var ws unix.WaitStatus
+	for {
+		if _, err = unix.Wait4(pid, &ws, 0, nil); err != unix.EINTR {
+			break
+		}
+	}
 	copies()
 	if err != nil {
-		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+		return 1, fmt.Errorf("exec in namespace %q: wait: %w", displayName(h, name), err)
 	}
-	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+	if ws.Signaled() {
 		return 128 + int(ws.Signal()), nil
 	}
-	return st.ExitCode(), nil
+	return ws.ExitStatus(), nil
 }
 
 // Replace is Exec without a child: the command takes this process over,
@@ -217,7 +227,8 @@ func lookPath(file string) (string, error) {
 	}
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
 		path := filepath.Join(cmp.Or(dir, "."), file)
-		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+		var st unix.Stat_t
+		if unix.Stat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {
 			return path, nil
 		}
 	}
@@ -262,12 +273,12 @@ func execMounts(name string, opt ExecOptions) error {
 		return nil // a namespace given by path has no /etc/netns directory
 	}
 	dir := filepath.Join(opt.EtcDir, name)
-	entries, err := readDir(dir)
+	entries, err := readDirNames(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}
 	for _, e := range entries {
-		src, dst := filepath.Join(dir, e.Name()), filepath.Join("/etc", e.Name())
+		src, dst := filepath.Join(dir, e), filepath.Join("/etc", e)
 		// Like ip: a file that cannot be bound is reported, not fatal.
 		if err := unix.Mount(src, dst, "none", unix.MS_BIND, ""); err != nil {
 			opt.Warn(fmt.Errorf("bind %s over %s: %w", src, dst, err))

@@ -2,6 +2,7 @@ package ns
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -113,7 +114,7 @@ func isStale(path string) (bool, error) {
 // exclusive flock on dir held, against concurrent first-time setup making
 // one bind mount each.
 func prepareDir(dir string) (unlock func(), err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := mkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create netns directory: %w", err)
 	}
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -165,12 +166,12 @@ func Delete(dir, name string) error {
 		return err
 	}
 	path := filepath.Join(dir, name)
-	st, err := os.Lstat(path)
-	if err != nil {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
 		return fmt.Errorf("delete namespace %q: %w", name, ErrNotExist)
 	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, path, fileKind(st.Mode()))
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, path, fileKind(st.Mode))
 	}
 	// MNT_DETACH: succeed even while a process has the file open.
 	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && err != unix.EINVAL {
@@ -183,17 +184,17 @@ func Delete(dir, name string) error {
 }
 
 // fileKind names a file type for messages.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
+func fileKind(mode uint32) string {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFLNK:
 		return "symlink"
-	case m.IsDir():
+	case unix.S_IFDIR:
 		return "directory"
-	case m&fs.ModeNamedPipe != 0:
+	case unix.S_IFIFO:
 		return "FIFO"
-	case m&fs.ModeDevice != 0:
+	case unix.S_IFCHR, unix.S_IFBLK:
 		return "device"
-	case m&fs.ModeSocket != 0:
+	case unix.S_IFSOCK:
 		return "socket"
 	}
 	return "special file"
@@ -218,7 +219,7 @@ func Open(dir, name string) (*Handle, error) {
 
 // List returns the names in dir, sorted; a missing dir has none.
 func List(dir string) ([]string, error) {
-	entries, err := readDir(dir)
+	entries, err := readDirNames(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -227,21 +228,71 @@ func List(dir string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() {
-			names = append(names, e.Name())
+		var st unix.Stat_t
+		if unix.Lstat(filepath.Join(dir, e), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+			names = append(names, e)
 		}
 	}
 	slices.Sort(names)
 	return names, nil
 }
 
-// readDir is os.ReadDir without its sort by name, which callers that
-// want one do on the strings (one sort function in the binary, not two).
-func readDir(dir string) ([]os.DirEntry, error) {
-	f, err := os.Open(dir)
+// mkdirAll is os.MkdirAll(dir, 0o755) without its os.Stat calls (see
+// readFile).
+func mkdirAll(dir string) error {
+	err := unix.Mkdir(dir, 0o755)
+	if err == unix.ENOENT && filepath.Dir(dir) != dir {
+		if err := mkdirAll(filepath.Dir(dir)); err != nil {
+			return err
+		}
+		err = unix.Mkdir(dir, 0o755)
+	}
+	if err == unix.EEXIST {
+		var st unix.Stat_t
+		if unix.Stat(dir, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			return nil
+		}
+	}
+	if err != nil {
+		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
+	}
+	return nil
+}
+
+// ReadFile is os.ReadFile for the files of /proc and /sys, whose size
+// fstat does not tell. It spares the binary os.File.Stat, whose result
+// type keeps a time.Time and with it time's formatting and time zone
+// code (40 KB) reachable.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return f.ReadDir(-1)
+	return io.ReadAll(f)
+}
+
+// readDirNames lists dir, unsorted, by getdents(2): os's directory
+// reading keeps os.File.Stat reachable (see ReadFile).
+func readDirNames(dir string) ([]string, error) {
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: err}
+	}
+	defer unix.Close(fd)
+	var names []string
+	buf := make([]byte, 8192)
+	for {
+		n, err := unix.Getdents(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "getdents", Path: dir, Err: err}
+		}
+		if n <= 0 {
+			return names, nil
+		}
+		_, _, names = unix.ParseDirent(buf[:n], -1, names) // skips . and ..
+	}
 }

@@ -62,13 +62,13 @@ func PIDs(dir, name string) ([]int, error) {
 // processes maps every network namespace in use by a process to its pids,
 // sorted. Processes that vanish or hide their namespace are skipped.
 func processes() (map[ID][]int, error) {
-	entries, err := readDir("/proc")
+	entries, err := readDirNames("/proc")
 	if err != nil {
 		return nil, fmt.Errorf("scan /proc: %w", err)
 	}
 	m := map[ID][]int{}
 	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
+		pid, err := strconv.Atoi(e)
 		if err != nil {
 			continue
 		}

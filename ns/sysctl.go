@@ -33,7 +33,7 @@ func Sysctl(h *Handle, key string) (string, error) {
 	}
 	var b []byte
 	err = In(h, func() (err error) {
-		b, err = os.ReadFile(path)
+		b, err = ReadFile(path)
 		return err
 	})
 	if err != nil {

@@ -74,8 +74,9 @@ func NewMonitor(h *ns.Handle, ev Events) (*Monitor, error) {
 // Close stops the monitor.
 func (m *Monitor) Close() error { return m.c.Close() }
 
-// eventDecoders decode each notification type into its Event field.
-var eventDecoders = map[uint16]func(b []byte, ev *Event) error{
+// eventDecoders decode each notification type into its Event field,
+// indexed by type.
+var eventDecoders = []func(b []byte, ev *Event) error{
 	unix.RTM_NEWLINK:  decodeLinkEvent,
 	unix.RTM_DELLINK:  decodeLinkEvent,
 	unix.RTM_NEWADDR:  func(b []byte, ev *Event) (err error) { ev.Addr, err = DecodeAddr(b); return },
@@ -99,9 +100,9 @@ func decodeNSIDEvent(b []byte, ev *Event) error {
 	return err
 }
 
-// deleted are the RTM_DEL* types.
-var deleted = map[uint16]bool{unix.RTM_DELLINK: true, unix.RTM_DELADDR: true, unix.RTM_DELROUTE: true,
-	unix.RTM_DELNEIGH: true, unix.RTM_DELNSID: true}
+// isDel tells an RTM_DEL* type: rtnetlink numbers each object's types
+// in fours from RTM_BASE (16), NEW, DEL, GET, SET, so DEL is 1 mod 4.
+func isDel(typ uint16) bool { return typ&3 == 1 }
 
 // Next waits for the next datagram of notifications and decodes it.
 // Messages of other types are skipped; ENOBUFS (events lost because the
@@ -114,11 +115,12 @@ func (m *Monitor) Next() ([]Event, error) {
 	}
 	var evs []Event
 	for _, msg := range msgs {
-		dec, ok := eventDecoders[msg.Header.Type]
-		if !ok {
+		t := msg.Header.Type
+		if int(t) >= len(eventDecoders) || eventDecoders[t] == nil {
 			continue
 		}
-		ev := Event{Type: msg.Header.Type, Deleted: deleted[msg.Header.Type]}
+		dec := eventDecoders[t]
+		ev := Event{Type: t, Deleted: isDel(t)}
 		if err := dec(msg.Data, &ev); err != nil {
 			return evs, fmt.Errorf("rtnl: monitor: decode message type %d: %w", msg.Header.Type, err)
 		}

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/nat"
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/ns"
 
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -49,7 +52,7 @@ func (e *env) runBatch(file string) error {
 	}
 	// flush sends what is queued; its errors belong to the lines queued.
 	flush := func() error {
-		for _, pe := range e.pending.flush() {
+		for _, pe := range e.pending.flush(e) {
 			if err := fail(pe.Tag.(int), pe.Err); err != nil {
 				return err
 			}
@@ -65,6 +68,11 @@ func (e *env) runBatch(file string) error {
 		if werr := e.batchLine(line, n, flush); werr != nil {
 			if f, ok := werr.(flushed); ok {
 				return f.error
+			}
+			// The lines queued before this one come first, as they would
+			// have run first.
+			if ferr := flush(); ferr != nil {
+				return ferr
 			}
 			if ferr := fail(n, werr); ferr != nil {
 				return ferr
@@ -95,12 +103,13 @@ func (e *env) batchLine(line string, n int, flush func() error) error {
 		return err
 	}
 	q := e.pending
-	if !queueable(args) || (q.pipe != nil && q.netns != sub.netns) || q.len() >= maxQueued {
+	kind := queueable(args)
+	if kind == "" || q.len() > 0 && (q.kind != kind || q.netns != sub.netns) || q.len() >= maxQueued {
 		if err := flush(); err != nil {
 			return flushed{err}
 		}
 	}
-	q.line, q.netns = n, sub.netns
+	q.line, q.netns, q.kind = n, sub.netns, kind
 	err = sub.dispatch(args)
 	if matches(args[0], "link") || matches(args[0], "netns") {
 		clear(e.indexes) // links may have been renamed, moved or deleted
@@ -117,43 +126,82 @@ func (e *env) batchLine(line string, n int, flush func() error) error {
 // bounded memory.
 const maxQueued = 4096
 
-// queueable tells whether a batch line is an addition rtnl.Pipeline takes:
-// `route add`, `address add`, `neighbour add` (and their abbreviations:
-// add comes first among each object's commands).
-func queueable(args []string) bool {
+// queueable tells whether a batch line is an addition that is queued,
+// and where: "rtnl" for `route add`, `address add`, `neighbour add` (see
+// rtnl.Pipeline), "nat" for `nat masquerade add` and `nat forward add`
+// (one nftables transaction: nat.AddAll). Abbreviations work: add comes
+// first among each object's commands.
+func queueable(args []string) string {
+	if len(args) >= 3 && matches(args[0], "nat") && matches(args[2], "add") &&
+		(matches(args[1], "masquerade") || matches(args[1], "forward")) {
+		return "nat"
+	}
 	if len(args) < 2 || !matches(args[1], "add") {
-		return false
+		return ""
 	}
 	for _, o := range objectTable() {
 		if matches(args[0], o.name) {
-			return o.name == "route" || o.name == "address" || o.name == "neighbour" || o.name == "neighbor"
+			switch o.name {
+			case "route", "address", "neighbour", "neighbor":
+				return "rtnl"
+			}
+			return ""
 		}
 	}
-	return false
+	return ""
 }
 
-// pending is a batch's queue of additions: in one namespace, on its
-// socket.
+// pending is a batch's queue of additions of one kind, in one namespace.
 type pending struct {
-	pipe  *rtnl.Pipeline
-	netns string // the -n of what is queued
+	kind  string // what queueable said of the lines queued
+	netns string // their -n
 	line  int    // the line being run: the tag of what it queues
+
+	pipe *rtnl.Pipeline // kind "rtnl"
+
+	natNS    *ns.Handle // kind "nat": where, with what socket config
+	natCfg   *nl.Config
+	nats     []nat.NAT
+	natLines []int
 }
 
 func (q *pending) len() int {
-	if q.pipe == nil {
-		return 0
+	if q.pipe != nil {
+		return q.pipe.Len()
 	}
-	return q.pipe.Len()
+	return len(q.nats)
 }
 
-func (q *pending) flush() []*rtnl.PipelineError {
-	if q.pipe == nil {
+func (q *pending) queueNAT(h *ns.Handle, cfg *nl.Config, n nat.NAT) {
+	if len(q.nats) == 0 {
+		q.natNS, q.natCfg = h, cfg // nil: nsnet's own namespace
+	} else {
+		h.Close() // the same namespace as the queue's (see batchLine)
+	}
+	q.nats, q.natLines = append(q.nats, n), append(q.natLines, q.line)
+}
+
+// flush sends what is queued and empties the queue.
+func (q *pending) flush(e *env) []*rtnl.PipelineError {
+	if p := q.pipe; p != nil {
+		q.pipe = nil
+		return p.Flush()
+	}
+	if len(q.nats) == 0 {
 		return nil
 	}
-	p := q.pipe
-	q.pipe = nil
-	return p.Flush()
+	h, nats, lines := q.natNS, q.nats, q.natLines
+	q.natNS, q.nats, q.natLines = nil, nil, nil
+	defer h.Close()
+	on, errs := nat.AddAll(h, nats, e.force, q.natCfg)
+	e.forwardingNote(q.netns, on)
+	var out []*rtnl.PipelineError
+	for i, err := range errs {
+		if err != nil {
+			out = append(out, &rtnl.PipelineError{Tag: lines[i], Err: natAddError(nats[i], err)})
+		}
+	}
+	return out
 }
 
 // pipeline is where an addition on c goes: the batch's queue, or nil

@@ -18,7 +18,7 @@ const natHelp = `Usage: nsnet [-n NS] nat masquerade {add|del} PREFIX [oif DEV]
        nsnet [-n NS] nat forward {add|del} {tcp|udp} PORT to ADDR[:PORT] [iif DEV]
        nsnet [-n NS] nat show
        nsnet [-n NS] nat flush
-Rules live in table "nsnet" (families ip and ip6); other ipfmt.Tables are never touched.
+Rules live in table "nsnet" (families ip and ip6); other tables are never touched.
 Adding NAT turns on IP forwarding in the namespace if it is off, and says so.
 A forward works for clients elsewhere (prerouting), on this host (output chain:
 connect to one of the host's addresses, not 127.0.0.1) and beside the server
@@ -146,27 +146,41 @@ func (e *env) changeNAT(add bool, n nat.NAT) error {
 	if err != nil {
 		return err
 	}
+	if add && e.pending != nil {
+		e.pending.queueNAT(h, e.nlConfig(), n) // h is the queue's now
+		return nil
+	}
 	defer h.Close()
-	what := strings.TrimPrefix(n.Comment(), "nsnet ")
 	if !add {
 		err := nat.Delete(h, n, e.nlConfig())
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete NAT %q: no such rule in table nsnet", what)
+			return fmt.Errorf("delete NAT %q: no such rule in table nsnet", strings.TrimPrefix(n.Comment(), "nsnet "))
 		}
 		return err
 	}
 	res, err := nat.Add(h, n, e.nlConfig())
+	e.forwardingNote(e.netns, []string{res.Forwarding})
+	return natAddError(n, err)
+}
+
+func natAddError(n nat.NAT, err error) error {
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("add NAT %q: it already exists", what)
-	}
-	if res.Forwarding != "" {
-		where := "this namespace"
-		if e.netns != "" {
-			where = "namespace " + strconv.Quote(e.netns)
-		}
-		fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", res.Forwarding, where)
+		return fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(n.Comment(), "nsnet "))
 	}
 	return err
+}
+
+// forwardingNote says which forwarding sysctls NAT turned on.
+func (e *env) forwardingNote(netns string, keys []string) {
+	where := "this namespace"
+	if netns != "" {
+		where = "namespace " + strconv.Quote(netns)
+	}
+	for _, key := range keys {
+		if key != "" {
+			fmt.Fprintf(e.stderr, "nsnet: note: turned on %s in %s (NAT needs it to forward packets)\n", key, where)
+		}
+	}
 }
 
 func natShow(e *env, args []string) error {

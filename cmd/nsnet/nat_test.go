@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -182,5 +183,45 @@ func TestNATWithoutProcSaysMountIt(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "/proc is not mounted (mount -t proc proc /proc)") {
 		t.Fatalf("without /proc: %v: %s", err, out)
+	}
+}
+
+// NAT lines of a batch go into one nftables transaction, and still end as
+// running them one by one ends: line 4 repeats line 2's forward and is
+// refused; without -force, the forwards of lines 1-3 exist and none
+// after; with -force, all but the repeat, and line 4 is named.
+func TestBatchNATOneTransaction(t *testing.T) {
+	testns.LookPath(t, "nft")
+	dir := testns.NetnsDir(t)
+	var b strings.Builder
+	for i := range 40 { // lines 1-40, and line 4 repeats line 2
+		if i == 3 {
+			b.WriteString("nat forward add tcp 10001 to 10.80.0.2:80\n")
+			continue
+		}
+		fmt.Fprintf(&b, "nat forward add tcp %d to 10.80.0.2:80\n", 10000+i)
+	}
+	b.WriteString("-6 nat masquerade add fd00:80::/64\n") // line 41, family ip6
+	file := filepath.Join(t.TempDir(), "nat")
+	must(t, os.WriteFile(file, []byte(b.String()), 0o644))
+	for _, force := range []bool{false, true} {
+		mustCLI(t, "-netns-dir", dir, "netns", "add", "nb")
+		h, err := ns.Open(dir, "nb")
+		must(t, err)
+		args := []string{"-netns-dir", dir, "-n", "nb", "-batch", file}
+		if force {
+			args = append(args, "-force")
+		}
+		_, errs, code := cli(t, args...)
+		if code != 1 || !strings.Contains(errs, file+`:4: add NAT "forward tcp 10001 to 10.80.0.2:80": it already exists`) {
+			t.Fatalf("force=%v: exit %d, %q; want 1 naming line 4", force, code, errs)
+		}
+		rules := testns.Run(t, h, "nft", "list", "ruleset")
+		dnats, masq := strings.Count(rules, "dnat to 10.80.0.2:80")/2, strings.Contains(rules, "ip6 saddr fd00:80::/64 masquerade")
+		if !force && (dnats != 3 || masq) || force && (dnats != 39 || !masq) {
+			t.Errorf("force=%v: %d forwards (prerouting and output each), masquerade %v:\n%s", force, dnats, masq, rules)
+		}
+		h.Close()
+		mustCLI(t, "-netns-dir", dir, "netns", "del", "nb")
 	}
 }

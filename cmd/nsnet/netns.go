@@ -335,7 +335,7 @@ func netnsListAll(e *env) error {
 		if len(n.PIDs) > 0 {
 			pid = strconv.Itoa(n.PIDs[0])
 			if what == "" {
-				cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", n.PIDs[0]))
+				cmd, _ := ns.ReadFile(fmt.Sprintf("/proc/%d/comm", n.PIDs[0]))
 				what = strings.TrimSpace(string(cmd))
 			}
 		}
