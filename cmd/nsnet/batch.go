@@ -110,7 +110,13 @@ func (e *env) batchLine(line string, n int, flush func() error) error {
 		}
 	}
 	q.line, q.netns, q.kind = n, sub.netns, kind
-	err = sub.dispatch(args)
+	return e.runLine(sub, args)
+}
+
+// runLine runs a command of a batch or topology file with sub, the
+// line's own env, and forgets what it may have made stale.
+func (e *env) runLine(sub *env, args []string) error {
+	err := sub.dispatch(args)
 	if matches(args[0], "link") || matches(args[0], "netns") {
 		clear(e.indexes) // links may have been renamed, moved or deleted
 	}
@@ -139,14 +145,9 @@ func queueable(args []string) string {
 	if len(args) < 2 || !matches(args[1], "add") {
 		return ""
 	}
-	for _, o := range objectTable() {
-		if matches(args[0], o.name) {
-			switch o.name {
-			case "route", "address", "neighbour", "neighbor":
-				return "rtnl"
-			}
-			return ""
-		}
+	switch objectName(args[0]) {
+	case "route", "address", "neighbour", "neighbor":
+		return "rtnl"
 	}
 	return ""
 }

@@ -108,14 +108,34 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 }
 
 func linkAdd(e *env, args []string) error {
+	r, err := e.parseLinkAdd(args)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	if err := resolveLinkNames(e, c, r); err != nil {
+		return err
+	}
+	_, err = c.LinkAdd(&r.link)
+	return err
+}
+
+// parseLinkAdd reads `link add` arguments. The caller closes the request
+// (it may hold the peer's namespace open).
+func (e *env) parseLinkAdd(args []string) (*linkRequest, error) {
 	w := &words{args: args, cmd: "link add"}
 	r := &linkRequest{}
-	defer r.close()
 	for w.more() && r.link.Info == nil {
 		kw := w.next()
 		if ok, err := e.parseLinkCommon(w, kw, r); ok || err != nil {
 			if err != nil {
-				return err
+				r.close()
+				return nil, err
 			}
 			continue
 		}
@@ -133,27 +153,21 @@ func linkAdd(e *env, args []string) error {
 			}
 		default:
 			if r.link.Name != "" {
-				return usagef("link add: unexpected %q", kw)
+				err = usagef("link add: unexpected %q", kw)
+			} else {
+				r.link.Name, err = kw, validIfname(kw)
 			}
-			r.link.Name, err = kw, validIfname(kw)
 		}
 		if err != nil {
-			return err
+			r.close()
+			return nil, err
 		}
 	}
 	if r.link.Name == "" || r.link.Info == nil {
-		return usagef("link add: want NAME and type TYPE")
+		r.close()
+		return nil, usagef("link add: want NAME and type TYPE")
 	}
-	c, err := e.dialRoute()
-	if err != nil {
-		return err
-	}
-	defer e.release(c)
-	if err := resolveLinkNames(e, c, r); err != nil {
-		return err
-	}
-	_, err = c.LinkAdd(&r.link)
-	return err
+	return r, nil
 }
 
 // parseKind reads the kind-specific words after `type KIND`.

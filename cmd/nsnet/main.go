@@ -37,6 +37,8 @@ func objectTable() []object {
 		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
 		{"nat", runNat, "NAT: masquerade, forward, show, flush"},
 		{"probe", runProbe, "check reachability with TCP/UDP (no ping needed)"},
+		{"up", runUp, "build the topology a batch file describes, all or nothing"},
+		{"down", runDown, "remove what a topology file builds"},
 		{"help", runHelp, ""},
 	}
 }
@@ -122,6 +124,7 @@ func matches(word, full string) bool {
 func runHelp(e *env, _ []string) error {
 	fmt.Fprint(e.stdout, `Usage: nsnet [OPTIONS] OBJECT COMMAND [ARGS]
        nsnet [OPTIONS] -batch FILE
+       nsnet up|down FILE
 
 Objects:
 `)
@@ -141,7 +144,9 @@ Options:
   -br, -brief         brief output
   -o, -oneline        one line per record
   -all                with netns exec/del: every named namespace
-  -batch FILE         run commands from FILE (- for stdin)
+  -batch FILE         run commands from FILE (- for stdin); additions of
+                      routes, addresses, neighbours and NAT are sent many at once
+  -force              in a batch, go on after a failing line (exit 1 at the end)
   -netns-dir DIR      where named namespaces live (default /run/netns)
   -trace              print every netlink message sent and received
 

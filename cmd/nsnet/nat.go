@@ -154,7 +154,7 @@ func (e *env) changeNAT(add bool, n nat.NAT) error {
 	if !add {
 		err := nat.Delete(h, n, e.nlConfig())
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete NAT %q: no such rule in table nsnet", strings.TrimPrefix(n.Comment(), "nsnet "))
+			return &stateError{fmt.Sprintf("delete NAT %q: no such rule in table nsnet", strings.TrimPrefix(n.Comment(), "nsnet ")), fs.ErrNotExist}
 		}
 		return err
 	}
@@ -165,10 +165,20 @@ func (e *env) changeNAT(add bool, n nat.NAT) error {
 
 func natAddError(n nat.NAT, err error) error {
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("add NAT %q: it already exists", strings.TrimPrefix(n.Comment(), "nsnet "))
+		return &stateError{fmt.Sprintf("add NAT %q: it already exists", strings.TrimPrefix(n.Comment(), "nsnet ")), fs.ErrExist}
 	}
 	return err
 }
+
+// stateError is a refusal because an object is there already, or not
+// there: it matches fs.ErrExist or fs.ErrNotExist (see isGone, exists).
+type stateError struct {
+	msg string
+	is  error
+}
+
+func (e *stateError) Error() string        { return e.msg }
+func (e *stateError) Is(target error) bool { return target == e.is }
 
 // forwardingNote says which forwarding sysctls NAT turned on.
 func (e *env) forwardingNote(netns string, keys []string) {

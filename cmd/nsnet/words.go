@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 	"strconv"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -88,7 +89,12 @@ func (w *words) mac(kw string) (rtnl.HardwareAddr, error) {
 func parseUint(s string, bits int) (uint64, error) { return strconv.ParseUint(s, 0, bits) }
 
 // isGone reports an error saying the object is already absent, which a
-// flush may meet when the kernel removed it first.
+// flush may meet when the kernel removed it first, and `down` when a part
+// of the topology is gone already.
 func isGone(err error) bool {
-	return errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH)
+	return errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH) ||
+		errors.Is(err, unix.ENODEV) || errors.Is(err, fs.ErrNotExist)
 }
+
+// exists reports an error saying the object is there already.
+func exists(err error) bool { return errors.Is(err, unix.EEXIST) || errors.Is(err, fs.ErrExist) }
