@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
@@ -399,11 +401,41 @@ func linkShow(e *env, args []string) error {
 	if upOnly {
 		links = filterLinks(links, func(l rtnl.Link) bool { return l.IsUp() })
 	}
-	all, err := c.Links(rtnl.LinkFilter{})
+	all, err := withReferenced(c, links)
 	if err != nil {
 		return err
 	}
 	return e.printer().Links(links, all)
+}
+
+// withReferenced is links and the links they name by index (master,
+// parent, a vxlan's dev) in this namespace, which ip prints by name: each one asked for
+// alone, not a dump of every link.
+func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
+	all := slices.Clone(links)
+	have := func(i int32) bool {
+		return slices.ContainsFunc(all, func(l rtnl.Link) bool { return l.Index == i })
+	}
+	for _, l := range links {
+		refs := []int32{l.Master, l.ParentIndex}
+		if vx, ok := l.Info.(*rtnl.Vxlan); ok {
+			refs = append(refs, vx.Dev)
+		}
+		for _, i := range refs {
+			if i == 0 || have(i) || i == l.ParentIndex && l.LinkNetNSID >= 0 {
+				continue // none, known, or in another namespace
+			}
+			r, err := c.LinkByIndex(i)
+			if errors.Is(err, unix.ENODEV) {
+				continue // gone since: ip prints what it has
+			}
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, *r)
+		}
+	}
+	return all, nil
 }
 
 func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
