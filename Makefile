@@ -31,7 +31,12 @@ demo: build
 vmtest:
 	GO=$(GO) sh internal/vmtest/vmtest.sh
 
-bench:
+# nsnet against ip, nft and a raw netlink client, each workload in fresh
+# namespaces inside a private sandbox (the host is untouched). Root; needs
+# iproute2 and nftables. Prints the table kept in docs/performance.md.
+bench: build
+	CGO_ENABLED=0 $(GO) build -o bench/bench ./bench
+	unshare --mount --net --propagation private sh -c 'mount -t tmpfs tmpfs /run && bench/bench -nsnet ./$(BIN)'
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
 # Short fuzzing of every decoder (FUZZTIME each).

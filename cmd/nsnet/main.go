@@ -25,7 +25,12 @@ type object struct {
 
 // objects are matched by prefix in this order, so that an abbreviation
 // picks what it picks in iproute2: `a` is address, `r` route, `n` neigh.
-// Filled in by objectTable, so that each object's file owns its entry.
+// Set by init, not in its declaration: help lists objects, which makes
+// an initialization cycle for the compiler.
+var objects []object
+
+func init() { objects = objectTable() }
+
 func objectTable() []object {
 	return []object{
 		{"address", runAddr, "addresses: add, del, replace, flush, show"},
@@ -107,7 +112,7 @@ func (e *env) main(args []string) error {
 
 // dispatch runs one command line (after the global options).
 func (e *env) dispatch(args []string) error {
-	for _, o := range objectTable() {
+	for _, o := range objects {
 		if matches(args[0], o.name) {
 			return o.run(e, args[1:])
 		}
@@ -128,7 +133,7 @@ func runHelp(e *env, _ []string) error {
 
 Objects:
 `)
-	for _, o := range objectTable() {
+	for _, o := range objects {
 		if o.help != "" {
 			fmt.Fprintf(e.stdout, "  %-10s %s\n", o.name, o.help)
 		}

@@ -59,7 +59,7 @@ func TestAbbreviations(t *testing.T) {
 	cases := map[string]string{"a": "address", "r": "route", "n": "neighbour", "l": "link", "netns": "netns", "li": "link", "m": "monitor"}
 	for word, want := range cases {
 		var got string
-		for _, o := range objectTable() {
+		for _, o := range objects {
 			if matches(word, o.name) {
 				got = o.name
 				break

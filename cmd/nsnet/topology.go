@@ -170,7 +170,7 @@ func (e *env) inverse(s step) (step, bool) {
 // objectName is the object a command word abbreviates, as dispatch picks
 // it ("" if none).
 func objectName(word string) string {
-	for _, o := range objectTable() {
+	for _, o := range objects {
 		if matches(word, o.name) {
 			return o.name
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"slices"
 	"strconv"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -13,8 +14,8 @@ import (
 // often followed by its value.
 type words struct {
 	args []string
-	cmd  string          // for error messages: "link add"
-	seen map[string]bool // keywords whose value was read: each at most once, like ip
+	cmd  string   // for error messages: "link add"
+	seen []string // keywords whose value was read: each at most once, like ip
 }
 
 func (w *words) more() bool { return len(w.args) > 0 }
@@ -32,19 +33,16 @@ func (w *words) value(kw string) (string, error) {
 	if !w.more() {
 		return "", usagef("%s: %q needs a value", w.cmd, kw)
 	}
-	if w.seen[kw] {
+	if slices.Contains(w.seen, kw) {
 		return "", usagef("%s: %q given twice", w.cmd, kw)
 	}
-	if w.seen == nil {
-		w.seen = map[string]bool{}
-	}
-	w.seen[kw] = true
+	w.seen = append(w.seen, kw)
 	return w.next(), nil
 }
 
 // scope starts a part of the grammar where keywords may come again: the
 // words after `type KIND`, a veth's peer, each nexthop.
-func (w *words) scope() { clear(w.seen) }
+func (w *words) scope() { w.seen = w.seen[:0] }
 
 func (w *words) uint(kw string, bits int) (uint64, error) {
 	s, err := w.value(kw)
