@@ -148,7 +148,7 @@ func TestBatchPipelineStopsLikeIP(t *testing.T) {
 		bi, err := ns.Open(dir, "bi")
 		must(t, err)
 		testns.Try(bi, "ip", append(opt, "-batch", file)...) // fails at line 204 too
-		got, want := state(bn), state(bi)
+		got, want := settled(state(bn)), settled(state(bi))
 		if got != want {
 			t.Errorf("force=%v: after the batch nsnet left\n%s\nip left\n%s", force, got, want)
 		}

@@ -17,6 +17,9 @@ func TestBinarySize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go toolchain here (the 6.1 VM): the host's make test checks the size")
+	}
 	bin := filepath.Join(t.TempDir(), "nsnet")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -55,8 +55,16 @@ func topoState(t *testing.T, host *ns.Handle) string {
 		b.WriteString("netns " + n + "\n")
 		show(hostHandle(t, n))
 	}
-	s := operState.ReplaceAllString(strings.ReplaceAll(b.String(), "NO-CARRIER,", ""), "state -")
-	return timers.ReplaceAllString(s, "${1} -") // a bridge's running timers
+	return settled(b.String())
+}
+
+// settled is ip output without what the kernel changes by itself a
+// moment after a link comes up or down: carrier, operstate, a route's
+// linkdown, a bridge's running timers.
+func settled(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "NO-CARRIER,", ""), " linkdown", "")
+	s = operState.ReplaceAllString(s, "state -")
+	return timers.ReplaceAllString(s, "${1} -")
 }
 
 var operState, timers = regexp.MustCompile(`state [A-Z]+`), regexp.MustCompile(`(_timer) +[0-9.]+`)
