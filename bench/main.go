@@ -223,7 +223,9 @@ func withVeth() *ns.Handle {
 }
 
 // withBridge: br0 up with 10.80.0.1/24, the servers' subnet for forwards.
-func withBridge() *ns.Handle { return withLink(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}, "10.80.0.1/24") }
+func withBridge() *ns.Handle {
+	return withLink(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}, "10.80.0.1/24")
+}
 
 // withHostBridge: the "host" of the 100 namespaces.
 func withHostBridge() *ns.Handle {
