@@ -83,18 +83,24 @@ func (b *Batch) add(typ uint16, flags uint16, family uint8, what, needs string, 
 	b.needs = append(b.needs, needs)
 }
 
-// exprModules are the modules that implement expressions outside
-// nf_tables itself; the kernel loads them on demand through modprobe, and
-// without them refuses the rule with ENOENT.
-var exprModules = map[string]string{
-	"masq": "nft_masq", "nat": "nft_nat", "redir": "nft_redir", "ct": "nft_ct", "fib": "nft_fib_ipv4/nft_fib_ipv6",
+// exprModule is the module that implements an expression outside
+// nf_tables itself; the kernel loads it on demand through modprobe, and
+// without it refuses the rule with ENOENT.
+func exprModule(name string) string {
+	switch name {
+	case "masq", "nat", "redir", "ct":
+		return "nft_" + name
+	case "fib":
+		return "nft_fib_ipv4/nft_fib_ipv6"
+	}
+	return ""
 }
 
 // ruleNeeds names the modules r's expressions need.
 func ruleNeeds(r *Rule) string {
 	var mods []string
 	for _, x := range r.Exprs {
-		if m := exprModules[x.Name()]; m != "" && !slices.Contains(mods, m) {
+		if m := exprModule(x.Name()); m != "" && !slices.Contains(mods, m) {
 			mods = append(mods, m)
 		}
 	}

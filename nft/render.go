@@ -73,7 +73,7 @@ func isPort(x Expr) bool {
 	return ok && p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER
 }
 
-var l4Names = map[byte]string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_ICMPV6: "icmpv6"}
+var l4Names = []string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_ICMPV6: "icmpv6"}
 
 // match renders one comparison of what load put in the register; isL4
 // marks an l4proto guard, whose name is returned.
@@ -83,7 +83,7 @@ func (r *Rule) match(load Expr, mask []byte, c *Cmp) (s string, isL4 bool) {
 	case *Meta:
 		switch v.Key {
 		case unix.NFT_META_L4PROTO:
-			if len(c.Data) == 1 && l4Names[c.Data[0]] != "" {
+			if len(c.Data) == 1 && int(c.Data[0]) < len(l4Names) && l4Names[c.Data[0]] != "" {
 				return l4Names[c.Data[0]], true
 			}
 		case unix.NFT_META_IIFNAME, unix.NFT_META_OIFNAME:

@@ -2,6 +2,7 @@ package ipfmt
 
 import (
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -70,17 +71,17 @@ func operState(s uint8) string {
 }
 
 // linkTypes are the ARPHRD_* names ip uses.
-var linkTypes = map[uint16]string{
-	unix.ARPHRD_ETHER: "ether", unix.ARPHRD_LOOPBACK: "loopback", unix.ARPHRD_NONE: "none",
-	unix.ARPHRD_IEEE80211: "ieee802.11", unix.ARPHRD_TUNNEL: "ipip", unix.ARPHRD_SIT: "sit",
-	unix.ARPHRD_TUNNEL6: "tunnel6", unix.ARPHRD_IPGRE: "gre", unix.ARPHRD_VOID: "void",
+var linkTypes = Names{
+	{unix.ARPHRD_ETHER, "ether"}, {unix.ARPHRD_LOOPBACK, "loopback"}, {unix.ARPHRD_NONE, "none"},
+	{unix.ARPHRD_IEEE80211, "ieee802.11"}, {unix.ARPHRD_TUNNEL, "ipip"}, {unix.ARPHRD_SIT, "sit"},
+	{unix.ARPHRD_TUNNEL6, "tunnel6"}, {unix.ARPHRD_IPGRE, "gre"}, {unix.ARPHRD_VOID, "void"},
 }
 
 func linkType(t uint16) string {
-	if n, ok := linkTypes[t]; ok {
+	if n := linkTypes.Name(uint32(t)); n != strconv.Itoa(int(t)) {
 		return n
 	}
-	return fmt.Sprintf("[%d]", t)
+	return "[" + strconv.Itoa(int(t)) + "]" // ip's form for a type it has no name for
 }
 
 var linkModes = []string{"DEFAULT", "DORMANT"}
