@@ -17,7 +17,7 @@ type LinkStats struct {
 	TxAbortedErrors, TxCarrierErrors            uint64
 	TxFIFOErrors, TxHeartbeatErrors             uint64
 	TxWindowErrors, RxCompressed, TxCompressed  uint64
-	RxNoHandler                                 uint64
+	RxNoHandler, RxOtherhostDropped             uint64
 }
 
 // decodeStats64 reads as many counters as the kernel sent, in the order of
@@ -33,7 +33,7 @@ func decodeStats64(d *nl.Decoder) *LinkStats {
 		&s.TxAbortedErrors, &s.TxCarrierErrors,
 		&s.TxFIFOErrors, &s.TxHeartbeatErrors,
 		&s.TxWindowErrors, &s.RxCompressed, &s.TxCompressed,
-		&s.RxNoHandler,
+		&s.RxNoHandler, &s.RxOtherhostDropped,
 	}
 	b := d.Bytes()
 	for i, f := range fields {

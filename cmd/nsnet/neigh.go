@@ -118,7 +118,7 @@ func neighDel(e *env, args []string) error {
 // neighSelect reads `[dev D] [nud S|all] [proxy]` and lists the entries
 // it selects. By default NOARP entries are hidden, as ip does; flush also
 // keeps permanent ones unless `nud all` or `nud permanent`.
-func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, map[int32]string, error) {
+func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl.Neigh, names map[int32]string, oneDev bool, err error) {
 	w := &words{args: args, cmd: cmd}
 	dev, proxy := "", false
 	mask := uint16(0xff &^ unix.NUD_NOARP)
@@ -145,19 +145,19 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 			err = usagef("%s: unexpected %q", cmd, kw)
 		}
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, false, err
 		}
 	}
-	c, err := e.dialRoute()
+	c, err = e.dialRoute()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		e.release(c)
-		return nil, nil, nil, err
+		return nil, nil, nil, false, err
 	}
-	names := map[int32]string{}
+	names = map[int32]string{}
 	var index int32
 	for _, l := range links {
 		names[l.Index] = l.Name
@@ -167,12 +167,12 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 	}
 	if dev != "" && index == 0 {
 		e.release(c)
-		return nil, nil, nil, fmt.Errorf("device %q does not exist", dev)
+		return nil, nil, nil, false, fmt.Errorf("device %q does not exist", dev)
 	}
 	all, err := c.Neighs(rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy})
 	if err != nil {
 		e.release(c)
-		return nil, nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	var out []rtnl.Neigh
 	for _, n := range all {
@@ -180,7 +180,7 @@ func neighSelect(e *env, args []string, cmd string) (*rtnl.Conn, []rtnl.Neigh, m
 			out = append(out, n)
 		}
 	}
-	return c, out, names, nil
+	return c, out, names, dev != "", nil
 }
 
 func neighGet(e *env, args []string) error {
@@ -198,19 +198,21 @@ func neighGet(e *env, args []string) error {
 }
 
 func neighShow(e *env, args []string) error {
-	c, neighs, names, err := neighSelect(e, args, "neigh show")
+	c, neighs, names, oneDev, err := neighSelect(e, args, "neigh show")
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	return e.printer().Neighs(neighs, names)
+	p := e.printer()
+	p.OneDev = oneDev
+	return p.Neighs(neighs, names)
 }
 
 func neighFlush(e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("neigh flush: needs a selector (dev D, nud STATE|all, proxy), as ip does")
 	}
-	c, neighs, _, err := neighSelect(e, args, "neigh flush")
+	c, neighs, _, _, err := neighSelect(e, args, "neigh flush")
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,12 @@ var AddrFlags = Names{{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_NOPREFIXROUTE, "n
 func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) {
 	switch {
 	case p.Brief:
-		var ps []string
+		// Like ip, every item is followed by a blank.
+		line := fmt.Sprintf("%-16s %-14s ", l.Name+peerSuffix(l, names), operState(l.OperState))
 		for _, a := range addrs {
-			ps = append(ps, a.Prefix.String())
+			line += a.Prefix.String() + " "
 		}
-		fmt.Fprintf(p.W, "%-16s %-14s %s\n", l.Name+peerSuffix(l, names), operState(l.OperState), strings.Join(ps, " "))
+		io.WriteString(p.W, line+"\n")
 	case p.Oneline: // ip -o addr: one line per address, no link lines
 		for _, a := range addrs {
 			fmt.Fprintf(p.W, "%d: %s    ", l.Index, l.Name)

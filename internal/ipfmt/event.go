@@ -25,14 +25,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	case ev.Route != nil:
 		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
 	case ev.Neigh != nil:
-		n := ev.Neigh
-		kind = "neigh"
-		text = fmt.Sprintf("%s dev %s", n.IP, names[n.Index])
-		if n.LLAddr != nil {
-			text += " lladdr " + n.LLAddr.String()
-		}
-		text += " " + strings.Join(NudNames(n.State), ",") + "\n"
-		obj = neighJSON(n, names)
+		kind, text, obj = "neigh", p.neighText(ev.Neigh, names), p.neighJSON(ev.Neigh, names)
 	case ev.NSID != nil:
 		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), Object{{"nsid", *ev.NSID}}
 	default:

@@ -1,8 +1,10 @@
 package ipfmt_test
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -18,10 +20,13 @@ func ExamplePrinter_Routes() {
 			Scope: unix.RT_SCOPE_LINK, Type: unix.RTN_UNICAST, PrefSrc: netip.MustParseAddr("10.0.0.5")},
 	}
 	names := map[int32]string{2: "eth0"}
-	(&ipfmt.Printer{W: os.Stdout}).Routes(routes, names)
+	var text strings.Builder
+	(&ipfmt.Printer{W: &text}).Routes(routes, names)
+	// Like ip, every item is followed by a blank: lines end in one.
+	fmt.Print(strings.ReplaceAll(text.String(), " \n", "|\n"))
 	(&ipfmt.Printer{W: os.Stdout, JSON: true}).Routes(routes[:1], names)
 	// Output:
-	// default via 10.0.0.1 dev eth0
-	// 10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5
+	// default via 10.0.0.1 dev eth0|
+	// 10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5|
 	// [{"dst":"default","gateway":"10.0.0.1","dev":"eth0","flags":[]}]
 }

@@ -118,7 +118,11 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 	for i := range links {
 		l := &links[i]
 		if p.Brief {
-			fmt.Fprintf(p.W, "%-16s %-14s %s <%s>\n", l.Name+peerSuffix(l, names), operState(l.OperState), l.HardwareAddr, strings.Join(flagNames(l.Flags), ","))
+			line := fmt.Sprintf("%-16s %-14s ", l.Name+peerSuffix(l, names), operState(l.OperState))
+			if len(l.HardwareAddr) > 0 {
+				line += l.HardwareAddr.String() + " "
+			}
+			io.WriteString(p.W, line+"<"+strings.Join(flagNames(l.Flags), ",")+"> \n")
 			continue
 		}
 		var b strings.Builder
@@ -220,48 +224,102 @@ func linkDetails(l *rtnl.Link, names map[int32]string) string {
 // printStats is ip -s link's block: each column as wide as its header
 // or its widest number, all rows aligned; -s -s adds the error breakdown
 // under each direction, its first column spanning two.
+// printStats is print_stats64 of iproute2 6.1, text: each column as wide
+// as its widest number or its header's minimum, numbers right-aligned and
+// each followed by a blank, optional columns (compressed, nohandler,
+// otherhost, transns) only where they are not zero.
 func printStats(w io.Writer, l *rtnl.Link, more bool) {
 	s := l.Stats
-	rows := [][]uint64{
-		{s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast},
-		{s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions},
-	}
-	errRows := [][]uint64{
-		{s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors},
-		{s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, uint64(l.CarrierChanges)},
-	}
-	heads := [][]string{
-		{"RX:  bytes", "packets", "errors", "dropped", "missed", "mcast"},
-		{"TX:  bytes", "packets", "errors", "dropped", "carrier", "collsns"},
-	}
-	errHeads := [][]string{
-		{"RX errors:  length", "crc", "frame", "fifo", "overrun"},
-		{"TX errors: aborted", "fifo", "window", "heartbt", "transns"},
-	}
-	width := []int{len("RX:  bytes"), len("packets"), len("errors"), len("dropped"), len("carrier"), len("collsns")}
-	for _, row := range rows {
-		for i, v := range row {
-			width[i] = max(width[i], len(fmt.Sprint(v)))
+	cc := uint64(l.CarrierChanges)
+	cols := []int{len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"), len("overrun"), len("compressed"), len("otherhost")}
+	size := func(vals ...uint64) {
+		for i, v := range vals {
+			cols[i] = max(cols[i], len(strconv.FormatUint(v, 10)))
 		}
 	}
-	errWidth := append([]int{width[0] + 1 + width[1]}, width[2:]...)
-	for i := range rows {
-		statsRows(w, heads[i], rows[i], width)
-		if more {
-			statsRows(w, errHeads[i], errRows[i], errWidth)
+	size(s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast, s.RxCompressed, 0)
+	if more {
+		size(0, s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors, s.RxNoHandler, s.RxOtherhostDropped)
+	}
+	size(s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions, s.TxCompressed, 0)
+	if more {
+		size(0, 0, s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc, 0)
+	}
+	var b strings.Builder
+	pad := func(width int, s string) { b.WriteString(strings.Repeat(" ", max(0, width-len(s))) + s) }
+	num := func(width int, v uint64) { pad(width, strconv.FormatUint(v, 10)); b.WriteByte(' ') }
+	when := func(v uint64, s string) string {
+		if v != 0 {
+			return s
+		}
+		return ""
+	}
+	header := func(dir string, names []string, compressed uint64) {
+		b.WriteString("    " + dir + ": ")
+		pad(cols[0]-4, "bytes")
+		for i, n := range names {
+			b.WriteByte(' ')
+			pad(cols[i+1], n)
+		}
+		b.WriteByte(' ')
+		pad(cols[6], when(compressed, "compressed"))
+		b.WriteString("\n    ")
+	}
+	header("RX", []string{"packets", "errors", "dropped", "missed", "mcast"}, s.RxCompressed)
+	for i, v := range []uint64{s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast} {
+		num(cols[i], v)
+	}
+	if s.RxCompressed != 0 {
+		num(cols[6], s.RxCompressed)
+	}
+	if more {
+		b.WriteString("\n    RX errors:")
+		pad(cols[0]-10, "")
+		for i, n := range []string{"length", "crc", "frame", "fifo", "overrun"} {
+			b.WriteByte(' ')
+			pad(cols[i+1], n)
+		}
+		if s.RxNoHandler != 0 {
+			pad(cols[6]+1, " nohandler")
+		}
+		if s.RxOtherhostDropped != 0 {
+			pad(cols[7]+1, " otherhost")
+		}
+		b.WriteString("\n")
+		pad(cols[0]+5, "")
+		for i, v := range []uint64{s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors} {
+			num(cols[i+1], v)
+		}
+		if s.RxNoHandler != 0 {
+			num(cols[6], s.RxNoHandler)
+		}
+		if s.RxOtherhostDropped != 0 {
+			num(cols[7], s.RxOtherhostDropped)
 		}
 	}
-}
-
-// statsRows prints a header row and a value row, right-aligned.
-func statsRows(w io.Writer, heads []string, vals []uint64, width []int) {
-	h, v := "   ", "   "
-	for i := range heads {
-		h += fmt.Sprintf(" %*s", width[i], heads[i])
-		v += fmt.Sprintf(" %*d", width[i], vals[i])
+	b.WriteString("\n")
+	header("TX", []string{"packets", "errors", "dropped", "carrier", "collsns"}, s.TxCompressed)
+	for i, v := range []uint64{s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions} {
+		num(cols[i], v)
 	}
-	fmt.Fprintln(w, h)
-	fmt.Fprintln(w, v)
+	if s.TxCompressed != 0 {
+		num(cols[6], s.TxCompressed)
+	}
+	if more {
+		b.WriteString("\n    TX errors:")
+		pad(cols[0]-10, "")
+		for i, n := range []string{"aborted", "fifo", "window", "heartbt", when(1, "transns")} {
+			b.WriteByte(' ')
+			pad(cols[i+1], n)
+		}
+		b.WriteString("\n")
+		pad(cols[0]+5, "")
+		for i, v := range []uint64{s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc} {
+			num(cols[i+1], v)
+		}
+	}
+	b.WriteString("\n")
+	io.WriteString(w, b.String())
 }
 
 // linkJSON has the keys and value shapes of ip -j link.

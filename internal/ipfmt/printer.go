@@ -23,6 +23,7 @@ type Printer struct {
 	Brief   bool // -br
 	Oneline bool // -o
 	Family  int  // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
+	OneDev  bool // the listing is of one device (dev D): ip leaves out "dev"
 }
 
 // PrintJSON writes v as ip -j does: one line, or indented with -p.

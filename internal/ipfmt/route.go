@@ -1,10 +1,10 @@
 package ipfmt
 
 import (
+	"io"
 	"net/netip"
+	"strconv"
 	"strings"
-
-	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -21,7 +21,7 @@ func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
 		return p.PrintJSON(out)
 	}
 	for i := range routes {
-		fmt.Fprintln(p.W, routeText(&routes[i], names))
+		io.WriteString(p.W, routeText(&routes[i], names)+"\n")
 	}
 	return nil
 }
@@ -45,58 +45,92 @@ func prefixString(p netip.Prefix) string {
 // answer: the address is this host's own.
 const rtcfLocal = 0x80000000
 
+// routeText is the route as ip route prints it, in print_route's order:
+// every item followed by a blank (so a line ends in one), multipath
+// nexthops last, each on a line of its own.
 func routeText(r *rtnl.Route, names map[int32]string) string {
 	var b strings.Builder
+	item := func(s string) { b.WriteString(s + " ") }
 	if r.Type != unix.RTN_UNICAST {
-		b.WriteString(RouteTypes.Name(uint32(r.Type)) + " ")
+		item(RouteTypes.Name(uint32(r.Type)))
 	}
-	b.WriteString(dstString(r))
+	item(dstString(r))
 	if r.Src.IsValid() {
-		b.WriteString(" from " + prefixString(r.Src))
+		item("from " + prefixString(r.Src))
 	}
 	if r.Gateway.IsValid() {
-		fmt.Fprintf(&b, " via %s", r.Gateway)
+		item("via " + r.Gateway.String())
 	}
 	if r.OIF != 0 {
-		fmt.Fprintf(&b, " dev %s", names[r.OIF])
+		item("dev " + names[r.OIF])
 	}
 	// A cloned route (what IPv4 route get answers with) has no table,
 	// protocol or scope of its own; ip leaves them out.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	if r.Table != unix.RT_TABLE_MAIN && !cloned {
-		fmt.Fprintf(&b, " table %s", Tables.Name(r.Table))
+		item("table " + Tables.Name(r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned {
-		fmt.Fprintf(&b, " proto %s", Protocols.Name(uint32(r.Protocol)))
+		item("proto " + Protocols.Name(uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
-		fmt.Fprintf(&b, " scope %s", RouteScopes.Name(uint32(r.Scope)))
+		item("scope " + RouteScopes.Name(uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() {
-		fmt.Fprintf(&b, " src %s", r.PrefSrc)
+		item("src " + r.PrefSrc.String())
 	}
 	if hasMetric(r) {
-		fmt.Fprintf(&b, " metric %d", r.Priority)
+		item("metric " + strconv.FormatUint(uint64(r.Priority), 10))
 	}
-	if r.Flags&unix.RTNH_F_ONLINK != 0 {
-		b.WriteString(" onlink")
-	}
-	if r.Pref != nil {
-		b.WriteString(" pref " + RouterPrefs.Name(uint32(*r.Pref)))
-	}
-	for _, nh := range r.Nexthops {
-		fmt.Fprintf(&b, "\n\tnexthop via %s dev %s weight %d", nh.Gateway, names[nh.OIF], nh.Weight)
+	for _, f := range routeFlags(r.Flags) {
+		item(f)
 	}
 	if r.UID != nil {
-		fmt.Fprintf(&b, " uid %d", *r.UID)
+		item("uid " + strconv.FormatUint(uint64(*r.UID), 10))
 	}
 	if cloned {
-		b.WriteString(" \n    cache ")
+		b.WriteString("\n    cache ")
 		if r.Flags&rtcfLocal != 0 {
-			b.WriteString("<local> ")
+			item("<local>")
+		}
+	}
+	if r.Pref != nil {
+		item("pref " + RouterPrefs.Name(uint32(*r.Pref)))
+	}
+	for _, nh := range r.Nexthops {
+		b.WriteString("\n\tnexthop ")
+		if nh.Gateway.IsValid() {
+			item("via " + nh.Gateway.String())
+		}
+		item("dev " + names[nh.OIF])
+		item("weight " + strconv.Itoa(nh.Weight))
+		for _, f := range routeFlags(uint32(nh.Flags)) {
+			item(f)
 		}
 	}
 	return b.String()
+}
+
+// routeFlagNames are rtm_flags and rtnh_flags as print_rt_flags names
+// them, in its order.
+var routeFlagNames = []struct {
+	bit  uint32
+	name string
+}{
+	{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_ONLINK, "onlink"}, {unix.RTNH_F_PERVASIVE, "pervasive"},
+	{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_TRAP, "trap"}, {unix.RTM_F_NOTIFY, "notify"},
+	{unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
+	{unix.RTM_F_OFFLOAD, "rt_offload"}, {unix.RTM_F_TRAP, "rt_trap"}, {unix.RTM_F_OFFLOAD_FAILED, "rt_offload_failed"},
+}
+
+func routeFlags(flags uint32) []string {
+	out := []string{} // ip -j prints "flags": [] when there are none
+	for _, f := range routeFlagNames {
+		if flags&f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 func routeJSON(r *rtnl.Route, names map[int32]string) Object {
@@ -132,21 +166,7 @@ func routeJSON(r *rtnl.Route, names map[int32]string) Object {
 	if hasMetric(r) {
 		o.Set("metric", r.Priority)
 	}
-	flags := []string{}
-	if r.Flags&unix.RTNH_F_ONLINK != 0 {
-		flags = append(flags, "onlink")
-	}
-	o.Set("flags", flags)
-	if r.Pref != nil {
-		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
-	}
-	if len(r.Nexthops) > 0 {
-		var nhs []Object
-		for _, nh := range r.Nexthops {
-			nhs = append(nhs, Object{{"gateway", nh.Gateway.String()}, {"dev", names[nh.OIF]}, {"weight", nh.Weight}, {"flags", []string{}}})
-		}
-		o.Set("nexthops", nhs)
-	}
+	o.Set("flags", routeFlags(r.Flags))
 	if r.UID != nil {
 		o.Set("uid", *r.UID)
 	}
@@ -156,6 +176,21 @@ func routeJSON(r *rtnl.Route, names map[int32]string) Object {
 			cache = append(cache, "local")
 		}
 		o.Set("cache", cache)
+	}
+	if r.Pref != nil {
+		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
+	}
+	if len(r.Nexthops) > 0 {
+		var nhs []Object
+		for _, nh := range r.Nexthops {
+			n := Object{}
+			if nh.Gateway.IsValid() {
+				n.Set("gateway", nh.Gateway.String())
+			}
+			n = append(n, Field{"dev", names[nh.OIF]}, Field{"weight", nh.Weight}, Field{"flags", routeFlags(uint32(nh.Flags))})
+			nhs = append(nhs, n)
+		}
+		o.Set("nexthops", nhs)
 	}
 	return o
 }
