@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
 )
@@ -273,7 +274,7 @@ func execMounts(name string, opt ExecOptions) error {
 		return nil // a namespace given by path has no /etc/netns directory
 	}
 	dir := filepath.Join(opt.EtcDir, name)
-	entries, err := readDirNames(dir)
+	entries, err := sysfile.ReadDirNames(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}

@@ -2,13 +2,13 @@ package ns
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
 )
@@ -219,7 +219,7 @@ func Open(dir, name string) (*Handle, error) {
 
 // List returns the names in dir, sorted; a missing dir has none.
 func List(dir string) ([]string, error) {
-	entries, err := readDirNames(dir)
+	entries, err := sysfile.ReadDirNames(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -257,42 +257,4 @@ func mkdirAll(dir string) error {
 		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
 	}
 	return nil
-}
-
-// ReadFile is os.ReadFile for the files of /proc and /sys, whose size
-// fstat does not tell. It spares the binary os.File.Stat, whose result
-// type keeps a time.Time and with it time's formatting and time zone
-// code (40 KB) reachable.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
-// readDirNames lists dir, unsorted, by getdents(2): os's directory
-// reading keeps os.File.Stat reachable (see ReadFile).
-func readDirNames(dir string) ([]string, error) {
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: dir, Err: err}
-	}
-	defer unix.Close(fd)
-	var names []string
-	buf := make([]byte, 8192)
-	for {
-		n, err := unix.Getdents(fd, buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "getdents", Path: dir, Err: err}
-		}
-		if n <= 0 {
-			return names, nil
-		}
-		_, _, names = unix.ParseDirent(buf[:n], -1, names) // skips . and ..
-	}
 }

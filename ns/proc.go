@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
 )
@@ -62,7 +63,7 @@ func PIDs(dir, name string) ([]int, error) {
 // processes maps every network namespace in use by a process to its pids,
 // sorted. Processes that vanish or hide their namespace are skipped.
 func processes() (map[ID][]int, error) {
-	entries, err := readDirNames("/proc")
+	entries, err := sysfile.ReadDirNames("/proc")
 	if err != nil {
 		return nil, fmt.Errorf("scan /proc: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,7 +34,7 @@ func Sysctl(h *Handle, key string) (string, error) {
 	}
 	var b []byte
 	err = In(h, func() (err error) {
-		b, err = ReadFile(path)
+		b, err = sysfile.ReadFile(path)
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net/netip"
+	"path"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -60,8 +61,8 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 				n, err = namedNumber(w, kw, s, ipfmt.Scopes, 255)
 				a.Scope = uint8(n)
 			}
-		case "nodad", "noprefixroute", "home", "mngtmpaddr":
-			n, _ = ipfmt.AddrFlags.Parse(kw, 0)
+		case "nodad", "noprefixroute", "home", "mngtmpaddr", "optimistic", "autojoin": // the flags a request may set
+			n, _ = ipfmt.AddrFlagNames.Lookup(kw)
 			a.Flags |= n
 		case "valid_lft":
 			a.ValidLft, err = lifetimeWord(w, kw)
@@ -217,18 +218,112 @@ func addrFlush(e *env, args []string) error {
 	})
 }
 
-func addrShow(e *env, args []string) error {
-	w := &words{args: args, cmd: "addr show"}
-	dev := ""
-	if w.more() {
+// addrSel is what `ip addr show` selects by (ipaddr_list_flush_or_save,
+// ipaddr_filter): a device, links that are up, and addresses by prefix,
+// scope, label (a shell pattern) and flags.
+type addrSel struct {
+	dev              string
+	up               bool
+	to               netip.Prefix
+	scope            *uint8
+	label            string
+	flags, flagsMask uint32
+}
+
+func parseAddrSel(w *words) (*addrSel, error) {
+	q := &addrSel{}
+	for w.more() {
 		var err error
-		if dev, err = devArg(w); err != nil {
-			return err
+		switch kw := w.next(); kw {
+		case "dev":
+			q.dev, err = w.ifname(kw)
+		case "up":
+			q.up = true
+		case "to":
+			var s string
+			if s, err = w.value(kw); err == nil {
+				if q.to, err = parsePrefixOrHost(s); err != nil {
+					return nil, usagef("%s: to %q is not a prefix", w.cmd, s)
+				}
+			}
+		case "scope":
+			var s string
+			if s, err = w.value(kw); err == nil && s != "all" {
+				var n uint32
+				n, err = namedNumber(w, kw, s, ipfmt.Scopes, 255)
+				v := uint8(n)
+				q.scope = &v
+			}
+		case "label":
+			if q.label, err = w.value(kw); err == nil {
+				_, err = path.Match(q.label, "")
+			}
+		default:
+			if bit, set, ok := addrFlagFilter(kw); ok {
+				q.flagsMask |= bit
+				q.flags = q.flags&^bit | set
+			} else if q.dev == "" {
+				q.dev, err = kw, validIfname(kw)
+			} else {
+				err = usagef("%s: unexpected %q", w.cmd, kw)
+			}
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	if w.more() {
-		return usagef("addr show: unexpected %q", w.args[0])
+	return q, nil
+}
+
+// addrFlagFilter reads a flag word as ip's get_filter: a flag name,
+// "-NAME" for its absence, "dynamic" for not permanent, "primary" for not
+// secondary. It returns the flag's bit and the value wanted for it.
+func addrFlagFilter(word string) (bit, set uint32, ok bool) {
+	inv := strings.HasPrefix(word, "-")
+	word = strings.TrimPrefix(word, "-")
+	switch word {
+	case "dynamic":
+		inv, word = !inv, "permanent"
+	case "primary":
+		inv, word = !inv, "secondary"
+	case "temporary":
+		word = "secondary" // one bit: ip's table has both names for it
 	}
+	n, found := ipfmt.AddrFlagNames.Lookup(word)
+	if !found {
+		return 0, 0, false
+	}
+	if inv {
+		return n, 0, true
+	}
+	return n, n, true
+}
+
+// keep is ipaddr_filter's test of one address.
+func (q *addrSel) keep(a *rtnl.Addr, linkName string) bool {
+	label := a.Label
+	if label == "" {
+		label = linkName
+	}
+	match, _ := path.Match(q.label, label)
+	return (q.scope == nil || *q.scope == a.Scope) &&
+		(a.Flags^q.flags)&q.flagsMask == 0 &&
+		(!q.to.IsValid() || bitsMatch(a.Prefix.Addr(), q.to, q.to.Bits())) &&
+		(q.label == "" || match)
+}
+
+func addrShow(e *env, args []string) error {
+	q, err := parseAddrSel(&words{args: args, cmd: "addr show"})
+	if err != nil {
+		return err
+	}
+	if q.to.IsValid() && e.family == 0 { // as ip: "to" sets the family
+		e.family = afInet
+		if q.to.Addr().Is6() {
+			e.family = unix.AF_INET6
+		}
+	}
+	dev := q.dev
 	c, err := e.dialRoute()
 	if err != nil {
 		return err
@@ -257,22 +352,27 @@ func addrShow(e *env, args []string) error {
 	for i := range links {
 		l := &links[i]
 		var mine []rtnl.Addr
+		any := false
 		for _, a := range addrs {
 			if a.Index == l.Index {
-				mine = append(mine, a)
+				any = true
+				if q.keep(&a, l.Name) {
+					mine = append(mine, a)
+				}
 			}
 		}
-		if e.family != 0 && len(mine) == 0 {
-			continue // ip -4 addr hides links without IPv4 addresses
-		}
-		if e.json {
-			m := e.printer().LinkJSON(l, names)
-			m.Delete("linkmode") // ip addr shows no link mode
-			m.Set("addr_info", ipfmt.AddrsJSON(mine))
-			out = append(out, m)
+		// Like ip: a link with addresses but none selected is left out,
+		// and so, with -4 or -6, is a link without addresses.
+		if len(mine) == 0 && (any || e.family != 0) || q.up && !l.IsUp() {
 			continue
 		}
-		e.printer().LinkAddrs(l, mine, names)
+		if e.json {
+			out = append(out, e.printer().LinkAddrsJSON(l, mine, names))
+			continue
+		}
+		p := e.printer()
+		p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
+		p.LinkAddrs(l, mine, names)
 	}
 	if e.json {
 		return e.printer().PrintJSON(out)

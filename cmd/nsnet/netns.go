@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -335,7 +336,7 @@ func netnsListAll(e *env) error {
 		if len(n.PIDs) > 0 {
 			pid = strconv.Itoa(n.PIDs[0])
 			if what == "" {
-				cmd, _ := ns.ReadFile(fmt.Sprintf("/proc/%d/comm", n.PIDs[0]))
+				cmd, _ := sysfile.ReadFile(fmt.Sprintf("/proc/%d/comm", n.PIDs[0]))
 				what = strings.TrimSpace(string(cmd))
 			}
 		}

@@ -107,7 +107,7 @@ func parseRoute(w *words) (*routeReq, error) {
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
-func namedNumber(w *words, kw, s string, t ipfmt.Names, max uint64) (uint32, error) {
+func namedNumber(w *words, kw, s string, t *ipfmt.FileNames, max uint64) (uint32, error) {
 	n, err := t.Parse(s, max)
 	if err != nil {
 		return 0, usagef("%s: %s %v", w.cmd, kw, err)
@@ -248,60 +248,205 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 }
 
 // routeFilter reads `[table T|all] [dev D]` for show and flush.
-func routeFilter(e *env, w *words) (table uint32, dev string, err error) {
-	table = unix.RT_TABLE_MAIN
-	for w.more() {
-		switch kw := w.next(); kw {
-		case "table":
-			s, err := w.value(kw)
-			if err != nil {
-				return 0, "", err
-			}
-			if s == "all" {
-				table = 0
-			} else if table, err = ipfmt.Tables.Parse(s, 1<<32-1); err != nil {
-				return 0, "", usagef("%s: table %v", w.cmd, err)
-			}
-		case "dev":
-			if dev, err = w.ifname(kw); err != nil {
-				return 0, "", err
-			}
-		default:
-			return 0, "", usagef("%s: unexpected %q", w.cmd, kw)
-		}
-	}
-	return table, dev, nil
+// routeSel is what `ip route show|flush` selects by (iproute_list and
+// filter_nlmsg): a table (0: all), a device, root/match/exact
+// destination, and fields that must equal. A field given is one ip then
+// leaves out of what it prints.
+type routeSel struct {
+	table      uint32
+	dev        string
+	root, mtch *netip.Prefix // exact sets both
+	proto      *uint8
+	scope      *uint8
+	typ        *uint8
+	metric     *uint32
+	via, src   netip.Prefix
 }
 
-// selectRoutes lists the routes show and flush act on.
-func selectRoutes(e *env, c *rtnl.Conn, table uint32, dev string) ([]rtnl.Route, error) {
-	fam := uint8(e.family)
-	if fam == 0 && table != 0 {
-		fam = afInet // like ip: IPv4 unless -6, both families with table all
-	}
-	out, err := c.Routes(rtnl.RouteFilter{Family: fam, Table: table})
-	if err != nil {
-		return nil, err
-	}
-	if dev != "" {
-		index, err := e.linkIndex(c, dev)
+func parseRouteSel(e *env, w *words) (*routeSel, error) {
+	q := &routeSel{table: unix.RT_TABLE_MAIN}
+	byte8 := func(kw string, t *ipfmt.FileNames) (*uint8, error) {
+		s, err := w.value(kw)
 		if err != nil {
 			return nil, err
 		}
-		var keep []rtnl.Route
-		for _, r := range out {
-			if r.OIF == index {
-				keep = append(keep, r)
+		if s == "all" {
+			return nil, nil
+		}
+		n, err := namedNumber(w, kw, s, t, 255)
+		v := uint8(n)
+		return &v, err
+	}
+	for w.more() {
+		var err error
+		switch kw := w.next(); {
+		case kw == "table":
+			var s string
+			if s, err = w.value(kw); err == nil {
+				if s == "all" {
+					q.table = 0
+				} else {
+					q.table, err = namedNumber(w, kw, s, ipfmt.Tables, 1<<32-1)
+				}
+			}
+		case kw == "dev" || kw == "oif":
+			q.dev, err = w.ifname(kw)
+		case matches(kw, "protocol"):
+			q.proto, err = byte8(kw, ipfmt.Protocols)
+		case matches(kw, "scope"):
+			q.scope, err = byte8(kw, ipfmt.RouteScopes)
+		case matches(kw, "type"):
+			var s string
+			if s, err = w.value(kw); err == nil {
+				t, ok := ipfmt.RouteTypes.Lookup(s)
+				if !ok {
+					return nil, usagef("%s: type %q is not a route type", w.cmd, s)
+				}
+				v := uint8(t)
+				q.typ = &v
+			}
+		case matches(kw, "metric") || matches(kw, "priority") || kw == "preference":
+			var n uint64
+			n, err = w.uint(kw, 32)
+			v := uint32(n)
+			q.metric = &v
+		case kw == "via" || kw == "src":
+			var p netip.Prefix
+			if p, err = routePrefix(w, kw, w.args); err == nil {
+				w.next()
+				if kw == "via" {
+					q.via = p
+				} else {
+					q.src = p
+				}
+			}
+		default:
+			// [to] [root|match|exact] PREFIX, as ip: a bare prefix is exact.
+			if kw == "to" && w.more() {
+				kw = w.next()
+			}
+			how := "exact"
+			if kw == "root" || kw == "match" || kw == "exact" {
+				if !w.more() {
+					return nil, usagef("%s: %s needs a prefix", w.cmd, kw)
+				}
+				how, kw = kw, w.next()
+			}
+			var p netip.Prefix
+			if p, err = routePrefix(w, "", []string{kw}); err != nil {
+				return nil, err
+			}
+			if how != "match" {
+				q.root = &p
+			}
+			if how != "root" {
+				q.mtch = &p
 			}
 		}
-		out = keep
+		if err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+// routePrefix reads args[0] as ip's get_prefix does: a prefix, an address
+// (a host prefix), or default/any/all (no bits).
+func routePrefix(w *words, kw string, args []string) (netip.Prefix, error) {
+	if len(args) == 0 {
+		return netip.Prefix{}, usagef("%s: %s needs a value", w.cmd, kw)
+	}
+	switch s := args[0]; s {
+	case "default", "any", "all":
+		return netip.PrefixFrom(netip.Addr{}, 0), nil
+	default:
+		p, err := parsePrefixOrHost(s)
+		if err != nil {
+			return p, usagef("%s: %q is not a prefix", w.cmd, s)
+		}
+		return p, nil
+	}
+}
+
+// bitsMatch reports whether a and p's address agree on their first n bits
+// (inet_addr_match); an invalid (default) prefix agrees with anything.
+func bitsMatch(a netip.Addr, p netip.Prefix, n int) bool {
+	if !p.Addr().IsValid() || n <= 0 {
+		return true
+	}
+	if !a.IsValid() {
+		a = netip.IPv6Unspecified()
+		if p.Addr().Is4() {
+			a = netip.IPv4Unspecified()
+		}
+	}
+	if a.Is4() != p.Addr().Is4() {
+		return false
+	}
+	x, err := a.Prefix(n)
+	y, err2 := p.Addr().Prefix(n)
+	return err == nil && err2 == nil && x == y
+}
+
+// bits is p's length; default (an invalid prefix here) has none.
+func bits(p netip.Prefix) int { return max(p.Bits(), 0) }
+
+// keep is filter_nlmsg for the selectors parseRouteSel reads.
+func (q *routeSel) keep(r *rtnl.Route) bool {
+	dstLen := 0
+	if r.Dst.IsValid() {
+		dstLen = r.Dst.Bits()
+	}
+	switch {
+	case q.proto != nil && *q.proto != r.Protocol,
+		q.scope != nil && *q.scope != r.Scope,
+		q.typ != nil && *q.typ != r.Type,
+		q.metric != nil && *q.metric != r.Priority,
+		q.root != nil && (bits(*q.root) > dstLen || !bitsMatch(r.Dst.Addr(), *q.root, bits(*q.root))),
+		q.mtch != nil && (bits(*q.mtch) < dstLen || !bitsMatch(r.Dst.Addr(), *q.mtch, dstLen)),
+		q.via.IsValid() && !bitsMatch(r.Gateway, q.via, q.via.Bits()),
+		q.src.IsValid() && !bitsMatch(r.PrefSrc, q.src, q.src.Bits()):
+		return false
+	}
+	return true
+}
+
+// printer is e's printer, leaving out what q fixes, as ip does.
+func (q *routeSel) printer(e *env) *ipfmt.Printer {
+	p := e.printer()
+	p.OneTable, p.OneDev = q.table != 0, q.dev != ""
+	p.OneProto, p.OneScope, p.OneMetric = q.proto != nil, q.scope != nil, q.metric != nil
+	p.OneVia = q.via.IsValid() && q.via.Bits() == q.via.Addr().BitLen()
+	p.OneSrc = q.src.IsValid() && q.src.Bits() == q.src.Addr().BitLen()
+	return p
+}
+
+func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {
+	fam := uint8(e.family)
+	if fam == 0 && q.table != 0 {
+		fam = afInet // like ip: IPv4 unless -6, both families with table all
+	}
+	all, err := c.Routes(rtnl.RouteFilter{Family: fam, Table: q.table})
+	if err != nil {
+		return nil, err
+	}
+	var index int32
+	if q.dev != "" {
+		if index, err = e.linkIndex(c, q.dev); err != nil {
+			return nil, err
+		}
+	}
+	var out []rtnl.Route
+	for i := range all {
+		if (index == 0 || all[i].OIF == index) && q.keep(&all[i]) {
+			out = append(out, all[i])
+		}
 	}
 	return out, nil
 }
 
-// withRoutes runs fn on the routes `[table T|all] [dev D]` selects.
-func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, []rtnl.Route) error) error {
-	table, dev, err := routeFilter(e, &words{args: args, cmd: cmd})
+func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, *routeSel, []rtnl.Route) error) error {
+	q, err := parseRouteSel(e, &words{args: args, cmd: cmd})
 	if err != nil {
 		return err
 	}
@@ -310,16 +455,20 @@ func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, []rtnl.Ro
 		return err
 	}
 	defer e.release(c)
-	routes, err := selectRoutes(e, c, table, dev)
+	routes, err := selectRoutes(e, c, q)
 	if err != nil {
 		return err
 	}
-	return fn(c, routes)
+	return fn(c, q, routes)
 }
 
 func routeShow(e *env, args []string) error {
-	return withRoutes(e, args, "route show", func(c *rtnl.Conn, routes []rtnl.Route) error {
-		return e.printRoutes(c, routes)
+	return withRoutes(e, args, "route show", func(c *rtnl.Conn, q *routeSel, routes []rtnl.Route) error {
+		links, err := c.Links(rtnl.LinkFilter{})
+		if err != nil {
+			return err
+		}
+		return q.printer(e).Routes(routes, ipfmt.LinkNames(links))
 	})
 }
 
@@ -329,7 +478,7 @@ func routeFlush(e *env, args []string) error {
 		// machine off.
 		return usagef("route flush: needs a selector (table T|all, dev D): it would flush everything")
 	}
-	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, routes []rtnl.Route) error {
+	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, _ *routeSel, routes []rtnl.Route) error {
 		for i := range routes {
 			if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {
 				return err

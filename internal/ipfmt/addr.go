@@ -2,6 +2,7 @@ package ipfmt
 
 import (
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -10,15 +11,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// AddrFlags are the IFA_F_* words ip accepts and prints.
-var AddrFlags = Names{{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
-	{unix.IFA_F_HOMEADDRESS, "home"}, {unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_SECONDARY, "secondary"},
-	{unix.IFA_F_TEMPORARY, "temporary"}, {unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
-	{unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_PERMANENT, "permanent"}}
-
 // LinkAddrs prints one link's addresses as ip addr does, in the
 // brief, one-line or full layout.
 func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) {
+	q := *p
+	q.addrs = true
+	p = &q
 	switch {
 	case p.Brief:
 		// Like ip, every item is followed by a blank.
@@ -35,28 +33,54 @@ func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]str
 	default:
 		var b strings.Builder
 		p.linkText(&b, l, names)
-		// ip addr prints the link line without its mode, and with -4 or
-		// -6 without the link-layer line.
-		text := strings.Replace(b.String(), " mode "+linkMode(l.LinkMode), "", 1)
+		// With -4 or -6, ip addr prints no link-layer line.
+		text := b.String()
 		if p.Family != 0 {
 			text = text[:strings.IndexByte(text, '\n')+1]
 		}
-		io.WriteString(p.W, text)
+		if !p.NoLinks {
+			io.WriteString(p.W, text)
+		}
 		for _, a := range addrs {
 			p.printAddr(l, &a)
+		}
+		if p.Stats > 0 && l.Stats != nil { // ip addr -s: after the addresses
+			printStats(p.W, l, p.Stats > 1)
 		}
 	}
 }
 
-func addrFlagWords(f uint32) []string {
+// AddrFlagNames is the order ip prints address flags in (ifa_flag_data),
+// and their names.
+var AddrFlagNames = Names{{unix.IFA_F_SECONDARY, "secondary"}, {unix.IFA_F_NODAD, "nodad"},
+	{unix.IFA_F_OPTIMISTIC, "optimistic"}, {unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_HOMEADDRESS, "home"},
+	{unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"}, {unix.IFA_F_PERMANENT, "permanent"},
+	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
+	{unix.IFA_F_MCAUTOJOIN, "autojoin"}, {unix.IFA_F_STABLE_PRIVACY, "stable-privacy"}}
+
+// addrFlagWords are an address's flags as print_ifa_flags prints them:
+// IFA_F_SECONDARY is "temporary" on IPv6 (one bit, two meanings), an
+// address without IFA_F_PERMANENT is "dynamic" where "permanent" would
+// stand, and bits ip has no word for come last as "flags %02x".
+func addrFlagWords(a *rtnl.Addr) []string {
 	var ws []string
-	for _, fl := range AddrFlags {
-		if f&fl.n != 0 && fl.n != unix.IFA_F_PERMANENT {
+	f := a.Flags
+	for _, fl := range AddrFlagNames {
+		switch {
+		case fl.n == unix.IFA_F_PERMANENT:
+			if f&fl.n == 0 {
+				ws = append(ws, "dynamic")
+			}
+		case f&fl.n == 0:
+		case fl.n == unix.IFA_F_SECONDARY && a.Prefix.Addr().Is6():
+			ws = append(ws, "temporary")
+		default:
 			ws = append(ws, fl.name)
 		}
+		f &^= fl.n
 	}
-	if f&unix.IFA_F_PERMANENT == 0 {
-		ws = append([]string{"dynamic"}, ws...)
+	if f != 0 {
+		ws = append(ws, fmt.Sprintf("flags %02x", f))
 	}
 	return ws
 }
@@ -68,33 +92,54 @@ func lifetime(v uint32) string {
 	return fmt.Sprintf("%dsec", v)
 }
 
+// printAddr is print_addrinfo: every item followed by a blank, except the
+// label, which IPv4 addresses always have.
 func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
-	fam := inetName(a.Prefix.Addr())
-	indent := "    "
-	if p.Oneline {
-		indent = ""
+	var b strings.Builder
+	item := func(s string) { b.WriteString(s + " ") }
+	if !p.Oneline {
+		b.WriteString("    ")
 	}
-	s := fmt.Sprintf("%s%s %s", indent, fam, a.Prefix)
+	fam := inetName(a.Prefix.Addr())
 	if a.Peer.IsValid() {
-		s = fmt.Sprintf("%s%s %s peer %s/%d", indent, fam, a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
+		item(fam + " " + a.Prefix.Addr().String() + " peer " + a.Peer.String() + "/" + strconv.Itoa(a.Prefix.Bits()))
+	} else {
+		item(fam + " " + a.Prefix.String())
 	}
 	if a.Broadcast.IsValid() {
-		s += " brd " + a.Broadcast.String()
+		item("brd " + a.Broadcast.String())
 	}
-	s += " scope " + Scopes.Name(uint32(a.Scope))
-	for _, f := range addrFlagWords(a.Flags) {
-		s += " " + f
+	item("scope " + Scopes.Name(uint32(a.Scope)))
+	for _, f := range addrFlagWords(a) {
+		item(f)
 	}
 	if a.Label != "" {
-		s += " " + a.Label
+		b.WriteString(a.Label)
 	} else if fam == "inet" {
-		s += " " + l.Name
+		b.WriteString(l.Name)
 	}
-	sep := "\n      "
-	if p.Oneline { // ip's own quirk: a space before the backslash for IPv6 only
-		sep = map[string]string{"inet": "\\      ", "inet6": " \\      "}[fam]
+	if p.Oneline { // ip -o: the record's lines joined by a backslash
+		b.WriteString("\\")
+	} else {
+		b.WriteString("\n")
 	}
-	fmt.Fprintf(p.W, "%s%s valid_lft %s preferred_lft %s\n", s, sep, lifetime(a.ValidLft), lifetime(a.PreferredLft))
+	b.WriteString("       valid_lft " + lifetime(a.ValidLft) + " preferred_lft " + lifetime(a.PreferredLft) + "\n")
+	io.WriteString(p.W, b.String())
+}
+
+// LinkAddrsJSON is one link and its addresses as ip -j addr prints them.
+func (p *Printer) LinkAddrsJSON(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) Object {
+	if p.Brief {
+		return briefJSON(l, names, addrs, true)
+	}
+	q := *p
+	q.addrs = true
+	o := q.LinkJSON(l, names)
+	o.Set("addr_info", AddrsJSON(addrs))
+	if p.Stats > 0 && l.Stats != nil {
+		o.Set("stats64", p.statsJSON(l))
+	}
+	return o
 }
 
 func AddrsJSON(addrs []rtnl.Addr) []Object {
@@ -110,7 +155,7 @@ func AddrsJSON(addrs []rtnl.Addr) []Object {
 			o.Set("broadcast", a.Broadcast.String())
 		}
 		o.Set("scope", Scopes.Name(uint32(a.Scope)))
-		for _, f := range addrFlagWords(a.Flags) {
+		for _, f := range addrFlagWords(&a) {
 			o.Set(f, true)
 		}
 		if a.Label != "" {

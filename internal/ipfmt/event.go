@@ -23,7 +23,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], inetName(a.Prefix.Addr()), a.Prefix, Scopes.Name(uint32(a.Scope)))
 		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", AddrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
-		kind, text, obj = "route", routeText(ev.Route, names)+"\n", routeJSON(ev.Route, names)
+		kind, text, obj = "route", p.routeText(ev.Route, names)+"\n", p.routeJSON(ev.Route, names)
 	case ev.Neigh != nil:
 		kind, text, obj = "neigh", p.neighText(ev.Neigh, names), p.neighJSON(ev.Neigh, names)
 	case ev.NSID != nil:

@@ -94,10 +94,7 @@ func linkMode(m uint8) string {
 }
 
 func group(g uint32) string {
-	if g == 0 {
-		return "default"
-	}
-	return fmt.Sprint(g)
+	return Groups.Name(g)
 }
 
 // bridgePortStates are BR_STATE_* (linux/if_bridge.h).
@@ -111,6 +108,10 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 	if p.JSON {
 		out := []Object{}
 		for i := range links {
+			if p.Brief {
+				out = append(out, briefJSON(&links[i], names, nil, false))
+				continue
+			}
 			out = append(out, p.LinkJSON(&links[i], names))
 		}
 		return p.PrintJSON(out)
@@ -127,11 +128,7 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 		}
 		var b strings.Builder
 		p.linkText(&b, l, names)
-		text := b.String()
-		if p.Oneline { // ip -o: the record's lines joined by a backslash
-			text = strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\\") + "\n"
-		}
-		fmt.Fprint(p.W, text)
+		io.WriteString(p.W, p.oneline(b.String()))
 	}
 	return nil
 }
@@ -158,7 +155,11 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	if l.Master != 0 {
 		fmt.Fprintf(w, " master %s", names[l.Master])
 	}
-	fmt.Fprintf(w, " state %s mode %s group %s", operState(l.OperState), linkMode(l.LinkMode), group(l.Group))
+	fmt.Fprintf(w, " state %s", operState(l.OperState))
+	if !p.addrs {
+		fmt.Fprintf(w, " mode %s", linkMode(l.LinkMode))
+	}
+	fmt.Fprintf(w, " group %s", group(l.Group))
 	if l.TxQLen != 0 {
 		fmt.Fprintf(w, " qlen %d", l.TxQLen)
 	}
@@ -175,10 +176,10 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 			fmt.Fprintf(w, "    %s\n", d)
 		}
 	}
-	if l.Alias != "" {
+	if l.Alias != "" && (!p.addrs || p.Details) {
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
-	if p.Stats > 0 && l.Stats != nil {
+	if p.Stats > 0 && l.Stats != nil && !p.addrs {
 		printStats(w, l, p.Stats > 1)
 	}
 }
@@ -322,11 +323,9 @@ func printStats(w io.Writer, l *rtnl.Link, more bool) {
 	io.WriteString(w, b.String())
 }
 
-// linkJSON has the keys and value shapes of ip -j link.
-func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
-	// ip's print_linkinfo order; its JSON names the parent before the
-	// link itself.
-	o := Object{{"ifindex", l.Index}}
+// nameAndLink is print_name_and_link in JSON: the parent, then the name.
+func nameAndLink(l *rtnl.Link, names map[int32]string) Object {
+	var o Object
 	if l.ParentIndex != 0 && l.ParentIndex != l.Index {
 		if l.LinkNetNSID >= 0 || names[l.ParentIndex] == "" {
 			o.Set("link_index", l.ParentIndex)
@@ -334,14 +333,43 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 			o.Set("link", names[l.ParentIndex])
 		}
 	}
-	o = append(o, Field{"ifname", l.Name}, Field{"flags", flagNames(l.Flags)}, Field{"mtu", l.MTU})
+	return append(o, Field{"ifname", l.Name})
+}
+
+// briefJSON is print_linkinfo_brief in JSON; with addrs (ip -j -br addr)
+// the addresses, else (ip -j -br link) the link-layer address and flags.
+func briefJSON(l *rtnl.Link, names map[int32]string, addrs []rtnl.Addr, withAddrs bool) Object {
+	o := append(nameAndLink(l, names), Field{"operstate", operState(l.OperState)})
+	if !withAddrs {
+		if len(l.HardwareAddr) > 0 {
+			o.Set("address", l.HardwareAddr.String())
+		}
+		return append(o, Field{"flags", flagNames(l.Flags)})
+	}
+	info := []Object{}
+	for _, a := range addrs {
+		info = append(info, Object{{"local", a.Prefix.Addr().String()}, {"prefixlen", a.Prefix.Bits()}})
+	}
+	return append(o, Field{"addr_info", info})
+}
+
+// linkJSON has the keys and value shapes of ip -j link.
+func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
+	// ip's print_linkinfo order; its JSON names the parent before the
+	// link itself.
+	o := append(Object{{"ifindex", l.Index}}, nameAndLink(l, names)...)
+	o = append(o, Field{"flags", flagNames(l.Flags)}, Field{"mtu", l.MTU})
 	if l.Qdisc != "" {
 		o.Set("qdisc", l.Qdisc)
 	}
 	if l.Master != 0 {
 		o.Set("master", names[l.Master])
 	}
-	o = append(o, Field{"operstate", operState(l.OperState)}, Field{"linkmode", linkMode(l.LinkMode)}, Field{"group", group(l.Group)})
+	o.Set("operstate", operState(l.OperState))
+	if !p.addrs {
+		o.Set("linkmode", linkMode(l.LinkMode))
+	}
+	o.Set("group", group(l.Group))
 	if l.TxQLen != 0 {
 		o.Set("txqlen", l.TxQLen)
 	}
@@ -368,17 +396,43 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 		}
 		o.Set("linkinfo", info)
 	}
-	if l.Alias != "" {
+	if l.Alias != "" && (!p.addrs || p.Details) {
 		o.Set("ifalias", l.Alias)
 	}
-	if p.Stats > 0 && l.Stats != nil {
-		s := l.Stats
-		o.Set("stats64", Object{
-			{"rx", Object{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped}, {"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}}},
-			{"tx", Object{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped}, {"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}}},
-		})
+	if p.Stats > 0 && l.Stats != nil && !p.addrs {
+		o.Set("stats64", p.statsJSON(l))
 	}
 	return o
+}
+
+// statsJSON is print_stats64 of iproute2 6.1, JSON: with -s -s the error
+// counters too; optional counters only where not zero.
+func (p *Printer) statsJSON(l *rtnl.Link) Object {
+	s := l.Stats
+	more := p.Stats > 1
+	rx := Object{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped},
+		{"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}}
+	tx := Object{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped},
+		{"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}}
+	optional := func(o *Object, key string, v uint64) {
+		if v != 0 {
+			o.Set(key, v)
+		}
+	}
+	optional(&rx, "compressed", s.RxCompressed)
+	if more {
+		rx = append(rx, Field{"length_errors", s.RxLengthErrors}, Field{"crc_errors", s.RxCRCErrors},
+			Field{"frame_errors", s.RxFrameErrors}, Field{"fifo_errors", s.RxFIFOErrors}, Field{"missed_errors", s.RxMissedErrors})
+		optional(&rx, "nohandler", s.RxNoHandler)
+		optional(&rx, "otherhost", s.RxOtherhostDropped)
+	}
+	optional(&tx, "compressed", s.TxCompressed)
+	if more {
+		tx = append(tx, Field{"aborted_errors", s.TxAbortedErrors}, Field{"fifo_errors", s.TxFIFOErrors},
+			Field{"window_errors", s.TxWindowErrors}, Field{"heartbeat_errors", s.TxHeartbeatErrors},
+			Field{"carrier_changes", l.CarrierChanges})
+	}
+	return Object{{"rx", rx}, {"tx", tx}}
 }
 
 func kindJSON(info rtnl.LinkInfo) map[string]any {

@@ -2,30 +2,45 @@ package ipfmt
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 )
 
-// names is a two-way table of numbers and the words ip uses for them
-// (/etc/iproute2/rt_* without the files: nsnet runs where they are absent).
+// Names is a two-way table of numbers and the words ip uses for them.
 type Names []struct {
 	n    uint32
 	name string
 }
 
+// Name is n's word, or n in decimal.
 func (t Names) Name(n uint32) string {
-	for _, e := range t {
-		if e.n == n {
-			return e.name
-		}
+	if s, ok := t.name(n); ok {
+		return s
 	}
 	return strconv.FormatUint(uint64(n), 10)
 }
 
-// parse accepts a name or a number up to max.
+func (t Names) name(n uint32) (string, bool) {
+	for _, e := range t {
+		if e.n == n {
+			return e.name, true
+		}
+	}
+	return "", false
+}
+
+// Parse accepts a name or a number up to max.
 func (t Names) Parse(s string, max uint64) (uint32, error) {
-	if n, ok := t.Lookup(s); ok {
+	return parseNamed(t.Lookup, s, max)
+}
+
+func parseNamed(lookup func(string) (uint32, bool), s string, max uint64) (uint32, error) {
+	if n, ok := lookup(s); ok {
 		return n, nil
 	}
 	n, err := strconv.ParseUint(s, 0, 32)
@@ -45,19 +60,95 @@ func (t Names) Lookup(s string) (uint32, bool) {
 	return 0, false
 }
 
+// FileNames is a table ip extends from a file of "NUMBER NAME" lines:
+// /etc/iproute2/FILE and /etc/iproute2/FILE.d/*.conf, or, without the
+// first, /usr/share/iproute2/FILE. Like ip, nsnet reads them only the
+// first time a number or word is not built in; without them (an
+// initramfs) the built-in names are all there is.
+type FileNames struct {
+	Names
+	file string
+	once sync.Once
+	more Names // from the files
+}
+
+func (t *FileNames) Name(n uint32) string {
+	if s, ok := t.name(n); ok {
+		return s
+	}
+	if s, ok := t.load().name(n); ok {
+		return s
+	}
+	return strconv.FormatUint(uint64(n), 10)
+}
+
+func (t *FileNames) Lookup(s string) (uint32, bool) {
+	if n, ok := t.Names.Lookup(s); ok {
+		return n, true
+	}
+	return t.load().Lookup(s)
+}
+
+func (t *FileNames) Parse(s string, max uint64) (uint32, error) {
+	return parseNamed(t.Lookup, s, max)
+}
+
+func (t *FileNames) load() Names {
+	t.once.Do(func() {
+		b, err := sysfile.ReadFile("/etc/iproute2/" + t.file)
+		if err != nil {
+			b, _ = sysfile.ReadFile("/usr/share/iproute2/" + t.file)
+		}
+		d := "/etc/iproute2/" + t.file + ".d/"
+		confs, _ := sysfile.ReadDirNames(d)
+		slices.Sort(confs) // as the directory lists them for ip: in no set order
+		for _, c := range confs {
+			if strings.HasSuffix(c, ".conf") && len(c) > 5 && c[0] != '.' {
+				more, _ := sysfile.ReadFile(d + c)
+				b = append(append(b, '\n'), more...)
+			}
+		}
+		t.more = parseNameFile(string(b))
+	})
+	return t.more
+}
+
+// parseNameFile reads lines of "NUMBER NAME" (decimal or 0x hex), as
+// iproute2's fread_id_name: blanks before, # comments, anything after
+// the name ignored. A later line for a number wins, as in ip.
+func parseNameFile(text string) Names {
+	var out Names
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		n, err := strconv.ParseUint(f[0], 0, 32)
+		if err != nil || strings.HasPrefix(f[1], "#") {
+			continue
+		}
+		out = append(Names{{uint32(n), f[1]}}, out...)
+	}
+	return out
+}
+
 // Scopes: RT_SCOPE_* (linux/rtnetlink.h). ip calls 0 "global" for
 // addresses and "universe" for routes.
-var Scopes = Names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+var Scopes = &FileNames{Names: Names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}, file: "rt_scopes"}
 
-var RouteScopes = Names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}
+var RouteScopes = &FileNames{Names: Names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}, file: "rt_scopes"}
 
-// Protocols: RTPROT_*.
-var Protocols = Names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
+// Protocols: RTPROT_*, as iproute2 6.1 has them built in.
+var Protocols = &FileNames{Names: Names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
 	{8, "gated"}, {9, "ra"}, {10, "mrt"}, {11, "zebra"}, {12, "bird"}, {13, "dnrouted"}, {14, "xorp"},
-	{15, "ntk"}, {16, "dhcp"}, {186, "bgp"}, {187, "isis"}, {188, "ospf"}, {189, "rip"}, {192, "eigrp"}}
+	{15, "ntk"}, {16, "dhcp"}, {18, "keepalived"}, {42, "babel"}, {186, "bgp"}, {187, "isis"}, {188, "ospf"},
+	{189, "rip"}, {192, "eigrp"}}, file: "rt_protos"}
 
 // Tables: RT_TABLE_*.
-var Tables = Names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}
+var Tables = &FileNames{Names: Names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}, file: "rt_tables"}
+
+// Groups: link groups (IFLA_GROUP).
+var Groups = &FileNames{Names: Names{{0, "default"}}, file: "group"}
 
 // Route types: RTN_*.
 var RouteTypes = Names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},

@@ -7,6 +7,7 @@ package ipfmt
 
 import (
 	"io"
+	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
@@ -15,15 +16,34 @@ import (
 
 // Printer writes in one of ip's formats.
 type Printer struct {
-	W       io.Writer
-	JSON    bool // -j: the keys and values ip -j prints
-	Pretty  bool // -p
-	Stats   int  // -s, counted
-	Details bool // -d
-	Brief   bool // -br
-	Oneline bool // -o
-	Family  int  // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
-	OneDev  bool // the listing is of one device (dev D): ip leaves out "dev"
+	W        io.Writer
+	JSON     bool // -j: the keys and values ip -j prints
+	Pretty   bool // -p
+	Stats    int  // -s, counted
+	Details  bool // -d
+	Brief    bool // -br
+	Oneline  bool // -o
+	Family   int  // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
+	OneDev   bool // the listing is of one device (dev D): ip leaves out "dev"
+	OneTable bool // the listing is of one routing table: ip leaves out "table"
+	// Route listings selected by a field leave it out: proto, scope,
+	// metric, and via or src when a whole address was given.
+	OneProto, OneScope, OneMetric, OneVia, OneSrc bool
+
+	NoLinks bool // ip addr: the addresses without their links' lines
+
+	// addrs: the links are printed by ip addr, which leaves out their
+	// mode, their statistics, and (without -d) their alias.
+	addrs bool
+}
+
+// oneline is a record as ip -o prints it: its lines joined by a
+// backslash, when -o is on.
+func (p *Printer) oneline(text string) string {
+	if !p.Oneline {
+		return text
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\\") + "\n"
 }
 
 // PrintJSON writes v as ip -j does: one line, or indented with -p.

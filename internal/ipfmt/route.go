@@ -16,12 +16,12 @@ func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
 	if p.JSON {
 		out := []Object{}
 		for i := range routes {
-			out = append(out, routeJSON(&routes[i], names))
+			out = append(out, p.routeJSON(&routes[i], names))
 		}
 		return p.PrintJSON(out)
 	}
 	for i := range routes {
-		io.WriteString(p.W, routeText(&routes[i], names)+"\n")
+		io.WriteString(p.W, p.oneline(p.routeText(&routes[i], names)+"\n"))
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ const rtcfLocal = 0x80000000
 // routeText is the route as ip route prints it, in print_route's order:
 // every item followed by a blank (so a line ends in one), multipath
 // nexthops last, each on a line of its own.
-func routeText(r *rtnl.Route, names map[int32]string) string {
+func (p *Printer) routeText(r *rtnl.Route, names map[int32]string) string {
 	var b strings.Builder
 	item := func(s string) { b.WriteString(s + " ") }
 	if r.Type != unix.RTN_UNICAST {
@@ -58,28 +58,28 @@ func routeText(r *rtnl.Route, names map[int32]string) string {
 	if r.Src.IsValid() {
 		item("from " + prefixString(r.Src))
 	}
-	if r.Gateway.IsValid() {
+	if r.Gateway.IsValid() && !p.OneVia {
 		item("via " + r.Gateway.String())
 	}
-	if r.OIF != 0 {
+	if r.OIF != 0 && !p.OneDev {
 		item("dev " + names[r.OIF])
 	}
 	// A cloned route (what IPv4 route get answers with) has no table,
 	// protocol or scope of its own; ip leaves them out.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	if r.Table != unix.RT_TABLE_MAIN && !cloned {
+	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
 		item("table " + Tables.Name(r.Table))
 	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned {
+	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
 		item("proto " + Protocols.Name(uint32(r.Protocol)))
 	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
 		item("scope " + RouteScopes.Name(uint32(r.Scope)))
 	}
-	if r.PrefSrc.IsValid() {
+	if r.PrefSrc.IsValid() && !p.OneSrc {
 		item("src " + r.PrefSrc.String())
 	}
-	if hasMetric(r) {
+	if hasMetric(r) && !p.OneMetric {
 		item("metric " + strconv.FormatUint(uint64(r.Priority), 10))
 	}
 	for _, f := range routeFlags(r.Flags) {
@@ -94,8 +94,8 @@ func routeText(r *rtnl.Route, names map[int32]string) string {
 			item("<local>")
 		}
 	}
-	if r.Pref != nil {
-		item("pref " + RouterPrefs.Name(uint32(*r.Pref)))
+	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
+		b.WriteString("pref " + RouterPrefs.Name(uint32(*r.Pref)))
 	}
 	for _, nh := range r.Nexthops {
 		b.WriteString("\n\tnexthop ")
@@ -133,7 +133,7 @@ func routeFlags(flags uint32) []string {
 	return out
 }
 
-func routeJSON(r *rtnl.Route, names map[int32]string) Object {
+func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 	// ip's print_route order, which routeText follows too; ip -j leaves out
 	// the defaults, and a cloned route's own fields.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
@@ -145,25 +145,25 @@ func routeJSON(r *rtnl.Route, names map[int32]string) Object {
 	if r.Src.IsValid() {
 		o.Set("from", prefixString(r.Src))
 	}
-	if r.Gateway.IsValid() {
+	if r.Gateway.IsValid() && !p.OneVia {
 		o.Set("gateway", r.Gateway.String())
 	}
-	if r.OIF != 0 {
+	if r.OIF != 0 && !p.OneDev {
 		o.Set("dev", names[r.OIF])
 	}
-	if r.Table != unix.RT_TABLE_MAIN && !cloned {
+	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
 		o.Set("table", Tables.Name(r.Table))
 	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned {
+	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
 		o.Set("protocol", Protocols.Name(uint32(r.Protocol)))
 	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned {
+	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
 		o.Set("scope", RouteScopes.Name(uint32(r.Scope)))
 	}
-	if r.PrefSrc.IsValid() {
+	if r.PrefSrc.IsValid() && !p.OneSrc {
 		o.Set("prefsrc", r.PrefSrc.String())
 	}
-	if hasMetric(r) {
+	if hasMetric(r) && !p.OneMetric {
 		o.Set("metric", r.Priority)
 	}
 	o.Set("flags", routeFlags(r.Flags))

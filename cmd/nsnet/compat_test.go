@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/nsnet/nsnet/internal/testns"
+)
+
+// compatSetup is a topology with something of everything ip prints,
+// built by ip itself (the oracle) in namespace "cmp". IPv6 link-local
+// addresses are switched off (addr_gen_mode none): the kernel adds them
+// a moment later, and the two listings would race it.
+var compatSetup = []string{
+	"link set lo up",
+	"link add v0 type veth peer name v1",
+	"link add br0 type bridge",
+	"link set v1 master br0",
+	"link add mv0 link v0 type macvlan mode bridge",
+	"link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 dev v0",
+	"link set v0 up", "link set v1 up", "link set br0 up", "link set mv0 up",
+	"link set v0 mtu 1400", "link set v0 alias uplink",
+	"addr add 10.1.0.1/24 dev v0", "addr add 10.1.0.2/24 dev v0 label v0:two",
+	"addr add 10.1.1.1/24 brd + dev v0 valid_lft 3000 preferred_lft 2000",
+	"addr add 10.2.0.1/16 dev br0", "addr add fd00:1::1/64 dev v0 nodad", "addr add fd00:2::1/64 dev br0 nodad noprefixroute",
+	"route add 10.3.0.0/16 via 10.1.0.254 metric 7",
+	"route add 10.4.0.0/16 dev v0 table 100",
+	"route add 10.5.0.0/16 via 10.1.0.253 dev v0 table 2000 proto static",
+	"route add 10.6.0.0/16 nexthop via 10.1.0.5 weight 2 nexthop via 10.1.0.6",
+	"route add 10.9.0.0/16 via 192.0.2.1 dev v0 onlink",
+	"route add blackhole 10.10.0.0/16", "route add unreachable 10.11.0.0/16", "route add prohibit 10.12.0.0/16",
+	"route add 10.13.0.0/16 dev br0 proto 99 scope link",
+	"route add default via 10.1.0.254",
+	"-6 route add fd00:3::/64 via fd00:1::fe metric 5",
+	"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0",
+	"neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
+	"neigh add proxy 10.1.0.99 dev v0",
+	"-6 neigh add fd00:1::7 lladdr 02:00:00:00:00:17 dev v0",
+}
+
+// compatCommands are the read commands compared, as typed after `ip -n cmp`.
+var compatCommands = func() []string {
+	var cmds []string
+	for _, opt := range []string{"", "-j ", "-j -p "} {
+		for _, c := range []string{
+			"link", "link show", "link show dev v0", "link show v0", "link show lo", "link show br0", "link show mv0",
+			"link show vx0", "link show type bridge", "link show master br0", "link show up",
+			"addr", "addr show dev v0", "addr show br0", "addr show lo",
+			"route", "route show table all", "route show table 100", "route show table main", "route show table local",
+			"-6 route", "-4 route", "route get 10.3.0.1", "route get 10.1.0.7", "-6 route get fd00:3::1",
+			"neigh", "neigh show dev v0", "-4 neigh", "-6 neigh", "neigh show proxy",
+		} {
+			cmds = append(cmds, opt+c)
+		}
+	}
+	for _, c := range []string{
+		"-s link", "-s -s link", "-s link show v0", "-d link", "-d link show vx0", "-d link show v1",
+		"-br link", "-br addr", "-br -4 addr", "-o link", "-o addr", "-4 addr", "-6 addr", "-o -4 addr",
+		"-d addr", "-s addr show v0", "-br link show type veth",
+		"-j -s link", "-j -s -s link show v0", "-j -br link", "-j -br addr", "-j -s addr show v0", "-j -d link show v1",
+		"route show dev v0", "-j route show dev v0", "route show table 2000", "route get 10.13.0.1", "-j route get 10.13.0.1",
+		"neigh show nud stale", "neigh show nud permanent", "-j neigh show dev v0", "-o route", "-o neigh", "-br -6 addr",
+		"addr show scope global", "addr show label v0:two", "route show default", "route show proto static", "route list",
+		"addr list", "link list", "neighbour", "a", "r", "l", "n",
+		"route show root 10.0.0.0/8", "route show match 10.3.1.1", "route show exact 10.3.0.0/16", "route show 10.3.0.0/16",
+		"route show to match 10.6.7.8", "route show type blackhole", "route show scope link", "route show via 10.1.0.254",
+		"route show src 10.1.0.1 table local", "route show metric 7", "-j route show proto static table all",
+		"route show table all type local", "-6 route show root fd00::/16", "route show proto kernel dev v0",
+		"-j route show type unreachable", "route show table all proto 99",
+		"addr show to 10.1.0.0/16", "addr show scope host", "addr show secondary", "addr show primary", "addr show dynamic",
+		"addr show permanent", "addr show label 'v0*'", "-j addr show scope global", "addr show up", "addr show dev v0 primary",
+		"-6 addr show nodad", "addr show noprefixroute",
+	} {
+		cmds = append(cmds, c)
+	}
+	return cmds
+}()
+
+// compatDeviations are the commands whose output is not ip's, each
+// listed in docs/compat.md with why: where ip is wrong, and what is not
+// done yet. The suite fails on any other difference, and on a listed
+// command that now matches (take it off the list).
+var compatDeviations = map[string]bool{
+	// ip is wrong: an empty object for each link "up" filters out.
+	"-j link show up": true, "-j -p link show up": true,
+	// Not done yet: -d prints only the kind's own settings.
+	"-d link": true, "-d link show v1": true, "-d link show vx0": true, "-j -d link show v1": true, "-d addr": true,
+	// Not done yet: ip -6 addr lists links by an AF_INET6 dump, whose
+	// messages have no qdisc and group.
+	"-6 addr": true, "-6 addr show nodad": true,
+}
+
+// The differential suite: every compat command, through ip and through
+// nsnet, byte for byte (trailing blanks included), with ip's exit status.
+func TestOutputEqualsIP(t *testing.T) {
+	testns.LookPath(t, "ip")
+	testns.DefaultNetnsDir(t)
+	mustCLI(t, "netns", "add", "cmp")
+	defer cli(t, "netns", "del", "cmp")
+	ip := func(args ...string) ([]byte, int) {
+		cmd := exec.Command("ip", append([]string{"-n", "cmp"}, args...)...)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out, code
+	}
+	if _, code := ip("link", "add", "dummy-probe", "type", "veth", "peer", "name", "dummy-peer"); code == 0 {
+		ip("link", "del", "dummy-probe")
+	}
+	for _, s := range []string{"net.ipv6.conf.default.addr_gen_mode=1", "net.ipv6.conf.lo.addr_gen_mode=1"} {
+		if out, err := exec.Command("ip", "netns", "exec", "cmp", "sysctl", "-qw", s).CombinedOutput(); err != nil {
+			t.Fatalf("sysctl %s: %v %s", s, err, out)
+		}
+	}
+	for _, c := range compatSetup {
+		if out, code := ip(strings.Fields(c)...); code != 0 {
+			t.Fatalf("ip %s: exit %d %s", c, code, out)
+		}
+	}
+	same, failed := 0, []string{}
+	jsonSame, jsonAll := 0, 0
+	for _, c := range compatCommands {
+		isJSON := strings.HasPrefix(c, "-j")
+		if isJSON {
+			jsonAll++
+		}
+		args := strings.Fields(c)
+		want, wantCode := ip(args...)
+		got, errs, code := cli(t, append([]string{"-n", "cmp"}, args...)...)
+		equal := bytes.Equal([]byte(got), want) && code == wantCode
+		switch {
+		case equal && compatDeviations[c]:
+			t.Errorf("%q now equals ip's output: take it off compatDeviations and docs/compat.md", c)
+		case equal:
+			same++
+			if isJSON {
+				jsonSame++
+			}
+		case !compatDeviations[c]:
+			failed = append(failed, c)
+			t.Errorf("nsnet %s: exit %d (ip %d) %s\n--- nsnet\n%s--- ip\n%s", c, code, wantCode, errs, got, want)
+		}
+	}
+	sort.Strings(failed)
+	t.Logf("output equal to ip's for %d of %d commands (text %d of %d, -j %d of %d); listed deviations %d; unexpected %d: %q",
+		same, len(compatCommands), same-jsonSame, len(compatCommands)-jsonAll, jsonSame, jsonAll, len(compatDeviations), len(failed), failed)
+}
