@@ -25,7 +25,7 @@ var compatSetup = []string{
 	"link set v0 up", "link set v1 up", "link set br0 up", "link set mv0 up",
 	"link set v0 mtu 1400", "link set v0 alias uplink",
 	"addr add 10.1.0.1/24 dev v0", "addr add 10.1.0.2/24 dev v0 label v0:two",
-	"addr add 10.1.1.1/24 brd + dev v0 valid_lft 3000 preferred_lft 2000",
+	"addr add 10.1.1.1/24 brd + dev v0 valid_lft forever preferred_lft 0", // lifetimes that do not count down between the two listings
 	"addr add 10.2.0.1/16 dev br0", "addr add fd00:1::1/64 dev v0 nodad", "addr add fd00:2::1/64 dev br0 nodad noprefixroute",
 	"route add 10.3.0.0/16 via 10.1.0.254 metric 7",
 	"route add 10.4.0.0/16 dev v0 table 100",
