@@ -1,6 +1,7 @@
 package main
 
 import (
+	"iter"
 	"net/netip"
 
 	"golang.org/x/sys/unix"
@@ -421,26 +422,41 @@ func (q *routeSel) printer(e *env) *ipfmt.Printer {
 	return p
 }
 
-func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {
+// allRoutes streams the routes q selects.
+func allRoutes(e *env, c *rtnl.Conn, q *routeSel) (iter.Seq2[*rtnl.Route, error], error) {
 	fam := uint8(e.family)
 	if fam == 0 && q.table != 0 {
 		fam = afInet // like ip: IPv4 unless -6, both families with table all
 	}
-	all, err := c.Routes(rtnl.RouteFilter{Family: fam, Table: q.table})
-	if err != nil {
-		return nil, err
-	}
 	var index int32
 	if q.dev != "" {
+		var err error
 		if index, err = e.linkIndex(c, q.dev); err != nil {
 			return nil, err
 		}
 	}
-	var out []rtnl.Route
-	for i := range all {
-		if (index == 0 || all[i].OIF == index) && q.keep(&all[i]) {
-			out = append(out, all[i])
+	return func(yield func(*rtnl.Route, error) bool) {
+		for r, err := range c.AllRoutes(rtnl.RouteFilter{Family: fam, Table: q.table}) {
+			if err != nil || (index == 0 || r.OIF == index) && q.keep(r) {
+				if !yield(r, err) {
+					return
+				}
+			}
 		}
+	}, nil
+}
+
+func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {
+	all, err := allRoutes(e, c, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []rtnl.Route
+	for r, err := range all {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
 	}
 	return out, nil
 }
@@ -462,14 +478,38 @@ func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, *routeSel
 	return fn(c, q, routes)
 }
 
+// routeShow prints each route as the dump delivers it (ipfmt.Stream):
+// 100,000 routes in the memory of one. An interrupted dump ends the
+// listing with ip's warning, as ip's does, where a slice would be read
+// again.
 func routeShow(e *env, args []string) error {
-	return withRoutes(e, args, "route show", func(c *rtnl.Conn, q *routeSel, routes []rtnl.Route) error {
-		links, err := c.Links(rtnl.LinkFilter{})
+	q, err := parseRouteSel(e, &words{args: args, cmd: "route show"})
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	links, err := c.Links(rtnl.LinkFilter{})
+	if err != nil {
+		return err
+	}
+	names := ipfmt.LinkNames(links)
+	all, err := allRoutes(e, c, q)
+	if err != nil {
+		return err
+	}
+	s := q.printer(e).Begin()
+	for r, err := range all {
 		if err != nil {
+			s.End()
 			return err
 		}
-		return q.printer(e).Routes(routes, ipfmt.LinkNames(links))
-	})
+		s.Route(r, names)
+	}
+	return s.End()
 }
 
 func routeFlush(e *env, args []string) error {

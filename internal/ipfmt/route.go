@@ -1,7 +1,6 @@
 package ipfmt
 
 import (
-	"io"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -13,17 +12,11 @@ import (
 // Routes prints routes as ip route does.
 // names maps link indexes to names (LinkNames).
 func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
-	if p.JSON {
-		out := []Object{}
-		for i := range routes {
-			out = append(out, p.routeJSON(&routes[i], names))
-		}
-		return p.PrintJSON(out)
-	}
+	s := p.Begin()
 	for i := range routes {
-		io.WriteString(p.W, p.oneline(p.routeText(&routes[i], names)+"\n"))
+		s.Route(&routes[i], names)
 	}
-	return nil
+	return s.End()
 }
 
 func dstString(r *rtnl.Route) string {
@@ -50,65 +43,87 @@ const rtcfLocal = 0x80000000
 // nexthops last, each on a line of its own.
 func (p *Printer) routeText(r *rtnl.Route, names map[int32]string) string {
 	var b strings.Builder
-	item := func(s string) { b.WriteString(s + " ") }
+	p.writeRoute(&b, r, names, "\n")
+	return b.String()
+}
+
+// textWriter is what route text is written into: the output's buffer when
+// streaming (no string per route), a strings.Builder otherwise.
+type textWriter interface {
+	WriteString(string) (int, error)
+	WriteByte(byte) error
+}
+
+// writeRoute writes routeText's line into b; nl separates the lines of a
+// route (multipath, cache): "\n", or ip -o's "\\".
+func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string, nl string) {
+	item := func(words ...string) {
+		for _, w := range words {
+			b.WriteString(w)
+		}
+		b.WriteByte(' ')
+	}
+	var num [20]byte
 	if r.Type != unix.RTN_UNICAST {
 		item(RouteTypes.Name(uint32(r.Type)))
 	}
 	item(dstString(r))
 	if r.Src.IsValid() {
-		item("from " + prefixString(r.Src))
+		item("from ", prefixString(r.Src))
 	}
 	if r.Gateway.IsValid() && !p.OneVia {
-		item("via " + r.Gateway.String())
+		item("via ", r.Gateway.String())
 	}
 	if r.OIF != 0 && !p.OneDev {
-		item("dev " + names[r.OIF])
+		item("dev ", names[r.OIF])
 	}
 	// A cloned route (what IPv4 route get answers with) has no table,
 	// protocol or scope of its own; ip leaves them out.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		item("table " + Tables.Name(r.Table))
+		item("table ", Tables.Name(r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		item("proto " + Protocols.Name(uint32(r.Protocol)))
+		item("proto ", Protocols.Name(uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		item("scope " + RouteScopes.Name(uint32(r.Scope)))
+		item("scope ", RouteScopes.Name(uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
-		item("src " + r.PrefSrc.String())
+		item("src ", r.PrefSrc.String())
 	}
 	if hasMetric(r) && !p.OneMetric {
-		item("metric " + strconv.FormatUint(uint64(r.Priority), 10))
+		item("metric ", string(strconv.AppendUint(num[:0], uint64(r.Priority), 10)))
 	}
-	for _, f := range routeFlags(r.Flags) {
-		item(f)
+	for _, f := range routeFlagNames {
+		if r.Flags&f.bit != 0 {
+			item(f.name)
+		}
 	}
 	if r.UID != nil {
-		item("uid " + strconv.FormatUint(uint64(*r.UID), 10))
+		item("uid ", string(strconv.AppendUint(num[:0], uint64(*r.UID), 10)))
 	}
 	if cloned {
-		b.WriteString("\n    cache ")
+		b.WriteString(nl + "    cache ")
 		if r.Flags&rtcfLocal != 0 {
 			item("<local>")
 		}
 	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
-		b.WriteString("pref " + RouterPrefs.Name(uint32(*r.Pref)))
+		b.WriteString("pref ")
+		b.WriteString(RouterPrefs.Name(uint32(*r.Pref)))
 	}
 	for _, nh := range r.Nexthops {
-		b.WriteString("\n\tnexthop ")
+		b.WriteString(nl + "\tnexthop ")
 		if nh.Gateway.IsValid() {
-			item("via " + nh.Gateway.String())
+			item("via ", nh.Gateway.String())
 		}
-		item("dev " + names[nh.OIF])
-		item("weight " + strconv.Itoa(nh.Weight))
+		item("dev ", names[nh.OIF])
+		item("weight ", strconv.Itoa(nh.Weight))
 		for _, f := range routeFlags(uint32(nh.Flags)) {
 			item(f)
 		}
 	}
-	return b.String()
 }
 
 // routeFlagNames are rtm_flags and rtnh_flags as print_rt_flags names
