@@ -53,7 +53,7 @@ func main() {
 				fmt.Fprintf(b, "route add 172.%d.%d.%d/32 via 10.0.0.2\n", 16+i>>16, byte(i>>8), byte(i))
 			}
 		})
-		work(fmt.Sprintf("%d route adds", n), *rounds, withVeth, []tool{
+		work(fmt.Sprintf("%d route adds", n), *rounds, once(withVeth), []tool{
 			{"ip -batch", []string{"ip", "-batch", file}},
 			{"nsnet -batch", []string{bin, "-batch", file}},
 			{"raw client", []string{self, "raw-routes", strconv.Itoa(n)}},
@@ -75,18 +75,33 @@ func main() {
 	check(err)
 	h.Close()
 	nftFile := write(dir, "forwards.nft", func(b *strings.Builder) { b.WriteString(rules) })
-	work("1,000 port forwards", *rounds, withBridge, []tool{
+	work("1,000 port forwards", *rounds, once(withBridge), []tool{
 		{"nft -f", []string{"nft", "-f", nftFile}},
 		{"nsnet -batch", []string{bin, "-batch", forwards}},
 	})
 
 	topo, script := hundredNamespaces(dir)
-	work("100 namespaces on a bridge", *rounds, withHostBridge, []tool{
+	work("100 namespaces on a bridge", *rounds, once(withHostBridge), []tool{
 		{"ip, a shell script", []string{"sh", script}},
 		{"nsnet -batch", []string{bin, "-batch", topo}},
 	})
 
-	work("link show lo, one process (×200)", 1, fresh, []tool{
+	// Listing a large table: the routes added once, then each tool in turn.
+	big := withVeth()
+	_, err = run(big, []string{self, "raw-routes", "100000"})
+	check(err)
+	shared := func() (*ns.Handle, func()) { return big, func() {} }
+	work("route show, 100,000 routes", *rounds, shared, []tool{
+		{"ip route show", []string{"ip", "route", "show"}},
+		{"nsnet route show", []string{bin, "route", "show"}},
+	})
+	work("-j route show, 100,000 routes", *rounds, shared, []tool{
+		{"ip -j route show", []string{"ip", "-j", "route", "show"}},
+		{"nsnet -j route show", []string{bin, "-j", "route", "show"}},
+	})
+	big.Close()
+
+	work("link show lo, one process (×200)", 1, once(fresh), []tool{
 		{"ip", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do ip link show lo >/dev/null; i=$((i+1)); done"}},
 		{"nsnet", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do " + bin + " link show lo >/dev/null; i=$((i+1)); done"}},
 		{"sh alone", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do true; i=$((i+1)); done"}},
@@ -112,13 +127,13 @@ type sample struct {
 
 // work runs each tool rounds times, alternating, each run in a namespace
 // setup makes, and prints the medians.
-func work(name string, rounds int, setup func() *ns.Handle, tools []tool) {
+func work(name string, rounds int, setup func() (*ns.Handle, func()), tools []tool) {
 	samples := make([][]sample, len(tools))
 	for range rounds {
 		for i, t := range tools {
-			h := setup()
+			h, done := setup()
 			s, err := run(h, t.argv)
-			cleanup(h)
+			done()
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", name, t.name, err)
 				os.Exit(1)
@@ -207,13 +222,19 @@ func fresh() *ns.Handle {
 	return h
 }
 
-// cleanup closes h (its links go with it) and deletes every named
-// namespace a run made.
-func cleanup(h *ns.Handle) {
-	h.Close()
-	names, _ := ns.List(ns.DefaultDir)
-	for _, n := range names {
-		ns.Delete(ns.DefaultDir, n)
+// once makes a setup for one run: the namespace made, and its cleanup,
+// which closes it (its links go with it) and deletes every named
+// namespace the run made.
+func once(setup func() *ns.Handle) func() (*ns.Handle, func()) {
+	return func() (*ns.Handle, func()) {
+		h := setup()
+		return h, func() {
+			h.Close()
+			names, _ := ns.List(ns.DefaultDir)
+			for _, n := range names {
+				ns.Delete(ns.DefaultDir, n)
+			}
+		}
 	}
 }
 

@@ -107,10 +107,19 @@ func (j *jsonWriter) endArray() {
 	j.end(']')
 }
 
-// str writes a quoted string with json_writer's escapes.
+// str writes a quoted string with json_writer's escapes; runs of bytes
+// that need none are written whole.
 func (j *jsonWriter) str(s string) {
 	j.w.WriteByte('"')
-	for i := 0; i < len(s); i++ {
+	for {
+		i := 0
+		for i < len(s) && s[i] >= 0x20 && s[i] != 0x7f && s[i] != '"' && s[i] != '\\' {
+			i++
+		}
+		j.w.WriteString(s[:i])
+		if i == len(s) {
+			break
+		}
 		switch c := s[i]; c {
 		case '\t':
 			j.w.WriteString(`\t`)
@@ -127,12 +136,9 @@ func (j *jsonWriter) str(s string) {
 		case '"':
 			j.w.WriteString(`\"`)
 		default:
-			if c < 0x20 || c == 0x7f {
-				fmt.Fprintf(j.w, `\u%04x`, c)
-			} else {
-				j.w.WriteByte(c)
-			}
+			fmt.Fprintf(j.w, `\u%04x`, c)
 		}
+		s = s[i+1:]
 	}
 	j.w.WriteByte('"')
 }

@@ -152,7 +152,7 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 	// ip's print_route order, which routeText follows too; ip -j leaves out
 	// the defaults, and a cloned route's own fields.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	o := Object{}
+	o := make(Object, 0, 12)
 	if r.Type != unix.RTN_UNICAST {
 		o.Set("type", RouteTypes.Name(uint32(r.Type)))
 	}
