@@ -263,12 +263,16 @@ func (c *Conn) LinkSetDown(index int32) error {
 
 // SetUp makes a request bring the link up or down (IFF_UP, and the same
 // bit in ifi_change so that no other flag changes).
-func (l *Link) SetUp(up bool) {
-	l.Change |= unix.IFF_UP
-	if up {
-		l.Flags |= unix.IFF_UP
+func (l *Link) SetUp(up bool) { l.SetFlag(unix.IFF_UP, up) }
+
+// SetFlag makes a request set (on) or clear the IFF_* flag bit, and no
+// other: ifi_change names the bits ifi_flags carries.
+func (l *Link) SetFlag(bit uint32, on bool) {
+	l.Change |= bit
+	if on {
+		l.Flags |= bit
 	} else {
-		l.Flags &^= unix.IFF_UP
+		l.Flags &^= bit
 	}
 }
 

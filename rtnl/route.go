@@ -29,7 +29,15 @@ type Route struct {
 	Nexthops []Nexthop    // RTA_MULTIPATH
 	Pref     *uint8       // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
 	UID      *uint32      // RTA_UID: the user a route get was asked for, when sent
+	Metrics  []Metric     // RTA_METRICS: per-route TCP and path settings (`mtu 1400`)
+	Locked   uint32       // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
 	Set      RouteFields  // request only: fields sent as given even when zero
+}
+
+// Metric is one RTAX_* value of a route, in the order given.
+type Metric struct {
+	Type  uint16 // RTAX_MTU, RTAX_ADVMSS...
+	Value uint32
 }
 
 // RouteFields names the Route fields whose zero value can be asked for.
@@ -152,6 +160,16 @@ func encodeRoute(r *Route) ([]byte, error) {
 	if r.OIF != 0 {
 		e.Uint32(unix.RTA_OIF, uint32(r.OIF))
 	}
+	if len(r.Metrics) > 0 || r.Locked != 0 {
+		e.Nest(unix.RTA_METRICS) // ip sends it without NLA_F_NESTED, and so does Nest
+		if r.Locked != 0 {
+			e.Uint32(unix.RTAX_LOCK, r.Locked)
+		}
+		for _, m := range r.Metrics {
+			e.Uint32(m.Type, m.Value)
+		}
+		e.End()
+	}
 	return e.Encode()
 }
 
@@ -220,6 +238,19 @@ func DecodeRoute(b []byte) (*Route, error) {
 		case unix.RTA_UID:
 			u := d.Uint32()
 			r.UID = &u
+		case unix.RTA_METRICS:
+			d.Nested(func(m *nl.Decoder) error {
+				for m.Next() {
+					switch t := m.Type(); {
+					case t == unix.RTAX_LOCK:
+						r.Locked = m.Uint32()
+					case t == unix.RTAX_CC_ALGO: // a string: not kept
+					default:
+						r.Metrics = append(r.Metrics, Metric{t, m.Uint32()})
+					}
+				}
+				return m.Err()
+			})
 		}
 		d.Fail(err)
 	}
@@ -337,6 +368,23 @@ func (c *Conn) RouteAdd(r *Route) error {
 // RouteReplace is `ip route replace ...`.
 func (c *Conn) RouteReplace(r *Route) error {
 	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, r, "replace")
+}
+
+// RouteChange is `ip route change ...`: the route must exist.
+func (c *Conn) RouteChange(r *Route) error {
+	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_REPLACE, r, "change")
+}
+
+// RouteAppend is `ip route append ...`: another route to the same
+// destination after those there (IPv6 makes them one multipath route).
+func (c *Conn) RouteAppend(r *Route) error {
+	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_APPEND, r, "append")
+}
+
+// RoutePrepend is `ip route prepend ...`: another route to the same
+// destination, before those there.
+func (c *Conn) RoutePrepend(r *Route) error {
+	return c.routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE, r, "prepend")
 }
 
 // RouteDel is `ip route del ...`: the kernel deletes the first route that

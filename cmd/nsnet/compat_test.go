@@ -36,6 +36,8 @@ var compatSetup = []string{
 	"route add 10.13.0.0/16 dev br0 proto 99 scope link",
 	"route add default via 10.1.0.254",
 	"-6 route add fd00:3::/64 via fd00:1::fe metric 5",
+	"route add 10.14.0.0/16 via 10.1.0.254 mtu lock 1400 advmss 1360 window 65535",
+	"-6 route add fd00:4::/64 via fd00:1::fe", "-6 route append fd00:4::/64 via fd00:1::fd",
 	"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0",
 	"neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
 	"neigh add proxy 10.1.0.99 dev v0",

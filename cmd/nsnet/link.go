@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -74,6 +75,27 @@ func (e *env) netnsRef(r *linkRequest, s string) (*ns.Handle, error) {
 
 // parseLinkCommon handles the words link add and link set share; it
 // reports whether it knew the keyword.
+// linkFlagWord is the IFF_* bit `link set WORD on|off` changes, and
+// whether "on" clears it: the kernel's bits for arp and trailers say the
+// opposite (IFF_NOARP, IFF_NOTRAILERS).
+func linkFlagWord(kw string) (bit uint32, onClears, ok bool) {
+	switch kw {
+	case "promisc":
+		return unix.IFF_PROMISC, false, true
+	case "multicast":
+		return unix.IFF_MULTICAST, false, true
+	case "allmulticast":
+		return unix.IFF_ALLMULTI, false, true
+	case "dynamic":
+		return unix.IFF_DYNAMIC, false, true
+	case "arp":
+		return unix.IFF_NOARP, true, true
+	case "trailers":
+		return unix.IFF_NOTRAILERS, true, true
+	}
+	return 0, false, false
+}
+
 func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error) {
 	l := &r.link
 	var err error
@@ -99,12 +121,26 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 		}
 	case "up", "down":
 		l.SetUp(kw == "up")
+	case "group":
+		var s string
+		if s, err = w.value(kw); err == nil {
+			l.Group, err = namedNumber(w, kw, s, ipfmt.Groups, 1<<32-1)
+			l.Set |= rtnl.SetGroup
+		}
 	case "master":
 		r.master, err = w.ifname(kw)
 	case "nomaster":
 		l.NoMaster = true
 	default:
-		return false, nil
+		bit, onClears, ok := linkFlagWord(kw)
+		if !ok {
+			return false, nil
+		}
+		var on bool
+		if on, err = w.onOff(kw); err == nil {
+			l.SetFlag(bit, on != onClears)
+		}
+		return true, err
 	}
 	return true, err
 }
@@ -303,29 +339,42 @@ func devArg(w *words) (string, error) {
 	return kw, validIfname(kw)
 }
 
+// linkSet is `ip link set`: keywords in any order, the device named by
+// `dev DEV` or by the one word that is not a keyword, as ip parses it.
 func linkSet(e *env, args []string) error {
 	w := &words{args: args, cmd: "link set"}
-	dev, err := devArg(w)
-	if err != nil {
-		return err
-	}
 	r := &linkRequest{}
 	defer r.close()
+	dev := ""
 	for w.more() {
 		kw := w.next()
 		ok, err := e.parseLinkCommon(w, kw, r)
+		switch {
+		case err != nil:
+			return err
+		case ok:
+		case kw == "name":
+			r.link.Name, err = w.ifname(kw)
+		case kw == "dev" || dev == "":
+			if kw == "dev" {
+				kw, err = w.ifname(kw)
+			}
+			if dev != "" {
+				return usagef("link set: two devices, %q and %q", dev, kw)
+			}
+			dev = kw
+			if err == nil {
+				err = validIfname(dev)
+			}
+		default:
+			return usagef("link set: unexpected %q", kw)
+		}
 		if err != nil {
 			return err
 		}
-		if ok {
-			continue
-		}
-		if kw != "name" {
-			return usagef("link set: unexpected %q", kw)
-		}
-		if r.link.Name, err = w.ifname(kw); err != nil {
-			return err
-		}
+	}
+	if dev == "" {
+		return usagef("link set: which device?")
 	}
 	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
 		if err := resolveLinkNames(e, c, r); err != nil {

@@ -21,7 +21,8 @@ TABLE := main | local | default | NUMBER   PROTO := boot | static | kernel | NUM
 
 func routeCommands() []command {
 	return []command{
-		{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeReplace},
+		{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeChange},
+		{"append", routeAppend}, {"prepend", routePrepend},
 		{"get", routeGet}, {"flush", routeFlush}, {"show", routeShow}, {"list", routeShow}, {"help", helpText(routeHelp)},
 	}
 }
@@ -78,6 +79,11 @@ func parseRoute(w *words) (*routeReq, error) {
 			}
 		case "onlink":
 			r.Flags |= rtnl.Onlink
+		case "mtu", "advmss", "window", "ssthresh", "cwnd", "initcwnd", "initrwnd", "reordering", "hoplimit",
+			"quickack", "fastopen_no_cookie":
+			err = parseMetric(w, kw, r)
+		case "rtt", "rttvar", "rto_min", "features", "congctl", "realm", "realms":
+			err = usagef("%s: %s is not supported yet", w.cmd, kw)
 		case "nexthop":
 			if err = parseNexthop(w, q); err != nil {
 				return nil, err
@@ -105,6 +111,18 @@ func parseRoute(w *words) (*routeReq, error) {
 		return nil, usagef("%s: which destination? (PREFIX or default)", w.cmd)
 	}
 	return q, nil
+}
+
+// parseMetric reads `KW [lock] N` into r's RTA_METRICS, as ip does.
+func parseMetric(w *words, kw string, r *rtnl.Route) error {
+	t, _ := ipfmt.RouteMetrics.Lookup(kw)
+	if w.more() && w.args[0] == "lock" {
+		w.next()
+		r.Locked |= 1 << t
+	}
+	n, err := w.uint(kw, 32)
+	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: uint32(n)})
+	return err
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
@@ -213,6 +231,18 @@ func routeAdd(e *env, args []string) error {
 
 func routeReplace(e *env, args []string) error {
 	return withRoute(e, args, "route replace", (*rtnl.Conn).RouteReplace)
+}
+
+func routeChange(e *env, args []string) error {
+	return withRoute(e, args, "route change", (*rtnl.Conn).RouteChange)
+}
+
+func routeAppend(e *env, args []string) error {
+	return withRoute(e, args, "route append", (*rtnl.Conn).RouteAppend)
+}
+
+func routePrepend(e *env, args []string) error {
+	return withRoute(e, args, "route prepend", (*rtnl.Conn).RoutePrepend)
 }
 
 func routeDel(e *env, args []string) error {

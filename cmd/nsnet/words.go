@@ -40,6 +40,20 @@ func (w *words) value(kw string) (string, error) {
 	return w.next(), nil
 }
 
+// onOff reads the on|off after keyword kw.
+func (w *words) onOff(kw string) (bool, error) {
+	s, err := w.value(kw)
+	switch {
+	case err != nil:
+		return false, err
+	case s == "on":
+		return true, nil
+	case s == "off":
+		return false, nil
+	}
+	return false, usagef("%s: %s %q: want on or off", w.cmd, kw, s)
+}
+
 // scope starts a part of the grammar where keywords may come again: the
 // words after `type KIND`, a veth's peer, each nexthop.
 func (w *words) scope() { w.seen = w.seen[:0] }

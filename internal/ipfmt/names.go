@@ -9,6 +9,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/sysfile"
+	"golang.org/x/sys/unix"
 )
 
 // Names is a two-way table of numbers and the words ip uses for them.
@@ -153,6 +154,13 @@ var Groups = &FileNames{Names: Names{{0, "default"}}, file: "group"}
 // Route types: RTN_*.
 var RouteTypes = Names{{0, "unspec"}, {1, "unicast"}, {2, "local"}, {3, "broadcast"}, {4, "anycast"},
 	{5, "multicast"}, {6, "blackhole"}, {7, "unreachable"}, {8, "prohibit"}, {9, "throw"}, {10, "nat"}}
+
+// RouteMetrics: RTAX_*, ip's mx_names.
+var RouteMetrics = Names{{unix.RTAX_MTU, "mtu"}, {unix.RTAX_WINDOW, "window"}, {unix.RTAX_RTT, "rtt"},
+	{unix.RTAX_RTTVAR, "rttvar"}, {unix.RTAX_SSTHRESH, "ssthresh"}, {unix.RTAX_CWND, "cwnd"},
+	{unix.RTAX_ADVMSS, "advmss"}, {unix.RTAX_REORDERING, "reordering"}, {unix.RTAX_HOPLIMIT, "hoplimit"},
+	{unix.RTAX_INITCWND, "initcwnd"}, {unix.RTAX_FEATURES, "features"}, {unix.RTAX_RTO_MIN, "rto_min"},
+	{unix.RTAX_INITRWND, "initrwnd"}, {unix.RTAX_QUICKACK, "quickack"}, {unix.RTAX_FASTOPEN_NO_COOKIE, "fastopen_no_cookie"}}
 
 // IPv6 router preferences: ICMPV6_ROUTER_PREF_* (linux/icmpv6.h).
 var RouterPrefs = Names{{0, "medium"}, {1, "high"}, {3, "low"}}

@@ -109,6 +109,16 @@ func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string
 			item("<local>")
 		}
 	}
+	for _, m := range r.Metrics {
+		if m.Type == unix.RTAX_HOPLIMIT && int32(m.Value) == -1 {
+			continue // print_rta_metrics: the default, not shown
+		}
+		b.WriteString(RouteMetrics.Name(uint32(m.Type)) + " ")
+		if r.Locked&(1<<m.Type) != 0 {
+			b.WriteString("lock ")
+		}
+		item(string(strconv.AppendUint(num[:0], uint64(m.Value), 10)))
+	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
 		b.WriteString("pref ")
 		b.WriteString(RouterPrefs.Name(uint32(*r.Pref)))
@@ -191,6 +201,15 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 			cache = append(cache, "local")
 		}
 		o.Set("cache", cache)
+	}
+	if len(r.Metrics) > 0 || r.Locked != 0 {
+		m := Object{}
+		for _, x := range r.Metrics {
+			if x.Type != unix.RTAX_HOPLIMIT || int32(x.Value) != -1 {
+				m.Set(RouteMetrics.Name(uint32(x.Type)), x.Value)
+			}
+		}
+		o.Set("metrics", []Object{m})
 	}
 	if r.Pref != nil {
 		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
