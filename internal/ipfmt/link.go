@@ -246,15 +246,9 @@ func printStats(w io.Writer, l *rtnl.Link, more bool) {
 	if more {
 		size(0, 0, s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc, 0)
 	}
-	var b strings.Builder
-	pad := func(width int, s string) { b.WriteString(strings.Repeat(" ", max(0, width-len(s))) + s) }
-	num := func(width int, v uint64) { pad(width, strconv.FormatUint(v, 10)); b.WriteByte(' ') }
-	when := func(v uint64, s string) string {
-		if v != 0 {
-			return s
-		}
-		return ""
-	}
+	var sb strings.Builder
+	b := &statsWriter{&sb}
+	pad, num := b.pad, b.num
 	header := func(dir string, names []string, compressed uint64) {
 		b.WriteString("    " + dir + ": ")
 		pad(cols[0]-4, "bytes")
@@ -320,7 +314,34 @@ func printStats(w io.Writer, l *rtnl.Link, more bool) {
 		}
 	}
 	b.WriteString("\n")
-	io.WriteString(w, b.String())
+	io.WriteString(w, sb.String())
+}
+
+// statsWriter writes print_stats64's columns. Its methods are not
+// inlined: printStats calls them 40 times.
+type statsWriter struct{ *strings.Builder }
+
+// pad writes s right-aligned in width.
+//
+//go:noinline
+func (b statsWriter) pad(width int, s string) {
+	b.WriteString(strings.Repeat(" ", max(0, width-len(s))) + s)
+}
+
+// num writes v right-aligned in width, and a blank.
+//
+//go:noinline
+func (b statsWriter) num(width int, v uint64) {
+	b.pad(width, strconv.FormatUint(v, 10))
+	b.WriteByte(' ')
+}
+
+// when is s if v is not zero: a column ip prints only then.
+func when(v uint64, s string) string {
+	if v != 0 {
+		return s
+	}
+	return ""
 }
 
 // nameAndLink is print_name_and_link in JSON: the parent, then the name.
