@@ -43,7 +43,7 @@ type Link struct {
 	SlaveKind      string       // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
 	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port
 	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
-	Set            LinkFields   // request only: fields sent even when zero
+	Set            LinkFields   // request: fields sent even when zero; decoded: SetGroup, SetTxQLen if they came
 }
 
 // LinkFields names the Link fields whose zero value can be asked for.
@@ -147,6 +147,7 @@ func DecodeLink(b []byte) (*Link, error) {
 		case unix.IFLA_MTU:
 			l.MTU = d.Uint32()
 		case unix.IFLA_TXQLEN:
+			l.Set |= SetTxQLen
 			l.TxQLen = d.Uint32()
 		case unix.IFLA_ADDRESS:
 			l.HardwareAddr = HardwareAddr(append([]byte(nil), d.Bytes()...))
@@ -164,6 +165,7 @@ func DecodeLink(b []byte) (*Link, error) {
 			l.LinkMode = d.Uint8()
 		case unix.IFLA_GROUP:
 			l.Group = d.Uint32()
+			l.Set |= SetGroup // the message has one: a family's own dump may not
 		case unix.IFLA_IFALIAS:
 			l.Alias = d.String()
 		case unix.IFLA_QDISC:

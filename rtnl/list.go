@@ -24,6 +24,11 @@ import (
 type LinkFilter struct {
 	Master int32  // ports of this bridge only
 	Kind   string // links of this kind only ("veth")
+	// Family asks for a family's own view of the links (AF_INET6: what
+	// ip -6 addr lists, without qdisc or group), from the family's dump
+	// handler; Master and Kind are then not sent (with strict checking
+	// the handler refuses any attribute).
+	Family uint8
 }
 
 // AddrFilter selects addresses: `ip [-4|-6] addr show [dev DEV]`.
@@ -56,6 +61,11 @@ func (c *Conn) AllLinks(f LinkFilter) iter.Seq2[*Link, error] {
 }
 
 func linkDump(f LinkFilter) nl.Message {
+	if f.Family != 0 {
+		b := ifinfomsg(&Link{})
+		b[0] = f.Family
+		return nl.Message{Header: nl.Header{Type: unix.RTM_GETLINK}, Data: b}
+	}
 	req := &Link{Master: f.Master}
 	if f.Kind != "" {
 		req.Info = &GenericInfo{KindName: f.Kind}

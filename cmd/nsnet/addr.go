@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/ns"
 
 	"golang.org/x/sys/unix"
 
@@ -329,7 +330,16 @@ func addrShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	links, err := c.Links(rtnl.LinkFilter{})
+	// Like ip: -6 lists the links by IPv6's own dump (no qdisc, no
+	// group), and one device by asking for it.
+	f := rtnl.LinkFilter{}
+	if e.family == unix.AF_INET6 && dev == "" {
+		f.Family = unix.AF_INET6
+	}
+	links, err := c.Links(f)
+	if err == nil && f.Family != 0 {
+		err = e.txqlenByIoctl(links)
+	}
 	if err != nil {
 		return err
 	}
@@ -378,4 +388,32 @@ func addrShow(e *env, args []string) error {
 		return e.printer().PrintJSON(out)
 	}
 	return nil
+}
+
+// txqlenByIoctl fills in the queue length of links whose message had
+// none (a family's own dump sends no IFLA_TXQLEN) from SIOCGIFTXQLEN, as
+// ip's print_queuelen does.
+func (e *env) txqlenByIoctl(links []rtnl.Link) error {
+	h, err := e.openNetns()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return ns.In(h, func() error {
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		for i := range links {
+			l := &links[i]
+			if l.Set&rtnl.SetTxQLen != 0 {
+				continue
+			}
+			if ifr, err := unix.NewIfreq(l.Name); err == nil && unix.IoctlIfreq(fd, unix.SIOCGIFTXQLEN, ifr) == nil {
+				l.TxQLen = ifr.Uint32()
+			}
+		}
+		return nil
+	})
 }

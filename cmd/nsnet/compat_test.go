@@ -75,7 +75,7 @@ var compatCommands = func() []string {
 		"-j route show type unreachable", "route show table all proto 99",
 		"addr show to 10.1.0.0/16", "addr show scope host", "addr show secondary", "addr show primary", "addr show dynamic",
 		"addr show permanent", "addr show label 'v0*'", "-j addr show scope global", "addr show up", "addr show dev v0 primary",
-		"-6 addr show nodad", "addr show noprefixroute",
+		"-6 addr show nodad", "addr show noprefixroute", "-j -6 addr", "-6 -o addr", "-6 -br addr", "-j -p -6 addr",
 	} {
 		cmds = append(cmds, c)
 	}
@@ -91,9 +91,6 @@ var compatDeviations = map[string]bool{
 	"-j link show up": true, "-j -p link show up": true,
 	// Not done yet: -d prints only the kind's own settings.
 	"-d link": true, "-d link show v1": true, "-d link show vx0": true, "-j -d link show v1": true, "-d addr": true,
-	// Not done yet: ip -6 addr lists links by an AF_INET6 dump, whose
-	// messages have no qdisc and group.
-	"-6 addr": true, "-6 addr show nodad": true,
 }
 
 // The differential suite: every compat command, through ip and through

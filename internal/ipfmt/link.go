@@ -93,6 +93,9 @@ func linkMode(m uint8) string {
 	return fmt.Sprint(m)
 }
 
+// hasGroup is whether the link's message had IFLA_GROUP, which ip prints.
+func hasGroup(l *rtnl.Link) bool { return l.Set&rtnl.SetGroup != 0 || l.Group != 0 }
+
 func group(g uint32) string {
 	return Groups.Name(g)
 }
@@ -159,7 +162,9 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	if !p.addrs {
 		fmt.Fprintf(w, " mode %s", linkMode(l.LinkMode))
 	}
-	fmt.Fprintf(w, " group %s", group(l.Group))
+	if hasGroup(l) {
+		fmt.Fprintf(w, " group %s", group(l.Group))
+	}
 	if l.TxQLen != 0 {
 		fmt.Fprintf(w, " qlen %d", l.TxQLen)
 	}
@@ -390,7 +395,9 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 	if !p.addrs {
 		o.Set("linkmode", linkMode(l.LinkMode))
 	}
-	o.Set("group", group(l.Group))
+	if hasGroup(l) {
+		o.Set("group", group(l.Group))
+	}
 	if l.TxQLen != 0 {
 		o.Set("txqlen", l.TxQLen)
 	}
