@@ -358,6 +358,7 @@ func addrShow(e *env, args []string) error {
 			return fmt.Errorf("device %q does not exist", dev)
 		}
 	}
+	nsNames := e.netnsNames(c, links)
 	out := []ipfmt.Object{}
 	for i := range links {
 		l := &links[i]
@@ -381,6 +382,7 @@ func addrShow(e *env, args []string) error {
 			continue
 		}
 		p := e.printer()
+		p.NetnsNames = nsNames
 		p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
 		p.LinkAddrs(l, mine, names)
 	}

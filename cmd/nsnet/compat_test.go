@@ -42,6 +42,7 @@ var compatSetup = []string{
 	"neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
 	"neigh add proxy 10.1.0.99 dev v0",
 	"-6 neigh add fd00:1::7 lladdr 02:00:00:00:00:17 dev v0",
+	"link add x0 type veth peer name x1 netns cmp2", // a peer in another named namespace: link-netns NAME
 }
 
 // compatCommands are the read commands compared, as typed after `ip -n cmp`.
@@ -67,7 +68,7 @@ var compatCommands = func() []string {
 		"route show dev v0", "-j route show dev v0", "route show table 2000", "route get 10.13.0.1", "-j route get 10.13.0.1",
 		"neigh show nud stale", "neigh show nud permanent", "-j neigh show dev v0", "-o route", "-o neigh", "-br -6 addr",
 		"addr show scope global", "addr show label v0:two", "route show default", "route show proto static", "route list",
-		"addr list", "link list", "neighbour", "a", "r", "l", "n",
+		"addr list", "link list", "neighbour", "a", "r", "l", "n", "link show x0", "-j link show x0", "addr show x0", "-br link show x0",
 		"route show root 10.0.0.0/8", "route show match 10.3.1.1", "route show exact 10.3.0.0/16", "route show 10.3.0.0/16",
 		"route show to match 10.6.7.8", "route show type blackhole", "route show scope link", "route show via 10.1.0.254",
 		"route show src 10.1.0.1 table local", "route show metric 7", "-j route show proto static table all",
@@ -100,6 +101,8 @@ func TestOutputEqualsIP(t *testing.T) {
 	testns.DefaultNetnsDir(t)
 	mustCLI(t, "netns", "add", "cmp")
 	defer cli(t, "netns", "del", "cmp")
+	mustCLI(t, "netns", "add", "cmp2")
+	defer cli(t, "netns", "del", "cmp2")
 	ip := func(args ...string) ([]byte, int) {
 		cmd := exec.Command("ip", append([]string{"-n", "cmp"}, args...)...)
 		cmd.Stderr = os.Stderr

@@ -454,7 +454,9 @@ func linkShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.printer().Links(links, all)
+	p := e.printer()
+	p.NetnsNames = e.netnsNames(c, links)
+	return p.Links(links, all)
 }
 
 // withReferenced is links and the links they name by index (master,
@@ -505,4 +507,26 @@ func named(err error, dev string) error {
 		oe.Object = strconv.Quote(dev)
 	}
 	return err
+}
+
+// netnsNames maps the nsids that links point to onto the names in the
+// netns directory, as ip's get_name_from_nsid does: each named namespace
+// is asked for its id here (RTM_GETNSID). Only when a link needs it.
+func (e *env) netnsNames(c *rtnl.Conn, links []rtnl.Link) map[int32]string {
+	if !slices.ContainsFunc(links, func(l rtnl.Link) bool { return l.LinkNetNSID >= 0 }) {
+		return nil
+	}
+	names, _ := ns.List(e.netnsDir)
+	m := map[int32]string{}
+	for _, n := range names {
+		h, err := ns.Open(e.netnsDir, n)
+		if err != nil {
+			continue
+		}
+		if id, err := c.NSID(h.FD()); err == nil && id >= 0 {
+			m[id] = n
+		}
+		h.Close()
+	}
+	return m
 }

@@ -173,7 +173,11 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		fmt.Fprintf(w, " %s brd %s", l.HardwareAddr, l.Broadcast)
 	}
 	if l.LinkNetNSID >= 0 {
-		fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
+		if name, ok := p.NetnsNames[l.LinkNetNSID]; ok {
+			fmt.Fprintf(w, " link-netns %s", name)
+		} else {
+			fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
+		}
 	}
 	fmt.Fprintln(w)
 	if p.Details {

@@ -32,6 +32,10 @@ type Printer struct {
 
 	NoLinks bool // ip addr: the addresses without their links' lines
 
+	// NetnsNames names the namespaces links point into (nsid: name), so
+	// that text says link-netns NAME as ip does; JSON keeps the number.
+	NetnsNames map[int32]string
+
 	// addrs: the links are printed by ip addr, which leaves out their
 	// mode, their statistics, and (without -d) their alias.
 	addrs bool
