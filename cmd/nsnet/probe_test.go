@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
 )
@@ -28,11 +29,13 @@ func TestProbeLoopback(t *testing.T) {
 		var out, errs string
 		code := 1
 		// A UDP listener cannot be waited for from /proc/net/tcp, and a
-		// datagram sent before it binds is lost: try until it answers.
-		for range 50 {
+		// datagram sent before it binds is lost: try until it answers
+		// (for TCP too, whose listener starts in a goroutine of its own).
+		for range 100 {
 			if out, errs, code = cli(t, "-n", "pr", "probe", "connect", tc.proto, tc.addr, tc.port, "timeout", "1"); code == 0 {
 				break
 			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		got := <-served
 		if code != 0 || !strings.Contains(out, " reached from ") || !strings.HasPrefix(got, tc.from) {
