@@ -60,14 +60,14 @@ func topoState(t *testing.T, host *ns.Handle) string {
 
 // settled is ip output without what the kernel changes by itself a
 // moment after a link comes up or down: carrier, operstate, a route's
-// linkdown, a bridge's running timers.
+// linkdown, a bridge port's state, a bridge's running timers.
 func settled(s string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "NO-CARRIER,", ""), " linkdown", "")
 	s = operState.ReplaceAllString(s, "state -")
 	return timers.ReplaceAllString(s, "${1} -")
 }
 
-var operState, timers = regexp.MustCompile(`state [A-Z]+`), regexp.MustCompile(`(_timer) +[0-9.]+`)
+var operState, timers = regexp.MustCompile(`state [A-Za-z]+`), regexp.MustCompile(`(_timer) +[0-9.]+`)
 
 // The examples go up, up again (changing nothing) and down (leaving
 // nothing), and what they build carries traffic.
