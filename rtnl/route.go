@@ -19,6 +19,8 @@ type Route struct {
 	Src      netip.Prefix // RTA_SRC and rtm_src_len (decoded only): source routing, IPv6
 	Gateway  netip.Addr   // RTA_GATEWAY
 	OIF      int32        // RTA_OIF: output link
+	IIF      int32        // RTA_IIF (decoded only): the input link of a route get with iif
+	Mark     uint32       // RTA_MARK (decoded only): the firewall mark of a route get with mark
 	PrefSrc  netip.Addr   // RTA_PREFSRC: `src`
 	Priority uint32       // RTA_PRIORITY: `metric`
 	Table    uint32       // rtm_table, or RTA_TABLE above 255: RT_TABLE_MAIN is 254
@@ -224,6 +226,10 @@ func DecodeRoute(b []byte) (*Route, error) {
 			r.Gateway, err = addrFrom(d.Bytes(), r.Family)
 		case unix.RTA_OIF:
 			r.OIF = d.Int32()
+		case unix.RTA_IIF:
+			r.IIF = d.Int32()
+		case unix.RTA_MARK:
+			r.Mark = d.Uint32()
 		case unix.RTA_PREFSRC:
 			r.PrefSrc, err = addrFrom(d.Bytes(), r.Family)
 		case unix.RTA_PRIORITY:
@@ -396,16 +402,58 @@ func (c *Conn) RouteDel(r *Route) error {
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.
 func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
+	return c.RouteLookup(&RouteQuery{Dst: dst})
+}
+
+// RouteQuery is what `ip route get` can ask about a packet: to Dst, from
+// Src, arriving on IIF (which needs Src), leaving by OIF, with Mark;
+// FibMatch asks for the table entry that matched instead of the result.
+type RouteQuery struct {
+	Dst, Src netip.Addr
+	IIF, OIF int32
+	Mark     uint32
+	UID      *uint32
+	FibMatch bool
+}
+
+// RouteLookup asks the kernel which route a packet would take:
+// `ip route get ADDR [from ADDR] [iif DEV] [oif DEV] [mark N] [uid N]
+// [fibmatch]`.
+func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
+	dst := q.Dst
+	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), OIF: q.OIF}
 	// For IPv4, RTM_F_LOOKUP_TABLE as ip sends: report the table the route
 	// was found in. IPv6 refuses the flag ("Invalid flags for get route
 	// request").
-	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen())}
 	if dst.Is4() {
 		req.Flags = unix.RTM_F_LOOKUP_TABLE
 	}
-	b, err := encodeRoute(req)
+	if q.FibMatch {
+		req.Flags |= unix.RTM_F_FIB_MATCH
+	}
+	e := nl.NewEncoder(rtmsg(req))
+	if q.Src.IsValid() {
+		e.Bytes(unix.RTA_SRC, q.Src.AsSlice())
+	}
+	e.Bytes(unix.RTA_DST, dst.AsSlice())
+	if q.UID != nil {
+		e.Uint32(unix.RTA_UID, *q.UID)
+	}
+	if q.IIF != 0 {
+		e.Uint32(unix.RTA_IIF, uint32(q.IIF))
+	}
+	if q.OIF != 0 {
+		e.Uint32(unix.RTA_OIF, uint32(q.OIF))
+	}
+	if q.Mark != 0 {
+		e.Uint32(unix.RTA_MARK, q.Mark)
+	}
+	b, err := e.Encode()
 	if err != nil {
 		return nil, err
+	}
+	if q.Src.IsValid() {
+		b[2] = uint8(q.Src.BitLen()) // rtm_src_len
 	}
 	msgs, err := c.nl.Execute(nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b})
 	if err != nil {

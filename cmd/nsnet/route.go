@@ -249,20 +249,68 @@ func routeDel(e *env, args []string) error {
 	return withRoute(e, args, "route del", (*rtnl.Conn).RouteDel)
 }
 
+// routeGet is `ip route get [to] ADDR [from ADDR] [iif DEV] [oif DEV]
+// [mark N] [uid N] [fibmatch]`.
 func routeGet(e *env, args []string) error {
-	if len(args) < 1 || len(args) > 2 || (len(args) == 2 && args[0] != "to") {
-		return usagef("route get: want ADDR")
+	w := &words{args: args, cmd: "route get"}
+	q := &rtnl.RouteQuery{}
+	var iif, oif string
+	for w.more() {
+		var err error
+		switch kw := w.next(); {
+		case matches(kw, "from"):
+			q.Src, err = addrWord(w, kw)
+		case matches(kw, "iif"):
+			iif, err = w.ifname(kw)
+		case matches(kw, "oif") || kw == "dev":
+			oif, err = w.ifname(kw)
+		case matches(kw, "mark"):
+			var n uint64
+			n, err = w.uint(kw, 32)
+			q.Mark = uint32(n)
+		case matches(kw, "uid"):
+			var n uint64
+			n, err = w.uint(kw, 32)
+			u := uint32(n)
+			q.UID = &u
+		case matches(kw, "fibmatch"):
+			q.FibMatch = true
+		default:
+			if kw == "to" && w.more() {
+				kw = w.next()
+			}
+			if q.Dst.IsValid() {
+				return usagef("route get: unexpected %q", kw)
+			}
+			p, perr := parsePrefixOrHost(kw)
+			if perr != nil {
+				return usagef("route get: %q is not an address", kw)
+			}
+			q.Dst = p.Addr()
+		}
+		if err != nil {
+			return err
+		}
 	}
-	dst, err := netip.ParseAddr(args[len(args)-1])
-	if err != nil {
-		return usagef("route get: %q is not an address", args[len(args)-1])
+	if !q.Dst.IsValid() {
+		return usagef("route get: want ADDR")
 	}
 	c, err := e.dialRoute()
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	r, err := c.RouteGet(dst)
+	for _, d := range []struct {
+		name  string
+		index *int32
+	}{{iif, &q.IIF}, {oif, &q.OIF}} {
+		if d.name != "" {
+			if *d.index, err = e.linkIndex(c, d.name); err != nil {
+				return err
+			}
+		}
+	}
+	r, err := c.RouteLookup(q)
 	if err != nil {
 		return err
 	}

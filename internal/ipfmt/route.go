@@ -100,6 +100,11 @@ func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string
 			item(f.name)
 		}
 	}
+	if r.Mark >= 16 { // ip's threshold for hex
+		item("mark 0x", string(strconv.AppendUint(num[:0], uint64(r.Mark), 16)))
+	} else if r.Mark != 0 {
+		item("mark ", string(strconv.AppendUint(num[:0], uint64(r.Mark), 10)))
+	}
 	if r.UID != nil {
 		item("uid ", string(strconv.AppendUint(num[:0], uint64(*r.UID), 10)))
 	}
@@ -118,6 +123,9 @@ func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string
 			b.WriteString("lock ")
 		}
 		item(string(strconv.AppendUint(num[:0], uint64(m.Value), 10)))
+	}
+	if r.IIF != 0 {
+		item("iif ", names[r.IIF])
 	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
 		b.WriteString("pref ")
@@ -192,6 +200,9 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 		o.Set("metric", r.Priority)
 	}
 	o.Set("flags", routeFlags(r.Flags))
+	if r.Mark != 0 {
+		o.Set("mark", r.Mark)
+	}
 	if r.UID != nil {
 		o.Set("uid", *r.UID)
 	}
@@ -210,6 +221,9 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 			}
 		}
 		o.Set("metrics", []Object{m})
+	}
+	if r.IIF != 0 {
+		o.Set("iif", names[r.IIF])
 	}
 	if r.Pref != nil {
 		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
