@@ -8,7 +8,7 @@ PKGS    := ./...
 all: build
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/nsnet
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$$(git describe --always --dirty 2>/dev/null || echo devel)" -o $(BIN) ./cmd/nsnet
 
 # Every test, kernel tests included (they sandbox themselves in throwaway
 # namespaces when run as root). -race needs cgo, in the tests only.

@@ -79,6 +79,8 @@ var compatCommands = func() []string {
 		"-6 route get fibmatch fd00:3::1", "route get 10.14.0.1", "-j route get 10.14.0.1",
 		"addr show to 10.1.0.0/16", "addr show scope host", "addr show secondary", "addr show primary", "addr show dynamic",
 		"addr show permanent", "addr show label 'v0*'", "-j addr show scope global", "addr show up", "addr show dev v0 primary",
+		"-s link show lo", "-s -s link show lo", "-s -h link show lo", "-s -s -h link show lo", "-s -iec -h link show lo",
+		"-h -s addr show lo", "-N route show table all", "-N addr", "-N link", "-j -N route show table all", "-Numeric -6 route",
 		"-6 addr show nodad", "addr show noprefixroute", "-j -6 addr", "-6 -o addr", "-6 -br addr", "-j -p -6 addr",
 	} {
 		cmds = append(cmds, c)
@@ -130,6 +132,12 @@ func TestOutputEqualsIP(t *testing.T) {
 		if out, code := ip(strings.Fields(c)...); code != 0 {
 			t.Fatalf("ip %s: exit %d %s", c, code, out)
 		}
+	}
+	// Counters in the thousands and millions on lo, for -s and -h: 3,000
+	// datagrams to a closed port of 127.0.0.1 (answered by ICMP).
+	if out, err := exec.Command("ip", "netns", "exec", "cmp", "bash", "-c",
+		`for i in $(seq 3000); do echo 0123456789012345678901234567890123456789 > /dev/udp/127.0.0.1/9 || true; done 2>/dev/null`).CombinedOutput(); err != nil {
+		t.Fatalf("traffic on lo: %v %s", err, out)
 	}
 	same, failed := 0, []string{}
 	jsonSame, jsonAll := 0, 0

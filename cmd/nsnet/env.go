@@ -24,6 +24,10 @@ type env struct {
 	json     bool   // -j
 	pretty   bool   // -p
 	stats    int    // -s, counted
+	human    bool   // -h: statistics in k, M, G...
+	iec      bool   // -iec: ...powers of 1024
+	numeric  bool   // -N: numbers instead of names
+	version  bool   // -V
 	details  bool   // -d
 	family   int    // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
 	brief    bool   // -br
@@ -72,6 +76,11 @@ var options = []option{
 	{"all", false, func(e *env, _ string) error { e.all = true; return nil }},
 	{"batch", true, func(e *env, a string) error { e.batch = a; return nil }},
 	{"force", false, func(e *env, _ string) error { e.force = true; return nil }},
+	{"human", false, func(e *env, _ string) error { e.human = true; return nil }},
+	{"human-readable", false, func(e *env, _ string) error { e.human = true; return nil }},
+	{"iec", false, func(e *env, _ string) error { e.iec = true; return nil }},
+	{"Numeric", false, func(e *env, _ string) error { e.numeric = true; return nil }},
+	{"Version", false, func(e *env, _ string) error { e.version = true; return nil }},
 	{"netns-dir", true, func(e *env, a string) error {
 		if a == "" {
 			return usagef("option -netns-dir: empty directory name")
@@ -95,7 +104,7 @@ func (e *env) parseOptions(args []string) ([]string, error) {
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		word, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
 		args = args[1:]
-		if word == "h" || word == "help" {
+		if word == "help" {
 			args = []string{"help"}
 			break
 		}
@@ -123,10 +132,32 @@ func (e *env) parseOptions(args []string) ([]string, error) {
 // lookupOption finds an option by exact name, by the short forms ip has
 // (-n, -j, -s, -d, -br, -o, -p) or by an unambiguous prefix.
 func lookupOption(word string) (option, error) {
-	short := map[string]string{"n": "netns", "j": "json", "s": "stats", "d": "details", "br": "brief",
-		"o": "oneline", "p": "pretty", "a": "all", "b": "batch"}
-	if full, ok := short[word]; ok {
-		word = full
+	// ip's one-letter forms; -h is -human, as in ip (-help is help).
+	switch word {
+	case "n":
+		word = "netns"
+	case "j":
+		word = "json"
+	case "s":
+		word = "stats"
+	case "d":
+		word = "details"
+	case "br":
+		word = "brief"
+	case "o":
+		word = "oneline"
+	case "p":
+		word = "pretty"
+	case "a":
+		word = "all"
+	case "b":
+		word = "batch"
+	case "h":
+		word = "human"
+	case "N":
+		word = "Numeric"
+	case "V":
+		word = "Version"
 	}
 	var found []option
 	for _, o := range options {
@@ -237,5 +268,5 @@ func (e *env) release(c *rtnl.Conn) {
 // printer prints in the format the options chose.
 func (e *env) printer() *ipfmt.Printer {
 	return &ipfmt.Printer{W: e.stdout, JSON: e.json, Pretty: e.pretty, Stats: e.stats, Details: e.details,
-		Brief: e.brief, Oneline: e.oneline, Family: e.family}
+		Brief: e.brief, Oneline: e.oneline, Family: e.family, Numeric: e.numeric, Human: e.human, IEC: e.iec}
 }

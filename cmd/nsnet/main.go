@@ -96,10 +96,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
+// version is set at build time (make: -X main.version=$(git describe)).
+var version = "devel"
+
 func (e *env) main(args []string) error {
 	args, err := e.parseOptions(args)
 	if err != nil {
 		return err
+	}
+	if e.version {
+		fmt.Fprintf(e.stdout, "nsnet utility, %s\n", version)
+		return nil
 	}
 	if e.batch != "" {
 		return e.runBatch(e.batch)
@@ -152,6 +159,9 @@ Options:
   -batch FILE         run commands from FILE (- for stdin); additions of
                       routes, addresses, neighbours and NAT are sent many at once
   -force              in a batch, go on after a failing line (exit 1 at the end)
+  -h, -human          statistics in k, M, G... (-iec: powers of 1024)
+  -N, -Numeric        numbers instead of protocol, scope, table, type names
+  -V, -Version        print the version
   -netns-dir DIR      where named namespaces live (default /run/netns)
   -trace              print every netlink message sent and received
 

@@ -45,7 +45,7 @@ func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]str
 			p.printAddr(l, &a)
 		}
 		if p.Stats > 0 && l.Stats != nil { // ip addr -s: after the addresses
-			printStats(p.W, l, p.Stats > 1)
+			p.printStats(p.W, l, p.Stats > 1)
 		}
 	}
 }
@@ -109,7 +109,7 @@ func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
 	if a.Broadcast.IsValid() {
 		item("brd " + a.Broadcast.String())
 	}
-	item("scope " + Scopes.Name(uint32(a.Scope)))
+	item("scope " + p.named(Scopes, uint32(a.Scope)))
 	for _, f := range addrFlagWords(a) {
 		item(f)
 	}
@@ -135,14 +135,14 @@ func (p *Printer) LinkAddrsJSON(l *rtnl.Link, addrs []rtnl.Addr, names map[int32
 	q := *p
 	q.addrs = true
 	o := q.LinkJSON(l, names)
-	o.Set("addr_info", AddrsJSON(addrs))
+	o.Set("addr_info", p.addrsJSON(addrs))
 	if p.Stats > 0 && l.Stats != nil {
 		o.Set("stats64", p.statsJSON(l))
 	}
 	return o
 }
 
-func AddrsJSON(addrs []rtnl.Addr) []Object {
+func (p *Printer) addrsJSON(addrs []rtnl.Addr) []Object {
 	out := []Object{}
 	for _, a := range addrs {
 		// ip's print_addrinfo order.
@@ -154,7 +154,7 @@ func AddrsJSON(addrs []rtnl.Addr) []Object {
 		if a.Broadcast.IsValid() {
 			o.Set("broadcast", a.Broadcast.String())
 		}
-		o.Set("scope", Scopes.Name(uint32(a.Scope)))
+		o.Set("scope", p.named(Scopes, uint32(a.Scope)))
 		for _, f := range addrFlagWords(&a) {
 			o.Set(f, true)
 		}

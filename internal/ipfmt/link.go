@@ -77,8 +77,8 @@ var linkTypes = Names{
 	{unix.ARPHRD_TUNNEL6, "tunnel6"}, {unix.ARPHRD_IPGRE, "gre"}, {unix.ARPHRD_VOID, "void"},
 }
 
-func linkType(t uint16) string {
-	if n := linkTypes.Name(uint32(t)); n != strconv.Itoa(int(t)) {
+func (p *Printer) linkType(t uint16) string {
+	if n := linkTypes.Name(uint32(t)); n != strconv.Itoa(int(t)) && !p.Numeric {
 		return n
 	}
 	return "[" + strconv.Itoa(int(t)) + "]" // ip's form for a type it has no name for
@@ -95,10 +95,6 @@ func linkMode(m uint8) string {
 
 // hasGroup is whether the link's message had IFLA_GROUP, which ip prints.
 func hasGroup(l *rtnl.Link) bool { return l.Set&rtnl.SetGroup != 0 || l.Group != 0 }
-
-func group(g uint32) string {
-	return Groups.Name(g)
-}
 
 // bridgePortStates are BR_STATE_* (linux/if_bridge.h).
 var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
@@ -163,12 +159,12 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		fmt.Fprintf(w, " mode %s", linkMode(l.LinkMode))
 	}
 	if hasGroup(l) {
-		fmt.Fprintf(w, " group %s", group(l.Group))
+		fmt.Fprintf(w, " group %s", p.named(Groups, l.Group))
 	}
 	if l.TxQLen != 0 {
 		fmt.Fprintf(w, " qlen %d", l.TxQLen)
 	}
-	fmt.Fprintf(w, "\n    link/%s", linkType(l.Type))
+	fmt.Fprintf(w, "\n    link/%s", p.linkType(l.Type))
 	if l.HardwareAddr != nil {
 		fmt.Fprintf(w, " %s brd %s", l.HardwareAddr, l.Broadcast)
 	}
@@ -189,7 +185,7 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
 	if p.Stats > 0 && l.Stats != nil && !p.addrs {
-		printStats(w, l, p.Stats > 1)
+		p.printStats(w, l, p.Stats > 1)
 	}
 }
 
@@ -238,13 +234,15 @@ func linkDetails(l *rtnl.Link, names map[int32]string) string {
 // as its widest number or its header's minimum, numbers right-aligned and
 // each followed by a blank, optional columns (compressed, nohandler,
 // otherhost, transns) only where they are not zero.
-func printStats(w io.Writer, l *rtnl.Link, more bool) {
+func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 	s := l.Stats
 	cc := uint64(l.CarrierChanges)
 	cols := []int{len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"), len("overrun"), len("compressed"), len("otherhost")}
 	size := func(vals ...uint64) {
 		for i, v := range vals {
-			cols[i] = max(cols[i], len(strconv.FormatUint(v, 10)))
+			if !p.Human { // size_columns: human-readable columns keep their headers' widths
+				cols[i] = max(cols[i], len(strconv.FormatUint(v, 10)))
+			}
 		}
 	}
 	size(s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast, s.RxCompressed, 0)
@@ -256,7 +254,7 @@ func printStats(w io.Writer, l *rtnl.Link, more bool) {
 		size(0, 0, s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc, 0)
 	}
 	var sb strings.Builder
-	b := &statsWriter{&sb}
+	b := &statsWriter{&sb, p.Human, p.IEC}
 	pad, num := b.pad, b.num
 	header := func(dir string, names []string, compressed uint64) {
 		b.WriteString("    " + dir + ": ")
@@ -328,7 +326,10 @@ func printStats(w io.Writer, l *rtnl.Link, more bool) {
 
 // statsWriter writes print_stats64's columns. Its methods are not
 // inlined: printStats calls them 40 times.
-type statsWriter struct{ *strings.Builder }
+type statsWriter struct {
+	*strings.Builder
+	human, iec bool
+}
 
 // pad writes s right-aligned in width.
 //
@@ -341,8 +342,38 @@ func (b statsWriter) pad(width int, s string) {
 //
 //go:noinline
 func (b statsWriter) num(width int, v uint64) {
-	b.pad(width, strconv.FormatUint(v, 10))
+	b.pad(width, humanNum(v, b.human, b.iec))
 	b.WriteByte(' ')
+}
+
+// humanNum is iproute2's print_num: with -h, a count of 1000 (1024 with
+// -iec) or more as a number of k, M, G... with as many decimals as fit
+// in three digits.
+func humanNum(v uint64, human, iec bool) string {
+	base, unit := uint64(1000), ""
+	if iec {
+		base, unit = 1024, "i"
+	}
+	if !human || v < base {
+		return strconv.FormatUint(v, 10)
+	}
+	const prefixes = "kMGTPE"
+	pow, i := uint64(1), 0
+	for {
+		pow *= base
+		if v/base < pow || i == len(prefixes)-1 {
+			break
+		}
+		i++
+	}
+	prec, powj := 2, uint64(1)
+	for ; prec > 0; prec-- {
+		powj *= 10
+		if v/pow < powj {
+			break
+		}
+	}
+	return strconv.FormatFloat(float64(v)/float64(pow), 'f', prec, 64) + prefixes[i:i+1] + unit
 }
 
 // when is s if v is not zero: a column ip prints only then.
@@ -400,14 +431,14 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 		o.Set("linkmode", linkMode(l.LinkMode))
 	}
 	if hasGroup(l) {
-		o.Set("group", group(l.Group))
+		o.Set("group", p.named(Groups, l.Group))
 	}
 	if l.TxQLen != 0 {
 		o.Set("txqlen", l.TxQLen)
 	}
 	// With -4 or -6, ip leaves out the link layer (as its text does).
 	if p.Family == 0 || p.Details {
-		o.Set("link_type", linkType(l.Type))
+		o.Set("link_type", p.linkType(l.Type))
 		if l.HardwareAddr != nil {
 			o = append(o, Field{"address", l.HardwareAddr.String()}, Field{"broadcast", l.Broadcast.String()})
 		}

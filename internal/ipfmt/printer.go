@@ -7,6 +7,7 @@ package ipfmt
 
 import (
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -31,6 +32,9 @@ type Printer struct {
 	OneProto, OneScope, OneMetric, OneVia, OneSrc bool
 
 	NoLinks bool // ip addr: the addresses without their links' lines
+	Numeric bool // -N: numbers, not names, for protocols, scopes, tables, groups
+	Human   bool // -h: statistics in k, M, G... (powers of 1000, of 1024 with IEC)
+	IEC     bool
 
 	// NetnsNames names the namespaces links point into (nsid: name), so
 	// that text says link-netns NAME as ip does; JSON keeps the number.
@@ -39,6 +43,14 @@ type Printer struct {
 	// addrs: the links are printed by ip addr, which leaves out their
 	// mode, their statistics, and (without -d) their alias.
 	addrs bool
+}
+
+// named is n's name in t, or with -N the number, as ip's rtnl_*_n2a.
+func (p *Printer) named(t *FileNames, n uint32) string {
+	if p.Numeric {
+		return strconv.FormatUint(uint64(n), 10)
+	}
+	return t.Name(n)
 }
 
 // oneline is a record as ip -o prints it: its lines joined by a

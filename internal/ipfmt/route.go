@@ -19,6 +19,14 @@ func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
 	return s.End()
 }
 
+// routeType is rtnl_rtntype_n2a: a name, or with -N the number.
+func (p *Printer) routeType(t uint8) string {
+	if p.Numeric {
+		return strconv.Itoa(int(t))
+	}
+	return RouteTypes.Name(uint32(t))
+}
+
 func dstString(r *rtnl.Route) string {
 	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
 		return "default"
@@ -65,7 +73,7 @@ func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string
 	}
 	var num [20]byte
 	if r.Type != unix.RTN_UNICAST {
-		item(RouteTypes.Name(uint32(r.Type)))
+		item(p.routeType(r.Type))
 	}
 	item(dstString(r))
 	if r.Src.IsValid() {
@@ -81,13 +89,13 @@ func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string
 	// protocol or scope of its own; ip leaves them out.
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		item("table ", Tables.Name(r.Table))
+		item("table ", p.named(Tables, r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		item("proto ", Protocols.Name(uint32(r.Protocol)))
+		item("proto ", p.named(Protocols, uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		item("scope ", RouteScopes.Name(uint32(r.Scope)))
+		item("scope ", p.named(RouteScopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
 		item("src ", r.PrefSrc.String())
@@ -172,7 +180,7 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	o := make(Object, 0, 12)
 	if r.Type != unix.RTN_UNICAST {
-		o.Set("type", RouteTypes.Name(uint32(r.Type)))
+		o.Set("type", p.routeType(r.Type))
 	}
 	o.Set("dst", dstString(r))
 	if r.Src.IsValid() {
@@ -185,13 +193,13 @@ func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
 		o.Set("dev", names[r.OIF])
 	}
 	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		o.Set("table", Tables.Name(r.Table))
+		o.Set("table", p.named(Tables, r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		o.Set("protocol", Protocols.Name(uint32(r.Protocol)))
+		o.Set("protocol", p.named(Protocols, uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		o.Set("scope", RouteScopes.Name(uint32(r.Scope)))
+		o.Set("scope", p.named(RouteScopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
 		o.Set("prefsrc", r.PrefSrc.String())
