@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/sysfile"
@@ -217,7 +216,8 @@ func Open(dir, name string) (*Handle, error) {
 	return h, nil
 }
 
-// List returns the names in dir, sorted; a missing dir has none.
+// List returns the names in dir, in the directory's order, as ip netns
+// list shows them; a missing dir has none.
 func List(dir string) ([]string, error) {
 	entries, err := sysfile.ReadDirNames(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -233,7 +233,6 @@ func List(dir string) ([]string, error) {
 			names = append(names, e)
 		}
 	}
-	slices.Sort(names)
 	return names, nil
 }
 

@@ -81,6 +81,7 @@ var compatCommands = func() []string {
 		"addr show permanent", "addr show label 'v0*'", "-j addr show scope global", "addr show up", "addr show dev v0 primary",
 		"-s link show lo", "-s -s link show lo", "-s -h link show lo", "-s -s -h link show lo", "-s -iec -h link show lo",
 		"-h -s addr show lo", "-N route show table all", "-N addr", "-N link", "-j -N route show table all", "-Numeric -6 route",
+		"netns list", "-j netns list", "netns list-id", "-j netns list-id",
 		"-6 addr show nodad", "addr show noprefixroute", "-j -6 addr", "-6 -o addr", "-6 -br addr", "-j -p -6 addr",
 	} {
 		cmds = append(cmds, c)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"github.com/nsnet/nsnet/ns"
@@ -270,11 +271,11 @@ func netnsList(e *env, args []string) error {
 		return err
 	}
 	if e.json {
-		out := []map[string]any{}
+		out := []ipfmt.Object{}
 		for _, n := range names {
-			m := map[string]any{"name": n}
+			m := ipfmt.Object{{Key: "name", Value: n}}
 			if id, ok := ids[n]; ok {
-				m["id"] = id
+				m.Set("id", id)
 			}
 			out = append(out, m)
 		}
@@ -304,14 +305,23 @@ func netnsListID(e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
+	out := []ipfmt.Object{}
 	for _, id := range ids {
+		o := ipfmt.Object{{Key: "nsid", Value: id}}
 		line := fmt.Sprintf("nsid %d", id)
 		for n, nid := range byID {
 			if nid == id {
 				line += " (iproute2 netns name: " + n + ")"
+				o.Set("name", n)
 			}
 		}
-		fmt.Fprintln(e.stdout, line)
+		if !e.json {
+			fmt.Fprintln(e.stdout, line)
+		}
+		out = append(out, o)
+	}
+	if e.json {
+		return e.printer().PrintJSON(out)
 	}
 	return nil
 }
@@ -324,9 +334,10 @@ func netnsListAll(e *env) error {
 		return err
 	}
 	if e.json {
-		out := []map[string]any{}
+		out := []ipfmt.Object{}
 		for _, n := range all {
-			out = append(out, map[string]any{"ns": n.ID.Ino, "nprocs": len(n.PIDs), "pids": nonNil(n.PIDs), "files": nonNil(n.Files)})
+			out = append(out, ipfmt.Object{{Key: "ns", Value: n.ID.Ino}, {Key: "nprocs", Value: len(n.PIDs)},
+				{Key: "pids", Value: nonNil(n.PIDs)}, {Key: "files", Value: nonNil(n.Files)}})
 		}
 		return e.printer().PrintJSON(out)
 	}

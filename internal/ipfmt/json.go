@@ -158,25 +158,7 @@ func (j *jsonWriter) value(v any) {
 			j.value(f.Value)
 		}
 		j.end('}')
-	case map[string]any: // keys sorted, as encoding/json does
-		o := Object{}
-		for _, k := range slices.Sorted(mapKeys(v)) {
-			o = append(o, Field{k, v[k]})
-		}
-		j.value(o)
-	case map[string]uint64:
-		o := Object{}
-		for _, k := range slices.Sorted(mapKeys(v)) {
-			o = append(o, Field{k, v[k]})
-		}
-		j.value(o)
 	case []Object:
-		j.startArray()
-		for _, x := range v {
-			j.value(x)
-		}
-		j.endArray()
-	case []map[string]any:
 		j.startArray()
 		for _, x := range v {
 			j.value(x)
@@ -226,16 +208,6 @@ func (j *jsonWriter) value(v any) {
 	default:
 		j.eor()
 		j.str(fmt.Sprint(v))
-	}
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 

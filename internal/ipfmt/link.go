@@ -498,21 +498,22 @@ func (p *Printer) statsJSON(l *rtnl.Link) Object {
 	return Object{{"rx", rx}, {"tx", tx}}
 }
 
-func kindJSON(info rtnl.LinkInfo) map[string]any {
+func kindJSON(info rtnl.LinkInfo) Object {
 	switch v := info.(type) {
 	case *rtnl.Vxlan:
-		d := map[string]any{"id": v.ID, "port": v.DstPort}
-		if v.Group.IsValid() {
-			d["remote"] = v.Group.String()
-		}
+		d := Object{{"id", v.ID}}
 		if v.Local.IsValid() {
-			d["local"] = v.Local.String()
+			d.Set("local", v.Local.String())
+		}
+		d.Set("port", v.DstPort)
+		if v.Group.IsValid() {
+			d.Set("remote", v.Group.String())
 		}
 		return d
 	case *rtnl.Macvlan:
-		return map[string]any{"mode": rtnl.MacvlanModeName(v.Mode)}
+		return Object{{"mode", rtnl.MacvlanModeName(v.Mode)}}
 	case *rtnl.Bridge:
-		return map[string]any{"forward_delay": v.ForwardDelay, "hello_time": v.HelloTime, "max_age": v.MaxAge, "stp_state": v.STPState}
+		return Object{{"forward_delay", v.ForwardDelay}, {"hello_time", v.HelloTime}, {"max_age", v.MaxAge}, {"stp_state", v.STPState}}
 	}
 	return nil
 }
