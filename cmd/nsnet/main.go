@@ -34,7 +34,7 @@ func init() { objects = objectTable() }
 func objectTable() []object {
 	return []object{
 		{"address", runAddr, "addresses: add, del, replace, flush, show"},
-		{"route", runRoute, "routes: add, del, replace, get, flush, show"},
+		{"route", runRoute, "routes: add, del, replace, change, append, prepend, get, flush, show"},
 		{"neighbour", runNeigh, "neighbours (ARP/NDP): add, del, replace, flush, show"},
 		{"neighbor", runNeigh, ""},
 		{"link", runLink, "links: add, del, set, show"},

@@ -95,36 +95,35 @@ func lifetime(v uint32) string {
 // printAddr is print_addrinfo: every item followed by a blank, except the
 // label, which IPv4 addresses always have.
 func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
-	var b strings.Builder
-	item := func(s string) { b.WriteString(s + " ") }
+	var sb strings.Builder
+	b := text{&sb}
 	if !p.Oneline {
-		b.WriteString("    ")
+		b.put("    ")
 	}
 	fam := inetName(a.Prefix.Addr())
 	if a.Peer.IsValid() {
-		item(fam + " " + a.Prefix.Addr().String() + " peer " + a.Peer.String() + "/" + strconv.Itoa(a.Prefix.Bits()))
+		b.put(fam, " ", a.Prefix.Addr().String(), " peer ", a.Peer.String(), "/", strconv.Itoa(a.Prefix.Bits()), " ")
 	} else {
-		item(fam + " " + a.Prefix.String())
+		b.put(fam, " ", a.Prefix.String(), " ")
 	}
 	if a.Broadcast.IsValid() {
-		item("brd " + a.Broadcast.String())
+		b.put("brd ", a.Broadcast.String(), " ")
 	}
-	item("scope " + p.named(Scopes, uint32(a.Scope)))
+	b.put("scope ", p.named(Scopes, uint32(a.Scope)), " ")
 	for _, f := range addrFlagWords(a) {
-		item(f)
+		b.put(f, " ")
 	}
 	if a.Label != "" {
-		b.WriteString(a.Label)
+		b.put(a.Label)
 	} else if fam == "inet" {
-		b.WriteString(l.Name)
+		b.put(l.Name)
 	}
+	sep := "\n"
 	if p.Oneline { // ip -o: the record's lines joined by a backslash
-		b.WriteString("\\")
-	} else {
-		b.WriteString("\n")
+		sep = "\\"
 	}
-	b.WriteString("       valid_lft " + lifetime(a.ValidLft) + " preferred_lft " + lifetime(a.PreferredLft) + "\n")
-	io.WriteString(p.W, b.String())
+	b.put(sep, "       valid_lft ", lifetime(a.ValidLft), " preferred_lft ", lifetime(a.PreferredLft), "\n")
+	io.WriteString(p.W, sb.String())
 }
 
 // LinkAddrsJSON is one link and its addresses as ip -j addr prints them.

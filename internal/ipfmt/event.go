@@ -23,9 +23,11 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], inetName(a.Prefix.Addr()), a.Prefix, p.named(Scopes, uint32(a.Scope)))
 		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
-		kind, text, obj = "route", p.routeText(ev.Route, names)+"\n", p.routeJSON(ev.Route, names)
+		r := p.route(ev.Route, names, "\n")
+		kind, text, obj = "route", r.text.String()+"\n", r.obj
 	case ev.Neigh != nil:
-		kind, text, obj = "neigh", p.neighText(ev.Neigh, names), p.neighJSON(ev.Neigh, names)
+		r := p.neigh(ev.Neigh, names)
+		kind, text, obj = "neigh", r.text.String(), r.obj
 	case ev.NSID != nil:
 		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), Object{{"nsid", *ev.NSID}}
 	default:

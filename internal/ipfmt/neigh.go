@@ -8,40 +8,40 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Neighs prints entries as ip neigh does (print_neigh): every item
-// followed by a blank.
+// Neighs prints entries as ip neigh does (print_neigh).
 func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
 	if p.JSON {
 		out := []Object{}
 		for _, n := range neighs {
-			out = append(out, p.neighJSON(&n, names))
+			out = append(out, p.neigh(&n, names).obj)
 		}
 		return p.PrintJSON(out)
 	}
 	for _, n := range neighs {
-		io.WriteString(p.W, p.neighText(&n, names))
+		io.WriteString(p.W, p.neigh(&n, names).text.String())
 	}
 	return nil
 }
 
-// neighText is one entry as print_neigh prints it: every item followed
-// by a blank.
-func (p *Printer) neighText(n *rtnl.Neigh, names map[int32]string) string {
-	var b strings.Builder
-	b.WriteString(n.IP.String() + " ")
+// neigh is one entry in print_neigh's order and forms: in text every
+// item followed by a blank.
+func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
+	o := p.newRecord()
+	o.any("dst", n.IP.String()+" ", n.IP.String())
 	if !p.OneDev && n.Index != 0 {
-		b.WriteString("dev " + names[n.Index] + " ")
+		o.any("dev", "dev "+names[n.Index]+" ", names[n.Index])
 	}
 	if n.LLAddr != nil {
-		b.WriteString("lladdr " + n.LLAddr.String() + " ")
+		o.any("lladdr", "lladdr "+n.LLAddr.String()+" ", n.LLAddr.String())
 	}
 	for _, f := range neighFlags(n.Flags) {
-		b.WriteString(f + " ")
+		o.any(f, f+" ", nil)
 	}
 	if n.State != 0 {
-		b.WriteString(strings.Join(NudNames(n.State), ",") + " ")
+		o.any("state", strings.Join(NudNames(n.State), ",")+" ", NudNames(n.State))
 	}
-	return b.String() + "\n"
+	o.fp("\n")
+	return o
 }
 
 // neighFlags are ndm_flags as print_neigh names them, in its order.
@@ -69,22 +69,4 @@ func NudNames(state uint16) []string {
 		}
 	}
 	return out
-}
-
-// neighJSON is one entry in ip's print_neigh order.
-func (p *Printer) neighJSON(n *rtnl.Neigh, names map[int32]string) Object {
-	o := Object{{"dst", n.IP.String()}}
-	if !p.OneDev && n.Index != 0 {
-		o.Set("dev", names[n.Index])
-	}
-	if n.LLAddr != nil {
-		o.Set("lladdr", n.LLAddr.String())
-	}
-	for _, f := range neighFlags(n.Flags) {
-		o.Set(f, nil)
-	}
-	if n.State != 0 {
-		o.Set("state", NudNames(n.State))
-	}
-	return o
 }

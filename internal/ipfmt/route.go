@@ -3,7 +3,6 @@ package ipfmt
 import (
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -46,112 +45,6 @@ func prefixString(p netip.Prefix) string {
 // answer: the address is this host's own.
 const rtcfLocal = 0x80000000
 
-// routeText is the route as ip route prints it, in print_route's order:
-// every item followed by a blank (so a line ends in one), multipath
-// nexthops last, each on a line of its own.
-func (p *Printer) routeText(r *rtnl.Route, names map[int32]string) string {
-	var b strings.Builder
-	p.writeRoute(&b, r, names, "\n")
-	return b.String()
-}
-
-// textWriter is what route text is written into: the output's buffer when
-// streaming (no string per route), a strings.Builder otherwise.
-type textWriter interface {
-	WriteString(string) (int, error)
-	WriteByte(byte) error
-}
-
-// writeRoute writes routeText's line into b; nl separates the lines of a
-// route (multipath, cache): "\n", or ip -o's "\\".
-func (p *Printer) writeRoute(b textWriter, r *rtnl.Route, names map[int32]string, nl string) {
-	item := func(words ...string) {
-		for _, w := range words {
-			b.WriteString(w)
-		}
-		b.WriteByte(' ')
-	}
-	var num [20]byte
-	if r.Type != unix.RTN_UNICAST {
-		item(p.routeType(r.Type))
-	}
-	item(dstString(r))
-	if r.Src.IsValid() {
-		item("from ", prefixString(r.Src))
-	}
-	if r.Gateway.IsValid() && !p.OneVia {
-		item("via ", r.Gateway.String())
-	}
-	if r.OIF != 0 && !p.OneDev {
-		item("dev ", names[r.OIF])
-	}
-	// A cloned route (what IPv4 route get answers with) has no table,
-	// protocol or scope of its own; ip leaves them out.
-	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		item("table ", p.named(Tables, r.Table))
-	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		item("proto ", p.named(Protocols, uint32(r.Protocol)))
-	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		item("scope ", p.named(RouteScopes, uint32(r.Scope)))
-	}
-	if r.PrefSrc.IsValid() && !p.OneSrc {
-		item("src ", r.PrefSrc.String())
-	}
-	if hasMetric(r) && !p.OneMetric {
-		item("metric ", string(strconv.AppendUint(num[:0], uint64(r.Priority), 10)))
-	}
-	for _, f := range routeFlagNames {
-		if r.Flags&f.bit != 0 {
-			item(f.name)
-		}
-	}
-	if r.Mark >= 16 { // ip's threshold for hex
-		item("mark 0x", string(strconv.AppendUint(num[:0], uint64(r.Mark), 16)))
-	} else if r.Mark != 0 {
-		item("mark ", string(strconv.AppendUint(num[:0], uint64(r.Mark), 10)))
-	}
-	if r.UID != nil {
-		item("uid ", string(strconv.AppendUint(num[:0], uint64(*r.UID), 10)))
-	}
-	if cloned {
-		b.WriteString(nl + "    cache ")
-		if r.Flags&rtcfLocal != 0 {
-			item("<local>")
-		}
-	}
-	for _, m := range r.Metrics {
-		if m.Type == unix.RTAX_HOPLIMIT && int32(m.Value) == -1 {
-			continue // print_rta_metrics: the default, not shown
-		}
-		b.WriteString(RouteMetrics.Name(uint32(m.Type)) + " ")
-		if r.Locked&(1<<m.Type) != 0 {
-			b.WriteString("lock ")
-		}
-		item(string(strconv.AppendUint(num[:0], uint64(m.Value), 10)))
-	}
-	if r.IIF != 0 {
-		item("iif ", names[r.IIF])
-	}
-	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
-		b.WriteString("pref ")
-		b.WriteString(RouterPrefs.Name(uint32(*r.Pref)))
-	}
-	for _, nh := range r.Nexthops {
-		b.WriteString(nl + "\tnexthop ")
-		if nh.Gateway.IsValid() {
-			item("via ", nh.Gateway.String())
-		}
-		item("dev ", names[nh.OIF])
-		item("weight ", strconv.Itoa(nh.Weight))
-		for _, f := range routeFlags(uint32(nh.Flags)) {
-			item(f)
-		}
-	}
-}
-
 // routeFlagNames are rtm_flags and rtnh_flags as print_rt_flags names
 // them, in its order.
 var routeFlagNames = []struct {
@@ -174,79 +67,108 @@ func routeFlags(flags uint32) []string {
 	return out
 }
 
-func (p *Printer) routeJSON(r *rtnl.Route, names map[int32]string) Object {
-	// ip's print_route order, which routeText follows too; ip -j leaves out
-	// the defaults, and a cloned route's own fields.
+// route is one route in print_route's order and forms: in text every
+// item followed by a blank, multipath nexthops last, each on a line of
+// its own (nl joins the lines: "\n", or ip -o's "\\"); in JSON the
+// keys of ip -j. ip leaves out the defaults, a cloned route's own fields,
+// and what a listing's selectors fix.
+func (p *Printer) route(r *rtnl.Route, names map[int32]string, nl string) *record {
+	o := p.newRecord()
+	var num [20]byte
+	u := func(v uint32) string { return string(strconv.AppendUint(num[:0], uint64(v), 10)) }
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	o := make(Object, 0, 12)
 	if r.Type != unix.RTN_UNICAST {
-		o.Set("type", p.routeType(r.Type))
+		o.any("type", p.routeType(r.Type)+" ", p.routeType(r.Type))
 	}
-	o.Set("dst", dstString(r))
+	o.any("dst", dstString(r)+" ", dstString(r))
 	if r.Src.IsValid() {
-		o.Set("from", prefixString(r.Src))
+		o.any("from", "from "+prefixString(r.Src)+" ", prefixString(r.Src))
 	}
 	if r.Gateway.IsValid() && !p.OneVia {
-		o.Set("gateway", r.Gateway.String())
+		o.any("gateway", "via "+r.Gateway.String()+" ", r.Gateway.String())
 	}
 	if r.OIF != 0 && !p.OneDev {
-		o.Set("dev", names[r.OIF])
+		o.any("dev", "dev "+names[r.OIF]+" ", names[r.OIF])
 	}
 	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		o.Set("table", p.named(Tables, r.Table))
+		o.any("table", "table "+p.named(Tables, r.Table)+" ", p.named(Tables, r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		o.Set("protocol", p.named(Protocols, uint32(r.Protocol)))
+		o.any("protocol", "proto "+p.named(Protocols, uint32(r.Protocol))+" ", p.named(Protocols, uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		o.Set("scope", p.named(RouteScopes, uint32(r.Scope)))
+		o.any("scope", "scope "+p.named(RouteScopes, uint32(r.Scope))+" ", p.named(RouteScopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
-		o.Set("prefsrc", r.PrefSrc.String())
+		o.any("prefsrc", "src "+r.PrefSrc.String()+" ", r.PrefSrc.String())
 	}
 	if hasMetric(r) && !p.OneMetric {
-		o.Set("metric", r.Priority)
+		o.any("metric", "metric "+u(r.Priority)+" ", r.Priority)
 	}
-	o.Set("flags", routeFlags(r.Flags))
-	if r.Mark != 0 {
-		o.Set("mark", r.Mark)
+	flags := routeFlags(r.Flags)
+	o.js("flags", flags)
+	for _, f := range flags {
+		o.fp(f, " ")
+	}
+	if r.Mark >= 16 { // ip's threshold for hex
+		o.any("mark", "mark 0x"+strconv.FormatUint(uint64(r.Mark), 16)+" ", r.Mark)
+	} else if r.Mark != 0 {
+		o.any("mark", "mark "+u(r.Mark)+" ", r.Mark)
 	}
 	if r.UID != nil {
-		o.Set("uid", *r.UID)
+		o.any("uid", "uid "+u(*r.UID)+" ", *r.UID)
 	}
 	if cloned {
 		cache := []string{}
+		o.fp(nl, "    cache ")
 		if r.Flags&rtcfLocal != 0 {
 			cache = append(cache, "local")
+			o.fp("<local> ")
 		}
-		o.Set("cache", cache)
+		o.js("cache", cache)
 	}
 	if len(r.Metrics) > 0 || r.Locked != 0 {
 		m := Object{}
 		for _, x := range r.Metrics {
-			if x.Type != unix.RTAX_HOPLIMIT || int32(x.Value) != -1 {
-				m.Set(RouteMetrics.Name(uint32(x.Type)), x.Value)
+			if x.Type == unix.RTAX_HOPLIMIT && int32(x.Value) == -1 {
+				continue // print_rta_metrics: the default, not shown
 			}
+			name := RouteMetrics.Name(uint32(x.Type))
+			m.Set(name, x.Value)
+			o.fp(name, " ")
+			if r.Locked&(1<<x.Type) != 0 {
+				o.fp("lock ")
+			}
+			o.fp(u(x.Value), " ")
 		}
-		o.Set("metrics", []Object{m})
+		o.js("metrics", []Object{m})
 	}
 	if r.IIF != 0 {
-		o.Set("iif", names[r.IIF])
+		o.any("iif", "iif "+names[r.IIF]+" ", names[r.IIF])
 	}
-	if r.Pref != nil {
-		o.Set("pref", RouterPrefs.Name(uint32(*r.Pref)))
+	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
+		o.any("pref", "pref "+RouterPrefs.Name(uint32(*r.Pref)), RouterPrefs.Name(uint32(*r.Pref)))
 	}
 	if len(r.Nexthops) > 0 {
 		var nhs []Object
 		for _, nh := range r.Nexthops {
 			n := Object{}
+			o.fp(nl, "\tnexthop ")
 			if nh.Gateway.IsValid() {
 				n.Set("gateway", nh.Gateway.String())
+				o.fp("via ", nh.Gateway.String(), " ")
 			}
-			n = append(n, Field{"dev", names[nh.OIF]}, Field{"weight", nh.Weight}, Field{"flags", routeFlags(uint32(nh.Flags))})
+			nhFlags := routeFlags(uint32(nh.Flags))
+			n.Set("dev", names[nh.OIF])
+			n.Set("weight", nh.Weight)
+			n.Set("flags", nhFlags)
+			o.fp("dev ", names[nh.OIF], " weight ", strconv.Itoa(nh.Weight), " ")
+			for _, f := range nhFlags {
+				o.fp(f, " ")
+			}
 			nhs = append(nhs, n)
 		}
-		o.Set("nexthops", nhs)
+		o.js("nexthops", nhs)
 	}
 	return o
 }

@@ -28,15 +28,16 @@ func (p *Printer) Begin() *Stream {
 
 // Route prints one route.
 func (s *Stream) Route(r *rtnl.Route, names map[int32]string) {
-	if s.j != nil {
-		s.j.value(s.p.routeJSON(r, names))
-		return
-	}
 	nl := "\n"
 	if s.p.Oneline { // ip -o: the record's lines joined by a backslash
 		nl = "\\"
 	}
-	s.p.writeRoute(s.bw, r, names, nl)
+	rec := s.p.route(r, names, nl)
+	if s.j != nil {
+		s.j.value(rec.obj)
+		return
+	}
+	s.bw.WriteString(rec.text.String())
 	s.bw.WriteByte('\n')
 }
 
