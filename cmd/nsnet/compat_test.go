@@ -150,6 +150,7 @@ func TestOutputEqualsIP(t *testing.T) {
 		}
 		return nil
 	}))
+	waitSettled(t, "cmp")
 	same, failed := 0, []string{}
 	jsonSame, jsonAll := 0, 0
 	for _, c := range compatCommands {

@@ -238,6 +238,7 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 			t.Fatalf("ip %s: %v %s", c, err, out)
 		}
 	}
+	waitSettled(t, "diff")
 	compare(t, "link", []string{"ifindex", "ifname", "flags", "mtu", "qdisc", "master", "operstate", "linkmode", "group", "txqlen", "link_type", "address", "broadcast", "ifalias", "link"}, "link")
 	compare(t, "addr", []string{"ifindex", "ifname", "addr_info"}, "addr")
 	compare(t, "route", []string{"dst", "gateway", "dev", "protocol", "scope", "metric", "prefsrc", "table", "nexthops", "type", "flags"}, "route", "show", "table", "all")
@@ -259,6 +260,31 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 
 // compare lists with ip -j and nsnet -j in namespace diff and compares the
 // shared keys, element by element.
+// waitSettled waits until the links and routes of named namespace ns stop
+// changing (carrier, operstate and the routes that follow them settle a
+// moment after links come up), so that two tools reading one after the
+// other see the same state. At most 5 s.
+func waitSettled(t *testing.T, ns string) {
+	t.Helper()
+	read := func() string {
+		var b strings.Builder
+		for _, args := range [][]string{{"link"}, {"route", "show", "table", "all"}} {
+			out, _ := exec.Command("ip", append([]string{"-n", ns}, args...)...).Output()
+			b.Write(out)
+		}
+		return b.String()
+	}
+	prev := read()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		cur := read()
+		if cur == prev {
+			return
+		}
+		prev = cur
+	}
+}
+
 func compare(t *testing.T, what string, keys []string, args ...string) {
 	t.Helper()
 	want := ipJSON(t, append([]string{"-n", "diff"}, args...)...)
