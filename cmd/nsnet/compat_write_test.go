@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/ns"
@@ -112,7 +113,14 @@ func TestWritesEqualIP(t *testing.T) {
 				nsnetOK = false
 			}
 		}
+		// The kernel finishes some changes a moment later (carrier,
+		// operstate, the routes that follow them): read again while the
+		// two differ, for up to two seconds. A real difference stays.
 		want, got := compatState(t, byIP), compatState(t, byNsnet)
+		for try := 0; want != got && try < 10; try++ {
+			time.Sleep(200 * time.Millisecond)
+			want, got = compatState(t, byIP), compatState(t, byNsnet)
+		}
 		byIP.Close()
 		byNsnet.Close()
 		equal := want == got && ipOK == nsnetOK
