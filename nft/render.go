@@ -68,11 +68,6 @@ func (r *Rule) String() string {
 	return strings.Join(out, " ")
 }
 
-func isPort(x Expr) bool {
-	p, ok := x.(*Payload)
-	return ok && p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER
-}
-
 var l4Names = []string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_ICMPV6: "icmpv6"}
 
 // match renders one comparison of what load put in the register; isL4

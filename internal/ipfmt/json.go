@@ -3,7 +3,6 @@ package ipfmt
 import (
 	"bufio"
 	"io"
-	"slices"
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -32,11 +31,6 @@ func (o *Object) Set(key string, v any) {
 		}
 	}
 	*o = append(*o, Field{key, v})
-}
-
-// Delete removes key.
-func (o *Object) Delete(key string) {
-	*o = slices.DeleteFunc(*o, func(f Field) bool { return f.Key == key })
 }
 
 // jsonWriter writes JSON exactly as iproute2's json_writer does: compact,
