@@ -65,3 +65,15 @@ func FuzzParseMessages(f *testing.F) {
 		}
 	})
 }
+
+// AttrAt never panics, and what it returns lies inside its input.
+func FuzzAttrAt(f *testing.F) {
+	f.Add(goldenBridgeAdd[headerLen+16:], 9)
+	f.Add([]byte{8, 0, 1, 0, 1, 2, 3, 4}, 5)
+	f.Fuzz(func(t *testing.T, b []byte, off int) {
+		_, payload, inner, ok := AttrAt(b, off)
+		if ok && (len(payload) > len(b) || inner > len(payload) || inner < -4) {
+			t.Fatalf("AttrAt(% x, %d): payload of %d bytes, offset %d", b, off, len(payload), inner)
+		}
+	})
+}

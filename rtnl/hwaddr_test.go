@@ -31,3 +31,21 @@ func TestHardwareAddr(t *testing.T) {
 		t.Errorf("nil address prints %q", s)
 	}
 }
+
+// ParseHardwareAddr never panics, and what it accepts prints back to a
+// form it reads as the same bytes.
+func FuzzHardwareAddr(f *testing.F) {
+	for _, s := range []string{"02:00:00:00:00:09", "2:0:0:0:0:9", "ff", ":", "0g", "aa:bb:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseHardwareAddr(s)
+		if err != nil {
+			return
+		}
+		b, err := ParseHardwareAddr(a.String())
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%q -> %v -> %q -> %v, %v", s, []byte(a), a.String(), []byte(b), err)
+		}
+	})
+}
