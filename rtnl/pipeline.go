@@ -27,9 +27,9 @@ type Pipeline struct {
 }
 
 type queued struct {
-	req, undo nl.Message
-	wrap      func(error) error // the error the plain method would return
-	tag       any
+	req nl.Message
+	obj any // the *Route, *Addr or *Neigh, for the error the plain method would return
+	tag any
 }
 
 // PipelineError is a refused request: Tag is what the caller queued it
@@ -55,38 +55,40 @@ func (p *Pipeline) Len() int { return len(p.queue) }
 // anything is sent (a route nsnet cannot encode).
 func (p *Pipeline) RouteAdd(r *Route, tag any) error {
 	m, err := routeMessage(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, r)
-	if err != nil {
-		return routeError(r, "add", err)
-	}
-	p.push(m, unix.RTM_DELROUTE, func(err error) error { return routeError(r, "add", err) }, tag)
-	return nil
+	return p.push(m, err, r, tag)
 }
 
 // AddrAdd queues c.AddrAdd(a).
 func (p *Pipeline) AddrAdd(a *Addr, tag any) error {
 	m, err := addrMessage(unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, a)
-	if err != nil {
-		return addrError(a, "add", err)
-	}
-	p.push(m, unix.RTM_DELADDR, func(err error) error { return addrError(a, "add", err) }, tag)
-	return nil
+	return p.push(m, err, a, tag)
 }
 
 // NeighAdd queues c.NeighAdd(n).
 func (p *Pipeline) NeighAdd(n *Neigh, tag any) error {
 	m, err := neighMessage(unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, n)
+	return p.push(m, err, n, tag)
+}
+
+func (p *Pipeline) push(m nl.Message, err error, obj, tag any) error {
 	if err != nil {
-		return neighError(n, "add", err)
+		return addError(obj, err)
 	}
-	p.push(m, unix.RTM_DELNEIGH, func(err error) error { return neighError(n, "add", err) }, tag)
+	p.queue = append(p.queue, queued{req: m, obj: obj, tag: tag})
 	return nil
 }
 
-// push queues m; its inverse is the same object sent as delType, which
-// the kernel matches field by field.
-func (p *Pipeline) push(m nl.Message, delType uint16, wrap func(error) error, tag any) {
-	undo := nl.Message{Header: nl.Header{Type: delType}, Data: m.Data}
-	p.queue = append(p.queue, queued{req: m, undo: undo, wrap: wrap, tag: tag})
+// addError is the error c.RouteAdd, AddrAdd or NeighAdd would return.
+func addError(obj any, err error) error {
+	switch o := obj.(type) {
+	case *Route:
+		return routeError(o, "add", err)
+	case *Addr:
+		return addrError(o, "add", err)
+	case *Neigh:
+		return neighError(o, "add", err)
+	}
+	return err
 }
 
 // Flush sends what is queued and empties the queue. It returns the
@@ -113,7 +115,7 @@ func (p *Pipeline) Flush() []*PipelineError {
 		if e == nil {
 			continue
 		}
-		out = append(out, &PipelineError{Tag: q[i].tag, Err: q[i].wrap(e)})
+		out = append(out, &PipelineError{Tag: q[i].tag, Err: addError(q[i].obj, e)})
 		if !p.Force {
 			if uerr := p.undo(q[i+1:], errs[i+1:]); uerr != nil {
 				out[0].Err = fmt.Errorf("%w; undoing the requests sent after it failed: %w", out[0].Err, uerr)
@@ -125,12 +127,14 @@ func (p *Pipeline) Flush() []*PipelineError {
 }
 
 // undo deletes, newest first, what the requests in q that were applied
-// (errs[i] == nil) added.
+// (errs[i] == nil) added: the same object sent as RTM_DEL*, which the
+// kernel matches field by field. rtnetlink numbers each object's types
+// NEW, DEL, GET, SET: the deletion is the addition's type plus one.
 func (p *Pipeline) undo(q []queued, errs []error) error {
 	var reqs []nl.Message
 	for i := len(q) - 1; i >= 0; i-- {
 		if errs[i] == nil {
-			reqs = append(reqs, q[i].undo)
+			reqs = append(reqs, nl.Message{Header: nl.Header{Type: q[i].req.Header.Type + 1}, Data: q[i].req.Data})
 		}
 	}
 	if len(reqs) == 0 {

@@ -63,6 +63,12 @@ const Onlink = unix.RTNH_F_ONLINK
 // (any) for unicast routes, so that the first route that matches goes.
 func routeDefaults(r *Route, del bool) *Route {
 	q := *r
+	q.applyDefaults(del)
+	return &q
+}
+
+// applyDefaults is routeDefaults in place.
+func (q *Route) applyDefaults(del bool) {
 	if q.Table == 0 {
 		q.Table = unix.RT_TABLE_MAIN
 		switch q.Type {
@@ -79,7 +85,7 @@ func routeDefaults(r *Route, del bool) *Route {
 		}
 	}
 	if q.Scope != 0 || q.Set&SetScope != 0 {
-		return &q
+		return
 	}
 	switch q.Type {
 	case unix.RTN_LOCAL, unix.RTN_NAT:
@@ -95,7 +101,6 @@ func routeDefaults(r *Route, del bool) *Route {
 			q.Scope = unix.RT_SCOPE_LINK
 		}
 	}
-	return &q
 }
 
 // Nexthop is one path of a multipath route (struct rtnexthop).
@@ -301,11 +306,12 @@ func (c *Conn) routeRequest(typ, flags uint16, r *Route, what string) error {
 
 // routeMessage is the request for r, after ip's defaults and checks.
 func routeMessage(typ, flags uint16, r *Route) (nl.Message, error) {
-	r = routeDefaults(r, typ == unix.RTM_DELROUTE)
-	if err := checkRoute(r); err != nil {
+	d := *r // a copy on the stack: no allocation per route of a batch
+	d.applyDefaults(typ == unix.RTM_DELROUTE)
+	if err := checkRoute(&d); err != nil {
 		return nl.Message{}, err
 	}
-	b, err := encodeRoute(r)
+	b, err := encodeRoute(&d)
 	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
 }
 

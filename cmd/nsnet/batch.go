@@ -98,7 +98,8 @@ type flushed struct{ error }
 // batchLine runs one logical line of a batch, number n. An addition that
 // can be queued is; any other line first sends the queue.
 func (e *env) batchLine(line string, n int, flush func() error) error {
-	sub, args, err := e.parseBatchLine(line)
+	sub := &e.pending.lineEnv
+	args, err := e.parseBatchLineInto(line, sub)
 	if err != nil || len(args) == 0 {
 		return err
 	}
@@ -154,6 +155,8 @@ func queueable(args []string) string {
 
 // pending is a batch's queue of additions of one kind, in one namespace.
 type pending struct {
+	lineEnv env // the env of the line being run, reused line after line
+
 	kind  string // what queueable said of the lines queued
 	netns string // their -n
 	line  int    // the line being run: the tag of what it queues
@@ -223,22 +226,34 @@ func (e *env) pipeline(c *rtnl.Conn) *rtnl.Pipeline {
 // line's own options) and the command words, never empty unless the line
 // is (a blank or comment line: nothing to run, no error).
 func (e *env) parseBatchLine(line string) (*env, []string, error) {
-	words, err := splitBatchLine(line)
-	if err != nil || len(words) == 0 {
+	sub := new(env)
+	args, err := e.parseBatchLineInto(line, sub)
+	if err != nil || len(args) == 0 {
 		return nil, nil, err
 	}
-	sub := *e
+	return sub, args, nil
+}
+
+// parseBatchLineInto is parseBatchLine into an env the caller owns: a
+// batch reuses one for every line, nothing keeping a line's env after it
+// ran.
+func (e *env) parseBatchLineInto(line string, sub *env) ([]string, error) {
+	words, err := splitBatchLine(line)
+	if err != nil || len(words) == 0 {
+		return nil, err
+	}
+	*sub = *e
 	sub.batch = ""
 	args, err := sub.parseOptions(words)
 	switch {
 	case err != nil:
-		return nil, nil, err
+		return nil, err
 	case sub.batch != "":
-		return nil, nil, usagef("-batch inside a batch")
+		return nil, usagef("-batch inside a batch")
 	case len(args) == 0:
-		return nil, nil, usagef("options but no command")
+		return nil, usagef("options but no command")
 	}
-	return &sub, args, nil
+	return args, nil
 }
 
 func (e *env) forgetConns() {
