@@ -37,9 +37,12 @@ func main() {
 	}
 	nsnet := flag.String("nsnet", "./nsnet", "the nsnet binary")
 	rounds := flag.Int("rounds", 5, "runs of each tool per workload")
+	flag.StringVar(&only, "only", "", "run only the workloads whose name contains this")
+	flag.StringVar(&other, "compare", "", "another nsnet binary, run alongside (an A/B of two builds)")
 	flag.Parse()
 	bin, err := filepath.Abs(*nsnet)
 	check(err)
+	nsnetBin = bin
 	self, err := os.Executable()
 	check(err)
 	dir, err := os.MkdirTemp("", "nsnet-bench-")
@@ -115,6 +118,9 @@ func main() {
 	}
 }
 
+// only and other are the flags -only and -compare.
+var only, other, nsnetBin string
+
 type tool struct {
 	name string
 	argv []string
@@ -128,6 +134,17 @@ type sample struct {
 // work runs each tool rounds times, alternating, each run in a namespace
 // setup makes, and prints the medians.
 func work(name string, rounds int, setup func() (*ns.Handle, func()), tools []tool) {
+	if !strings.Contains(name, only) {
+		return
+	}
+	if other != "" {
+		for _, t := range tools {
+			if t.argv[0] == nsnetBin { // not the shell loops
+
+				tools = append(tools, tool{t.name + " (" + other + ")", append([]string{other}, t.argv[1:]...)})
+			}
+		}
+	}
 	samples := make([][]sample, len(tools))
 	for range rounds {
 		for i, t := range tools {

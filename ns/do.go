@@ -1,9 +1,5 @@
 package ns
 
-import (
-	"golang.org/x/sys/unix"
-)
-
 // Do runs fn on an OS thread switched into the network namespace h, and
 // returns fn's error.
 //
@@ -35,21 +31,6 @@ func (h *Handle) Run(fn func() error) error { return In(h, fn) }
 
 // do is Do with the switch back as a parameter, so that a test can make it
 // fail.
-func do(h *Handle, fn func() error, restore func(*Handle, ID) bool) error {
+func do(h *Handle, fn func() error, restore func(int, ID) bool) error {
 	return switched(setnsTo(h), fn, restore)
-}
-
-// restore switches the thread back to orig and reports whether it is
-// verified to be there.
-func restore(orig *Handle, want ID) bool {
-	if unix.Setns(orig.FD(), unix.CLONE_NEWNET) != nil {
-		return false
-	}
-	now, err := Current()
-	if err != nil {
-		return false
-	}
-	defer now.Close()
-	id, err := now.ID()
-	return err == nil && id == want
 }

@@ -58,7 +58,7 @@ func TestDoNeverLeaksNamespace(t *testing.T) {
 	for i := range 200 {
 		restoreFn := Restore
 		if i == 100 {
-			restoreFn = func(*Handle, ID) bool { return false } // as if setns back failed
+			restoreFn = func(int, ID) bool { return false } // as if setns back failed
 		}
 		err := DoWith(h, func() error {
 			if got := threadNS(t); got != inside.Ino {

@@ -47,27 +47,53 @@ func onThread(body func() (clean bool)) {
 // namespace: on a locked thread (onThread), remember where the thread is,
 // enter (setns, or unshare for a new namespace), run fn, switch back, and
 // give the thread back only when it is verified back where it was.
-func switched(enter func() error, fn func() error, restore func(*Handle, ID) bool) error {
+func switched(enter func() error, fn func() error, restore func(back int, want ID) bool) error {
 	var err error
 	onThread(func() bool {
-		orig, oerr := Current()
-		if oerr != nil {
-			err = oerr
+		back, id, herr := here()
+		if herr != nil {
+			err = herr
 			return true
 		}
-		defer orig.Close()
-		origID, oerr := orig.ID()
-		if oerr != nil {
-			err = oerr
-			return true
-		}
+		defer unix.Close(back)
 		if err = enter(); err != nil {
 			return true // nothing changed: setns and unshare fail whole
 		}
 		err = fn()
-		return restore(orig, origID)
+		return restore(back, id)
 	})
 	return err
+}
+
+// threadNS is the calling thread's own namespace file: procfs's link,
+// which, unlike a name in a netns directory, nobody but root with a mount
+// over /proc can make anything else.
+const threadNS = "/proc/thread-self/ns/net"
+
+// here opens the namespace the calling thread is in, the way back after
+// a switch, and says which namespace it is. No nsfs check: were it
+// anything else, the setns back would fail and the thread be destroyed.
+func here() (int, ID, error) {
+	fd, err := unix.Open(threadNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, ID{}, fmt.Errorf("open this thread's network namespace: %w", procHint(err))
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, ID{}, fmt.Errorf("stat this thread's network namespace: %w", err)
+	}
+	return fd, ID{Dev: st.Dev, Ino: st.Ino}, nil
+}
+
+// restore switches the thread back to the namespace open as back and
+// reports whether it is verified to be the one identified as want.
+func restore(back int, want ID) bool {
+	if unix.Setns(back, unix.CLONE_NEWNET) != nil {
+		return false
+	}
+	var st unix.Stat_t // stat follows procfs's link to the namespace itself
+	return unix.Stat(threadNS, &st) == nil && (ID{Dev: st.Dev, Ino: st.Ino}) == want
 }
 
 // setnsTo enters h.

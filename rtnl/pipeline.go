@@ -1,6 +1,7 @@
 package rtnl
 
 import (
+	"cmp"
 	"errors"
 
 	"golang.org/x/sys/unix"
@@ -20,10 +21,23 @@ import (
 // that the kernel applied are deleted again, newest first, and the result
 // is what sending them one by one and stopping at i would have left. With
 // Force, nothing is undone and every refusal is reported (ip -force).
+//
+// Requests are sent in parts of Part requests while more are queued: the
+// kernel applies a route inside the sendmsg call that carries it, on the
+// sender's thread, so a part is sent from a goroutine of its own and the
+// caller goes on preparing the next part on another CPU. One part at most
+// is in flight; a refusal in it (without Force) stops everything queued
+// after it from being sent at all.
 type Pipeline struct {
 	c     *Conn
 	Force bool
+	Part  int // requests sent ahead at a time; 0 is about one 64 KB write of routes
 	queue []queued
+
+	inflight chan []*PipelineError // the part being sent, if any
+	sending  int                   // how many requests it has
+	refused  []*PipelineError      // refusals of the parts already sent
+	stopped  bool                  // a part was refused without Force: send nothing more
 }
 
 type queued struct {
@@ -48,8 +62,8 @@ func (c *Conn) NewPipeline() *Pipeline { return &Pipeline{c: c} }
 // Conn is the connection the pipeline sends on.
 func (p *Pipeline) Conn() *Conn { return p.c }
 
-// Len is the number of requests queued.
-func (p *Pipeline) Len() int { return len(p.queue) }
+// Len is the number of requests queued and not yet answered.
+func (p *Pipeline) Len() int { return len(p.queue) + p.sending }
 
 // RouteAdd queues c.RouteAdd(r). The error is for what fails before
 // anything is sent (a route nsnet cannot encode).
@@ -75,7 +89,28 @@ func (p *Pipeline) push(m nl.Message, err error, obj, tag any) error {
 		return addError(obj, err)
 	}
 	p.queue = append(p.queue, queued{req: m, obj: obj, tag: tag})
+	if len(p.queue) >= cmp.Or(p.Part, 1024) {
+		p.wait()
+		q := p.queue
+		p.queue = nil
+		if p.stopped {
+			return nil // queued after a refusal: never sent
+		}
+		p.inflight, p.sending = make(chan []*PipelineError, 1), len(q)
+		go func(done chan<- []*PipelineError) { done <- p.send(q) }(p.inflight)
+	}
 	return nil
+}
+
+// wait waits for the part in flight, if any, and keeps its refusals.
+func (p *Pipeline) wait() {
+	if p.inflight == nil {
+		return
+	}
+	errs := <-p.inflight
+	p.inflight, p.sending = nil, 0
+	p.refused = append(p.refused, errs...)
+	p.stopped = p.stopped || len(errs) > 0 && !p.Force
 }
 
 // addError is the error c.RouteAdd, AddrAdd or NeighAdd would return.
@@ -95,8 +130,20 @@ func addError(obj any, err error) error {
 // refusals as *PipelineError: without Force at most one, the first, with
 // everything queued after it not applied; with Force, each of them.
 func (p *Pipeline) Flush() []*PipelineError {
+	p.wait()
 	q := p.queue
 	p.queue = nil
+	if !p.stopped {
+		p.refused = append(p.refused, p.send(q)...)
+	}
+	out := p.refused
+	p.refused, p.stopped = nil, false
+	return out
+}
+
+// send sends q, many requests to a write, and undoes (without Force) what
+// the kernel applied after a refusal.
+func (p *Pipeline) send(q []queued) []*PipelineError {
 	if len(q) == 0 {
 		return nil
 	}

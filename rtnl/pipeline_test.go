@@ -15,8 +15,19 @@ import (
 // by one and stopping there leaves: the adds before it applied, those after
 // it (sent in the same write, and applied by the kernel) deleted again.
 // With Force, everything else is applied and each refusal reported.
+//
+// Parts of 1024 (all 101 requests in one write), 16 and 7 (the refusal in
+// the middle of a part sent while the next is queued).
 func TestPipelineStopsAtRefusal(t *testing.T) {
-	for _, force := range []bool{false, true} {
+	for _, part := range []int{0, 16, 7} {
+		for _, force := range []bool{false, true} {
+			testPipelineStopsAtRefusal(t, part, force)
+		}
+	}
+}
+
+func testPipelineStopsAtRefusal(t *testing.T, part int, force bool) {
+	{
 		h := testns.New(t)
 		c := dial(t, h)
 		lo, err := c.LinkByName("lo")
@@ -29,11 +40,13 @@ func TestPipelineStopsAtRefusal(t *testing.T) {
 		route := func(i int) *rtnl.Route {
 			return &rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 60, byte(i >> 8), byte(i)}), 32), OIF: lo.Index}
 		}
-		if err := c.RouteAdd(route(50)); err != nil { // makes the 50th add refused: it exists
-			t.Fatal(err)
+		for _, i := range []int{50, 80} { // makes these adds refused: they exist
+			if err := c.RouteAdd(route(i)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		p := c.NewPipeline()
-		p.Force = force
+		p.Force, p.Part = force, part
 		for i := range 100 {
 			if err := p.RouteAdd(route(i), i); err != nil {
 				t.Fatal(err)
@@ -44,8 +57,12 @@ func TestPipelineStopsAtRefusal(t *testing.T) {
 			t.Fatal(err)
 		}
 		errs := p.Flush()
-		if len(errs) != 1 || errs[0].Tag != 50 || !errors.Is(errs[0], unix.EEXIST) {
-			t.Fatalf("force=%v: refusals %v, want one, request 50, EEXIST", force, errs)
+		wantRefused := 1
+		if force {
+			wantRefused = 2 // and the second is 80
+		}
+		if len(errs) != wantRefused || errs[0].Tag != 50 || !errors.Is(errs[0], unix.EEXIST) || force && errs[1].Tag != 80 {
+			t.Fatalf("part=%d force=%v: refusals %v, want %d: request 50 (then 80), EEXIST", part, force, errs, wantRefused)
 		}
 		if want := "rtnl: add route 10.60.0.50/32: file exists"; errs[0].Error() != want {
 			t.Errorf("error %q, want %q", errs[0], want)
@@ -68,13 +85,13 @@ func TestPipelineStopsAtRefusal(t *testing.T) {
 		for _, x := range addrs {
 			hasAddr = hasAddr || x.Prefix == a.Prefix
 		}
-		// 0..49 and the one made before; with force also 51..99 and the address.
-		wantRoutes, wantAddr := 51, false
+		// 0..49 and the two made before; with force also the others and the address.
+		wantRoutes, wantAddr := 52, false
 		if force {
 			wantRoutes, wantAddr = 100, true
 		}
 		if n != wantRoutes || hasAddr != wantAddr {
-			t.Errorf("force=%v: %d routes and address %v after the pipeline, want %d and %v", force, n, hasAddr, wantRoutes, wantAddr)
+			t.Errorf("part=%d force=%v: %d routes and address %v after the pipeline, want %d and %v", part, force, n, hasAddr, wantRoutes, wantAddr)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func (e *env) runBatch(file string) error {
 	// Lines share one socket per namespace; e is copied per line, the maps
 	// and the queue are shared.
 	e.conns, e.indexes, e.pending = map[string]*rtnl.Conn{}, map[string]int32{}, &pending{}
-	defer e.forgetConns()
+	defer e.forgetConns(true)
 	failed := 0
 	fail := func(line int, err error) error {
 		err = fmt.Errorf("%s:%d: %w", file, line, err)
@@ -123,8 +123,9 @@ func (e *env) runLine(sub *env, args []string) error {
 	}
 	if matches(args[0], "netns") {
 		// A name may now stand for another namespace (deleted and added
-		// again): its old socket would reach the orphaned one.
-		e.forgetConns()
+		// again): its old socket would reach the orphaned one. nsnet's own
+		// namespace ("") has no name to lose.
+		e.forgetConns(false)
 	}
 	return err
 }
@@ -256,10 +257,14 @@ func (e *env) parseBatchLineInto(line string, sub *env) ([]string, error) {
 	return args, nil
 }
 
-func (e *env) forgetConns() {
+// forgetConns closes the batch's sockets: those in named namespaces, and
+// with own the one in nsnet's own namespace too.
+func (e *env) forgetConns(own bool) {
 	for k, c := range e.conns {
-		c.Close()
-		delete(e.conns, k)
+		if k != "" || own {
+			c.Close()
+			delete(e.conns, k)
+		}
 	}
 }
 

@@ -108,18 +108,21 @@ func TestBatchForgetsNamesAfterLinkCommands(t *testing.T) {
 	}
 }
 
-// Pipelined lines end as ip's one-by-one batch ends: line 203 repeats a
-// route and is refused; without -force, lines 1-202 are applied and none
-// after (though they went to the kernel in the same write); with -force,
-// everything else is applied and line 203 named. ip runs the same file in
+// Pipelined lines end as ip's one-by-one batch ends: line 1504 repeats a
+// route and is refused; without -force, lines 1-1503 are applied and none
+// after (though some went to the kernel in the same write, and the next
+// part was being queued); with -force, everything else is applied and
+// line 1504 named. ip runs the same file in
 // a namespace of its own, and the two are compared.
 func TestBatchPipelineStopsLikeIP(t *testing.T) {
 	testns.LookPath(t, "ip")
 	dir := testns.NetnsDir(t)
 	var b strings.Builder
 	b.WriteString("link add v0 type veth peer name v1\nlink set v0 up\naddr add 10.70.0.1/16 dev v0\n") // lines 1-3
-	for i := range 300 {                                                                                // lines 4-303, and 204 repeats 4
-		if i == 200 {
+	// Lines 4-3003, and 1504 repeats 4: refused in the second part of 1,024
+	// (rtnl.Pipeline), sent while the third is being queued.
+	for i := range 3000 {
+		if i == 1500 {
 			b.WriteString("route add 10.71.0.0/32 via 10.70.0.2\n")
 		}
 		fmt.Fprintf(&b, "route add 10.71.%d.%d/32 via 10.70.0.2\n", i/256, i%256)
@@ -140,20 +143,20 @@ func TestBatchPipelineStopsLikeIP(t *testing.T) {
 			mustCLI(t, "-netns-dir", dir, "netns", "add", n)
 		}
 		_, errs, code := cli(t, append([]string{"-netns-dir", dir, "-n", "bn", "-batch", file}, opt...)...)
-		if code != 1 || !strings.Contains(errs, file+":204: rtnl: add route 10.71.0.0/32: file exists") {
-			t.Fatalf("force=%v: exit %d, %q; want 1 naming line 204", force, code, errs)
+		if code != 1 || !strings.Contains(errs, file+":1504: rtnl: add route 10.71.0.0/32: file exists") {
+			t.Fatalf("force=%v: exit %d, %q; want 1 naming line 1504", force, code, errs)
 		}
 		bn, err := ns.Open(dir, "bn")
 		must(t, err)
 		bi, err := ns.Open(dir, "bi")
 		must(t, err)
-		testns.Try(bi, "ip", append(opt, "-batch", file)...) // fails at line 204 too
+		testns.Try(bi, "ip", append(opt, "-batch", file)...) // fails at line 1504 too
 		got, want := settled(state(bn)), settled(state(bi))
 		if got != want {
 			t.Errorf("force=%v: after the batch nsnet left\n%s\nip left\n%s", force, got, want)
 		}
 		routes, addr := strings.Count(got, "10.71."), strings.Contains(got, "10.72.0.1")
-		if !force && (routes != 200 || addr) || force && (routes != 300 || !addr) {
+		if !force && (routes != 1500 || addr) || force && (routes != 3000 || !addr) {
 			t.Errorf("force=%v: %d routes, address added: %v", force, routes, addr)
 		}
 		bn.Close()

@@ -56,7 +56,7 @@ func (e *env) topology(args []string, verb string) error {
 	// One socket per namespace for the whole file, as in a batch; no
 	// queue: each line's outcome decides what happens next.
 	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[string]int32{}
-	defer e.forgetConns()
+	defer e.forgetConns(true)
 	if verb == "down" {
 		return e.down(file, steps)
 	}
