@@ -7,13 +7,23 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 )
 
+// main keeps the process's main thread to itself and runs nsnet on
+// another. Work inside a namespace runs on a fresh goroutine locked to a
+// thread (ns.Do), never the main thread: asked from the main thread, it
+// must wake another thread, likely on another CPU, and be woken back;
+// asked from any other, the fresh goroutine runs on the asker's thread
+// while the asker waits (a batch building 100 namespaces: 208 ms to 177).
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	runtime.LockOSThread()
+	code := make(chan int)
+	go func() { code <- run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }()
+	os.Exit(<-code)
 }
 
 // object is one top-level word of the grammar (link, addr, netns, ...).
