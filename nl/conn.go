@@ -56,6 +56,7 @@ type Conn struct {
 	port  uint32 // our port id, assigned by the kernel at bind
 	seq   uint32
 	cfg   Config
+	msgs  []Message // the last datagram's messages, valid until the next receive
 }
 
 // Transport carries a Conn's datagrams: a netlink socket (Dial), or an
@@ -243,7 +244,8 @@ func (c *Conn) receiveMaybeWait(wait bool) ([]Message, error) {
 		if from != 0 {
 			continue // not from the kernel: another process may write to our port
 		}
-		msgs, err := ParseMessages(b)
+		msgs, err := appendMessages(c.msgs[:0], b)
+		c.msgs = msgs
 		if c.cfg.Trace != nil {
 			for _, m := range msgs {
 				c.cfg.Trace(Received, c.proto, m.Append(nil))

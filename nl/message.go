@@ -37,8 +37,11 @@ func (m Message) Append(b []byte) []byte {
 
 // ParseMessages splits a datagram into messages. The returned messages'
 // Data are views into b. It never panics; a malformed header is an error.
-func ParseMessages(b []byte) ([]Message, error) {
-	var msgs []Message
+func ParseMessages(b []byte) ([]Message, error) { return appendMessages(nil, b) }
+
+// appendMessages is ParseMessages appending to msgs: a Conn reuses one
+// slice for every datagram.
+func appendMessages(msgs []Message, b []byte) ([]Message, error) {
 	for len(b) > 0 {
 		m, rest, err := parseMessage(b)
 		if err != nil {

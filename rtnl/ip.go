@@ -22,7 +22,13 @@ func family(a netip.Addr) uint8 {
 // addrFrom decodes an address attribute of family fam; a value of the
 // wrong size is an error, not a panic.
 func addrFrom(b []byte, fam uint8) (netip.Addr, error) {
-	want := map[uint8]int{unix.AF_INET: 4, unix.AF_INET6: 16}[fam]
+	want := 0 // another family: nothing is an address
+	switch fam {
+	case unix.AF_INET:
+		want = 4
+	case unix.AF_INET6:
+		want = 16
+	}
 	if len(b) != want {
 		return netip.Addr{}, fmt.Errorf("rtnl: address of %d bytes for family %d", len(b), fam)
 	}

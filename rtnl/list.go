@@ -16,6 +16,8 @@ import (
 // it was read) until it gets a consistent one; AllLinks(f) streams the
 // objects one at a time as they are decoded, in constant memory, and ends
 // with nl.ErrDumpInterrupted as its error if the set changed meanwhile.
+// The object an iterator yields is overwritten by the next one (as
+// bufio.Scanner's bytes are): copy it to keep it.
 // While an iterator runs, the Conn is busy: use another for requests in
 // the loop.
 
@@ -57,7 +59,7 @@ func (c *Conn) Links(f LinkFilter) ([]Link, error) {
 
 // AllLinks streams links (see above).
 func (c *Conn) AllLinks(f LinkFilter) iter.Seq2[*Link, error] {
-	return stream(c, "links", linkDump(f), DecodeLink, func(*Link) bool { return true })
+	return stream(c, "links", linkDump(f), into(DecodeLink), func(*Link) bool { return true })
 }
 
 func linkDump(f LinkFilter) nl.Message {
@@ -80,7 +82,7 @@ func (c *Conn) Addrs(f AddrFilter) ([]Addr, error) {
 
 // AllAddrs streams addresses (see above).
 func (c *Conn) AllAddrs(f AddrFilter) iter.Seq2[*Addr, error] {
-	return stream(c, "addresses", addrDump(f), DecodeAddr, f.keep)
+	return stream(c, "addresses", addrDump(f), into(DecodeAddr), f.keep)
 }
 
 // addrDump asks for f's addresses; strict checking makes the kernel honour
@@ -99,7 +101,7 @@ func (c *Conn) Routes(f RouteFilter) ([]Route, error) {
 
 // AllRoutes streams routes (see above).
 func (c *Conn) AllRoutes(f RouteFilter) iter.Seq2[*Route, error] {
-	return stream(c, "routes", routeDump(f), DecodeRoute, f.keep)
+	return stream(c, "routes", routeDump(f), decodeRoute, f.keep)
 }
 
 func routeDump(f RouteFilter) nl.Message {
@@ -117,7 +119,7 @@ func (c *Conn) Neighs(f NeighFilter) ([]Neigh, error) {
 
 // AllNeighs streams neighbours (see above).
 func (c *Conn) AllNeighs(f NeighFilter) iter.Seq2[*Neigh, error] {
-	return stream(c, "neighbours", neighDump(f), DecodeNeigh, f.keep)
+	return stream(c, "neighbours", neighDump(f), into(DecodeNeigh), f.keep)
 }
 
 // neighDump asks for f's neighbours. Strict checking wants ndm_ifindex
@@ -154,15 +156,27 @@ func collect[T any](c *Conn, what string, req nl.Message, decode func([]byte) (*
 	return out, nil
 }
 
+// into adapts a decoder that returns a new object to stream.
+func into[T any](decode func([]byte) (*T, error)) func(*T, []byte) error {
+	return func(v *T, b []byte) error {
+		x, err := decode(b)
+		if x != nil {
+			*v = *x
+		}
+		return err
+	}
+}
+
 // errStop ends a dump whose consumer stopped iterating.
 var errStop = errors.New("stopped")
 
-// stream yields the objects of one dump as they are decoded.
-func stream[T any](c *Conn, what string, req nl.Message, decode func([]byte) (*T, error), keep func(*T) bool) iter.Seq2[*T, error] {
+// stream yields the objects of one dump as they are decoded, each into
+// the same value: a listing of any length allocates nothing per object.
+func stream[T any](c *Conn, what string, req nl.Message, decode func(*T, []byte) error, keep func(*T) bool) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		v := new(T)
 		err := c.nl.Dump(req, func(m nl.Message) error {
-			v, err := decode(m.Data)
-			if err != nil {
+			if err := decode(v, m.Data); err != nil {
 				return err
 			}
 			if keep(v) && !yield(v, nil) {

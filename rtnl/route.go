@@ -207,10 +207,19 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 
 // DecodeRoute decodes the payload of an RTM_NEWROUTE message.
 func DecodeRoute(b []byte) (*Route, error) {
-	if len(b) < unix.SizeofRtMsg {
-		return nil, fmt.Errorf("rtnl: route message of %d bytes", len(b))
+	r := new(Route)
+	if err := decodeRoute(r, b); err != nil {
+		return nil, err
 	}
-	r := &Route{Family: b[0], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
+	return r, nil
+}
+
+// decodeRoute decodes into r, which a stream reuses for every route.
+func decodeRoute(r *Route, b []byte) error {
+	if len(b) < unix.SizeofRtMsg {
+		return fmt.Errorf("rtnl: route message of %d bytes", len(b))
+	}
+	*r = Route{Family: b[0], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
 		Flags: binary.NativeEndian.Uint32(b[8:12])}
 	dstLen, srcLen := b[1], b[2]
 	d := nl.NewDecoder(b[unix.SizeofRtMsg:])
@@ -265,7 +274,7 @@ func DecodeRoute(b []byte) (*Route, error) {
 		}
 		d.Fail(err)
 	}
-	return r, d.Err()
+	return d.Err()
 }
 
 func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {

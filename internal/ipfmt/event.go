@@ -23,11 +23,12 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], inetName(a.Prefix.Addr()), a.Prefix, p.named(Scopes, uint32(a.Scope)))
 		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
-		r := p.route(ev.Route, names, "\n")
-		kind, text, obj = "route", r.text.String()+"\n", r.obj
+		r := p.newRecord()
+		p.route(r, ev.Route, names, "\n")
+		kind, text, obj = "route", r.text()+"\n", r.obj
 	case ev.Neigh != nil:
 		r := p.neigh(ev.Neigh, names)
-		kind, text, obj = "neigh", r.text.String(), r.obj
+		kind, text, obj = "neigh", r.text(), r.obj
 	case ev.NSID != nil:
 		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), Object{{"nsid", *ev.NSID}}
 	default:

@@ -137,6 +137,14 @@ func (j *jsonWriter) str(s string) {
 	j.w.WriteByte('"')
 }
 
+// quoted writes b, which needs no escapes (an address), as a string.
+func (j *jsonWriter) quoted(b []byte) {
+	j.eor()
+	j.w.WriteByte('"')
+	j.w.Write(b)
+	j.w.WriteByte('"')
+}
+
 // raw writes a scalar already in JSON form.
 func (j *jsonWriter) raw(s string) {
 	j.eor()

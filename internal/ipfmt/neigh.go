@@ -18,7 +18,7 @@ func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
 		return p.PrintJSON(out)
 	}
 	for _, n := range neighs {
-		io.WriteString(p.W, p.neigh(&n, names).text.String())
+		io.WriteString(p.W, p.neigh(&n, names).text())
 	}
 	return nil
 }

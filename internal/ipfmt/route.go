@@ -1,8 +1,7 @@
 package ipfmt
 
 import (
-	"net/netip"
-	"strconv"
+		"strconv"
 
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -33,14 +32,6 @@ func dstString(r *rtnl.Route) string {
 	return prefixString(r.Dst)
 }
 
-// prefixString is ip's form: a host prefix as a bare address.
-func prefixString(p netip.Prefix) string {
-	if p.Bits() == p.Addr().BitLen() || p.Bits() == 0 && p.Addr().IsUnspecified() {
-		return p.Addr().String()
-	}
-	return p.String()
-}
-
 // rtcfLocal is RTCF_LOCAL (linux/in_route.h), in rtm_flags of a route get
 // answer: the address is this host's own.
 const rtcfLocal = 0x80000000
@@ -55,6 +46,31 @@ var routeFlagNames = []struct {
 	{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_TRAP, "trap"}, {unix.RTM_F_NOTIFY, "notify"},
 	{unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
 	{unix.RTM_F_OFFLOAD, "rt_offload"}, {unix.RTM_F_TRAP, "rt_trap"}, {unix.RTM_F_OFFLOAD_FAILED, "rt_offload_failed"},
+}
+
+// flags is the item of route flags: each name and a blank in text, in
+// JSON a list, [] when there are none, as ip -j prints it.
+func (r *record) flags(key string, flags uint32) {
+	switch {
+	case r.j != nil: // streamed: the list written as it is found
+		r.j.name(key)
+		r.j.startArray()
+		for _, f := range routeFlagNames {
+			if flags&f.bit != 0 {
+				r.j.eor()
+				r.j.str(f.name)
+			}
+		}
+		r.j.endArray()
+	case r.json:
+		r.obj.Set(key, routeFlags(flags))
+	default:
+		for _, f := range routeFlagNames {
+			if flags&f.bit != 0 {
+				r.fp(f.name, " ")
+			}
+		}
+	}
 }
 
 func routeFlags(flags uint32) []string {
@@ -72,51 +88,48 @@ func routeFlags(flags uint32) []string {
 // its own (nl joins the lines: "\n", or ip -o's "\\"); in JSON the
 // keys of ip -j. ip leaves out the defaults, a cloned route's own fields,
 // and what a listing's selectors fix.
-func (p *Printer) route(r *rtnl.Route, names map[int32]string, nl string) *record {
-	o := p.newRecord()
-	var num [20]byte
-	u := func(v uint32) string { return string(strconv.AppendUint(num[:0], uint64(v), 10)) }
+func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl string) {
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	if r.Type != unix.RTN_UNICAST {
-		o.any("type", p.routeType(r.Type)+" ", p.routeType(r.Type))
+		o.str("type", "", p.routeType(r.Type))
 	}
-	o.any("dst", dstString(r)+" ", dstString(r))
+	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
+		o.str("dst", "", "default")
+	} else {
+		o.prefix("dst", "", r.Dst)
+	}
 	if r.Src.IsValid() {
-		o.any("from", "from "+prefixString(r.Src)+" ", prefixString(r.Src))
+		o.prefix("from", "from", r.Src)
 	}
 	if r.Gateway.IsValid() && !p.OneVia {
-		o.any("gateway", "via "+r.Gateway.String()+" ", r.Gateway.String())
+		o.addr("gateway", "via", r.Gateway)
 	}
 	if r.OIF != 0 && !p.OneDev {
-		o.any("dev", "dev "+names[r.OIF]+" ", names[r.OIF])
+		o.str("dev", "dev", names[r.OIF])
 	}
 	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
-		o.any("table", "table "+p.named(Tables, r.Table)+" ", p.named(Tables, r.Table))
+		o.str("table", "table", p.named(Tables, r.Table))
 	}
 	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
-		o.any("protocol", "proto "+p.named(Protocols, uint32(r.Protocol))+" ", p.named(Protocols, uint32(r.Protocol)))
+		o.str("protocol", "proto", p.named(Protocols, uint32(r.Protocol)))
 	}
 	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		o.any("scope", "scope "+p.named(RouteScopes, uint32(r.Scope))+" ", p.named(RouteScopes, uint32(r.Scope)))
+		o.str("scope", "scope", p.named(RouteScopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
-		o.any("prefsrc", "src "+r.PrefSrc.String()+" ", r.PrefSrc.String())
+		o.addr("prefsrc", "src", r.PrefSrc)
 	}
 	if hasMetric(r) && !p.OneMetric {
-		o.any("metric", "metric "+u(r.Priority)+" ", r.Priority)
+		o.num("metric", "metric", r.Priority)
 	}
-	flags := routeFlags(r.Flags)
-	o.js("flags", flags)
-	for _, f := range flags {
-		o.fp(f, " ")
-	}
+	o.flags("flags", r.Flags)
 	if r.Mark >= 16 { // ip's threshold for hex
 		o.any("mark", "mark 0x"+strconv.FormatUint(uint64(r.Mark), 16)+" ", r.Mark)
 	} else if r.Mark != 0 {
-		o.any("mark", "mark "+u(r.Mark)+" ", r.Mark)
+		o.num("mark", "mark", r.Mark)
 	}
 	if r.UID != nil {
-		o.any("uid", "uid "+u(*r.UID)+" ", *r.UID)
+		o.num("uid", "uid", *r.UID)
 	}
 	if cloned {
 		cache := []string{}
@@ -139,12 +152,12 @@ func (p *Printer) route(r *rtnl.Route, names map[int32]string, nl string) *recor
 			if r.Locked&(1<<x.Type) != 0 {
 				o.fp("lock ")
 			}
-			o.fp(u(x.Value), " ")
+			o.fp(strconv.FormatUint(uint64(x.Value), 10), " ")
 		}
 		o.js("metrics", []Object{m})
 	}
 	if r.IIF != 0 {
-		o.any("iif", "iif "+names[r.IIF]+" ", names[r.IIF])
+		o.str("iif", "iif", names[r.IIF])
 	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
 		o.any("pref", "pref "+RouterPrefs.Name(uint32(*r.Pref)), RouterPrefs.Name(uint32(*r.Pref)))
@@ -170,7 +183,6 @@ func (p *Printer) route(r *rtnl.Route, names map[int32]string, nl string) *recor
 		}
 		o.js("nexthops", nhs)
 	}
-	return o
 }
 
 // hasMetric is whether the kernel sent RTA_PRIORITY, which ip prints:

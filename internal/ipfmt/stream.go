@@ -11,14 +11,15 @@ import (
 // the output goes through one buffer, written out when it fills and at
 // End. With -j, the records form one JSON array, as ip's.
 type Stream struct {
-	p  *Printer
-	bw *bufio.Writer
-	j  *jsonWriter
+	p   *Printer
+	bw  *bufio.Writer
+	j   *jsonWriter
+	rec record // reused for every record
 }
 
 // Begin starts a listing.
 func (p *Printer) Begin() *Stream {
-	s := &Stream{p: p, bw: bufio.NewWriterSize(p.W, 64*1024)}
+	s := &Stream{p: p, bw: bufio.NewWriterSize(p.W, 64*1024), rec: record{json: p.JSON}}
 	if p.JSON {
 		s.j = &jsonWriter{w: s.bw, pretty: p.Pretty}
 		s.j.startArray()
@@ -32,13 +33,18 @@ func (s *Stream) Route(r *rtnl.Route, names map[int32]string) {
 	if s.p.Oneline { // ip -o: the record's lines joined by a backslash
 		nl = "\\"
 	}
-	rec := s.p.route(r, names, nl)
+	rec := &s.rec
+	rec.reset()
 	if s.j != nil {
-		s.j.value(rec.obj)
+		rec.j = s.j
+		s.j.begin('{')
+		s.p.route(rec, r, names, nl)
+		s.j.end('}')
 		return
 	}
-	s.bw.WriteString(rec.text.String())
-	s.bw.WriteByte('\n')
+	s.p.route(rec, r, names, nl)
+	rec.line = append(rec.line, '\n')
+	s.bw.Write(rec.line)
 }
 
 // End closes the listing and writes out what is buffered.
