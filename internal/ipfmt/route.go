@@ -1,7 +1,7 @@
 package ipfmt
 
 import (
-		"strconv"
+	"strconv"
 
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
