@@ -58,9 +58,9 @@ func (e *env) topology(args []string, verb string) error {
 	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[string]int32{}
 	defer e.forgetConns(true)
 	if verb == "down" {
-		return e.down(file, steps)
+		return offMainThread(func() error { return e.down(file, steps) })
 	}
-	return e.up(file, steps)
+	return offMainThread(func() error { return e.up(file, steps) })
 }
 
 // readSteps reads the whole file first, so that a line nsnet cannot split
