@@ -118,6 +118,9 @@ func main() {
 	}
 }
 
+// settle is the pause between runs.
+const settle = 300 * time.Millisecond
+
 // only and other are the flags -only and -compare.
 var only, other, nsnetBin string
 
@@ -151,6 +154,10 @@ func work(name string, rounds int, setup func() (*ns.Handle, func()), tools []to
 			h, done := setup()
 			s, err := run(h, t.argv)
 			done()
+			// The kernel frees a namespace's routes after the last handle
+			// is gone, in a worker thread: let it finish before the next
+			// run, which would otherwise share the CPUs with it.
+			time.Sleep(settle)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", name, t.name, err)
 				os.Exit(1)

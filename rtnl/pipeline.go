@@ -24,20 +24,29 @@ import (
 //
 // Requests are sent in parts of Part requests while more are queued: the
 // kernel applies a route inside the sendmsg call that carries it, on the
-// sender's thread, so a part is sent from a goroutine of its own and the
-// caller goes on preparing the next part on another CPU. One part at most
-// is in flight; a refusal in it (without Force) stops everything queued
-// after it from being sent at all.
+// sender's thread, so parts go to a goroutine that sends them one after
+// the other, and the caller goes on preparing the next on another CPU.
+// Two parts at most are handed over, so the sender never waits for the
+// caller to wake up; after a refusal (without Force) it sends nothing
+// more.
 type Pipeline struct {
 	c     *Conn
 	Force bool
 	Part  int // requests sent ahead at a time; 0 is about one 64 KB write of routes
 	queue []queued
 
-	inflight chan []*PipelineError // the part being sent, if any
-	sending  int                   // how many requests it has
-	refused  []*PipelineError      // refusals of the parts already sent
-	stopped  bool                  // a part was refused without Force: send nothing more
+	parts   chan []queued // to the sender
+	results chan sentPart // from it, one per part
+	handed  int           // parts handed over, results not read yet
+	sending int           // requests in them
+	refused []*PipelineError
+	stopped bool // a part was refused without Force: nothing more is sent
+}
+
+// sentPart is what became of a part: n requests, these refused.
+type sentPart struct {
+	n    int
+	errs []*PipelineError
 }
 
 type queued struct {
@@ -90,27 +99,49 @@ func (p *Pipeline) push(m nl.Message, err error, obj, tag any) error {
 	}
 	p.queue = append(p.queue, queued{req: m, obj: obj, tag: tag})
 	if len(p.queue) >= cmp.Or(p.Part, 1024) {
-		p.wait()
-		q := p.queue
-		p.queue = nil
-		if p.stopped {
-			return nil // queued after a refusal: never sent
-		}
-		p.inflight, p.sending = make(chan []*PipelineError, 1), len(q)
-		go func(done chan<- []*PipelineError) { done <- p.send(q) }(p.inflight)
+		p.handOver()
 	}
 	return nil
 }
 
-// wait waits for the part in flight, if any, and keeps its refusals.
-func (p *Pipeline) wait() {
-	if p.inflight == nil {
-		return
+// handOver gives the queue to the sender as a part, starting the sender
+// if need be, after reading results until fewer than two parts are out.
+func (p *Pipeline) handOver() {
+	for p.handed >= 2 {
+		p.result()
 	}
-	errs := <-p.inflight
-	p.inflight, p.sending = nil, 0
-	p.refused = append(p.refused, errs...)
-	p.stopped = p.stopped || len(errs) > 0 && !p.Force
+	q := p.queue
+	p.queue = nil
+	if p.stopped || len(q) == 0 {
+		return // after a refusal: never sent
+	}
+	if p.parts == nil {
+		p.parts, p.results = make(chan []queued, 2), make(chan sentPart, 2)
+		go p.sender(p.parts, p.results)
+	}
+	p.parts <- q
+	p.handed, p.sending = p.handed+1, p.sending+len(q)
+}
+
+// sender sends the parts handed over, in order, until the channel closes.
+func (p *Pipeline) sender(parts <-chan []queued, results chan<- sentPart) {
+	stopped := false
+	for q := range parts {
+		var errs []*PipelineError
+		if !stopped {
+			errs = p.send(q)
+			stopped = len(errs) > 0 && !p.Force
+		}
+		results <- sentPart{len(q), errs}
+	}
+}
+
+// result waits for the oldest part handed over and keeps its refusals.
+func (p *Pipeline) result() {
+	r := <-p.results
+	p.handed, p.sending = p.handed-1, p.sending-r.n
+	p.refused = append(p.refused, r.errs...)
+	p.stopped = p.stopped || len(r.errs) > 0 && !p.Force
 }
 
 // addError is the error c.RouteAdd, AddrAdd or NeighAdd would return.
@@ -130,11 +161,18 @@ func addError(obj any, err error) error {
 // refusals as *PipelineError: without Force at most one, the first, with
 // everything queued after it not applied; with Force, each of them.
 func (p *Pipeline) Flush() []*PipelineError {
-	p.wait()
-	q := p.queue
-	p.queue = nil
-	if !p.stopped {
-		p.refused = append(p.refused, p.send(q)...)
+	if p.parts == nil { // a short queue: sent from here, no goroutine woken
+		if !p.stopped {
+			p.refused = append(p.refused, p.send(p.queue)...)
+		}
+		p.queue = nil
+	} else {
+		p.handOver()
+		for p.handed > 0 {
+			p.result()
+		}
+		close(p.parts) // the sender returns
+		p.parts = nil
 	}
 	out := p.refused
 	p.refused, p.stopped = nil, false
