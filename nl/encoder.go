@@ -35,68 +35,112 @@ func (e *Encoder) Raw(v []byte) {
 }
 
 // Bytes appends an attribute whose value is v.
-func (e *Encoder) Bytes(typ uint16, v []byte) {
+func (e *Encoder) Bytes(typ uint16, v []byte) { copy(e.attr(typ, len(v)), v) }
+
+// attr appends an attribute header and room for a value of n bytes,
+// padded, and returns that room to fill in (nil after an error). The
+// setters below are not inlined: requests are built at a few hundred call
+// sites, and inlined each carried its own copy of this.
+//
+//go:noinline
+func (e *Encoder) attr(typ uint16, n int) []byte {
 	if e.err != nil {
-		return
+		return nil
 	}
-	n := attrHeaderLen + len(v)
-	if n > math.MaxUint16 {
-		e.err = fmt.Errorf("nl: attribute %d: value of %d bytes does not fit in a netlink attribute", typ, len(v))
-		return
+	if attrHeaderLen+n > math.MaxUint16 {
+		e.err = fmt.Errorf("nl: attribute %d: value of %d bytes does not fit in a netlink attribute", typ, n)
+		return nil
 	}
-	e.b = binary.NativeEndian.AppendUint16(e.b, uint16(n))
+	e.b = binary.NativeEndian.AppendUint16(e.b, uint16(attrHeaderLen+n))
 	e.b = binary.NativeEndian.AppendUint16(e.b, typ)
-	e.b = append(e.b, v...)
-	e.pad()
+	start := len(e.b)
+	e.b = append(e.b, make([]byte, align(n))...) // zeroes: the value, then the padding
+	return e.b[start : start+n]
 }
 
 func (e *Encoder) pad() { e.b = append(e.b, make([]byte, align(len(e.b))-len(e.b))...) }
 
 // Flag appends an attribute with no value (NLA_FLAG).
-func (e *Encoder) Flag(typ uint16) { e.Bytes(typ, nil) }
+//
+//go:noinline
+func (e *Encoder) Flag(typ uint16) { e.attr(typ, 0) }
 
 // String appends a NUL-terminated string (NLA_NUL_STRING, and what the
 // kernel's NLA_STRING policy accepts too).
-func (e *Encoder) String(typ uint16, s string) { e.Bytes(typ, append([]byte(s), 0)) }
+//
+//go:noinline
+func (e *Encoder) String(typ uint16, s string) { copy(e.attr(typ, len(s)+1), s) }
 
 // Uint8 appends a one-byte value.
-func (e *Encoder) Uint8(typ uint16, v uint8) { e.Bytes(typ, []byte{v}) }
+//
+//go:noinline
+func (e *Encoder) Uint8(typ uint16, v uint8) {
+	if b := e.attr(typ, 1); b != nil {
+		b[0] = v
+	}
+}
 
 // Uint16 appends v in host byte order.
+//
+//go:noinline
 func (e *Encoder) Uint16(typ uint16, v uint16) {
-	e.Bytes(typ, binary.NativeEndian.AppendUint16(nil, v))
+	if b := e.attr(typ, 2); b != nil {
+		binary.NativeEndian.PutUint16(b, v)
+	}
 }
 
 // Uint32 appends v in host byte order.
+//
+//go:noinline
 func (e *Encoder) Uint32(typ uint16, v uint32) {
-	e.Bytes(typ, binary.NativeEndian.AppendUint32(nil, v))
+	if b := e.attr(typ, 4); b != nil {
+		binary.NativeEndian.PutUint32(b, v)
+	}
 }
 
 // Uint64 appends v in host byte order.
+//
+//go:noinline
 func (e *Encoder) Uint64(typ uint16, v uint64) {
-	e.Bytes(typ, binary.NativeEndian.AppendUint64(nil, v))
+	if b := e.attr(typ, 8); b != nil {
+		binary.NativeEndian.PutUint64(b, v)
+	}
 }
 
 // Int32 appends v in host byte order.
 func (e *Encoder) Int32(typ uint16, v int32) { e.Uint32(typ, uint32(v)) }
 
 // Uint16BE appends v in network byte order.
+//
+//go:noinline
 func (e *Encoder) Uint16BE(typ uint16, v uint16) {
-	e.Bytes(typ, binary.BigEndian.AppendUint16(nil, v))
+	if b := e.attr(typ, 2); b != nil {
+		binary.BigEndian.PutUint16(b, v)
+	}
 }
 
 // Uint32BE appends v in network byte order.
+//
+//go:noinline
 func (e *Encoder) Uint32BE(typ uint16, v uint32) {
-	e.Bytes(typ, binary.BigEndian.AppendUint32(nil, v))
+	if b := e.attr(typ, 4); b != nil {
+		binary.BigEndian.PutUint32(b, v)
+	}
 }
 
 // Uint64BE appends v in network byte order.
+//
+//go:noinline
 func (e *Encoder) Uint64BE(typ uint16, v uint64) {
-	e.Bytes(typ, binary.BigEndian.AppendUint64(nil, v))
+	if b := e.attr(typ, 8); b != nil {
+		binary.BigEndian.PutUint64(b, v)
+	}
 }
 
 // Nest opens a nested attribute; the attributes appended until the matching
 // End become its value.
+//
+//go:noinline
 func (e *Encoder) Nest(typ uint16) {
 	if e.err != nil {
 		return
@@ -107,6 +151,8 @@ func (e *Encoder) Nest(typ uint16) {
 }
 
 // End closes the innermost open nested attribute.
+//
+//go:noinline
 func (e *Encoder) End() {
 	if e.err != nil {
 		return
