@@ -59,6 +59,8 @@ func (d *Decoder) Type() uint16 { return d.typ &^ (unix.NLA_F_NESTED | unix.NLA_
 func (d *Decoder) Bytes() []byte { return d.data }
 
 // String is the current value up to its first NUL byte.
+//
+//go:noinline
 func (d *Decoder) String() string {
 	b := d.data
 	for i, c := range b {
@@ -78,27 +80,41 @@ func (d *Decoder) fixed(n int) []byte {
 }
 
 // Uint8 reads a one-byte value.
+//
+//go:noinline
 func (d *Decoder) Uint8() uint8 { return d.fixed(1)[0] }
 
 // Uint16 reads a value in host byte order.
+//
+//go:noinline
 func (d *Decoder) Uint16() uint16 { return binary.NativeEndian.Uint16(d.fixed(2)) }
 
 // Uint32 reads a value in host byte order.
+//
+//go:noinline
 func (d *Decoder) Uint32() uint32 { return binary.NativeEndian.Uint32(d.fixed(4)) }
 
 // Uint64 reads a value in host byte order.
+//
+//go:noinline
 func (d *Decoder) Uint64() uint64 { return binary.NativeEndian.Uint64(d.fixed(8)) }
 
 // Int32 reads a value in host byte order.
 func (d *Decoder) Int32() int32 { return int32(d.Uint32()) }
 
 // Uint16BE reads a value in network byte order.
+//
+//go:noinline
 func (d *Decoder) Uint16BE() uint16 { return binary.BigEndian.Uint16(d.fixed(2)) }
 
 // Uint32BE reads a value in network byte order.
+//
+//go:noinline
 func (d *Decoder) Uint32BE() uint32 { return binary.BigEndian.Uint32(d.fixed(4)) }
 
 // Uint64BE reads a value in network byte order.
+//
+//go:noinline
 func (d *Decoder) Uint64BE() uint64 { return binary.BigEndian.Uint64(d.fixed(8)) }
 
 // Nested decodes the current value as attributes with fn. An error from fn,

@@ -2,10 +2,10 @@ package ns
 
 import (
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/order"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
@@ -77,7 +77,7 @@ func processes() (map[ID][]int, error) {
 		}
 	}
 	for _, pids := range m {
-		slices.Sort(pids)
+		order.Sort(pids)
 	}
 	return m, nil
 }
@@ -120,16 +120,15 @@ func ListAll(dir string) ([]Namespace, error) {
 			}
 		}
 	}
-	// In inode order (namespaces share the one nsfs device). The inode
-	// numbers are sorted as ints, which the binary sorts already: a sort
-	// of another type is one more generic instantiation, 7 KB of binary.
+	// In inode order (namespaces share the one nsfs device), sorted as
+	// ints, as the pids are: each element type sorted is more binary.
 	inos := make([]int, 0, len(byID))
 	byIno := map[int]*Namespace{}
 	for id, n := range byID {
 		inos = append(inos, int(id.Ino))
 		byIno[int(id.Ino)] = n
 	}
-	slices.Sort(inos)
+	order.Sort(inos)
 	out := make([]Namespace, 0, len(inos))
 	for _, ino := range inos {
 		out = append(out, *byIno[ino])

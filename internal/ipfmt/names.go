@@ -2,12 +2,12 @@ package ipfmt
 
 import (
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/order"
 	"github.com/nsnet/nsnet/internal/sysfile"
 	"golang.org/x/sys/unix"
 )
@@ -102,7 +102,7 @@ func (t *FileNames) load() Names {
 		}
 		d := "/etc/iproute2/" + t.file + ".d/"
 		confs, _ := sysfile.ReadDirNames(d)
-		slices.Sort(confs) // as the directory lists them for ip: in no set order
+		order.Sort(confs) // as the directory lists them for ip: in no set order
 		for _, c := range confs {
 			if strings.HasSuffix(c, ".conf") && len(c) > 5 && c[0] != '.' {
 				more, _ := sysfile.ReadFile(d + c)
