@@ -45,6 +45,10 @@ var compatSetup = []string{
 	"neigh add proxy 10.1.0.99 dev v0",
 	"-6 neigh add fd00:1::7 lladdr 02:00:00:00:00:17 dev v0",
 	"link add x0 type veth peer name x1 netns cmp2", // a peer in another named namespace: link-netns NAME
+	"rule add from 10.0.0.0/8 table 100 pref 100", "rule add to 10.1.0.0/16 iif v0 lookup 200 priority 200",
+	"rule add fwmark 0x10/0xff table main", "rule add not from 10.2.0.0/16 oif v1 prohibit",
+	"rule add ipproto tcp dport 80-90 table 300", "rule add uidrange 100-200 table 7 suppress_prefixlength 0",
+	"rule add pref 50 goto 100", "rule add pref 60 nop", "-6 rule add from fd00::/8 table 9",
 }
 
 // compatCommands are the read commands compared, as typed after `ip -n cmp`.
@@ -84,6 +88,7 @@ var compatCommands = func() []string {
 		"-s link show lo", "-s -s link show lo", "-s -h link show lo", "-s -s -h link show lo", "-s -iec -h link show lo",
 		"-h -s addr show lo", "-N route show table all", "-N addr", "-N link", "-j -N route show table all", "-Numeric -6 route",
 		"netns list", "-j netns list", "netns list-id", "-j netns list-id",
+		"rule", "rule show", "rule list", "-j rule", "-j -p rule", "-6 rule", "-j -6 rule", "-N rule", "-4 rule", "ru",
 		"-6 addr show nodad", "addr show noprefixroute", "-j -6 addr", "-6 -o addr", "-6 -br addr", "-j -p -6 addr",
 	} {
 		cmds = append(cmds, c)

@@ -60,6 +60,13 @@ var compatWrites = [][]string{
 	{"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0", "neigh del 10.1.0.7 dev v0"},
 	{"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0", "neigh flush dev v0"},
 	{"-6 neigh add fd00:1::7 lladdr 02:00:00:00:00:07 dev v0"}, {"neigh add 10.1.0.8 lladdr 02:00:00:00:00:07 dev nosuch"},
+	{"rule add from 10.0.0.0/8 table 100"}, {"rule add from 10.0.0.0/8 table 100 pref 100"}, {"rule add to 10.1.0.0/16 iif v0 lookup 200"},
+	{"rule add fwmark 0x10/0xff table main"}, {"rule add fwmark 7 table 5"}, {"rule add not from 10.2.0.0/16 oif v1 prohibit"},
+	{"rule add ipproto tcp dport 80 table 300"}, {"rule add sport 1000-2000 table 3"}, {"rule add uidrange 100-200 table 7"},
+	{"rule add pref 50 goto 100"}, {"rule add nop"}, {"rule add blackhole"}, {"rule add unreachable pref 10"},
+	{"rule add table 10 suppress_prefixlength 0"}, {"-6 rule add from fd00::/8 table 9"},
+	{"rule add from 10.0.0.0/8 table 100 pref 100", "rule del pref 100"}, {"rule add from 10.0.0.0/8 table 100", "rule del from 10.0.0.0/8"},
+	{"rule add from 10.0.0.0/8 table 100", "rule flush"}, {"rule del pref 12345"}, {"rule add from 10.0.0.0/8 table 100 protocol static"},
 }
 
 // compatWriteDeviations are the write commands whose effect is not yet
@@ -76,6 +83,7 @@ func compatState(t *testing.T, h *ns.Handle) string {
 	var b strings.Builder
 	for _, args := range [][]string{
 		{"-d", "link", "show"}, {"addr", "show"}, {"route", "show", "table", "all"}, {"neigh", "show"}, {"neigh", "show", "proxy"},
+		{"rule"}, {"-6", "rule"},
 	} {
 		out := testns.Run(t, h, "ip", args...)
 		if args[0] == "route" {

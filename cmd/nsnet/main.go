@@ -52,6 +52,7 @@ func objectTable() []object {
 	return []object{
 		{"address", runAddr, "addresses: add, del, replace, flush, show"},
 		{"route", runRoute, "routes: add, del, replace, change, append, prepend, get, flush, show"},
+		{"rule", runRule, "policy routing rules: add, del, flush, show"},
 		{"neighbour", runNeigh, "neighbours (ARP/NDP): add, del, replace, flush, show"},
 		{"neighbor", runNeigh, ""},
 		{"link", runLink, "links: add, del, set, show"},

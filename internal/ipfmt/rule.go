@@ -1,0 +1,136 @@
+package ipfmt
+
+import (
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// IPProtos are the IP protocol names ip prints (getprotobynumber, from
+// /etc/protocols): the common ones, numbers for the rest.
+var IPProtos = Names{{unix.IPPROTO_ICMP, "icmp"}, {unix.IPPROTO_TCP, "tcp"}, {unix.IPPROTO_UDP, "udp"},
+	{unix.IPPROTO_GRE, "gre"}, {unix.IPPROTO_ESP, "esp"}, {unix.IPPROTO_AH, "ah"}, {unix.IPPROTO_ICMPV6, "ipv6-icmp"},
+	{unix.IPPROTO_SCTP, "sctp"}, {unix.IPPROTO_DCCP, "dccp"}, {unix.IPPROTO_UDPLITE, "udplite"}}
+
+// ipProto is inet_proto_n2a: the protocol's name, or "ipproto-N" for one
+// without, and for all with -N.
+func (p *Printer) ipProto(n uint8) string {
+	if name := IPProtos.Name(uint32(n)); !p.Numeric && name != strconv.Itoa(int(n)) {
+		return name
+	}
+	return "ipproto-" + strconv.Itoa(int(n))
+}
+
+// Rules prints policy routing rules as ip rule does (print_rule).
+func (p *Printer) Rules(rules []rtnl.Rule) error {
+	if p.JSON {
+		out := []Object{}
+		for i := range rules {
+			out = append(out, p.rule(&rules[i]).obj)
+		}
+		return p.PrintJSON(out)
+	}
+	var b strings.Builder
+	for i := range rules {
+		b.WriteString(p.rule(&rules[i]).text())
+	}
+	_, err := io.WriteString(p.W, b.String())
+	return err
+}
+
+// rule is one rule in print_rule's order and forms.
+func (p *Printer) rule(r *rtnl.Rule) *record {
+	o := p.newRecord()
+	o.any("priority", strconv.FormatUint(uint64(r.Priority), 10)+":\t", r.Priority)
+	if r.Invert {
+		o.any("not", "not ", nil)
+	}
+	ends := []struct {
+		pfx               netip.Prefix
+		word, key, lenKey string
+	}{{r.Src, "from ", "src", "srclen"}, {r.Dst, " to ", "dst", "dstlen"}}
+	for i, e := range ends {
+		switch {
+		case e.pfx.IsValid():
+			o.any(e.key, e.word+e.pfx.Addr().String(), e.pfx.Addr().String())
+			if e.pfx.Bits() != e.pfx.Addr().BitLen() {
+				o.any(e.lenKey, "/"+strconv.Itoa(e.pfx.Bits()), e.pfx.Bits())
+			}
+		case i == 0:
+			o.any("src", "from all", "all")
+		}
+	}
+	if r.Mark != 0 || r.Mask != nil {
+		o.any("fwmark", " fwmark "+hex0x(r.Mark), hex0x(r.Mark))
+		if r.Mask != nil && *r.Mask != 0xffffffff {
+			o.any("fwmask", "/"+hex0x(*r.Mask), hex0x(*r.Mask))
+		}
+	}
+	for _, d := range []struct {
+		key, name string
+		detached  uint32
+	}{{"iif", r.IIF, unix.FIB_RULE_IIF_DETACHED}, {"oif", r.OIF, unix.FIB_RULE_OIF_DETACHED}} {
+		if d.name != "" {
+			o.any(d.key, " "+d.key+" "+d.name, d.name)
+			if r.Flags&d.detached != 0 {
+				o.any(d.key+"_detached", " [detached]", nil)
+			}
+		}
+	}
+	if u := r.UIDRange; u != nil {
+		o.any("uid_start", " uidrange "+strconv.FormatUint(uint64(u[0]), 10), u[0])
+		o.any("uid_end", "-"+strconv.FormatUint(uint64(u[1]), 10), u[1])
+	}
+	if r.IPProto != 0 {
+		o.any("ipproto", " ipproto "+p.ipProto(r.IPProto), p.ipProto(r.IPProto))
+	}
+	for _, pr := range []struct {
+		kw    string
+		ports [2]uint16
+	}{{"sport", r.SPort}, {"dport", r.DPort}} {
+		switch lo, hi := pr.ports[0], pr.ports[1]; {
+		case pr.ports == [2]uint16{}:
+		case lo == hi:
+			o.any(pr.kw, " "+pr.kw+" "+strconv.Itoa(int(lo)), lo)
+		default:
+			o.any(pr.kw+"_start", " "+pr.kw+" "+strconv.Itoa(int(lo)), lo)
+			o.any(pr.kw+"_end", "-"+strconv.Itoa(int(hi)), hi)
+		}
+	}
+	if r.Table != 0 {
+		o.any("table", " lookup "+p.named(Tables, r.Table), p.named(Tables, r.Table))
+		if n := r.SuppressPrefixLen; n != nil && *n != -1 {
+			o.any("suppress_prefixlen", " suppress_prefixlength "+strconv.Itoa(int(*n)), int(*n))
+		}
+	}
+	switch r.Action {
+	case unix.FR_ACT_TO_TBL:
+	case unix.FR_ACT_GOTO:
+		o.any("goto", " goto "+strconv.FormatUint(uint64(r.Goto), 10), r.Goto)
+		if r.Flags&unix.FIB_RULE_UNRESOLVED != 0 {
+			o.any("unresolved", " [unresolved]", nil)
+		}
+	case unix.FR_ACT_NOP:
+		o.any("nop", " nop", nil)
+	default:
+		o.any("action", " "+p.routeType(r.Action), p.routeType(r.Action))
+	}
+	if r.Protocol != 0 && (r.Protocol != unix.RTPROT_KERNEL || p.Details) {
+		o.any("protocol", " proto "+p.named(Protocols, uint32(r.Protocol)), p.named(Protocols, uint32(r.Protocol)))
+	}
+	o.fp("\n")
+	return o
+}
+
+// hex0x is C's %#x: 0x before any number but zero.
+func hex0x(v uint32) string {
+	if v == 0 {
+		return "0"
+	}
+	return "0x" + strconv.FormatUint(uint64(v), 16)
+}
