@@ -104,7 +104,7 @@ func main() {
 	})
 	big.Close()
 
-	work("link show lo, one process (×200)", 1, once(fresh), []tool{
+	work("link show lo, one process (×200)", *rounds, once(fresh), []tool{
 		{"ip", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do ip link show lo >/dev/null; i=$((i+1)); done"}},
 		{"nsnet", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do " + bin + " link show lo >/dev/null; i=$((i+1)); done"}},
 		{"sh alone", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do true; i=$((i+1)); done"}},
