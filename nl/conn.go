@@ -233,10 +233,7 @@ func (c *Conn) receiveMaybeWait(wait bool) ([]Message, error) {
 	for {
 		b, from, err := c.t.Receive(wait)
 		if err != nil {
-			if err == ErrTimeout {
-				return nil, err
-			}
-			return nil, fmt.Errorf("nl: receive: %w", err)
+			return nil, c.receiveError(err)
 		}
 		if b == nil {
 			return nil, errWouldBlock
@@ -244,15 +241,27 @@ func (c *Conn) receiveMaybeWait(wait bool) ([]Message, error) {
 		if from != 0 {
 			continue // not from the kernel: another process may write to our port
 		}
-		msgs, err := appendMessages(c.msgs[:0], b)
-		c.msgs = msgs
-		if c.cfg.Trace != nil {
-			for _, m := range msgs {
-				c.cfg.Trace(Received, c.proto, m.Append(nil))
-			}
-		}
-		return msgs, err
+		return c.parse(b)
 	}
+}
+
+func (c *Conn) receiveError(err error) error {
+	if err == ErrTimeout {
+		return err
+	}
+	return fmt.Errorf("nl: receive: %w", err)
+}
+
+// parse splits datagram b into c.msgs, tracing each message.
+func (c *Conn) parse(b []byte) ([]Message, error) {
+	msgs, err := appendMessages(c.msgs[:0], b)
+	c.msgs = msgs
+	if c.cfg.Trace != nil {
+		for _, m := range msgs {
+			c.cfg.Trace(Received, c.proto, m.Append(nil))
+		}
+	}
+	return msgs, err
 }
 
 // ours reports whether m answers the request numbered seq on this socket.

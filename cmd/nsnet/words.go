@@ -20,6 +20,7 @@ type words struct {
 
 func (w *words) more() bool { return len(w.args) > 0 }
 
+//go:noinline
 func (w *words) next() string {
 	s := w.args[0]
 	w.args = w.args[1:]
