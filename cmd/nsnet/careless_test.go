@@ -29,8 +29,9 @@ func TestCarelessInputRefused(t *testing.T) {
 	n := nsArg(h)
 	mustCLI(t, "-n", n, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
 	mustCLI(t, "-n", n, "link", "set", "v0", "up")
-	before := testns.Run(t, h, "ip", "-d", "addr")
-	routes := testns.Run(t, h, "ip", "route", "show", "table", "all")
+	// settled: v0's operstate moves by itself a moment after it comes up.
+	before := settled(testns.Run(t, h, "ip", "-d", "addr"))
+	routes := settled(testns.Run(t, h, "ip", "route", "show", "table", "all"))
 	cases := []struct {
 		args  string
 		code  int
@@ -63,10 +64,10 @@ func TestCarelessInputRefused(t *testing.T) {
 	if _, errs, code := cli(t, "-n", "", "link", "show"); code != 2 || !strings.Contains(errs, "empty namespace name") {
 		t.Errorf("-n '': exit %d: %q", code, errs)
 	}
-	if after := testns.Run(t, h, "ip", "-d", "addr"); after != before {
+	if after := settled(testns.Run(t, h, "ip", "-d", "addr")); after != before {
 		t.Errorf("refused commands changed links or addresses:\n%s\nthen:\n%s", before, after)
 	}
-	if after := testns.Run(t, h, "ip", "route", "show", "table", "all"); after != routes {
+	if after := settled(testns.Run(t, h, "ip", "route", "show", "table", "all")); after != routes {
 		t.Errorf("refused commands changed routes:\n%s\nthen:\n%s", routes, after)
 	}
 }
