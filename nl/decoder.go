@@ -173,3 +173,19 @@ func AttrLabel(names []string, typ uint16) string {
 	}
 	return fmt.Sprintf("attribute %d", typ)
 }
+
+// Index is iproute2's parse_rtattr: the payload of each attribute of b by
+// type, for types up to max, the first of a type kept, nil for a type
+// that is absent (an empty payload is an empty, non-nil slice). A
+// printer that shows attributes in its own order, as ip -d does, looks
+// them up here instead of walking b once per attribute. A malformed
+// attribute ends the walk; what came before it is kept.
+func Index(b []byte, max uint16) [][]byte {
+	tb := make([][]byte, int(max)+1)
+	for d := NewDecoder(b); d.Next(); {
+		if t := d.Type(); t <= max && tb[t] == nil {
+			tb[t] = d.Bytes()
+		}
+	}
+	return tb
+}

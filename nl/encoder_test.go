@@ -151,3 +151,21 @@ func TestDecoderNested(t *testing.T) {
 		t.Fatalf("name %q kind %q err %v", name, kind, d.Err())
 	}
 }
+
+// Index keeps the first attribute of each type, as parse_rtattr does,
+// tells an empty payload from an absent one, and ignores types past max.
+func TestIndex(t *testing.T) {
+	e := NewEncoder(nil)
+	e.Uint32(3, 7)
+	e.Flag(1)
+	e.Uint32(3, 9)
+	e.Uint8(9, 1)
+	b, _ := e.Encode()
+	tb := Index(b, 4)
+	if len(tb) != 5 || tb[0] != nil || tb[1] == nil || len(tb[1]) != 0 || tb[2] != nil || len(tb[3]) != 4 || tb[3][0] != 7 {
+		t.Fatalf("Index: %v", tb)
+	}
+	if tb := Index(append(b, 9, 0), 4); tb[3] == nil {
+		t.Fatal("a malformed tail dropped what came before it")
+	}
+}

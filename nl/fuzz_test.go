@@ -29,7 +29,19 @@ func FuzzDecoder(f *testing.F) {
 	f.Add([]byte{4, 0, 0x80, 0x80})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d := NewDecoder(b)
+		n := 0
 		for d.Next() {
+			n++
+		}
+		// Index sees the same attributes: each type it holds is one of them.
+		held := 0
+		for _, v := range Index(b, 0xffff) {
+			if v != nil {
+				held++
+			}
+		}
+		if held > n || n > 0 && held == 0 {
+			t.Fatalf("Index holds %d types of %d attributes", held, n)
 		}
 		if d.Err() != nil {
 			walk(b, 0)

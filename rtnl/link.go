@@ -44,6 +44,12 @@ type Link struct {
 	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port
 	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
 	Set            LinkFields   // request: fields sent even when zero; decoded: SetGroup, SetTxQLen if they came
+
+	// Attrs are the message's IFLA_* attributes as the kernel sent them
+	// (decoded only, a copy): what the fields above leave out, such as
+	// the queue counts, GSO limits and every setting of a kind that ip -d
+	// prints. nl.Index looks them up by type.
+	Attrs []byte
 }
 
 // LinkFields names the Link fields whose zero value can be asked for.
@@ -138,8 +144,9 @@ func DecodeLink(b []byte) (*Link, error) {
 		Flags:       binary.NativeEndian.Uint32(b[8:12]),
 		Change:      binary.NativeEndian.Uint32(b[12:16]),
 		LinkNetNSID: -1,
+		Attrs:       append([]byte(nil), b[unix.SizeofIfInfomsg:]...),
 	}
-	d := nl.NewDecoder(b[unix.SizeofIfInfomsg:])
+	d := nl.NewDecoder(l.Attrs)
 	for d.Next() {
 		switch d.Type() {
 		case unix.IFLA_IFNAME:

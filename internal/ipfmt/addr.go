@@ -33,9 +33,9 @@ func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]str
 	default:
 		var b strings.Builder
 		p.linkText(&b, l, names)
-		// With -4 or -6, ip addr prints no link-layer line.
+		// With -4 or -6, ip addr prints no link-layer line, unless -d.
 		text := b.String()
-		if p.Family != 0 {
+		if p.Family != 0 && !p.Details {
 			text = text[:strings.IndexByte(text, '\n')+1]
 		}
 		if !p.NoLinks {

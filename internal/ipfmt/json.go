@@ -188,6 +188,8 @@ func (j *jsonWriter) value(v any) {
 	case string:
 		j.eor()
 		j.str(v)
+	case jsonRaw:
+		j.raw(string(v))
 	case bool:
 		j.raw(strconv.FormatBool(v))
 	case nil:

@@ -166,7 +166,10 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	}
 	fmt.Fprintf(w, "\n    link/%s", p.linkType(l.Type))
 	if l.HardwareAddr != nil {
-		fmt.Fprintf(w, " %s brd %s", l.HardwareAddr, l.Broadcast)
+		fmt.Fprintf(w, " %s", l.HardwareAddr)
+	}
+	if l.Broadcast != nil { // IPv6's own link dump has none
+		fmt.Fprintf(w, " brd %s", l.Broadcast)
 	}
 	if l.LinkNetNSID >= 0 {
 		if name, ok := p.NetnsNames[l.LinkNetNSID]; ok {
@@ -175,56 +178,18 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 			fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
 		}
 	}
-	fmt.Fprintln(w)
 	if p.Details {
-		if d := linkDetails(l, names); d != "" {
-			fmt.Fprintf(w, "    %s\n", d)
-		}
+		r := p.newRecord()
+		p.details(r, l, names)
+		w.Write(r.line)
 	}
+	fmt.Fprintln(w)
 	if l.Alias != "" && (!p.addrs || p.Details) {
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
 	if p.Stats > 0 && l.Stats != nil && !p.addrs {
 		p.printStats(w, l, p.Stats > 1)
 	}
-}
-
-// linkDetails is the -d line: the kind's settings, then the port's.
-func linkDetails(l *rtnl.Link, names map[int32]string) string {
-	var parts []string
-	switch info := l.Info.(type) {
-	case *rtnl.Vxlan:
-		s := fmt.Sprintf("vxlan id %d", info.ID)
-		if info.Group.IsValid() {
-			kw := "remote"
-			if info.Group.IsMulticast() {
-				kw = "group"
-			}
-			s += fmt.Sprintf(" %s %s", kw, info.Group)
-		}
-		if info.Local.IsValid() {
-			s += fmt.Sprintf(" local %s", info.Local)
-		}
-		if info.Dev != 0 {
-			s += fmt.Sprintf(" dev %s", names[info.Dev])
-		}
-		parts = append(parts, s+fmt.Sprintf(" dstport %d", info.DstPort))
-	case *rtnl.Macvlan:
-		parts = append(parts, fmt.Sprintf("%s mode %s", info.Kind(), rtnl.MacvlanModeName(info.Mode)))
-	case *rtnl.Bridge:
-		parts = append(parts, fmt.Sprintf("bridge forward_delay %d hello_time %d max_age %d stp_state %d", info.ForwardDelay, info.HelloTime, info.MaxAge, info.STPState))
-	case nil:
-	default:
-		parts = append(parts, info.Kind())
-	}
-	if p := l.Port; p != nil {
-		st := fmt.Sprint(p.State)
-		if int(p.State) < len(bridgePortStates) {
-			st = bridgePortStates[p.State]
-		}
-		parts = append(parts, fmt.Sprintf("bridge_slave state %s priority %d cost %d", st, p.Priority, p.Cost))
-	}
-	return strings.Join(parts, " ")
 }
 
 // printStats is ip -s link's block: each column as wide as its header
@@ -440,24 +405,19 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 	if p.Family == 0 || p.Details {
 		o.Set("link_type", p.linkType(l.Type))
 		if l.HardwareAddr != nil {
-			o = append(o, Field{"address", l.HardwareAddr.String()}, Field{"broadcast", l.Broadcast.String()})
+			o.Set("address", l.HardwareAddr.String())
+		}
+		if l.Broadcast != nil {
+			o.Set("broadcast", l.Broadcast.String())
 		}
 		if l.LinkNetNSID >= 0 {
 			o.Set("link_netnsid", l.LinkNetNSID)
 		}
 	}
-	if p.Details && (l.Info != nil || l.SlaveKind != "") {
-		info := Object{}
-		if l.Info != nil {
-			info.Set("info_kind", l.Info.Kind())
-			if data := kindJSON(l.Info); data != nil {
-				info.Set("info_data", data)
-			}
-		}
-		if l.SlaveKind != "" {
-			info.Set("info_slave_kind", l.SlaveKind)
-		}
-		o.Set("linkinfo", info)
+	if p.Details {
+		r := &record{json: true, obj: o}
+		p.details(r, l, names)
+		o = r.obj
 	}
 	if l.Alias != "" && (!p.addrs || p.Details) {
 		o.Set("ifalias", l.Alias)
@@ -498,22 +458,3 @@ func (p *Printer) statsJSON(l *rtnl.Link) Object {
 	return Object{{"rx", rx}, {"tx", tx}}
 }
 
-func kindJSON(info rtnl.LinkInfo) Object {
-	switch v := info.(type) {
-	case *rtnl.Vxlan:
-		d := Object{{"id", v.ID}}
-		if v.Local.IsValid() {
-			d.Set("local", v.Local.String())
-		}
-		d.Set("port", v.DstPort)
-		if v.Group.IsValid() {
-			d.Set("remote", v.Group.String())
-		}
-		return d
-	case *rtnl.Macvlan:
-		return Object{{"mode", rtnl.MacvlanModeName(v.Mode)}}
-	case *rtnl.Bridge:
-		return Object{{"forward_delay", v.ForwardDelay}, {"hello_time", v.HelloTime}, {"max_age", v.MaxAge}, {"stp_state", v.STPState}}
-	}
-	return nil
-}

@@ -1,0 +1,135 @@
+package ipfmt
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/rtnl"
+)
+
+// linkMessage is an RTM_NEWLINK payload: an ifinfomsg, then what add
+// puts in.
+func linkMessage(add func(e *nl.Encoder)) []byte {
+	e := nl.NewEncoder(make([]byte, unix.SizeofIfInfomsg))
+	e.String(unix.IFLA_IFNAME, "x")
+	add(e)
+	b, _ := e.Encode()
+	return b
+}
+
+// linkInfo nests kind and its data, and a port's kind and data.
+func linkInfo(kind string, data func(e *nl.Encoder), port func(e *nl.Encoder)) func(e *nl.Encoder) {
+	return func(e *nl.Encoder) {
+		e.Uint32(unix.IFLA_PROMISCUITY, 1)
+		e.Nest(unix.IFLA_LINKINFO)
+		e.String(unix.IFLA_INFO_KIND, kind)
+		e.Nest(unix.IFLA_INFO_DATA)
+		data(e)
+		e.End()
+		if port != nil {
+			e.String(unix.IFLA_INFO_SLAVE_KIND, "bridge")
+			e.Nest(unix.IFLA_INFO_SLAVE_DATA)
+			port(e)
+			e.End()
+		}
+		e.End()
+		e.Nest(unix.IFLA_AF_SPEC)
+		e.Nest(unix.AF_INET6)
+		e.Uint8(unix.IFLA_INET6_ADDR_GEN_MODE, 9)
+		e.End()
+		e.End()
+	}
+}
+
+// printDetails prints l as ip -d link and ip -j -d link do.
+func printDetails(l *rtnl.Link) (string, string) {
+	var text, js bytes.Buffer
+	(&Printer{W: &text, Details: true}).Links([]rtnl.Link{*l}, nil)
+	(&Printer{W: &js, Details: true, JSON: true}).Links([]rtnl.Link{*l}, nil)
+	return text.String(), js.String()
+}
+
+// What the kernel sends is printed from its attributes in any shape:
+// short values, unknown states and modes, a port state past the names,
+// attributes repeated or cut short. The printer never panics.
+func FuzzLinkDetails(f *testing.F) {
+	f.Add(bridgeMessage())
+	f.Add(linkMessage(linkInfo("vxlan", func(e *nl.Encoder) {
+		e.Uint32(unix.IFLA_VXLAN_ID, 5)
+		e.Bytes(unix.IFLA_VXLAN_GROUP6, make([]byte, 15))
+		e.Bytes(unix.IFLA_VXLAN_PORT_RANGE, []byte{0, 1, 0, 2})
+		e.Uint8(unix.IFLA_VXLAN_TOS, 1)
+		e.Uint8(unix.IFLA_VXLAN_DF, 2)
+		e.Uint32BE(unix.IFLA_VXLAN_LABEL, 0xfffff)
+	}, nil)))
+	f.Add(linkMessage(linkInfo("macvtap", func(e *nl.Encoder) {
+		e.Uint32(unix.IFLA_MACVLAN_MODE, 16)
+		e.Uint16(unix.IFLA_MACVLAN_FLAGS, 3)
+		e.Uint32(unix.IFLA_MACVLAN_MACADDR_COUNT, 2)
+		e.Nest(unix.IFLA_MACVLAN_MACADDR_DATA)
+		e.Bytes(unix.IFLA_MACVLAN_MACADDR, []byte{2, 0, 0, 0, 0, 1})
+		e.Bytes(unix.IFLA_MACVLAN_MACADDR, []byte{2})
+		e.End()
+	}, nil)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := rtnl.DecodeLink(b)
+		if err != nil {
+			return
+		}
+		text, js := printDetails(l)
+		if !strings.HasSuffix(text, "\n") || !strings.HasPrefix(js, "[") {
+			t.Fatalf("text %q, JSON %q", text, js)
+		}
+	})
+}
+
+// The forms the kernels at hand never send in the differential suite:
+// a port state past ip's names, an ethertype, an address generation mode
+// by number, a root id other than the bridge's own (ip 6.1 prints the
+// bridge's id for both), boolean options, unnamed forwarding mask bits.
+func TestLinkDetailsForms(t *testing.T) {
+	for _, c := range []struct {
+		msg        []byte
+		text, json []string
+	}{
+		{bridgeMessage(), []string{"vlan_protocol 802.1ad ", "designated_root 8000.2:0:0:0:0:1 ", "gc_timer  123.45 ", "no_linklocal_learn 1 mcast_vlan_snooping 0 ",
+			"state (7) ", "group_fwd_mask 0x4105 group_fwd_mask_str stp,lacp,0x100,lldp ", "backup_port if3 ", "addrgenmode 0x09 "},
+			[]string{`"gc_timer":123.45,`, `"state_index":7,`, `"inet6_addr_gen_mode":"0x09"`}},
+	} {
+		l, err := rtnl.DecodeLink(c.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, js := printDetails(l)
+		for _, w := range c.text {
+			if !strings.Contains(text, w) {
+				t.Errorf("text lacks %q:\n%s", w, text)
+			}
+		}
+		for _, w := range c.json {
+			if !strings.Contains(js, w) {
+				t.Errorf("JSON lacks %q:\n%s", w, js)
+			}
+		}
+	}
+}
+
+// bridgeMessage is a bridge that is also a port, in odd values.
+func bridgeMessage() []byte {
+	id := []byte{0x80, 0, 2, 0, 0, 0, 0, 1}
+	return linkMessage(linkInfo("bridge", func(e *nl.Encoder) {
+		e.Bytes(unix.IFLA_BR_ROOT_ID, []byte{0x70, 0, 1, 1, 1, 1, 1, 1})
+		e.Bytes(unix.IFLA_BR_BRIDGE_ID, id)
+		e.Uint64(unix.IFLA_BR_GC_TIMER, 12345)
+		e.Bytes(unix.IFLA_BR_MULTI_BOOLOPT, []byte{1, 0, 0, 0, 3, 0, 0, 0})
+		e.Uint16BE(unix.IFLA_BR_VLAN_PROTOCOL, unix.ETH_P_8021AD)
+	}, func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BRPORT_STATE, 7)
+		e.Uint16(unix.IFLA_BRPORT_GROUP_FWD_MASK, 0x4105)
+		e.Uint32(unix.IFLA_BRPORT_BACKUP_PORT, 3)
+	}))
+}
