@@ -457,4 +457,3 @@ func (p *Printer) statsJSON(l *rtnl.Link) Object {
 	}
 	return Object{{"rx", rx}, {"tx", tx}}
 }
-

@@ -21,23 +21,23 @@ import (
 type attrForm uint8
 
 const (
-	aU8       attrForm = iota // print_uint: `word N ` / "key": N
-	aU16                      //
-	aU32                      //
-	aU64                      //
-	aHex16                    // print_0xhex of a u16: `word 0x1f ` / "key": "0x1f" (0 is "0", as %#llx has it)
-	aOnOff                    // print_on_off of a u8: `word on ` / "key": true
-	aTimer                    // a u64 of centiseconds: `word    1.50 ` / "key": 1.50
-	aBridgeID                 // struct ifla_bridge_id: `word 8000.aa:bb:cc:dd:ee:ff `
-	aMAC                      // `word aa:bb:cc:dd:ee:ff `
-	aString                   // a NUL-terminated string
-	aHexBytes                 // bytes as hex digits, ip's hexstring_n2a
-	aLLProto                  // a be16 ethertype by name: 802.1Q
-	aPortState                // BR_STATE_* by name, or `state (N) ` / "state_index": N
-	aFwdMaskStr               // group_fwd_mask as names: stp,lacp,0x2000 / 0x0
-	aLinkName                 // a u32 link index as a name
-	aOptNoLLLearn             // bit BR_BOOLOPT_NO_LL_LEARN of struct br_boolopt_multi, when in its mask
-	aOptMcastVlan             // bit BR_BOOLOPT_MCAST_VLAN_SNOOPING, the same way
+	aU8 attrForm = iota // print_uint: `word N ` / "key": N
+	aU16
+	aU32
+	aU64
+	aHex16        // print_0xhex of a u16: `word 0x1f ` / "key": "0x1f" (0 is "0", as %#llx has it)
+	aOnOff        // print_on_off of a u8: `word on ` / "key": true
+	aTimer        // a u64 of centiseconds: `word    1.50 ` / "key": 1.50
+	aBridgeID     // struct ifla_bridge_id: `word 8000.aa:bb:cc:dd:ee:ff `
+	aMAC          // `word aa:bb:cc:dd:ee:ff `
+	aString       // a NUL-terminated string
+	aHexBytes     // bytes as hex digits, ip's hexstring_n2a
+	aLLProto      // a be16 ethertype by name: 802.1Q
+	aPortState    // BR_STATE_* by name, or `state (N) ` / "state_index": N
+	aFwdMaskStr   // group_fwd_mask as names: stp,lacp,0x2000 / 0x0
+	aLinkName     // a u32 link index as a name
+	aOptNoLLLearn // bit BR_BOOLOPT_NO_LL_LEARN of struct br_boolopt_multi, when in its mask
+	aOptMcastVlan // bit BR_BOOLOPT_MCAST_VLAN_SNOOPING, the same way
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
@@ -219,7 +219,7 @@ func (p *Printer) details(r *record, l *rtnl.Link, names map[int32]string) {
 func linkInfoDetails(r *record, li [][]byte, names map[int32]string) {
 	info := r.sub()
 	for _, k := range [...]struct {
-		kind, data uint16
+		kind, data  uint16
 		key, suffix string
 	}{
 		{unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA, "info", ""},
