@@ -41,7 +41,7 @@ type Link struct {
 	Stats          *LinkStats   // IFLA_STATS64
 	Info           LinkInfo     // IFLA_LINKINFO: kind and kind-specific data
 	SlaveKind      string       // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
-	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port
+	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port; in a request, its Settings
 	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
 	Set            LinkFields   // request: fields sent even when zero; decoded: SetGroup, SetTxQLen if they came
 
@@ -121,12 +121,22 @@ func encodeLink(l *Link) ([]byte, error) {
 		e.Bytes(unix.IFLA_IFALIAS, []byte(l.Alias))
 	}
 	encodeNetNS(e, l.NetNS)
-	if l.Info != nil {
+	if l.Info != nil || l.Port != nil && len(l.Port.Settings) > 0 {
 		e.Nest(unix.IFLA_LINKINFO)
-		// ip sends the kind without its NUL; the kernel accepts both.
-		e.Bytes(unix.IFLA_INFO_KIND, []byte(l.Info.Kind()))
-		if err := l.Info.encode(e); err != nil {
-			return nil, err
+		// ip sends kinds without their NUL; the kernel accepts both.
+		if l.Info != nil {
+			e.Bytes(unix.IFLA_INFO_KIND, []byte(l.Info.Kind()))
+			if err := l.Info.encode(e); err != nil {
+				return nil, err
+			}
+		}
+		// A port's settings, under its master's kind as ip sends them:
+		// the kernel reads them by the master the link has.
+		if l.Port != nil && len(l.Port.Settings) > 0 {
+			e.Bytes(unix.IFLA_INFO_SLAVE_KIND, []byte("bridge"))
+			if err := l.Port.encode(e); err != nil {
+				return nil, err
+			}
 		}
 		e.End()
 	}

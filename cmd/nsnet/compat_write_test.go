@@ -67,6 +67,13 @@ var compatWrites = [][]string{
 	{"rule add table 10 suppress_prefixlength 0"}, {"-6 rule add from fd00::/8 table 9"},
 	{"rule add from 10.0.0.0/8 table 100 pref 100", "rule del pref 100"}, {"rule add from 10.0.0.0/8 table 100", "rule del from 10.0.0.0/8"},
 	{"rule add from 10.0.0.0/8 table 100", "rule flush"}, {"rule del pref 12345"}, {"rule add from 10.0.0.0/8 table 100 protocol static"},
+	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
+	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},
+	{"link set v1 master br0", "link set v1 type bridge_slave proxy_arp on mcast_router 2 mcast_fast_leave on vlan_tunnel off locked on"},
+	{"link set v1 master br0", "link set v1 type bridge_slave hair on lea off fl off"}, {"link set v1 type bridge_slave hairpin on"},
+	{"link set v1 master br0", "link set v0 master br0", "link set v1 type bridge_slave backup_port v0"},
+	{"link set v1 master br0", "link set v0 master br0", "link set v1 type bridge_slave backup_port v0", "link set v1 type bridge_slave nobackup_port"},
+	{"link set v1 master br0", "link set v1 type bridge_slave fdb_flush state 3 guard on root_block on"},
 }
 
 // compatWriteDeviations are the write commands whose effect is not yet

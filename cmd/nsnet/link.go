@@ -45,6 +45,7 @@ type linkRequest struct {
 	parent  string // `link DEV`, resolved once a connection is open
 	vxDev   string // vxlan `dev DEV`
 	master  string // `master BR`
+	backup  string // bridge_slave `backup_port DEV`
 	handles []*ns.Handle
 }
 
@@ -314,6 +315,7 @@ func resolveLinkNames(e *env, c *rtnl.Conn, r *linkRequest) error {
 		{r.parent, func(i int32) { r.link.ParentIndex = i }},
 		{r.master, func(i int32) { r.link.Master = i }},
 		{r.vxDev, func(i int32) { r.link.Info.(*rtnl.Vxlan).Dev = i }},
+		{r.backup, func(i int32) { setPortValue(r.link.Port, unix.IFLA_BRPORT_BACKUP_PORT, uint32(i)) }},
 	} {
 		if ref.name == "" {
 			continue
@@ -325,6 +327,15 @@ func resolveLinkNames(e *env, c *rtnl.Conn, r *linkRequest) error {
 		ref.set(index)
 	}
 	return nil
+}
+
+// setPortValue sets the value of the port setting attr.
+func setPortValue(p *rtnl.BridgePort, attr uint16, v uint32) {
+	for i := range p.Settings {
+		if p.Settings[i].Attr == attr {
+			p.Settings[i].Value = v
+		}
+	}
 }
 
 // devArg reads `[dev] DEV` at the start of words.
@@ -355,6 +366,8 @@ func linkSet(e *env, args []string) error {
 		case ok:
 		case kw == "name":
 			r.link.Name, err = w.ifname(kw)
+		case kw == "type":
+			err = parsePortSettings(w, r)
 		case kw == "dev" || dev == "":
 			if kw == "dev" {
 				kw, err = w.ifname(kw)
@@ -383,6 +396,50 @@ func linkSet(e *env, args []string) error {
 		r.link.Index = index
 		return named(c.LinkSet(&r.link), dev)
 	})
+}
+
+// parsePortSettings reads `type bridge_slave SETTING VALUE...`, the rest
+// of a link set: each keyword (or its abbreviation, the first in ip's
+// order winning) with its value, in the size the kernel wants.
+func parsePortSettings(w *words, r *linkRequest) error {
+	if kind, err := w.value("type"); err != nil {
+		return err
+	} else if kind != "bridge_slave" {
+		return usagef("link set: type %q: only bridge_slave settings can be changed here", kind)
+	}
+	w.scope()
+	port := &rtnl.BridgePort{}
+	r.link.Port = port
+	for w.more() {
+		kw := w.next()
+		i := slices.IndexFunc(rtnl.BridgePortAttrs, func(a rtnl.PortAttr) bool { return matches(kw, a.Name) })
+		if i < 0 {
+			return usagef("link set: bridge_slave: unknown setting %q", kw)
+		}
+		a := rtnl.BridgePortAttrs[i]
+		s := rtnl.PortSetting{Attr: a.Attr}
+		var err error
+		var on bool
+		var n uint64
+		switch {
+		case a.Size == 0, a.Name == "nobackup_port":
+		case a.OnOff:
+			on, err = w.onOff(a.Name)
+			if on {
+				s.Value = 1
+			}
+		case a.Name == "backup_port":
+			r.backup, err = w.ifname(a.Name)
+		default:
+			n, err = w.uint(a.Name, int(a.Size)*8)
+			s.Value = uint32(n)
+		}
+		if err != nil {
+			return err
+		}
+		port.Settings = append(port.Settings, s)
+	}
+	return nil
 }
 
 func linkDel(e *env, args []string) error {
