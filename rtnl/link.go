@@ -223,6 +223,8 @@ func linkHint(flags uint16, l *Link, err error) string {
 		return fmt.Sprintf("this kernel has no %s links: module %s is not loaded, or not built", k, k)
 	case l.Master != 0:
 		return "only a bridge, bond, team or vrf can be a master"
+	case l.Port != nil && len(l.Port.Settings) > 0:
+		return "bridge port settings need the link to be a bridge's port: set its master first"
 	}
 	return ""
 }

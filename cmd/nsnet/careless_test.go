@@ -52,6 +52,10 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"link set v0 txqueuelen 4294967295", 2, "from 0 to 2147483647", ""},
 		{"link set v0 mtu 0", 1, "mtu", ""},
 		{"link set v1 master v0", 1, "only a bridge, bond, team or vrf can be a master", "module"},
+		{"link set v1 type bridge_slave hairpin on", 1, `set link "v1": operation not supported (bridge port settings need the link to be a bridge's port`, ""},
+		{"link set v1 type bridge_slave hairpin maybe", 2, `hairpin "maybe": want on or off`, ""},
+		{"link set v1 type bridge_slave bogus 1", 2, `unknown setting "bogus"`, ""},
+		{"link set v1 type vxlan id 5", 2, "only bridge_slave settings", ""},
 		{"link set nosuch up", 1, `link "nosuch": no such device`, "no such device: no such device"},
 		{"route get 10.9.9.9", 1, "network is unreachable", "gateway"},
 	}

@@ -15,13 +15,19 @@ import (
 const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
                        [netns NS|PID] [alias TEXT] type TYPE [ARGS]
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
-                       [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] ...
+                       [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
+                       [promisc|multicast|allmulticast|arp on|off]
+                       [type bridge_slave PORT_SETTING...]
        nsnet link del [dev] DEV
        nsnet link show [[dev] DEV] [type KIND] [master BR] [up]
 TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
              | vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
              | any other kind the kernel knows
+PORT_SETTING := hairpin|learning|flood|mcast_flood|bcast_flood|isolated|guard
+                |root_block|fastleave|proxy_arp|neigh_suppress|vlan_tunnel|locked on|off
+              | cost N | priority N | state N | mcast_router N | group_fwd_mask MASK
+              | backup_port DEV | nobackup_port | fdb_flush
 `
 
 func linkCommands() []command {
