@@ -27,6 +27,10 @@ func TestExamplesRun(t *testing.T) {
 	}
 	must(t, ns.Delete(ns.DefaultDir, "red"))
 	must(t, ns.Do(h, func() error { ExampleConn_Routes(); ExampleConn_AllAddrs(); return nil }))
+	must(t, ns.Do(h, func() error { ExampleBridgePort(); return nil }))
+	if out := testns.Run(t, h, "ip", "-d", "link", "show", "veth-c"); !strings.Contains(out, "master br0") || !strings.Contains(out, " hairpin on ") || !strings.Contains(out, " learning on ") {
+		t.Fatalf("ExampleBridgePort: %q", out)
+	}
 
 	done := make(chan struct{})
 	go func() {

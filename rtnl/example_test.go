@@ -7,6 +7,7 @@ import (
 
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 // A veth pair with its far end in another namespace, addressed and up,
@@ -100,4 +101,35 @@ func ExampleNewMonitor() {
 			}
 		}
 	}
+}
+
+// A veth end as a bridge's port, with hairpin on: frames may go back out
+// of the port they came in by, which a container needs to reach itself
+// through a port forward on the host. As `ip link set veth-c master br0`
+// then `ip link set veth-c type bridge_slave hairpin on`.
+func ExampleBridgePort() {
+	c, err := rtnl.Dial(nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	br, err := c.LinkAdd(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-c", Info: &rtnl.Veth{PeerName: "eth0"}})
+	if err == nil { // a port's settings need its master set first
+		err = c.LinkSet(&rtnl.Link{Index: v.Index, Master: br.Index})
+	}
+	if err == nil {
+		hairpin := rtnl.PortSetting{Attr: unix.IFLA_BRPORT_MODE, Value: 1}
+		err = c.LinkSet(&rtnl.Link{Index: v.Index, Port: &rtnl.BridgePort{Settings: []rtnl.PortSetting{hairpin}}})
+	}
+	if err == nil {
+		v, err = c.LinkByName("veth-c")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("hairpin:", v.Port.Hairpin) // hairpin: true
 }
