@@ -19,6 +19,15 @@ type Neigh struct {
 	State  uint16       // ndm_state: NUD_*
 	Flags  uint8        // ndm_flags: NTF_PROXY...
 	Type   uint8        // ndm_type
+	Cache  *NeighCache  // NDA_CACHEINFO and NDA_PROBES (decoded only; a proxy entry has none)
+}
+
+// NeighCache is an entry's age and use (struct nda_cacheinfo, times in
+// USER_HZ: hundredths of a second) and the probes sent to confirm it.
+type NeighCache struct {
+	Confirmed, Used, Updated uint32 // since the entry was last confirmed, used, updated
+	RefCnt                   uint32
+	Probes                   uint32 // NDA_PROBES
 }
 
 func ndmsg(fam uint8, index int32, state uint16, flags, typ uint8) []byte {
@@ -53,9 +62,25 @@ func DecodeNeigh(b []byte) (*Neigh, error) {
 			d.Fail(err)
 		case unix.NDA_LLADDR:
 			n.LLAddr = HardwareAddr(append([]byte(nil), d.Bytes()...))
+		case unix.NDA_CACHEINFO:
+			if b := d.Bytes(); len(b) >= 16 {
+				n.cache().Confirmed = binary.NativeEndian.Uint32(b)
+				n.cache().Used = binary.NativeEndian.Uint32(b[4:])
+				n.cache().Updated = binary.NativeEndian.Uint32(b[8:])
+				n.cache().RefCnt = binary.NativeEndian.Uint32(b[12:])
+			}
+		case unix.NDA_PROBES:
+			n.cache().Probes = d.Uint32()
 		}
 	}
 	return n, d.Err()
+}
+
+func (n *Neigh) cache() *NeighCache {
+	if n.Cache == nil {
+		n.Cache = &NeighCache{}
+	}
+	return n.Cache
 }
 
 func (c *Conn) neighRequest(typ, flags uint16, n *Neigh, what string) error {

@@ -68,7 +68,7 @@ var compatCommands = func() []string {
 			"addr", "addr show dev v0", "addr show br0", "addr show lo",
 			"route", "route show table all", "route show table 100", "route show table main", "route show table local",
 			"-6 route", "-4 route", "route get 10.3.0.1", "route get 10.1.0.7", "-6 route get fd00:3::1",
-			"neigh", "neigh show dev v0", "-4 neigh", "-6 neigh", "neigh show proxy",
+			"neigh", "neigh show dev v0", "-4 neigh", "-6 neigh", "neigh show proxy", "-s neigh", "-s neigh show dev v0", "-s -s -6 neigh",
 		} {
 			cmds = append(cmds, opt+c)
 		}
