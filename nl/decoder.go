@@ -59,10 +59,13 @@ func (d *Decoder) Type() uint16 { return d.typ &^ (unix.NLA_F_NESTED | unix.NLA_
 func (d *Decoder) Bytes() []byte { return d.data }
 
 // String is the current value up to its first NUL byte.
+func (d *Decoder) String() string { return CString(d.data) }
+
+// CString is b up to its first NUL byte: a string attribute's text, NUL
+// or not (ip sends some without).
 //
 //go:noinline
-func (d *Decoder) String() string {
-	b := d.data
+func CString(b []byte) string {
 	for i, c := range b {
 		if c == 0 {
 			return string(b[:i])

@@ -228,7 +228,7 @@ func linkInfoDetails(r *record, li [][]byte, names map[int32]string) {
 		if li[k.kind] == nil {
 			continue
 		}
-		kind := cstring(li[k.kind])
+		kind := nl.CString(li[k.kind])
 		r.fp("\n    ")
 		info.any(k.key+"_kind", kind+k.suffix+" ", kind)
 		if show := kindDetails(kind, k.suffix != ""); show != nil {
@@ -306,7 +306,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 		text = rtnl.HardwareAddr(v).String()
 		value = text
 	case aString:
-		text = cstring(v)
+		text = nl.CString(v)
 		value = text
 	case aHexBytes:
 		for _, c := range v {
@@ -581,16 +581,6 @@ func pad(s string, n int) string {
 		s = " " + s
 	}
 	return s
-}
-
-// cstring is a NUL-terminated string attribute's text.
-func cstring(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }
 
 // linkName is ip's ll_index_to_name: the name, or ifN for an index it
