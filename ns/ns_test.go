@@ -1,6 +1,7 @@
 package ns_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -312,6 +313,21 @@ exit 7`, id.Ino)
 	}
 	if code, _ := Exec(h, "ex", []string{"no-such-command-x"}, ExecOptions{}); code != 127 {
 		t.Fatalf("missing command: want 127, got %d", code)
+	}
+}
+
+// Readers and writers that are not files reach the command through pipes
+// that Exec feeds and drains itself: all of it, however long.
+func TestExecPipes(t *testing.T) {
+	h := testns.New(t)
+	in := strings.Repeat("0123456789abcdef", 10000) // 160 KB: many reads of the copy's buffer
+	var out, errOut bytes.Buffer
+	code, err := Exec(h, "", []string{"sh", "-c", "cat; echo to-stderr >&2"}, ExecOptions{Stdin: strings.NewReader(in), Stdout: &out, Stderr: &errOut})
+	if err != nil || code != 0 {
+		t.Fatalf("exec cat: code %d, err %v", code, err)
+	}
+	if out.String() != in || errOut.String() != "to-stderr\n" {
+		t.Fatalf("through the pipes: stdout %d bytes of %d (equal: %v), stderr %q", out.Len(), len(in), out.String() == in, errOut.String())
 	}
 }
 
