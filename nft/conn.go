@@ -302,8 +302,7 @@ func (c *Conn) GenID() (uint32, error) {
 // unknown expression or chain type: ENOENT, EOPNOTSUPP) from a missing
 // table or chain, which the kernel points at by attribute.
 func missingModule(err error) bool {
-	var ne *nl.Error
-	if errors.As(err, &ne) && (strings.HasSuffix(ne.Attr, "_TABLE") || ne.Attr == "NFTA_RULE_CHAIN" || ne.Attr == "NFTA_CHAIN_NAME") {
+	if ne, ok := errors.AsType[*nl.Error](err); ok && (strings.HasSuffix(ne.Attr, "_TABLE") || ne.Attr == "NFTA_RULE_CHAIN" || ne.Attr == "NFTA_CHAIN_NAME") {
 		return false
 	}
 	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP)

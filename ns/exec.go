@@ -250,8 +250,7 @@ func lookPath(file string) (string, error) {
 
 // execFailed is the exit status for a command that did not start.
 func execFailed(err error) int {
-	var xe *ExecError
-	if errors.As(err, &xe) {
+	if xe, ok := errors.AsType[*ExecError](err); ok {
 		return xe.Code
 	}
 	return 1

@@ -565,8 +565,7 @@ func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
 // named puts the link's name into a library error that only knew its
 // index, so the message says which link once: `set link "v0": ...`.
 func named(err error, dev string) error {
-	var oe *rtnl.OpError
-	if errors.As(err, &oe) {
+	if oe, ok := errors.AsType[*rtnl.OpError](err); ok {
 		oe.Object = strconv.Quote(dev)
 	}
 	return err

@@ -95,23 +95,21 @@ func (x *exitError) Error() string {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, netnsDir: defaultNetnsDir()}
 	err := e.main(args)
-	var ue *usageError
-	var xe *exitError
-	switch {
-	case err == nil:
+	if err == nil {
 		return 0
-	case errors.As(err, &xe):
+	}
+	if xe, ok := errors.AsType[*exitError](err); ok {
 		if xe.err != nil {
 			fmt.Fprintf(stderr, "nsnet: %v\n", xe.err)
 		}
 		return xe.code
-	case errors.As(err, &ue):
+	}
+	if _, ok := errors.AsType[*usageError](err); ok {
 		fmt.Fprintf(stderr, "nsnet: %v\nTry 'nsnet help'.\n", err)
 		return 2
-	default:
-		fmt.Fprintf(stderr, "nsnet: %v\n", err)
-		return 1
 	}
+	fmt.Fprintf(stderr, "nsnet: %v\n", err)
+	return 1
 }
 
 // version is set at build time (make: -X main.version=$(git describe)).

@@ -43,8 +43,7 @@ func runNetns(e *env, args []string) error {
 
 // nameErr turns a bad namespace name into a usage error (exit 2).
 func nameErr(err error) error {
-	var ne *ns.NameError
-	if errors.As(err, &ne) {
+	if ne, ok := errors.AsType[*ns.NameError](err); ok {
 		return &usageError{ne.Error()}
 	}
 	return err
@@ -152,8 +151,7 @@ func execIn(e *env, name string, argv []string, replace bool) (int, error) {
 	} else {
 		code, err = ns.Exec(h, name, argv, opt)
 	}
-	var xe *ns.ExecError
-	if errors.As(err, &xe) { // the shell's 126 or 127
+	if xe, ok := errors.AsType[*ns.ExecError](err); ok { // the shell's 126 or 127
 		return 0, &exitError{code: xe.Code, err: err}
 	}
 	return code, err
