@@ -43,6 +43,11 @@ func FuzzRoute(f *testing.F) {
 	if b, err := encodeRoute(&Route{Family: 2, Table: 254, Type: 1, Metrics: []Metric{{2, 1400}, {8, 1360}}, Locked: 1 << 2}); err == nil {
 		f.Add(b)
 	}
+	// Realms on the route and in a nexthop, a congestion control by name.
+	if b, err := encodeRoute(&Route{Family: 2, Table: 254, Type: 1, Realms: 1<<16 | 2, CongCtl: "reno",
+		Nexthops: []Nexthop{{Weight: 1, OIF: 2, Realms: 5}}}); err == nil {
+		f.Add(b)
+	}
 	fuzzCodec(f, DecodeRoute, encodeRoute)
 }
 func FuzzNeigh(f *testing.F) { fuzzCodec(f, DecodeNeigh, encodeNeigh) }

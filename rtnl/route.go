@@ -33,6 +33,8 @@ type Route struct {
 	UID      *uint32      // RTA_UID: the user a route get was asked for, when sent
 	Metrics  []Metric     // RTA_METRICS: per-route TCP and path settings (`mtu 1400`)
 	Locked   uint32       // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
+	CongCtl  string       // RTAX_CC_ALGO in RTA_METRICS: the TCP congestion control (`congctl reno`)
+	Realms   uint32       // RTA_FLOW (IPv4): from<<16 | to, the realms a route classifies traffic into (`realms 1/2`)
 	Set      RouteFields  // request only: fields sent as given even when zero
 }
 
@@ -109,6 +111,7 @@ type Nexthop struct {
 	OIF     int32      // rtnh_ifindex
 	Weight  int        // rtnh_hops+1
 	Flags   uint8      // rtnh_flags
+	Realms  uint32     // RTA_FLOW inside the rtnexthop, as Route.Realms
 }
 
 // AddressFamily is Family, or the family of Dst, Gateway or the first
@@ -157,6 +160,9 @@ func encodeRoute(r *Route) ([]byte, error) {
 	if r.Priority != 0 {
 		e.Uint32(unix.RTA_PRIORITY, r.Priority)
 	}
+	if r.Realms != 0 {
+		e.Uint32(unix.RTA_FLOW, r.Realms)
+	}
 	if len(r.Nexthops) > 0 {
 		mp, err := encodeNexthops(r.Nexthops)
 		if err != nil {
@@ -167,13 +173,16 @@ func encodeRoute(r *Route) ([]byte, error) {
 	if r.OIF != 0 {
 		e.Uint32(unix.RTA_OIF, uint32(r.OIF))
 	}
-	if len(r.Metrics) > 0 || r.Locked != 0 {
+	if len(r.Metrics) > 0 || r.Locked != 0 || r.CongCtl != "" {
 		e.Nest(unix.RTA_METRICS) // ip sends it without NLA_F_NESTED, and so does Nest
 		if r.Locked != 0 {
 			e.Uint32(unix.RTAX_LOCK, r.Locked)
 		}
 		for _, m := range r.Metrics {
 			e.Uint32(m.Type, m.Value)
+		}
+		if r.CongCtl != "" {
+			e.Bytes(unix.RTAX_CC_ALGO, []byte(r.CongCtl)) // no NUL: the kernel copies it with nla_strscpy
 		}
 		e.End()
 	}
@@ -188,6 +197,9 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 		e := nl.NewEncoder(nil)
 		if nh.Gateway.IsValid() {
 			e.Bytes(unix.RTA_GATEWAY, nh.Gateway.AsSlice())
+		}
+		if nh.Realms != 0 {
+			e.Uint32(unix.RTA_FLOW, nh.Realms)
 		}
 		attrs, err := e.Encode()
 		if err != nil {
@@ -248,6 +260,8 @@ func decodeRoute(r *Route, b []byte) error {
 			r.PrefSrc, err = addrFrom(d.Bytes(), r.Family)
 		case unix.RTA_PRIORITY:
 			r.Priority = d.Uint32()
+		case unix.RTA_FLOW:
+			r.Realms = d.Uint32()
 		case unix.RTA_TABLE:
 			r.Table = d.Uint32()
 		case unix.RTA_MULTIPATH:
@@ -264,7 +278,8 @@ func decodeRoute(r *Route, b []byte) error {
 					switch t := m.Type(); {
 					case t == unix.RTAX_LOCK:
 						r.Locked = m.Uint32()
-					case t == unix.RTAX_CC_ALGO: // a string: not kept
+					case t == unix.RTAX_CC_ALGO:
+						r.CongCtl = nl.CString(m.Bytes())
 					default:
 						r.Metrics = append(r.Metrics, Metric{t, m.Uint32()})
 					}
@@ -290,10 +305,13 @@ func decodeNexthops(b []byte, fam uint8) ([]Nexthop, error) {
 		nh := Nexthop{Flags: b[2], Weight: int(b[3]) + 1, OIF: int32(binary.NativeEndian.Uint32(b[4:8]))}
 		d := nl.NewDecoder(b[unix.SizeofRtNexthop:n])
 		for d.Next() {
-			if d.Type() == unix.RTA_GATEWAY {
+			switch d.Type() {
+			case unix.RTA_GATEWAY:
 				var err error
 				nh.Gateway, err = addrFrom(d.Bytes(), fam)
 				d.Fail(err)
+			case unix.RTA_FLOW:
+				nh.Realms = d.Uint32()
 			}
 		}
 		if d.Err() != nil {

@@ -41,6 +41,12 @@ var compatSetup = []string{
 	"route add default via 10.1.0.254",
 	"-6 route add fd00:3::/64 via fd00:1::fe metric 5",
 	"route add 10.14.0.0/16 via 10.1.0.254 mtu lock 1400 advmss 1360 window 65535",
+	// Every other metric, in each of its forms, and realms (RTA_FLOW).
+	"route add 10.15.0.0/16 via 10.1.0.254 realm 3 rtt 1500 rttvar 10ms rto_min 2s congctl reno features ecn",
+	"route add 10.16.0.0/16 dev v0 realms 1/2 congctl lock cubic rtt 5.5 initcwnd lock 10 rttvar 1.234s",
+	"route add 10.17.0.0/16 dev v0 realms 5/0 rtt 2000000 rttvar 1073741823 rto_min 5000000 hoplimit 9 quickack 1",
+	"route add 10.18.0.0/16 nexthop via 10.1.0.5 realm 5 nexthop via 10.1.0.6 realms 2/7",
+	"-6 route add fd00:5::/64 via fd00:1::fe rtt 3s congctl reno initrwnd 20",
 	"-6 route add fd00:4::/64 via fd00:1::fe", "-6 route append fd00:4::/64 via fd00:1::fd",
 	"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0",
 	"neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
@@ -100,6 +106,10 @@ var compatCommands = func() []string {
 		"-d link show br0", "-d link show mv0", "-d link show lo", "-d -o link", "-d addr show v1", "-d -6 addr", "-d -s link show v0", "-j -d -6 addr", "-d -4 addr show v0",
 		"-j -d link", "-j -p -d link", "-j -d link show vx0", "-j -d link show br0", "-j -d addr", "-j -d link show x0", "-d link show x0",
 		"-d link show vx6", "-j -d link show vx6", "-d link show mvs", "-j -p -d link show mvs", "-d link show type macvlan",
+		"-d route", "-d route show table all", "-j -d route show table all", "-d -6 route show table all", "-o -d route",
+		"-d route get 10.1.0.7", "-j -d route get 10.3.0.1", "route get 10.1.0.1", "-d route get 10.1.0.1", "-d route show scope global",
+		"route show 10.15.0.0/16", "-j -p route show 10.18.0.0/16", "-N route show 10.16.0.0/16", "-j -N route show 10.17.0.0/16",
+		"route get 10.15.0.1", "-6 route show fd00:5::/64", "-j -6 route show fd00:5::/64",
 	} {
 		cmds = append(cmds, c)
 	}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"iter"
+	"math"
 	"net/netip"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -14,8 +17,13 @@ const routeHelp = `Usage: nsnet route {add|replace|del} ROUTE
        nsnet route get ADDR
        nsnet [-4|-6] route {show|flush} [table TABLE|all] [dev DEV]
 ROUTE := [TYPE] {PREFIX|default} [via ADDR] [dev DEV] [src ADDR] [metric N]
-         [table TABLE] [proto PROTO] [scope SCOPE] [onlink]
-         [nexthop via ADDR [dev DEV] [weight N] [onlink] ...]
+         [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
+         [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
+         [features ecn] [congctl [lock] NAME]
+         [nexthop via ADDR [dev DEV] [weight N] [onlink] [realms [FROM/]TO] ...]
+METRIC := mtu | advmss | window | ssthresh | cwnd | initcwnd | initrwnd | reordering
+          | hoplimit | quickack | fastopen_no_cookie
+TIME := N (the kernel's unit: 1/8 ms for rtt, 1/4 ms for rttvar, ms for rto_min) | Nms | Ns
 TABLE := main | local | default | NUMBER   PROTO := boot | static | kernel | NUMBER ...
 `
 
@@ -74,7 +82,7 @@ func parseRoute(w *words) (*routeReq, error) {
 			}
 		case "scope":
 			if s, err = w.value(kw); err == nil {
-				n, err = namedNumber(w, kw, s, ipfmt.RouteScopes, 255)
+				n, err = namedNumber(w, kw, s, ipfmt.Scopes, 255)
 				r.Scope, r.Set = uint8(n), r.Set|rtnl.SetScope
 			}
 		case "onlink":
@@ -82,8 +90,19 @@ func parseRoute(w *words) (*routeReq, error) {
 		case "mtu", "advmss", "window", "ssthresh", "cwnd", "initcwnd", "initrwnd", "reordering", "hoplimit",
 			"quickack", "fastopen_no_cookie":
 			err = parseMetric(w, kw, r)
-		case "rtt", "rttvar", "rto_min", "features", "congctl", "realm", "realms":
-			err = usagef("%s: %s is not supported yet", w.cmd, kw)
+		case "rtt", "rttvar", "rto_min":
+			err = parseRTT(w, kw, r)
+		case "features":
+			// RTAX_FEATURE_ECN is the one feature a route can ask for;
+			// the kernel sets the others itself.
+			if s, err = w.value(kw); err == nil && s != "ecn" {
+				err = usagef("%s: features %q: the one feature is ecn", w.cmd, s)
+			}
+			r.Metrics = append(r.Metrics, rtnl.Metric{Type: unix.RTAX_FEATURES, Value: unix.RTAX_FEATURE_ECN})
+		case "congctl":
+			r.CongCtl, err = lockedValue(w, kw, r, unix.RTAX_CC_ALGO)
+		case "realm", "realms":
+			r.Realms, err = realmsWord(w, kw)
 		case "nexthop":
 			if err = parseNexthop(w, q); err != nil {
 				return nil, err
@@ -116,13 +135,119 @@ func parseRoute(w *words) (*routeReq, error) {
 // parseMetric reads `KW [lock] N` into r's RTA_METRICS, as ip does.
 func parseMetric(w *words, kw string, r *rtnl.Route) error {
 	t, _ := ipfmt.RouteMetrics.Lookup(kw)
+	s, err := lockedValue(w, kw, r, uint16(t))
+	if err != nil {
+		return err
+	}
+	n, err := w.uintOf(kw, s, 32)
+	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: uint32(n)})
+	return err
+}
+
+// lockedValue reads `KW [lock] VALUE`: lock sets metric t's bit in
+// RTAX_LOCK, which keeps the kernel from learning a value of its own.
+func lockedValue(w *words, kw string, r *rtnl.Route, t uint16) (string, error) {
 	if w.more() && w.args[0] == "lock" {
 		w.next()
 		r.Locked |= 1 << t
 	}
-	n, err := w.uint(kw, 32)
-	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: uint32(n)})
-	return err
+	return w.value(kw)
+}
+
+// parseRTT reads `rtt [lock] TIME`, `rttvar [lock] TIME` or `rto_min
+// TIME`. The kernel keeps rtt in eighths and rttvar in quarters of a
+// millisecond; a TIME with a unit (ms, s) is scaled to them, a bare number
+// is taken as the kernel's own unit (ip's get_time_rtt). rto_min, in ms,
+// is locked always: a minimum the kernel learned over would be none.
+func parseRTT(w *words, kw string, r *rtnl.Route) error {
+	t, _ := ipfmt.RouteMetrics.Lookup(kw)
+	var s string
+	var err error
+	if kw == "rto_min" {
+		r.Locked |= 1 << t
+		s, err = w.value(kw)
+	} else {
+		s, err = lockedValue(w, kw, r, uint16(t))
+	}
+	if err != nil {
+		return err
+	}
+	v, ok := rttTime(s, map[string]float64{"rtt": 8, "rttvar": 4, "rto_min": 1}[kw])
+	if !ok {
+		return usagef("%s: %s %q is not a time (N, Nms or Ns, below 2^32 of the kernel's unit)", w.cmd, kw, s)
+	}
+	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: v})
+	return nil
+}
+
+// rttTime is get_time_rtt: a number, with a fraction or not, then
+// s|sec|secs or ms|msec|msecs in any case; with a unit, ms times scale.
+// Rounded up, as ip does. Where ip wraps a value past 32 bits, it fails.
+func rttTime(s string, scale float64) (uint32, bool) {
+	num := strings.TrimRightFunc(s, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' })
+	unit := strings.ToLower(s[len(num):])
+	var t float64
+	if strings.Contains(num, ".") {
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil || f < 0 {
+			return 0, false
+		}
+		t = f
+	} else {
+		n, err := strconv.ParseUint(num, 0, 64)
+		if err != nil {
+			return 0, false
+		}
+		t = float64(n)
+	}
+	switch unit {
+	case "":
+		scale = 1 // the kernel's unit already
+	case "s", "sec", "secs":
+		scale *= 1000
+	case "ms", "msec", "msecs":
+	default:
+		return 0, false
+	}
+	t *= scale
+	if t > math.MaxUint32 {
+		return 0, false
+	}
+	v := uint32(t)
+	if float64(v) < t {
+		v++
+	}
+	return v, true
+}
+
+// realmsWord reads `realms [FROM/]TO`, each a name from rt_realms or a
+// number up to 255, or the 32 bits of RTA_FLOW as one number.
+func realmsWord(w *words, kw string) (uint32, error) {
+	s, err := w.value(kw)
+	if err != nil {
+		return 0, err
+	}
+	from, to, hasFrom := strings.Cut(s, "/")
+	if !hasFrom {
+		from, to = "", s
+	}
+	var v uint32
+	for _, part := range []string{from, to} {
+		n := uint32(0)
+		if part != "" {
+			if n, err = ipfmt.Realms.Parse(part, 255); err != nil {
+				break
+			}
+		}
+		v = v<<16 | n
+	}
+	if err == nil {
+		return v, nil
+	}
+	if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
+		return uint32(n), nil
+	}
+	return 0, usagef("%s: %s %q: not FROM/TO realms (names from rt_realms or numbers to 255)", w.cmd, kw, s)
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
@@ -168,6 +293,8 @@ func parseNexthop(w *words, q *routeReq) error {
 			}
 		case "onlink":
 			nh.Flags |= rtnl.Onlink
+		case "realm", "realms":
+			nh.Realms, err = realmsWord(w, kw)
 		default:
 			w.args = append([]string{kw}, w.args...)
 			return nil
@@ -373,7 +500,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 		case matches(kw, "protocol"):
 			q.proto, err = byte8(kw, ipfmt.Protocols)
 		case matches(kw, "scope"):
-			q.scope, err = byte8(kw, ipfmt.RouteScopes)
+			q.scope, err = byte8(kw, ipfmt.Scopes)
 		case matches(kw, "type"):
 			var s string
 			if s, err = w.value(kw); err == nil {

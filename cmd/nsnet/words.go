@@ -64,6 +64,11 @@ func (w *words) uint(kw string, bits int) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return w.uintOf(kw, s, bits)
+}
+
+// uintOf is uint for the value s of kw, already read.
+func (w *words) uintOf(kw, s string, bits int) (uint64, error) {
 	n, err := strconv.ParseUint(s, 0, bits)
 	if err != nil {
 		return 0, usagef("%s: %s %q is not a number from 0 to %d", w.cmd, kw, s, uint64(1)<<bits-1)

@@ -583,11 +583,14 @@ func pad(s string, n int) string {
 	return s
 }
 
-// linkName is ip's ll_index_to_name: the name, or ifN for an index it
-// does not know.
+// linkName is ip's ll_index_to_name: the name, ifN for an index it
+// does not know, * for none.
 func linkName(i int32, names map[int32]string) string {
 	if n, ok := names[i]; ok {
 		return n
 	}
-	return "if" + strconv.Itoa(int(i))
+	if i == 0 {
+		return "*"
+	}
+	return "if" + strconv.FormatUint(uint64(uint32(i)), 10)
 }

@@ -133,11 +133,9 @@ func parseNameFile(text string) Names {
 	return out
 }
 
-// Scopes: RT_SCOPE_* (linux/rtnetlink.h). ip calls 0 "global" for
-// addresses and "universe" for routes.
+// Scopes: RT_SCOPE_* (linux/rtnetlink.h), of addresses and routes alike;
+// the kernel's RT_SCOPE_UNIVERSE is "global" to ip.
 var Scopes = &FileNames{Names: Names{{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}, file: "rt_scopes"}
-
-var RouteScopes = &FileNames{Names: Names{{0, "universe"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"}}, file: "rt_scopes"}
 
 // Protocols: RTPROT_*, as iproute2 6.1 has them built in.
 var Protocols = &FileNames{Names: Names{{0, "unspec"}, {1, "redirect"}, {2, "kernel"}, {3, "boot"}, {4, "static"},
@@ -147,6 +145,10 @@ var Protocols = &FileNames{Names: Names{{0, "unspec"}, {1, "redirect"}, {2, "ker
 
 // Tables: RT_TABLE_*.
 var Tables = &FileNames{Names: Names{{0, "unspec"}, {253, "default"}, {254, "main"}, {255, "local"}}, file: "rt_tables"}
+
+// Realms: route realms (RTA_FLOW). ip's one built-in name, "unknown" for
+// 0, is replaced by the file's before a realm is printed (Printer.realm).
+var Realms = &FileNames{file: "rt_realms"}
 
 // Groups: link groups (IFLA_GROUP).
 var Groups = &FileNames{Names: Names{{0, "default"}}, file: "group"}
@@ -160,7 +162,8 @@ var RouteMetrics = Names{{unix.RTAX_MTU, "mtu"}, {unix.RTAX_WINDOW, "window"}, {
 	{unix.RTAX_RTTVAR, "rttvar"}, {unix.RTAX_SSTHRESH, "ssthresh"}, {unix.RTAX_CWND, "cwnd"},
 	{unix.RTAX_ADVMSS, "advmss"}, {unix.RTAX_REORDERING, "reordering"}, {unix.RTAX_HOPLIMIT, "hoplimit"},
 	{unix.RTAX_INITCWND, "initcwnd"}, {unix.RTAX_FEATURES, "features"}, {unix.RTAX_RTO_MIN, "rto_min"},
-	{unix.RTAX_INITRWND, "initrwnd"}, {unix.RTAX_QUICKACK, "quickack"}, {unix.RTAX_FASTOPEN_NO_COOKIE, "fastopen_no_cookie"}}
+	{unix.RTAX_INITRWND, "initrwnd"}, {unix.RTAX_QUICKACK, "quickack"}, {unix.RTAX_CC_ALGO, "congctl"},
+	{unix.RTAX_FASTOPEN_NO_COOKIE, "fastopen_no_cookie"}}
 
 // IPv6 router preferences: ICMPV6_ROUTER_PREF_* (linux/icmpv6.h).
 var RouterPrefs = Names{{0, "medium"}, {1, "high"}, {3, "low"}}

@@ -30,7 +30,8 @@ func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	o := p.newRecord()
 	o.any("dst", n.IP.String()+" ", n.IP.String())
 	if !p.OneDev && n.Index != 0 {
-		o.any("dev", "dev "+names[n.Index]+" ", names[n.Index])
+		dev := linkName(n.Index, names)
+		o.any("dev", "dev "+dev+" ", dev)
 	}
 	if n.LLAddr != nil {
 		o.any("lladdr", "lladdr "+n.LLAddr.String()+" ", n.LLAddr.String())

@@ -90,7 +90,9 @@ func routeFlags(flags uint32) []string {
 // and what a listing's selectors fix.
 func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl string) {
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
-	if r.Type != unix.RTN_UNICAST {
+	// -d prints the defaults too: type unicast, table main, proto boot,
+	// scope global.
+	if r.Type != unix.RTN_UNICAST || p.Details {
 		o.str("type", "", p.routeType(r.Type))
 	}
 	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
@@ -105,16 +107,16 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		o.addr("gateway", "via", r.Gateway)
 	}
 	if r.OIF != 0 && !p.OneDev {
-		o.str("dev", "dev", names[r.OIF])
+		o.str("dev", "dev", linkName(r.OIF, names))
 	}
-	if r.Table != unix.RT_TABLE_MAIN && !cloned && !p.OneTable {
+	if (r.Table != unix.RT_TABLE_MAIN || p.Details) && r.Table != 0 && !p.OneTable {
 		o.str("table", "table", p.named(Tables, r.Table))
 	}
-	if r.Protocol != unix.RTPROT_BOOT && !cloned && !p.OneProto {
+	if (r.Protocol != unix.RTPROT_BOOT || p.Details) && !cloned && !p.OneProto {
 		o.str("protocol", "proto", p.named(Protocols, uint32(r.Protocol)))
 	}
-	if r.Scope != unix.RT_SCOPE_UNIVERSE && !cloned && !p.OneScope {
-		o.str("scope", "scope", p.named(RouteScopes, uint32(r.Scope)))
+	if (r.Scope != unix.RT_SCOPE_UNIVERSE || p.Details) && !cloned && !p.OneScope {
+		o.str("scope", "scope", p.named(Scopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
 		o.addr("prefsrc", "src", r.PrefSrc)
@@ -128,6 +130,9 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 	} else if r.Mark != 0 {
 		o.num("mark", "mark", r.Mark)
 	}
+	if r.Realms != 0 {
+		p.realms(o, nil, r.Realms)
+	}
 	if r.UID != nil {
 		o.num("uid", "uid", *r.UID)
 	}
@@ -140,24 +145,11 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		}
 		o.js("cache", cache)
 	}
-	if len(r.Metrics) > 0 || r.Locked != 0 {
-		m := Object{}
-		for _, x := range r.Metrics {
-			if x.Type == unix.RTAX_HOPLIMIT && int32(x.Value) == -1 {
-				continue // print_rta_metrics: the default, not shown
-			}
-			name := RouteMetrics.Name(uint32(x.Type))
-			m.Set(name, x.Value)
-			o.fp(name, " ")
-			if r.Locked&(1<<x.Type) != 0 {
-				o.fp("lock ")
-			}
-			o.fp(strconv.FormatUint(uint64(x.Value), 10), " ")
-		}
-		o.js("metrics", []Object{m})
+	if len(r.Metrics) > 0 || r.Locked != 0 || r.CongCtl != "" {
+		printMetrics(o, r)
 	}
 	if r.IIF != 0 {
-		o.str("iif", "iif", names[r.IIF])
+		o.str("iif", "iif", linkName(r.IIF, names))
 	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
 		o.any("pref", "pref "+RouterPrefs.Name(uint32(*r.Pref)), RouterPrefs.Name(uint32(*r.Pref)))
@@ -171,11 +163,15 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 				n.Set("gateway", nh.Gateway.String())
 				o.fp("via ", nh.Gateway.String(), " ")
 			}
+			if nh.Realms != 0 {
+				p.realms(o, &n, nh.Realms)
+			}
 			nhFlags := routeFlags(uint32(nh.Flags))
-			n.Set("dev", names[nh.OIF])
+			dev := linkName(nh.OIF, names)
+			n.Set("dev", dev)
 			n.Set("weight", nh.Weight)
 			n.Set("flags", nhFlags)
-			o.fp("dev ", names[nh.OIF], " weight ", strconv.Itoa(nh.Weight), " ")
+			o.fp("dev ", dev, " weight ", strconv.Itoa(nh.Weight), " ")
 			for _, f := range nhFlags {
 				o.fp(f, " ")
 			}
@@ -188,3 +184,95 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 // hasMetric is whether the kernel sent RTA_PRIORITY, which ip prints:
 // IPv6 always sends it, IPv4 only when it is not zero.
 func hasMetric(r *rtnl.Route) bool { return r.Priority != 0 || r.Family == unix.AF_INET6 }
+
+// realms is print_rta_flow: `realm TO ` or `realms FROM/TO `, by name;
+// in JSON under "flow" in o, or in obj (a nexthop's) when given.
+func (p *Printer) realms(o *record, obj *Object, v uint32) {
+	from, to := v>>16, v&0xffff
+	toName := p.realm(to)
+	if o.json {
+		f := Object{}
+		if from != 0 {
+			f.Set("from", p.realm(from))
+		}
+		f.Set("to", toName)
+		if obj != nil {
+			obj.Set("flow", f)
+		} else {
+			o.set("flow", f)
+		}
+		return
+	}
+	if from == 0 {
+		o.fp("realm ", toName, " ")
+		return
+	}
+	o.fp("realms ", p.realm(from), "/", toName, " ")
+}
+
+// realm is a realm's name. ip names realm 0 "unknown" until it has read
+// rt_realms, which it has by the time it prints a 0 (the to of a `realms
+// N/0`, after N was looked up there).
+func (p *Printer) realm(n uint32) string {
+	if s := p.named(Realms, n); n != 0 || s != "0" || p.Numeric {
+		return s
+	}
+	return "unknown"
+}
+
+// printMetrics is print_rta_metrics: each RTAX_* that is present or
+// locked, in RTAX order, `NAME [lock] VALUE `; times in ms as the kernel
+// keeps them, rtt in eighths and rttvar in quarters of a millisecond.
+func printMetrics(o *record, r *rtnl.Route) {
+	m := Object{}
+	for t := uint16(unix.RTAX_MTU); t <= unix.RTAX_FASTOPEN_NO_COOKIE; t++ {
+		v, present := uint32(0), false
+		for _, x := range r.Metrics {
+			if x.Type == t {
+				v, present = x.Value, true
+			}
+		}
+		if t == unix.RTAX_CC_ALGO {
+			present = r.CongCtl != ""
+		}
+		locked := r.Locked&(1<<t) != 0
+		if !present && !locked || t == unix.RTAX_HOPLIMIT && int32(v) == -1 {
+			continue // hoplimit -1: the default, not shown
+		}
+		name := RouteMetrics.Name(uint32(t))
+		o.fp(name, " ")
+		if locked {
+			o.fp("lock ")
+		}
+		switch t {
+		case unix.RTAX_FEATURES:
+			if v&unix.RTAX_FEATURE_ECN != 0 {
+				o.fp("ecn ")
+				m.Set("ecn", nil)
+			}
+			if v&^unix.RTAX_FEATURE_ECN != 0 {
+				o.fp(hex0x(v), " ") // all of it, ECN's bit too: ip's
+				m.Set(name, hex0x(v))
+			}
+		case unix.RTAX_CC_ALGO:
+			o.fp(r.CongCtl, " ")
+			m.Set("congestion", r.CongCtl)
+		case unix.RTAX_RTT, unix.RTAX_RTTVAR, unix.RTAX_RTO_MIN:
+			if t == unix.RTAX_RTT {
+				v /= 8
+			} else if t == unix.RTAX_RTTVAR {
+				v /= 4
+			}
+			ms := strconv.FormatUint(uint64(v), 10) + "ms "
+			if v >= 1000 { // %gs
+				ms = strconv.FormatFloat(float64(v)/1e3, 'g', 6, 64) + "s "
+			}
+			o.fp(ms)
+			m.Set(name, v)
+		default:
+			o.fp(strconv.FormatUint(uint64(v), 10), " ")
+			m.Set(name, v)
+		}
+	}
+	o.js("metrics", []Object{m})
+}
