@@ -58,6 +58,11 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"link set v1 type vxlan id 5", 2, "only bridge_slave settings", ""},
 		{"link set nosuch up", 1, `link "nosuch": no such device`, "no such device: no such device"},
 		{"route get 10.9.9.9", 1, "network is unreachable", "gateway"},
+		{"route show realms /2", 2, `realms "/2": not FROM/TO realms`, ""},
+		{"route add 10.5.0.0/16 dev v0 rtt 600000s", 2, `rtt "600000s" is not a time`, ""},
+		{"route add 10.5.0.0/16 dev v0 rtt 1.5fortnights", 2, `rtt "1.5fortnights" is not a time`, ""},
+		{"route add 10.5.0.0/16 dev v0 features cwr", 2, `features "cwr": the one feature is ecn`, ""},
+		{"route add 10.5.0.0/16 dev v0 congctl no-such-cc", 1, "Unknown tcp congestion algorithm", ""},
 	}
 	for _, c := range cases {
 		_, errs, code := cli(t, append([]string{"-n", n}, strings.Fields(c.args)...)...)

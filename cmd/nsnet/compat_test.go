@@ -110,6 +110,8 @@ var compatCommands = func() []string {
 		"-d route get 10.1.0.7", "-j -d route get 10.3.0.1", "route get 10.1.0.1", "-d route get 10.1.0.1", "-d route show scope global",
 		"route show 10.15.0.0/16", "-j -p route show 10.18.0.0/16", "-N route show 10.16.0.0/16", "-j -N route show 10.17.0.0/16",
 		"route get 10.15.0.1", "-6 route show fd00:5::/64", "-j -6 route show fd00:5::/64",
+		"route show realms 1/2", "route show realm 3", "route show realms 5/0", "-j route show realms 1/2", "route show realms 0/2",
+		"route show realms 0/0", "route show realms 5/", "route show realms 0x50000",
 	} {
 		cmds = append(cmds, c)
 	}

@@ -15,7 +15,9 @@ import (
 
 const routeHelp = `Usage: nsnet route {add|replace|del} ROUTE
        nsnet route get ADDR
-       nsnet [-4|-6] route {show|flush} [table TABLE|all] [dev DEV]
+       nsnet [-4|-6] route {show|flush} [SELECTOR ...]
+SELECTOR := [to] [root|match|exact] PREFIX | table TABLE|all | dev DEV | proto PROTO
+            | scope SCOPE | type TYPE | metric N | via PREFIX | src PREFIX | realms [FROM/]TO
 ROUTE := [TYPE] {PREFIX|default} [via ADDR] [dev DEV] [src ADDR] [metric N]
          [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
          [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
@@ -232,9 +234,9 @@ func realmsWord(w *words, kw string) (uint32, error) {
 		from, to = "", s
 	}
 	var v uint32
-	for _, part := range []string{from, to} {
+	for i, part := range []string{from, to} {
 		n := uint32(0)
-		if part != "" {
+		if part != "" || i == 0 && hasFrom { // TO may be empty (`5/`), a FROM before a slash not
 			if n, err = ipfmt.Realms.Parse(part, 255); err != nil {
 				break
 			}
@@ -467,6 +469,8 @@ type routeSel struct {
 	typ        *uint8
 	metric     *uint32
 	via, src   netip.Prefix
+	realms     uint32 // RTA_FLOW, compared where realmMask is set:
+	realmMask  uint32 // the half of FROM/TO that was not 0
 }
 
 func parseRouteSel(e *env, w *words) (*routeSel, error) {
@@ -516,6 +520,22 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 			n, err = w.uint(kw, 32)
 			v := uint32(n)
 			q.metric = &v
+		case kw == "realm" || kw == "realms":
+			// A half left out is not compared: TO in `N/`, FROM in `N`.
+			// A 0 written out is (ip's rule).
+			arg := ""
+			if w.more() {
+				arg = w.args[0]
+			}
+			if q.realms, err = realmsWord(w, kw); err == nil {
+				q.realmMask = 1<<32 - 1
+				if q.realms&0xffff == 0 && strings.HasSuffix(arg, "/") {
+					q.realmMask &^= 0xffff
+				}
+				if q.realms>>16 == 0 && (!strings.Contains(arg, "/") || strings.HasPrefix(arg, "/")) {
+					q.realmMask &^= 0xffff0000
+				}
+			}
 		case kw == "via" || kw == "src":
 			var p netip.Prefix
 			if p, err = routePrefix(w, kw, w.args); err == nil {
@@ -608,6 +628,7 @@ func (q *routeSel) keep(r *rtnl.Route) bool {
 		q.scope != nil && *q.scope != r.Scope,
 		q.typ != nil && *q.typ != r.Type,
 		q.metric != nil && *q.metric != r.Priority,
+		(r.Realms^q.realms)&q.realmMask != 0,
 		q.root != nil && (bits(*q.root) > dstLen || !bitsMatch(r.Dst.Addr(), *q.root, bits(*q.root))),
 		q.mtch != nil && (bits(*q.mtch) < dstLen || !bitsMatch(r.Dst.Addr(), *q.mtch, dstLen)),
 		q.via.IsValid() && !bitsMatch(r.Gateway, q.via, q.via.Bits()),
@@ -622,6 +643,7 @@ func (q *routeSel) printer(e *env) *ipfmt.Printer {
 	p := e.printer()
 	p.OneTable, p.OneDev = q.table != 0, q.dev != ""
 	p.OneProto, p.OneScope, p.OneMetric = q.proto != nil, q.scope != nil, q.metric != nil
+	p.OneRealms = q.realmMask == 1<<32-1
 	p.OneVia = q.via.IsValid() && q.via.Bits() == q.via.Addr().BitLen()
 	p.OneSrc = q.src.IsValid() && q.src.Bits() == q.src.Addr().BitLen()
 	return p

@@ -28,8 +28,9 @@ type Printer struct {
 	OneDev   bool // the listing is of one device (dev D): ip leaves out "dev"
 	OneTable bool // the listing is of one routing table: ip leaves out "table"
 	// Route listings selected by a field leave it out: proto, scope,
-	// metric, and via or src when a whole address was given.
-	OneProto, OneScope, OneMetric, OneVia, OneSrc bool
+	// metric, realms when both were given, and via or src when a whole
+	// address was given.
+	OneProto, OneScope, OneMetric, OneVia, OneSrc, OneRealms bool
 
 	NoLinks bool // ip addr: the addresses without their links' lines
 	Numeric bool // -N: numbers, not names, for protocols, scopes, tables, groups

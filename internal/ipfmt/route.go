@@ -130,7 +130,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 	} else if r.Mark != 0 {
 		o.num("mark", "mark", r.Mark)
 	}
-	if r.Realms != 0 {
+	if r.Realms != 0 && !p.OneRealms {
 		p.realms(o, nil, r.Realms)
 	}
 	if r.UID != nil {
