@@ -346,3 +346,33 @@ func TestSysctlPerNamespace(t *testing.T) {
 		t.Fatal("non-net sysctl accepted")
 	}
 }
+
+// A namespace's own sysfs lists its links, not the host's /sys's, and
+// attaches nowhere: the mount table is the same before and after.
+func TestOpenSysfs(t *testing.T) {
+	h := testns.New(t)
+	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	s, err := OpenSysfs(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b, err := s.ReadFile("class/net/lo/ifindex")
+	if err != nil || strings.TrimSpace(string(b)) != "1" {
+		t.Fatalf("lo's ifindex in the namespace's sysfs: %q, %v", b, err)
+	}
+	host, _ := os.ReadDir("/sys/class/net")
+	for _, d := range host {
+		if d.Name() != "lo" {
+			if _, err := s.ReadFile("class/net/" + d.Name() + "/ifindex"); err == nil {
+				t.Fatalf("the namespace's sysfs shows the host's %s", d.Name())
+			}
+		}
+	}
+	if _, err := s.ReadFile("../../proc/self/status"); err == nil {
+		t.Fatal("a path out of the sysfs resolved")
+	}
+	if after, _ := os.ReadFile("/proc/self/mountinfo"); string(after) != string(mounts) {
+		t.Fatal("OpenSysfs changed the mount table")
+	}
+}

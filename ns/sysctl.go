@@ -23,7 +23,13 @@ func sysctlPath(key string) (string, error) {
 	if !strings.HasPrefix(key, "net.") || strings.Contains(key, "..") || strings.Contains(key, "/") {
 		return "", fmt.Errorf("sysctl %q: only net.* keys belong to a network namespace", key)
 	}
-	return filepath.Join("/proc/sys", strings.ReplaceAll(key, ".", "/")), nil
+	path := []byte("/proc/sys/" + key) // net.ipv4.ip_forward: /proc/sys/net/ipv4/ip_forward
+	for i, c := range path {
+		if c == '.' {
+			path[i] = '/'
+		}
+	}
+	return filepath.Clean(string(path)), nil
 }
 
 // Sysctl reads a net.* sysctl in namespace h (nil: the caller's).

@@ -7,6 +7,7 @@ import (
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 // The Examples that need a kernel run here, inside the sandbox, and what
@@ -30,6 +31,14 @@ func TestExamplesRun(t *testing.T) {
 	must(t, ns.Do(h, func() error { ExampleBridgePort(); return nil }))
 	if out := testns.Run(t, h, "ip", "-d", "link", "show", "veth-c"); !strings.Contains(out, "master br0") || !strings.Contains(out, " hairpin on ") || !strings.Contains(out, " learning on ") {
 		t.Fatalf("ExampleBridgePort: %q", out)
+	}
+	must(t, ns.Do(h, func() error { ExampleTunAdd(); return nil }))
+	if out := testns.Run(t, h, "ip", "-d", "link", "show", "tap-vm"); !strings.Contains(out, "tun type tap pi off vnet_hdr off persist on user ") {
+		t.Fatalf("ExampleTunAdd: %q", out)
+	}
+	must(t, ns.Do(h, func() error { return rtnl.TunDel("tap-vm", unix.IFF_TAP) }))
+	if out := testns.Run(t, h, "ip", "link"); strings.Contains(out, "tap-vm") {
+		t.Fatalf("TunDel left tap-vm: %q", out)
 	}
 
 	done := make(chan struct{})

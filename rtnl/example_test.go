@@ -133,3 +133,27 @@ func ExampleBridgePort() {
 	}
 	fmt.Println("hairpin:", v.Port.Hairpin) // hairpin: true
 }
+
+// A tap device that outlives this program, for a virtual machine to
+// attach to later; only user 1000 may. As `ip tuntap add dev tap-vm mode
+// tap user 1000`. It is made through /dev/net/tun, then read back like
+// any link.
+func ExampleTunAdd() {
+	owner := uint32(1000)
+	name, err := rtnl.TunAdd("tap-vm", &rtnl.Tun{Flags: unix.IFF_TAP | unix.IFF_NO_PI, Owner: &owner})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := rtnl.Dial(nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	l, err := c.LinkByName(name)
+	if err != nil {
+		log.Fatal(err)
+	}
+	t := l.Info.(*rtnl.Tun)
+	fmt.Println(l.Name, "tap:", t.Flags&unix.IFF_TAP != 0, "persist:", t.Flags&unix.IFF_PERSIST != 0, "user:", *t.Owner)
+	// tap-vm tap: true persist: true user: 1000
+}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/nsnet/nsnet/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +37,25 @@ func fuzzCodec[T any](f *testing.F, decode func([]byte) (*T, error), encode func
 	})
 }
 
-func FuzzLink(f *testing.F) { fuzzCodec(f, DecodeLink, encodeLink) }
+func FuzzLink(f *testing.F) {
+	// A tun device as a dump has it: IFLA_TUN_* in IFLA_INFO_DATA.
+	e := nl.NewEncoder(make([]byte, unix.SizeofIfInfomsg))
+	e.String(unix.IFLA_IFNAME, "tun0")
+	e.Nest(unix.IFLA_LINKINFO)
+	e.String(unix.IFLA_INFO_KIND, "tun")
+	e.Nest(unix.IFLA_INFO_DATA)
+	e.Uint8(unix.IFLA_TUN_TYPE, unix.IFF_TUN)
+	e.Uint8(unix.IFLA_TUN_PI, 1)
+	e.Uint8(unix.IFLA_TUN_MULTI_QUEUE, 1)
+	e.Uint32(unix.IFLA_TUN_OWNER, 1000)
+	e.Uint32(unix.IFLA_TUN_NUM_QUEUES, 2)
+	e.End()
+	e.End()
+	if b, err := e.Encode(); err == nil {
+		f.Add(b)
+	}
+	fuzzCodec(f, DecodeLink, encodeLink)
+}
 func FuzzAddr(f *testing.F) { fuzzCodec(f, DecodeAddr, encodeAddr) }
 func FuzzRoute(f *testing.F) {
 	// A route with RTA_METRICS (mtu locked, advmss), nested as ip sends it.

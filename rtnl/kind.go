@@ -9,7 +9,8 @@ import (
 
 // LinkInfo is the kind-specific part of a link (IFLA_LINKINFO): what
 // `ip link add ... type KIND ARGS` sets. The implementations are Veth,
-// Bridge, Macvlan, Vxlan and GenericInfo (any other kind, by name).
+// Bridge, Macvlan, Vxlan, Tun (decoded only: TunAdd makes one) and
+// GenericInfo (any other kind, by name).
 type LinkInfo interface {
 	Kind() string
 	encode(e *nl.Encoder) error // IFLA_INFO_DATA, if the kind has any
@@ -28,6 +29,8 @@ func newLinkInfo(kind string) LinkInfo {
 		return &Macvlan{KindName: kind}
 	case "vxlan":
 		return &Vxlan{}
+	case "tun":
+		return &Tun{}
 	}
 	return &GenericInfo{KindName: kind}
 }

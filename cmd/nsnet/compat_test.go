@@ -62,6 +62,10 @@ var compatSetup = []string{
 	"link add vx6 type vxlan id 7 group ff05::7 dev v0 dstport 4790 ttl inherit tos inherit nolearning df set flowlabel 0x12 ageing 0 maxaddr 10 noudpcsum udp6zerocsumtx proxy l2miss",
 	"link add mvs link v0 type macvlan mode source", "link set mvs type macvlan macaddr add 02:00:00:00:00:aa",
 	"link set v1 type bridge_slave hairpin on learning off cost 7 group_fwd_mask 0x4001",
+	// tun and tap devices, made through /dev/net/tun: user and group by
+	// number and by name, every flag.
+	"tuntap add dev tun0 mode tun user 1000 group 100 pi one_queue vnet_hdr multi_queue",
+	"tuntap add dev tap0 mode tap", "tuntap add tun1 mode tun user root group root",
 }
 
 // compatCommands are the read commands compared, as typed after `ip -n cmp`.
@@ -111,6 +115,9 @@ var compatCommands = func() []string {
 		"route show 10.15.0.0/16", "-j -p route show 10.18.0.0/16", "-N route show 10.16.0.0/16", "-j -N route show 10.17.0.0/16",
 		"route get 10.15.0.1", "-6 route show fd00:5::/64", "-j -6 route show fd00:5::/64",
 		"route show realms 1/2", "route show realm 3", "route show realms 5/0", "-j route show realms 1/2", "route show realms 0/2",
+		"tuntap", "tuntap show", "tuntap list", "-j tuntap", "-j -p tuntap show", "-o tuntap", "tap", "-d tuntap", "-j -d tuntap",
+		"link show tun0", "-d link show tun0", "-j -d link show tun0", "-d link show tun1", "-j -p -d link show tun1", "-d link show tap0",
+		"-j link show tun0", "-o link show tun0", "-br link show tun0", "-d -o link show tun1",
 		"route show realms 0/0", "route show realms 5/", "route show realms 0x50000",
 	} {
 		cmds = append(cmds, c)

@@ -55,6 +55,7 @@ var compatWrites = [][]string{
 	{"route add 10.5.0.0/16 dev v0 realms 1/2 congctl lock cubic rtt lock 5.5 rttvar 1.5S"}, {"route add 10.5.0.0/16 dev v0 realms 0x10002"},
 	{"route add 10.5.0.0/16 nexthop via 10.1.0.2 realm 5 nexthop via 10.1.0.3 realms 2/7"}, {"route add fd00:5::/64 via fd00:1::fe rtt 3s congctl reno"},
 	{"route add 10.5.0.0/16 dev v0 rtt 5 parsecs"}, {"route add 10.5.0.0/16 dev v0 features cwr"}, {"route add 10.5.0.0/16 dev v0 congctl no-such-algorithm"},
+	{"route add 10.5.0.0/16 dev v0 rtt 5.5ms rttvar 0.3s rto_min 1.0001s"}, {"route add 10.5.0.0/16 dev v0 rtt 0x10 rttvar .25 rto_min 7.MSEC"},
 	{"route add 10.5.0.0/16 dev v0 realms 256/1"}, {"route add 10.5.0.0/16 dev v0 rto_min lock 5"},
 	{"route add 10.5.0.0/16 via 10.1.0.254", "route append 10.5.0.0/16 via 10.1.0.253 metric 5"},
 	{"route add 10.5.0.0/16 via 10.1.0.254", "route prepend 10.5.0.0/16 via 10.1.0.253"},
@@ -79,6 +80,10 @@ var compatWrites = [][]string{
 	{"link set v1 master br0", "link set v0 master br0", "link set v1 type bridge_slave backup_port v0"},
 	{"link set v1 master br0", "link set v0 master br0", "link set v1 type bridge_slave backup_port v0", "link set v1 type bridge_slave nobackup_port"},
 	{"link set v1 master br0", "link set v1 type bridge_slave fdb_flush state 3 guard on root_block on"},
+	{"tuntap add dev tun0 mode tun"}, {"tuntap add tap0 mode tap user 1000 group 100 pi vnet_hdr"}, {"tuntap add mode tap"},
+	{"tuntap add dev t0 mode tun multi_queue one_queue user root"}, {"tuntap add dev v0 mode tap"}, {"tuntap add dev t0"},
+	{"tuntap add dev t0 mode tun", "tuntap del dev t0 mode tun"}, {"tuntap add dev t0 mode tun", "tuntap del dev t0 mode tap"},
+	{"tuntap add dev t0 mode tun multi_queue", "tuntap del dev t0 mode tun"}, {"tap add t0 mode tap", "tap del t0 mode tap"},
 }
 
 // compatWriteDeviations are the write commands whose effect is not yet

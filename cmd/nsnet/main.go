@@ -56,6 +56,8 @@ func objectTable() []object {
 		{"neighbour", runNeigh, "neighbours (ARP/NDP): add, del, replace, flush, show"},
 		{"neighbor", runNeigh, ""},
 		{"link", runLink, "links: add, del, set, show"},
+		{"tuntap", runTuntap, "tun and tap devices: add, del, show"},
+		{"tap", runTuntap, ""},
 		{"monitor", runMonitor, "print kernel events as they happen"},
 		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
 		{"nat", runNat, "NAT: masquerade, forward, show, flush"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/netip"
-	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
@@ -42,7 +41,7 @@ func nudWord(w *words) (uint16, error) {
 	if s == "none" {
 		return 0, nil
 	}
-	n, err := ipfmt.NudStates.Parse(strings.ToUpper(s), 0xff)
+	n, err := ipfmt.NudStates.ParseFold(s, 0xff)
 	if err != nil {
 		return 0, usagef("%s: nud %v", w.cmd, err)
 	}

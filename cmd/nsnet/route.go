@@ -2,7 +2,6 @@ package main
 
 import (
 	"iter"
-	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -174,52 +173,67 @@ func parseRTT(w *words, kw string, r *rtnl.Route) error {
 	if err != nil {
 		return err
 	}
-	v, ok := rttTime(s, map[string]float64{"rtt": 8, "rttvar": 4, "rto_min": 1}[kw])
-	if !ok {
+	n, raw, ok := rttTime(s)
+	if !raw && kw == "rtt" { // ms, which the kernel keeps in eighths for rtt, quarters for rttvar
+		n *= 8
+	} else if !raw && kw == "rttvar" {
+		n *= 4
+	}
+	if !ok || n > 1<<32-1 {
 		return usagef("%s: %s %q is not a time (N, Nms or Ns, below 2^32 of the kernel's unit)", w.cmd, kw, s)
 	}
-	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: v})
+	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: uint32(n)})
 	return nil
 }
 
-// rttTime is get_time_rtt: a number, with a fraction or not, then
-// s|sec|secs or ms|msec|msecs in any case; with a unit, ms times scale.
-// Rounded up, as ip does. Where ip wraps a value past 32 bits, it fails.
-func rttTime(s string, scale float64) (uint32, bool) {
+// rttTime is get_time_rtt: a number (with a decimal fraction, or in C's
+// bases), then nothing (raw: the kernel's own unit), s|sec|secs or
+// ms|msec|msecs in any case; it is a count of ms, rounded up, as ip has
+// it. In integers, not floats: ParseFloat would cost 7 KB of binary.
+func rttTime(s string) (n uint64, raw, ok bool) {
 	num := strings.TrimRightFunc(s, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' })
-	unit := strings.ToLower(s[len(num):])
-	var t float64
-	if strings.Contains(num, ".") {
-		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || f < 0 {
-			return 0, false
+	unit := uint64(1)
+	switch u := s[len(num):]; {
+	case u == "":
+		raw = true
+	case strings.EqualFold(u, "s") || strings.EqualFold(u, "sec") || strings.EqualFold(u, "secs"):
+		unit = 1000
+	case !strings.EqualFold(u, "ms") && !strings.EqualFold(u, "msec") && !strings.EqualFold(u, "msecs"):
+		return 0, false, false
+	}
+	whole, frac, hasFrac := strings.Cut(num, ".")
+	if !hasFrac {
+		w, err := strconv.ParseUint(num, 0, 32)
+		return w * unit, raw, err == nil
+	}
+	w, err := strconv.ParseUint(whole, 10, 32)
+	if whole == "" {
+		w, err = 0, nil
+	}
+	if err != nil || whole == "" && frac == "" || strings.Trim(frac, "0123456789") != "" {
+		return 0, false, false
+	}
+	// w.frac × unit, rounded up: the fraction's part of the product is
+	// frac×unit / 10^len(frac), and any remainder (or a digit past the
+	// ninth) is one more.
+	n, rest := w*unit, false
+	if len(frac) > 9 {
+		rest = strings.Trim(frac[9:], "0") != ""
+		frac = frac[:9]
+	}
+	if frac != "" {
+		f, _ := strconv.ParseUint(frac, 10, 32)
+		den := uint64(1)
+		for range frac {
+			den *= 10
 		}
-		t = f
-	} else {
-		n, err := strconv.ParseUint(num, 0, 64)
-		if err != nil {
-			return 0, false
-		}
-		t = float64(n)
+		n += f * unit / den
+		rest = rest || f*unit%den != 0
 	}
-	switch unit {
-	case "":
-		scale = 1 // the kernel's unit already
-	case "s", "sec", "secs":
-		scale *= 1000
-	case "ms", "msec", "msecs":
-	default:
-		return 0, false
+	if rest {
+		n++
 	}
-	t *= scale
-	if t > math.MaxUint32 {
-		return 0, false
-	}
-	v := uint32(t)
-	if float64(v) < t {
-		v++
-	}
-	return v, true
+	return n, raw, true
 }
 
 // realmsWord reads `realms [FROM/]TO`, each a name from rt_realms or a

@@ -2,7 +2,6 @@ package ipfmt
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -102,7 +101,7 @@ func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
 	}
 	fam := inetName(a.Prefix.Addr())
 	if a.Peer.IsValid() {
-		b.put(fam, " ", a.Prefix.Addr().String(), " peer ", a.Peer.String(), "/", strconv.Itoa(a.Prefix.Bits()), " ")
+		b.put(fam, " ", a.Prefix.Addr().String(), " peer ", a.Peer.String(), "/", itoa(a.Prefix.Bits()), " ")
 	} else {
 		b.put(fam, " ", a.Prefix.String(), " ")
 	}

@@ -75,6 +75,7 @@ func FuzzLinkDetails(f *testing.F) {
 		e.Bytes(unix.IFLA_MACVLAN_MACADDR, []byte{2})
 		e.End()
 	}, nil)))
+	f.Add(tunMessage())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := rtnl.DecodeLink(b)
 		if err != nil {
@@ -99,6 +100,8 @@ func TestLinkDetailsForms(t *testing.T) {
 		{bridgeMessage(), []string{"vlan_protocol 802.1ad ", "designated_root 8000.2:0:0:0:0:1 ", "gc_timer  123.45 ", "no_linklocal_learn 1 mcast_vlan_snooping 0 ",
 			"state (7) ", "group_fwd_mask 0x4105 group_fwd_mask_str stp,lacp,0x100,lldp ", "backup_port if3 ", "addrgenmode 0x09 "},
 			[]string{`"gc_timer":123.45,`, `"state_index":7,`, `"inet6_addr_gen_mode":"0x09"`}},
+		{tunMessage(), []string{"tun type UNKNOWN:7 pi off multi_queue numqueues 3 user 4000000000 "},
+			[]string{`"type":"UNKNOWN:7","pi":false,"multi_queue":true,"numqueues":3,"user":4000000000}`}},
 	} {
 		l, err := rtnl.DecodeLink(c.msg)
 		if err != nil {
@@ -170,4 +173,16 @@ func FuzzRoutePrint(f *testing.F) {
 			p.Routes([]rtnl.Route{*r}, names)
 		}
 	})
+}
+
+// tunMessage is a tun link of an unknown type, multi_queue, owned by a uid
+// no account file names.
+func tunMessage() []byte {
+	return linkMessage(linkInfo("tun", func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_TUN_TYPE, 7)
+		e.Uint8(unix.IFLA_TUN_PI, 0)
+		e.Uint8(unix.IFLA_TUN_MULTI_QUEUE, 1)
+		e.Uint32(unix.IFLA_TUN_NUM_QUEUES, 3)
+		e.Uint32(unix.IFLA_TUN_OWNER, 4000000000)
+	}, nil))
 }

@@ -195,17 +195,17 @@ func (j *jsonWriter) value(v any) {
 	case nil:
 		j.raw("null")
 	case int:
-		j.raw(strconv.Itoa(v))
+		j.raw(itoa(v))
 	case int32:
 		j.raw(strconv.FormatInt(int64(v), 10))
 	case uint8:
-		j.raw(strconv.FormatUint(uint64(v), 10))
+		j.raw(utoa(uint64(v)))
 	case uint16:
-		j.raw(strconv.FormatUint(uint64(v), 10))
+		j.raw(utoa(uint64(v)))
 	case uint32:
-		j.raw(strconv.FormatUint(uint64(v), 10))
+		j.raw(utoa(uint64(v)))
 	case uint64:
-		j.raw(strconv.FormatUint(v, 10))
+		j.raw(utoa(v))
 	case fmt.Stringer:
 		j.eor()
 		j.str(v.String())

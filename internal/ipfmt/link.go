@@ -78,10 +78,10 @@ var linkTypes = Names{
 }
 
 func (p *Printer) linkType(t uint16) string {
-	if n := linkTypes.Name(uint32(t)); n != strconv.Itoa(int(t)) && !p.Numeric {
+	if n := linkTypes.Name(uint32(t)); n != itoa(int(t)) && !p.Numeric {
 		return n
 	}
-	return "[" + strconv.Itoa(int(t)) + "]" // ip's form for a type it has no name for
+	return "[" + itoa(int(t)) + "]" // ip's form for a type it has no name for
 }
 
 var linkModes = []string{"DEFAULT", "DORMANT"}
@@ -164,12 +164,18 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	if l.TxQLen != 0 {
 		fmt.Fprintf(w, " qlen %d", l.TxQLen)
 	}
-	fmt.Fprintf(w, "\n    link/%s", p.linkType(l.Type))
+	// ip writes the blank after the type whether an address follows or
+	// not: a tun device's line is "link/none ".
+	fmt.Fprintf(w, "\n    link/%s ", p.linkType(l.Type))
 	if l.HardwareAddr != nil {
-		fmt.Fprintf(w, " %s", l.HardwareAddr)
+		fmt.Fprintf(w, "%s", l.HardwareAddr)
 	}
 	if l.Broadcast != nil { // IPv6's own link dump has none
-		fmt.Fprintf(w, " brd %s", l.Broadcast)
+		word := " brd "
+		if l.Flags&unix.IFF_POINTOPOINT != 0 { // a point-to-point link's "broadcast" is its peer
+			word = " peer "
+		}
+		fmt.Fprintf(w, "%s%s", word, l.Broadcast)
 	}
 	if l.LinkNetNSID >= 0 {
 		if name, ok := p.NetnsNames[l.LinkNetNSID]; ok {
@@ -206,7 +212,7 @@ func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 	size := func(vals ...uint64) {
 		for i, v := range vals {
 			if !p.Human { // size_columns: human-readable columns keep their headers' widths
-				cols[i] = max(cols[i], len(strconv.FormatUint(v, 10)))
+				cols[i] = max(cols[i], len(utoa(v)))
 			}
 		}
 	}
@@ -320,7 +326,7 @@ func humanNum(v uint64, human, iec bool) string {
 		base, unit = 1024, "i"
 	}
 	if !human || v < base {
-		return strconv.FormatUint(v, 10)
+		return utoa(v)
 	}
 	const prefixes = "kMGTPE"
 	pow, i := uint64(1), 0
@@ -408,6 +414,9 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 			o.Set("address", l.HardwareAddr.String())
 		}
 		if l.Broadcast != nil {
+			if l.Flags&unix.IFF_POINTOPOINT != 0 {
+				o.Set("link_pointtopoint", true)
+			}
 			o.Set("broadcast", l.Broadcast.String())
 		}
 		if l.LinkNetNSID >= 0 {

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/sysfile"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -38,6 +39,9 @@ const (
 	aLinkName     // a u32 link index as a name
 	aOptNoLLLearn // bit BR_BOOLOPT_NO_LL_LEARN of struct br_boolopt_multi, when in its mask
 	aOptMcastVlan // bit BR_BOOLOPT_MCAST_VLAN_SNOOPING, the same way
+	aTunType      // a u8 IFF_TUN or IFF_TAP: tun, tap, UNKNOWN:N
+	aUser         // a u32 uid, by name from /etc/passwd: `user root ` / "user": "root"; else the number
+	aGroup        // a u32 gid, the same from /etc/group
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
@@ -184,6 +188,8 @@ func kindDetails(kind string, slave bool) func(r *record, tb [][]byte, names map
 		}
 	case kind == "vxlan":
 		return vxlanDetails
+	case kind == "tun":
+		return tunDetails
 	case kind == "macvlan", kind == "macvtap":
 		return macvlanDetails
 	}
@@ -277,7 +283,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	switch it.form {
 	case aU8, aU16, aU32, aU64:
 		n := uintN(v, [...]int{1, 2, 4, 8}[it.form-aU8])
-		text, value = strconv.FormatUint(n, 10), n
+		text, value = utoa(n), n
 	case aHex16:
 		text = hex0x(uint32(uintN(v, 2)))
 		value = text
@@ -287,7 +293,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	case aTimer:
 		// Centiseconds (USER_HZ); ip: "%4i.%.2i" in text, "%i.%.2i" in JSON.
 		j := uintN(v, 8)
-		s, cs := strconv.FormatUint(j/100, 10), strconv.FormatUint(j%100+100, 10)[1:]
+		s, cs := utoa(j/100), utoa(j%100 + 100)[1:]
 		text, value = pad(s, 4)+"."+cs, jsonRaw(s+"."+cs)
 	case aBridgeID:
 		// struct ifla_bridge_id: two bytes of priority, six of address.
@@ -315,7 +321,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 		value = text
 	case aLLProto:
 		id := binary.BigEndian.Uint16(append(v[:len(v):len(v)], 0, 0))
-		switch text = "[" + strconv.Itoa(int(id)) + "]"; id {
+		switch text = "[" + itoa(int(id)) + "]"; id {
 		case unix.ETH_P_8021Q:
 			text = "802.1Q"
 		case unix.ETH_P_8021AD:
@@ -325,7 +331,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	case aPortState:
 		st := uintN(v, 1)
 		if st >= uint64(len(bridgePortStates)) {
-			r.any("state_index", "state ("+strconv.FormatUint(st, 10)+") ", st)
+			r.any("state_index", "state ("+utoa(st)+") ", st)
 			return
 		}
 		text = bridgePortStates[st]
@@ -336,6 +342,18 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	case aLinkName:
 		text = linkName(int32(uintN(v, 4)), names)
 		value = text
+	case aTunType:
+		text = "UNKNOWN:" + utoa(uintN(v, 1))
+		if t := uintN(v, 1); t == unix.IFF_TUN || t == unix.IFF_TAP {
+			text = [...]string{unix.IFF_TUN: "tun", unix.IFF_TAP: "tap"}[t]
+		}
+		value = text
+	case aUser, aGroup:
+		id := uint32(uintN(v, 4))
+		text, value = utoa(uint64(id)), uint64(id)
+		if name, _, ok := sysfile.Account([...]string{sysfile.Users, sysfile.Groups}[it.form-aUser], "", id); ok {
+			text, value = name, name
+		}
 	case aOptNoLLLearn, aOptMcastVlan:
 		// struct br_boolopt_multi { __u32 optval, optmask; }
 		bit := uint64(1) << (it.form - aOptNoLLLearn)
@@ -422,7 +440,7 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 	if pr := tb[unix.IFLA_VXLAN_PORT_RANGE]; len(pr) >= 4 {
 		low, high := binary.BigEndian.Uint16(pr), binary.BigEndian.Uint16(pr[2:])
-		r.any("port_range", "srcport "+strconv.Itoa(int(low))+" "+strconv.Itoa(int(high))+" ", Object{{"low", low}, {"high", high}})
+		r.any("port_range", "srcport "+itoa(int(low))+" "+itoa(int(high))+" ", Object{{"low", low}, {"high", high}})
 	}
 	if p := tb[unix.IFLA_VXLAN_PORT]; len(p) >= 2 {
 		r.num("port", "dstport", uint32(binary.BigEndian.Uint16(p)))
@@ -505,6 +523,36 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 }
 
+// tunDetails is tun_print_opt: multi_queue sits between tunHead and
+// tunTail, and JSON says false when the attribute is absent or 0.
+func tunDetails(r *record, tb [][]byte, names map[int32]string) {
+	r.attrs(tb, tunHead, names)
+	if uintN(tb[unix.IFLA_TUN_MULTI_QUEUE], 1) != 0 {
+		r.any("multi_queue", "multi_queue ", true)
+		r.attrs(tb, tunQueues, names)
+	} else {
+		r.js("multi_queue", false)
+	}
+	r.attrs(tb, tunTail, names)
+}
+
+var tunHead = []attrItem{
+	{unix.IFLA_TUN_TYPE, aTunType, "type", "type"},
+	{unix.IFLA_TUN_PI, aOnOff, "pi", "pi"},
+	{unix.IFLA_TUN_VNET_HDR, aOnOff, "vnet_hdr", "vnet_hdr"},
+}
+
+var tunQueues = []attrItem{
+	{unix.IFLA_TUN_NUM_QUEUES, aU32, "numqueues", "numqueues"},
+	{unix.IFLA_TUN_NUM_DISABLED_QUEUES, aU32, "numdisabled", "numdisabled"},
+}
+
+var tunTail = []attrItem{
+	{unix.IFLA_TUN_PERSIST, aOnOff, "persist", "persist"},
+	{unix.IFLA_TUN_OWNER, aUser, "user", "user"},
+	{unix.IFLA_TUN_GROUP, aGroup, "group", "group"},
+}
+
 // macvlanDetails is macvlan_print_opt.
 func macvlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	if len(tb[unix.IFLA_MACVLAN_MODE]) < 4 {
@@ -528,7 +576,7 @@ func macvlanDetails(r *record, tb [][]byte, names map[int32]string) {
 		return
 	}
 	count := uintN(tb[unix.IFLA_MACVLAN_MACADDR_COUNT], 4)
-	r.any("macaddr_count", "remotes ("+strconv.Itoa(int(int32(count)))+") ", int32(count))
+	r.any("macaddr_count", "remotes ("+itoa(int(int32(count)))+") ", int32(count))
 	if tb[unix.IFLA_MACVLAN_MACADDR_DATA] == nil {
 		return
 	}
@@ -550,6 +598,9 @@ var macvlanQueues = []attrItem{
 }
 
 // uintN reads a native-endian integer of n bytes; a shorter value is 0.
+// Not inlined, for the size of the binary: -d calls it 36 times.
+//
+//go:noinline
 func uintN(v []byte, n int) uint64 {
 	if len(v) < n {
 		return 0
@@ -592,5 +643,5 @@ func linkName(i int32, names map[int32]string) string {
 	if i == 0 {
 		return "*"
 	}
-	return "if" + strconv.FormatUint(uint64(uint32(i)), 10)
+	return "if" + utoa(uint64(uint32(i)))
 }

@@ -23,7 +23,7 @@ func (t Names) Name(n uint32) string {
 	if s, ok := t.name(n); ok {
 		return s
 	}
-	return strconv.FormatUint(uint64(n), 10)
+	return utoa(uint64(n))
 }
 
 func (t Names) name(n uint32) (string, bool) {
@@ -61,6 +61,18 @@ func (t Names) Lookup(s string) (uint32, bool) {
 	return 0, false
 }
 
+// ParseFold is Parse with names in any case (`nud stale`, `nud STALE`).
+func (t Names) ParseFold(s string, max uint64) (uint32, error) {
+	return parseNamed(func(s string) (uint32, bool) {
+		for _, e := range t {
+			if strings.EqualFold(e.name, s) {
+				return e.n, true
+			}
+		}
+		return 0, false
+	}, s, max)
+}
+
 // FileNames is a table ip extends from a file of "NUMBER NAME" lines:
 // /etc/iproute2/FILE and /etc/iproute2/FILE.d/*.conf, or, without the
 // first, /usr/share/iproute2/FILE. Like ip, nsnet reads them only the
@@ -80,7 +92,7 @@ func (t *FileNames) Name(n uint32) string {
 	if s, ok := t.load().name(n); ok {
 		return s
 	}
-	return strconv.FormatUint(uint64(n), 10)
+	return utoa(uint64(n))
 }
 
 func (t *FileNames) Lookup(s string) (uint32, bool) {

@@ -2,7 +2,6 @@ package ipfmt
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -42,11 +41,11 @@ func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	if c := n.Cache; c != nil && p.Stats > 0 {
 		// print_cacheinfo: seconds, and no blank before probes (ip's).
 		if c.RefCnt != 0 {
-			o.any("refcnt", " ref "+strconv.FormatUint(uint64(c.RefCnt), 10), c.RefCnt)
+			o.any("refcnt", " ref "+utoa(uint64(c.RefCnt)), c.RefCnt)
 		}
-		o.any("used", " used "+strconv.FormatUint(uint64(c.Used/100), 10), c.Used/100)
-		o.any("confirmed", "/"+strconv.FormatUint(uint64(c.Confirmed/100), 10), c.Confirmed/100)
-		o.any("updated", "/"+strconv.FormatUint(uint64(c.Updated/100), 10), c.Updated/100)
+		o.any("used", " used "+utoa(uint64(c.Used/100)), c.Used/100)
+		o.any("confirmed", "/"+utoa(uint64(c.Confirmed/100)), c.Confirmed/100)
+		o.any("updated", "/"+utoa(uint64(c.Updated/100)), c.Updated/100)
 		o.num("probes", "probes", c.Probes)
 	}
 	if n.State != 0 {

@@ -49,7 +49,7 @@ type Printer struct {
 // named is n's name in t, or with -N the number, as ip's rtnl_*_n2a.
 func (p *Printer) named(t *FileNames, n uint32) string {
 	if p.Numeric {
-		return strconv.FormatUint(uint64(n), 10)
+		return utoa(uint64(n))
 	}
 	return t.Name(n)
 }
@@ -79,3 +79,13 @@ func LinkNames(links []rtnl.Link) map[int32]string {
 	}
 	return m
 }
+
+// utoa and itoa are strconv's, not inlined: the printers call them a
+// hundred times, and each inlined copy costs about a hundred bytes of a
+// binary that must fit an initramfs.
+//
+//go:noinline
+func utoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+//go:noinline
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -20,7 +20,7 @@ func (p *Printer) Routes(routes []rtnl.Route, names map[int32]string) error {
 // routeType is rtnl_rtntype_n2a: a name, or with -N the number.
 func (p *Printer) routeType(t uint8) string {
 	if p.Numeric {
-		return strconv.Itoa(int(t))
+		return itoa(int(t))
 	}
 	return RouteTypes.Name(uint32(t))
 }
@@ -171,7 +171,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 			n.Set("dev", dev)
 			n.Set("weight", nh.Weight)
 			n.Set("flags", nhFlags)
-			o.fp("dev ", dev, " weight ", strconv.Itoa(nh.Weight), " ")
+			o.fp("dev ", dev, " weight ", itoa(nh.Weight), " ")
 			for _, f := range nhFlags {
 				o.fp(f, " ")
 			}
@@ -263,14 +263,14 @@ func printMetrics(o *record, r *rtnl.Route) {
 			} else if t == unix.RTAX_RTTVAR {
 				v /= 4
 			}
-			ms := strconv.FormatUint(uint64(v), 10) + "ms "
+			ms := utoa(uint64(v)) + "ms "
 			if v >= 1000 { // %gs
 				ms = strconv.FormatFloat(float64(v)/1e3, 'g', 6, 64) + "s "
 			}
 			o.fp(ms)
 			m.Set(name, v)
 		default:
-			o.fp(strconv.FormatUint(uint64(v), 10), " ")
+			o.fp(utoa(uint64(v)), " ")
 			m.Set(name, v)
 		}
 	}

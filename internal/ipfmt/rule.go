@@ -20,10 +20,10 @@ var IPProtos = Names{{unix.IPPROTO_ICMP, "icmp"}, {unix.IPPROTO_TCP, "tcp"}, {un
 // ipProto is inet_proto_n2a: the protocol's name, or "ipproto-N" for one
 // without, and for all with -N.
 func (p *Printer) ipProto(n uint8) string {
-	if name := IPProtos.Name(uint32(n)); !p.Numeric && name != strconv.Itoa(int(n)) {
+	if name := IPProtos.Name(uint32(n)); !p.Numeric && name != itoa(int(n)) {
 		return name
 	}
-	return "ipproto-" + strconv.Itoa(int(n))
+	return "ipproto-" + itoa(int(n))
 }
 
 // Rules prints policy routing rules as ip rule does (print_rule).
@@ -46,7 +46,7 @@ func (p *Printer) Rules(rules []rtnl.Rule) error {
 // rule is one rule in print_rule's order and forms.
 func (p *Printer) rule(r *rtnl.Rule) *record {
 	o := p.newRecord()
-	o.any("priority", strconv.FormatUint(uint64(r.Priority), 10)+":\t", r.Priority)
+	o.any("priority", utoa(uint64(r.Priority))+":\t", r.Priority)
 	if r.Invert {
 		o.any("not", "not ", nil)
 	}
@@ -59,7 +59,7 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		case e.pfx.IsValid():
 			o.any(e.key, e.word+e.pfx.Addr().String(), e.pfx.Addr().String())
 			if e.pfx.Bits() != e.pfx.Addr().BitLen() {
-				o.any(e.lenKey, "/"+strconv.Itoa(e.pfx.Bits()), e.pfx.Bits())
+				o.any(e.lenKey, "/"+itoa(e.pfx.Bits()), e.pfx.Bits())
 			}
 		case i == 0:
 			o.any("src", "from all", "all")
@@ -83,8 +83,8 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		}
 	}
 	if u := r.UIDRange; u != nil {
-		o.any("uid_start", " uidrange "+strconv.FormatUint(uint64(u[0]), 10), u[0])
-		o.any("uid_end", "-"+strconv.FormatUint(uint64(u[1]), 10), u[1])
+		o.any("uid_start", " uidrange "+utoa(uint64(u[0])), u[0])
+		o.any("uid_end", "-"+utoa(uint64(u[1])), u[1])
 	}
 	if r.IPProto != 0 {
 		o.any("ipproto", " ipproto "+p.ipProto(r.IPProto), p.ipProto(r.IPProto))
@@ -96,22 +96,22 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		switch lo, hi := pr.ports[0], pr.ports[1]; {
 		case pr.ports == [2]uint16{}:
 		case lo == hi:
-			o.any(pr.kw, " "+pr.kw+" "+strconv.Itoa(int(lo)), lo)
+			o.any(pr.kw, " "+pr.kw+" "+itoa(int(lo)), lo)
 		default:
-			o.any(pr.kw+"_start", " "+pr.kw+" "+strconv.Itoa(int(lo)), lo)
-			o.any(pr.kw+"_end", "-"+strconv.Itoa(int(hi)), hi)
+			o.any(pr.kw+"_start", " "+pr.kw+" "+itoa(int(lo)), lo)
+			o.any(pr.kw+"_end", "-"+itoa(int(hi)), hi)
 		}
 	}
 	if r.Table != 0 {
 		o.any("table", " lookup "+p.named(Tables, r.Table), p.named(Tables, r.Table))
 		if n := r.SuppressPrefixLen; n != nil && *n != -1 {
-			o.any("suppress_prefixlen", " suppress_prefixlength "+strconv.Itoa(int(*n)), int(*n))
+			o.any("suppress_prefixlen", " suppress_prefixlength "+itoa(int(*n)), int(*n))
 		}
 	}
 	switch r.Action {
 	case unix.FR_ACT_TO_TBL:
 	case unix.FR_ACT_GOTO:
-		o.any("goto", " goto "+strconv.FormatUint(uint64(r.Goto), 10), r.Goto)
+		o.any("goto", " goto "+utoa(uint64(r.Goto)), r.Goto)
 		if r.Flags&unix.FIB_RULE_UNRESOLVED != 0 {
 			o.any("unresolved", " [unresolved]", nil)
 		}

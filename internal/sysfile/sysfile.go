@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -46,4 +48,33 @@ func ReadDirNames(dir string) ([]string, error) {
 		}
 		_, _, names = unix.ParseDirent(buf[:n], -1, names) // skips . and ..
 	}
+}
+
+// Users and Groups are the account files getpwnam(3) and getgrnam(3)
+// read when nsswitch.conf says "files": the one source a static binary
+// without libc's NSS can read.
+const (
+	Users  = "/etc/passwd"
+	Groups = "/etc/group"
+)
+
+// Account finds, in file (Users or Groups), the entry whose name is name
+// (when name is not "") or whose id is id: both lead their line as
+// NAME:PASSWORD:ID:...
+func Account(file, name string, id uint32) (string, uint32, bool) {
+	b, err := ReadFile(file)
+	if err != nil {
+		return "", 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.SplitN(line, ":", 4)
+		if len(f) < 3 {
+			continue
+		}
+		n, err := strconv.ParseUint(f[2], 10, 32)
+		if err == nil && (name != "" && f[0] == name || name == "" && uint32(n) == id) {
+			return f[0], uint32(n), true
+		}
+	}
+	return "", 0, false
 }
