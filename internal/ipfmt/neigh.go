@@ -1,7 +1,6 @@
 package ipfmt
 
 import (
-	"io"
 	"strings"
 
 	"github.com/nsnet/nsnet/rtnl"
@@ -10,17 +9,7 @@ import (
 
 // Neighs prints entries as ip neigh does (print_neigh).
 func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
-	if p.JSON {
-		out := []Object{}
-		for _, n := range neighs {
-			out = append(out, p.neigh(&n, names).obj)
-		}
-		return p.PrintJSON(out)
-	}
-	for _, n := range neighs {
-		io.WriteString(p.W, p.neigh(&n, names).text())
-	}
-	return nil
+	return p.printAll(len(neighs), func(i int) *record { return p.neigh(&neighs[i], names) })
 }
 
 // neigh is one entry in print_neigh's order and forms: in text every

@@ -71,6 +71,24 @@ func (p *Printer) PrintJSON(v any) error {
 	return nil
 }
 
+// printAll prints n records, rec(i) each: in one JSON array, or their
+// texts in one write.
+func (p *Printer) printAll(n int, rec func(i int) *record) error {
+	if p.JSON {
+		out := []Object{}
+		for i := range n {
+			out = append(out, rec(i).obj)
+		}
+		return p.PrintJSON(out)
+	}
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(rec(i).text())
+	}
+	_, err := io.WriteString(p.W, b.String())
+	return err
+}
+
 // LinkNames maps the links' indexes to their names, as every printer wants.
 func LinkNames(links []rtnl.Link) map[int32]string {
 	m := make(map[int32]string, len(links))

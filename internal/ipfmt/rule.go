@@ -1,10 +1,8 @@
 package ipfmt
 
 import (
-	"io"
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -28,19 +26,7 @@ func (p *Printer) ipProto(n uint8) string {
 
 // Rules prints policy routing rules as ip rule does (print_rule).
 func (p *Printer) Rules(rules []rtnl.Rule) error {
-	if p.JSON {
-		out := []Object{}
-		for i := range rules {
-			out = append(out, p.rule(&rules[i]).obj)
-		}
-		return p.PrintJSON(out)
-	}
-	var b strings.Builder
-	for i := range rules {
-		b.WriteString(p.rule(&rules[i]).text())
-	}
-	_, err := io.WriteString(p.W, b.String())
-	return err
+	return p.printAll(len(rules), func(i int) *record { return p.rule(&rules[i]) })
 }
 
 // rule is one rule in print_rule's order and forms.

@@ -1,9 +1,6 @@
 package ipfmt
 
 import (
-	"io"
-	"strings"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -36,19 +33,7 @@ var tunFlagNames = []struct {
 
 // Tuntaps prints devices as ip tuntap show does.
 func (p *Printer) Tuntaps(devs []TunDev) error {
-	if p.JSON {
-		out := []Object{}
-		for i := range devs {
-			out = append(out, p.tuntap(&devs[i]).obj)
-		}
-		return p.PrintJSON(out)
-	}
-	var b strings.Builder
-	for i := range devs {
-		b.WriteString(p.tuntap(&devs[i]).text())
-	}
-	_, err := io.WriteString(p.W, b.String())
-	return err
+	return p.printAll(len(devs), func(i int) *record { return p.tuntap(&devs[i]) })
 }
 
 // tuntap is print_tuntap: NAME: then each flag after a blank (items
