@@ -32,9 +32,6 @@ func addrCommands() []command {
 }
 
 func runAddr(e *env, args []string) error {
-	if len(args) == 0 {
-		return addrShow(e, nil)
-	}
 	return dispatchCommand(e, "addr", addrCommands(), args)
 }
 

@@ -11,6 +11,9 @@ type command struct {
 // dispatchCommand runs the first command that args[0] abbreviates, in
 // table order (so `del` and `d` are delete, `s` and `sh` show).
 func dispatchCommand(e *env, object string, cmds []command, args []string) error {
+	if len(args) == 0 {
+		args = []string{"show"} // `ip route` is `ip route show`, for every object that lists
+	}
 	for _, c := range cmds {
 		if matches(args[0], c.name) {
 			return c.run(e, args[1:])

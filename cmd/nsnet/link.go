@@ -38,9 +38,6 @@ func linkCommands() []command {
 }
 
 func runLink(e *env, args []string) error {
-	if len(args) == 0 {
-		return linkShow(e, nil)
-	}
 	return dispatchCommand(e, "link", linkCommands(), args)
 }
 

@@ -33,9 +33,6 @@ func natCommands() []command {
 }
 
 func runNat(e *env, args []string) error {
-	if len(args) == 0 {
-		return natShow(e, nil)
-	}
 	return dispatchCommand(e, "nat", natCommands(), args)
 }
 

@@ -26,9 +26,6 @@ func neighCommands() []command {
 }
 
 func runNeigh(e *env, args []string) error {
-	if len(args) == 0 {
-		return neighShow(e, nil)
-	}
 	return dispatchCommand(e, "neigh", neighCommands(), args)
 }
 

@@ -35,9 +35,6 @@ func netnsCommands() []command {
 }
 
 func runNetns(e *env, args []string) error {
-	if len(args) == 0 {
-		return netnsList(e, nil)
-	}
 	return dispatchCommand(e, "netns", netnsCommands(), args)
 }
 

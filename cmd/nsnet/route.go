@@ -37,9 +37,6 @@ func routeCommands() []command {
 }
 
 func runRoute(e *env, args []string) error {
-	if len(args) == 0 {
-		return routeShow(e, nil)
-	}
 	return dispatchCommand(e, "route", routeCommands(), args)
 }
 

@@ -31,9 +31,6 @@ func ruleCommands() []command {
 }
 
 func runRule(e *env, args []string) error {
-	if len(args) == 0 {
-		return ruleShow(e, nil)
-	}
 	return dispatchCommand(e, "rule", ruleCommands(), args)
 }
 

@@ -32,9 +32,6 @@ func tuntapCommands() []command {
 }
 
 func runTuntap(e *env, args []string) error {
-	if len(args) == 0 {
-		return tuntapShow(e, nil)
-	}
 	return dispatchCommand(e, "tuntap", tuntapCommands(), args)
 }
 
