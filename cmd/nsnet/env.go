@@ -174,6 +174,16 @@ func lookupOption(word string) (option, error) {
 	return found[0], nil
 }
 
+// inNetns runs fn in the namespace -n names, or here.
+func (e *env) inNetns(fn func() error) error {
+	h, err := e.openNetns()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return ns.In(h, fn)
+}
+
 // openNetns opens the namespace named by -n (a name in the netns directory,
 // or a path), or returns nil for the current namespace.
 func (e *env) openNetns() (*ns.Handle, error) {

@@ -132,16 +132,6 @@ func tuntapDel(e *env, args []string) error {
 	return e.inNetns(func() error { return rtnl.TunDel(name, t.Flags) })
 }
 
-// inNetns runs fn in the namespace -n names, or here.
-func (e *env) inNetns(fn func() error) error {
-	h, err := e.openNetns()
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	return ns.In(h, fn)
-}
-
 // tuntapShow lists the links of kind tun with their tun_flags, which only
 // sysfs tells (rtnetlink has no one_queue), from a sysfs of the namespace
 // itself (ns.OpenSysfs). ip 6.1 lists every device whatever follows show;
@@ -237,6 +227,8 @@ func tunProcesses(name string) []ipfmt.TunProc {
 	return procs
 }
 
+// readlink is os.Readlink for a short link: os.Readlink's growing
+// buffer and path handling cost 4 KB of binary.
 func readlink(path string) (string, error) {
 	b := make([]byte, 256)
 	n, err := unix.Readlink(path, b)
