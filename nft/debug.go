@@ -50,6 +50,7 @@ func words(data []byte) string {
 	return b.String()
 }
 
+//go:noinline
 func reg(r uint32) string { return "reg " + strconv.FormatUint(uint64(r), 10) }
 
 // namedReg is a register operand of nat, masq or redir; 0 is none.

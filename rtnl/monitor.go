@@ -15,12 +15,14 @@ type Events uint8
 // The kinds of Events; AllEvents is what `ip monitor` with no argument
 // reports.
 const (
-	LinkEvents  Events = 1 << 0
-	AddrEvents  Events = 1 << 1
-	RouteEvents Events = 1 << 2
-	NeighEvents Events = 1 << 3
-	NSIDEvents  Events = 1 << 4
-	AllEvents          = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents
+	LinkEvents    Events = 1 << 0
+	AddrEvents    Events = 1 << 1
+	RouteEvents   Events = 1 << 2
+	NeighEvents   Events = 1 << 3
+	NSIDEvents    Events = 1 << 4
+	NetconfEvents Events = 1 << 5
+	RuleEvents    Events = 1 << 6
+	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents
 )
 
 // groups are the multicast groups (RTNLGRP_*, linux/rtnetlink.h) that
@@ -36,6 +38,8 @@ func (ev Events) groups() []uint32 {
 		{RouteEvents, []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}},
 		{NeighEvents, []uint32{unix.RTNLGRP_NEIGH}},
 		{NSIDEvents, []uint32{unix.RTNLGRP_NSID}},
+		{NetconfEvents, []uint32{unix.RTNLGRP_IPV4_NETCONF, unix.RTNLGRP_IPV6_NETCONF}},
+		{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
 	} {
 		if ev&k.ev != 0 {
 			g = append(g, k.groups...)
@@ -54,6 +58,8 @@ type Event struct {
 	Route   *Route
 	Neigh   *Neigh
 	NSID    *int32
+	Netconf *Netconf
+	Rule    *Rule
 }
 
 // Monitor receives rtnetlink notifications: `ip monitor`.
@@ -75,24 +81,23 @@ func NewMonitor(h *ns.Handle, ev Events) (*Monitor, error) {
 func (m *Monitor) Close() error { return m.c.Close() }
 
 // eventDecoders decode each notification type into its Event field,
-// indexed by type.
+// indexed by type; NEW and DEL of an object share one.
 var eventDecoders = []func(b []byte, ev *Event) error{
-	unix.RTM_NEWLINK:  decodeLinkEvent,
-	unix.RTM_DELLINK:  decodeLinkEvent,
-	unix.RTM_NEWADDR:  func(b []byte, ev *Event) (err error) { ev.Addr, err = DecodeAddr(b); return },
-	unix.RTM_DELADDR:  func(b []byte, ev *Event) (err error) { ev.Addr, err = DecodeAddr(b); return },
-	unix.RTM_NEWROUTE: func(b []byte, ev *Event) (err error) { ev.Route, err = DecodeRoute(b); return },
-	unix.RTM_DELROUTE: func(b []byte, ev *Event) (err error) { ev.Route, err = DecodeRoute(b); return },
-	unix.RTM_NEWNEIGH: func(b []byte, ev *Event) (err error) { ev.Neigh, err = DecodeNeigh(b); return },
-	unix.RTM_DELNEIGH: func(b []byte, ev *Event) (err error) { ev.Neigh, err = DecodeNeigh(b); return },
-	unix.RTM_NEWNSID:  decodeNSIDEvent,
-	unix.RTM_DELNSID:  decodeNSIDEvent,
+	unix.RTM_NEWLINK: decodeLinkEvent, unix.RTM_DELLINK: decodeLinkEvent,
+	unix.RTM_NEWADDR: decodeAddrEvent, unix.RTM_DELADDR: decodeAddrEvent,
+	unix.RTM_NEWROUTE: decodeRouteEvent, unix.RTM_DELROUTE: decodeRouteEvent,
+	unix.RTM_NEWNEIGH: decodeNeighEvent, unix.RTM_DELNEIGH: decodeNeighEvent,
+	unix.RTM_NEWNSID: decodeNSIDEvent, unix.RTM_DELNSID: decodeNSIDEvent,
+	unix.RTM_NEWNETCONF: decodeNetconfEvent, unix.RTM_DELNETCONF: decodeNetconfEvent,
+	unix.RTM_NEWRULE: decodeRuleEvent, unix.RTM_DELRULE: decodeRuleEvent,
 }
 
-func decodeLinkEvent(b []byte, ev *Event) (err error) {
-	ev.Link, err = DecodeLink(b)
-	return err
-}
+func decodeLinkEvent(b []byte, ev *Event) (err error)    { ev.Link, err = DecodeLink(b); return }
+func decodeAddrEvent(b []byte, ev *Event) (err error)    { ev.Addr, err = DecodeAddr(b); return }
+func decodeRouteEvent(b []byte, ev *Event) (err error)   { ev.Route, err = DecodeRoute(b); return }
+func decodeNeighEvent(b []byte, ev *Event) (err error)   { ev.Neigh, err = DecodeNeigh(b); return }
+func decodeNetconfEvent(b []byte, ev *Event) (err error) { ev.Netconf, err = DecodeNetconf(b); return }
+func decodeRuleEvent(b []byte, ev *Event) (err error)    { ev.Rule, err = DecodeRule(b); return }
 
 func decodeNSIDEvent(b []byte, ev *Event) error {
 	id, _, err := decodeNSID(b)
@@ -113,16 +118,21 @@ func (m *Monitor) Next() ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rtnl: monitor: %w", err)
 	}
+	return DecodeEvents(msgs)
+}
+
+// DecodeEvents decodes the notifications among msgs, skipping messages
+// of other types: what a Monitor received, or what was saved of one.
+func DecodeEvents(msgs []nl.Message) ([]Event, error) {
 	var evs []Event
 	for _, msg := range msgs {
 		t := msg.Header.Type
 		if int(t) >= len(eventDecoders) || eventDecoders[t] == nil {
 			continue
 		}
-		dec := eventDecoders[t]
 		ev := Event{Type: t, Deleted: isDel(t)}
-		if err := dec(msg.Data, &ev); err != nil {
-			return evs, fmt.Errorf("rtnl: monitor: decode message type %d: %w", msg.Header.Type, err)
+		if err := eventDecoders[t](msg.Data, &ev); err != nil {
+			return evs, fmt.Errorf("rtnl: monitor: decode message type %d: %w", t, err)
 		}
 		evs = append(evs, ev)
 	}

@@ -347,7 +347,7 @@ func addrShow(e *env, args []string) error {
 	for _, l := range links {
 		names[l.Index] = l.Name
 	}
-	ipfmt.MarkMasterDown(links, links)
+	ipfmt.MarkMasterDown(links, ipfmt.LinksUp(links))
 	if dev != "" {
 		links = filterLinks(links, func(l rtnl.Link) bool { return l.Name == dev })
 		if len(links) == 0 {

@@ -39,6 +39,12 @@ func TestCarelessInputRefused(t *testing.T) {
 		never string // never in stderr
 	}{
 		{"route flush", 2, "selector", ""},
+		{"monitor count 0", 2, "count 0", ""},
+		{"monitor mroute", 2, "does not print mroute events", ""},
+		{"monitor linky", 2, `"linky" is not one of`, ""},
+		{"monitor dev nosuch", 1, `device "nosuch"`, ""},
+		{"monitor file", 2, `"file" needs a value`, ""},
+		{"monitor file /nonexistent/saved", 1, "/nonexistent/saved", ""},
 		{"neigh flush", 2, "selector", ""},
 		{"addr add 10.0.0.1/24 peer fd00::1 dev v0", 1, "peer fd00::1 is not of the address's family", ""},
 		{"addr add 10.0.0.1/24 broadcast fd00::1 dev v0", 1, "broadcast fd00::1 is not of the address's family", ""},

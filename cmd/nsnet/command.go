@@ -23,6 +23,8 @@ func dispatchCommand(e *env, object string, cmds []command, args []string) error
 }
 
 // helpText is a command that prints text.
+//
+//go:noinline
 func helpText(text string) func(*env, []string) error {
 	return func(e *env, _ []string) error {
 		fmt.Fprint(e.stdout, text)

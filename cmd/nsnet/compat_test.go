@@ -27,7 +27,7 @@ var compatSetup = []string{
 	"link add mv0 link v0 type macvlan mode bridge",
 	"link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 dev v0",
 	"link set v0 up", "link set v1 up", "link set br0 up", "link set mv0 up",
-	"link set v0 mtu 1400", "link set v0 alias uplink",
+	"link set v0 mtu 1400", "link set v0 alias uplink", "link set mv0 txqueuelen 0",
 	"addr add 10.1.0.1/24 dev v0", "addr add 10.1.0.2/24 dev v0 label v0:two",
 	"addr add 10.1.1.1/24 brd + dev v0 valid_lft forever preferred_lft 0", // lifetimes that do not count down between the two listings
 	"addr add 10.2.0.1/16 dev br0", "addr add fd00:1::1/64 dev v0 nodad", "addr add fd00:2::1/64 dev br0 nodad noprefixroute",

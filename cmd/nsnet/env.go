@@ -275,7 +275,10 @@ func (e *env) release(c *rtnl.Conn) {
 	}
 }
 
-// printer prints in the format the options chose.
+// printer prints in the format the options chose. Not inlined: each of
+// its callers would copy its eleven fields (2 KB of the binary).
+//
+//go:noinline
 func (e *env) printer() *ipfmt.Printer {
 	return &ipfmt.Printer{W: e.stdout, JSON: e.json, Pretty: e.pretty, Stats: e.stats, Details: e.details,
 		Brief: e.brief, Oneline: e.oneline, Family: e.family, Numeric: e.numeric, Human: e.human, IEC: e.iec}

@@ -56,26 +56,26 @@ func waitListening(t *testing.T, name string, port int) {
 	t.Fatalf("nothing listens on tcp port %d in %s after 10s", port, name)
 }
 
-// waitSubscribed waits until an rtnetlink socket in the named namespace
-// has joined a multicast group: /proc/thread-self/net/netlink lists each
+// waitSubscribed waits until n rtnetlink sockets in the named namespace
+// have joined a multicast group: /proc/thread-self/net/netlink lists each
 // netlink socket with its protocol (0: NETLINK_ROUTE) and group mask.
-func waitSubscribed(t *testing.T, name string) {
+func waitSubscribed(t *testing.T, name string, n int) {
 	t.Helper()
 	h := hostHandle(t, name)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		joined := false
+		joined := 0
 		must(t, ns.Do(h, func() error {
 			b, _ := os.ReadFile("/proc/thread-self/net/netlink")
 			for _, line := range strings.Split(string(b), "\n")[1:] {
 				if f := strings.Fields(line); len(f) > 3 && f[1] == "0" && strings.Trim(f[3], "0") != "" {
-					joined = true
+					joined++
 				}
 			}
 			return nil
 		}))
-		if joined {
+		if joined >= n {
 			return
 		}
 	}
-	t.Fatalf("no rtnetlink socket in %s joined a group within 10s", name)
+	t.Fatalf("fewer than %d rtnetlink sockets in %s joined a group within 10s", n, name)
 }

@@ -575,6 +575,12 @@ func (e *env) netnsNames(c *rtnl.Conn, links []rtnl.Link) map[int32]string {
 	if !slices.ContainsFunc(links, func(l rtnl.Link) bool { return l.LinkNetNSID >= 0 }) {
 		return nil
 	}
+	return e.nsidNames(c)
+}
+
+// nsidNames maps the nsids the namespace of c has for the named
+// namespaces in the netns directory to their names.
+func (e *env) nsidNames(c *rtnl.Conn) map[int32]string {
 	names, _ := ns.List(e.netnsDir)
 	m := map[int32]string{}
 	for _, n := range names {

@@ -1,29 +1,50 @@
 package main
 
 import (
+	"cmp"
+	"encoding/binary"
 	"errors"
-	"strconv"
+	"net/netip"
+	"slices"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
+	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
-const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [count N]
-OBJECT := link | address | route | neigh | nsid
-Prints each change as it happens, as ip monitor does; with -j, one JSON object
-per line. count N (an nsnet extension) stops after N events.
+const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [dev DEVICE] [file FILE] [count N]
+OBJECT := link | address | route | neigh | netconf | rule | nsid
+Prints each change as it happens, as ip monitor does: label (and all) puts
+the kind of each event before it ([LINK], [ADDR]...); dev DEVICE keeps the
+events about that device; file FILE prints the netlink messages saved in
+FILE instead of listening. With -j, one JSON object per line. count N (an
+nsnet extension) stops after N events.
 `
 
-// monitorObjects are the words monitor takes, with their events.
-var monitorObjects = []struct {
+// monitorObjects are ip monitor's words in ip's order, which decides
+// what an abbreviation means ("l" is label), with their events. The
+// kinds nsnet does not print yet have none.
+var monitorObjects = []monitorObject{
+	{"label", 0}, {"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
+	{"mroute", 0}, {"prefix", 0}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
+	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", 0},
+}
+
+type monitorObject struct {
 	name   string
 	events rtnl.Events
-}{
-	{"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
-	{"neigh", rtnl.NeighEvents}, {"nsid", rtnl.NSIDEvents},
+}
+
+type monitorArgs struct {
+	events    rtnl.Events
+	count     int // -1: forever
+	labels    bool
+	dev, file string
 }
 
 func runMonitor(e *env, args []string) error {
@@ -31,142 +52,282 @@ func runMonitor(e *env, args []string) error {
 		fmt.Fprint(e.stdout, monitorHelp)
 		return nil
 	}
-	events, count, err := parseMonitorArgs(args)
+	a, err := parseMonitorArgs(args)
 	if err != nil {
 		return err
+	}
+	c, err := e.dialRoute() // to name links in what is printed
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	w := &monitorWriter{e: e, c: c, names: map[int32]string{}, up: map[int32]bool{}, count: a.count}
+	w.p = e.printer()
+	w.p.Labels = a.labels
+	// ip names namespaces from what the netns directory holds when it
+	// starts, and from nsid events after.
+	w.p.NetnsNames = e.nsidNames(c)
+	if a.dev != "" {
+		if w.dev, err = c.LinkIndex(a.dev); err != nil {
+			return fmt.Errorf("monitor: device %q: %w", a.dev, err)
+		}
+		w.p.OneDev = true // as ip's filter, which leaves out routes' and neighbours' dev
+	}
+	if a.file != "" {
+		// ip monitor file: messages as a monitor received them, back to
+		// back (what rtmon saves); a malformed one ends it with an error
+		// after those before it are printed.
+		b, err := sysfile.ReadFile(a.file)
+		if err != nil {
+			return fmt.Errorf("monitor: %w", err)
+		}
+		msgs, err := nl.ParseMessages(b)
+		for i := 0; i < len(msgs) && w.count != 0; i++ {
+			if m := msgs[i]; m.Header.Type == nlmsgTstamp && len(m.Data) >= 8 && !e.json {
+				fmt.Fprintf(e.stdout, "Timestamp: %s %d us\n", asctime(binary.NativeEndian.Uint32(m.Data)), binary.NativeEndian.Uint32(m.Data[4:]))
+				continue
+			}
+			evs, derr := rtnl.DecodeEvents(msgs[i : i+1])
+			if perr := w.print(evs); perr != nil {
+				return perr
+			}
+			err = cmp.Or(derr, err)
+		}
+		if err != nil {
+			return fmt.Errorf("monitor: file %s: %w", a.file, err)
+		}
+		return nil
 	}
 	h, err := e.openNetns()
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	m, err := rtnl.NewMonitor(h, events)
+	m, err := rtnl.NewMonitor(h, a.events)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	c, err := e.dialRoute() // to name links in what is printed
-	if err != nil {
-		return err
-	}
-	defer e.release(c)
-	names := newLinkNames(c)
-	for count != 0 {
+	for w.count != 0 {
 		evs, err := m.Next()
 		if errors.Is(err, unix.ENOBUFS) {
 			// The kernel dropped events because they came faster than they
 			// were read. Say so, as ip does, and carry on; link events may
-			// be among the lost, so names are learnt again.
+			// be among the lost, so links are learnt again.
 			fmt.Fprintf(e.stderr, "nsnet: monitor: events lost: %v\n", err)
-			names.forget()
+			clear(w.names)
+			clear(w.up)
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		for _, ev := range evs {
-			if err := e.printer().Event(ev, names.forEvent(ev)); err != nil {
-				return err
-			}
-			if count--; count == 0 {
-				break
-			}
+		if err := w.print(evs); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// linkNames names links in events without dumping every link for every
-// event (which made a monitor fall behind a route flood and die of
-// ENOBUFS): link events keep it current, and an index it does not know is
-// asked of the kernel once.
-type linkNames struct {
-	c *rtnl.Conn
-	m map[int32]string
-}
+// nlmsgTstamp is the type of the message rtmon writes before each event
+// it saves: the time it came, in seconds and microseconds (iproute2's
+// NLMSG_TSTAMP, no kernel message).
+const nlmsgTstamp = 15
 
-func newLinkNames(c *rtnl.Conn) *linkNames { return &linkNames{c: c, m: map[int32]string{}} }
-
-func (n *linkNames) forget() { clear(n.m) }
-
-// learn records what a link event says; a deleted link's name stays known
-// for the events about it that follow (its routes and addresses going).
-func (n *linkNames) learn(l *rtnl.Link) {
-	if l.Name != "" {
-		n.m[l.Index] = l.Name
+// asctime is C's asctime of the time t: "Wed Nov 25 03:31:00 2026", as ip
+// prints rtmon's timestamps, but in UTC where ip uses the local time zone:
+// Go's time zones would cost 60 KB of a binary made for an initramfs,
+// which has none. The date is Howard Hinnant's civil_from_days.
+func asctime(t uint32) string {
+	days, sec := int(t/86400), int(t%86400)
+	z := days + 719468 // days since 0000-03-01
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day, month, year := doy-(153*mp+2)/5+1, (mp+2)%12, yoe+era*400
+	if month < 2 {
+		year++
 	}
+	return fmt.Sprintf("%s %s%3d %02d:%02d:%02d %d", "ThuFriSatSunMonTueWed"[days%7*3:][:3], "JanFebMarAprMayJunJulAugSepOctNovDec"[month*3:][:3],
+		day, sec/3600, sec/60%60, sec%60, year)
 }
 
-// of returns the names map, holding every index given that still exists.
-func (n *linkNames) of(indexes ...int32) map[int32]string {
-	for _, i := range indexes {
-		if _, ok := n.m[i]; ok || i <= 0 {
+// monitorWriter prints events with what ip keeps to print them: the names
+// and states of links (as ip's link cache has them: link events keep it
+// current, and an index it does not know is asked of the kernel), and the
+// names of namespaces by nsid.
+//
+// It does not dump every link for every event: that made a monitor fall
+// behind a route flood and die of ENOBUFS.
+type monitorWriter struct {
+	e     *env
+	c     *rtnl.Conn
+	p     *ipfmt.Printer
+	names map[int32]string
+	up    map[int32]bool
+	dev   int32 // dev DEVICE: only events about it; 0: all
+	count int
+}
+
+func (w *monitorWriter) print(evs []rtnl.Event) error {
+	for _, ev := range evs {
+		if w.count == 0 {
+			break
+		}
+		if ev.Link != nil {
+			w.learn(ev.Link, ev.Deleted) // as ip's ll_remember_index, before any filter
+		}
+		if !w.wants(ev) {
 			continue
 		}
-		if l, err := n.c.LinkByIndex(i); err == nil {
-			n.m[i] = l.Name
-		} else {
-			n.m[i] = fmt.Sprintf("if%d", i) // gone already; asked once
+		if err := w.p.Event(w.prepare(ev), w.names); err != nil {
+			return err
 		}
+		if ev.NSID != nil && ev.Deleted { // ip names a deleted id once, from its cache
+			delete(w.p.NetnsNames, *ev.NSID)
+		}
+		w.count--
 	}
-	return n.m
+	return nil
 }
 
-// parseMonitorArgs reads `[all | OBJECT ...] [count N]`: the events to
-// report (all when none is named) and how many to print (-1: forever).
-func parseMonitorArgs(args []string) (events rtnl.Events, count int, err error) {
-	count = -1
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "count" && i+1 < len(args) {
-			n, err := strconv.Atoi(args[i+1])
-			if err != nil || n <= 0 {
-				return 0, 0, usagef("monitor: count %q is not a positive number", args[i+1])
-			}
-			count, i = n, i+1
-			continue
+// wants is ip monitor's filter. dev DEVICE keeps links, addresses,
+// neighbours and netconf of the device, routes by their output device (a
+// multipath route has none), rules and nsids all; -4 and -6 keep links,
+// nsids and what is of their family (ip subscribes to that family's
+// groups only, and drops neighbours of other families, a bridge's too).
+func (w *monitorWriter) wants(ev rtnl.Event) bool {
+	dev, fam := int32(-1), uint8(0)
+	inet := func(a netip.Addr) uint8 {
+		switch {
+		case a.Is4():
+			return unix.AF_INET
+		case a.Is6():
+			return unix.AF_INET6
 		}
-		if a == "all" {
-			events |= rtnl.AllEvents
-			continue
-		}
-		found := false
-		for _, o := range monitorObjects {
-			if matches(a, o.name) { // an abbreviation names the first object it fits
-				events, found = events|o.events, true
-				break
-			}
-		}
-		if !found {
-			return 0, 0, usagef("monitor: %q is not one of link, address, route, neigh, nsid, all", a)
-		}
+		return unix.AF_UNSPEC
 	}
-	if events == 0 {
-		events = rtnl.AllEvents
-	}
-	return events, count, nil
-}
-
-// forEvent returns the names map, holding the links ev names.
-func (n *linkNames) forEvent(ev rtnl.Event) map[int32]string {
-	var names map[int32]string
 	switch {
 	case ev.Link != nil:
-		n.learn(ev.Link)
-		names = n.of(ev.Link.Master)
-		if ev.Link.LinkNetNSID < 0 { // else the parent is in another namespace
-			names = n.of(ev.Link.ParentIndex)
-		}
+		dev = ev.Link.Index
 	case ev.Addr != nil:
-		names = n.of(ev.Addr.Index)
+		dev, fam = ev.Addr.Index, inet(ev.Addr.Prefix.Addr())
 	case ev.Route != nil:
-		idx := []int32{ev.Route.OIF}
-		for _, nh := range ev.Route.Nexthops {
-			idx = append(idx, nh.OIF)
-		}
-		names = n.of(idx...)
+		dev, fam = ev.Route.OIF, ev.Route.Family
 	case ev.Neigh != nil:
-		names = n.of(ev.Neigh.Index)
+		dev, fam = ev.Neigh.Index, inet(ev.Neigh.IP)
+	case ev.Netconf != nil:
+		dev, fam = ev.Netconf.Index, ev.Netconf.Family
+	case ev.Rule != nil:
+		fam = ev.Rule.Family
 	}
-	return names
+	if w.dev != 0 && dev != -1 && dev != w.dev {
+		return false
+	}
+	return w.e.family == 0 || ev.Link != nil || ev.NSID != nil || int(fam) == w.e.family
+}
+
+// prepare learns what ev tells of links, looks up the links and
+// namespaces it names, and marks M-DOWN as ip would.
+func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
+	switch {
+	case ev.Link != nil:
+		l := *ev.Link
+		w.know(l.Master)
+		if l.LinkNetNSID < 0 {
+			w.know(l.ParentIndex)
+		}
+		one := []rtnl.Link{l}
+		ipfmt.MarkMasterDown(one, w.up)
+		ev.Link = &one[0]
+	case ev.Addr != nil:
+		w.know(ev.Addr.Index)
+	case ev.Route != nil:
+		w.know(ev.Route.OIF)
+		for _, nh := range ev.Route.Nexthops {
+			w.know(nh.OIF)
+		}
+	case ev.Neigh != nil:
+		w.know(ev.Neigh.Index)
+	case ev.Netconf != nil:
+		w.know(ev.Netconf.Index)
+	case ev.NSID != nil && !ev.Deleted:
+		w.netns(*ev.NSID)
+	}
+	return ev
+}
+
+// learn keeps what a link event says of the link: a deleted link is
+// forgotten before its event is printed (ip's ll_remember_index), even a
+// port leaving its bridge (an AF_BRIDGE RTM_DELLINK); an index asked for
+// later is looked up again.
+func (w *monitorWriter) learn(l *rtnl.Link, deleted bool) {
+	delete(w.names, l.Index)
+	delete(w.up, l.Index)
+	if !deleted {
+		w.names[l.Index], w.up[l.Index] = l.Name, l.Flags&unix.IFF_UP != 0
+	}
+}
+
+// know looks up a link index the names do not hold. A link that is gone
+// stays unknown (ip prints it as ifN) and is asked for again next time.
+func (w *monitorWriter) know(i int32) {
+	if _, ok := w.names[i]; ok || i <= 0 {
+		return
+	}
+	if l, err := w.c.LinkByIndex(i); err == nil {
+		w.names[i], w.up[i] = l.Name, l.Flags&unix.IFF_UP != 0
+	}
+}
+
+// netns names a new nsid, when a namespace in the netns directory has
+// it (ip's print_nsid).
+func (w *monitorWriter) netns(id int32) {
+	if _, ok := w.p.NetnsNames[id]; !ok && id >= 0 {
+		if name, ok := w.e.nsidNames(w.c)[id]; ok {
+			w.p.NetnsNames[id] = name
+		}
+	}
+}
+
+// parseMonitorArgs reads ip monitor's arguments and count N.
+func parseMonitorArgs(args []string) (a monitorArgs, err error) {
+	a.count = -1
+	w := &words{args: args, cmd: "monitor"}
+	for err == nil && w.more() {
+		switch word := w.next(); {
+		case matches(word, "file"):
+			a.file, err = w.value("file")
+		case word == "count":
+			var n uint64
+			if n, err = w.uint("count", 31); err == nil && n == 0 {
+				err = usagef("monitor: count 0: want at least 1")
+			}
+			a.count = int(n)
+		case word == "all":
+			a.labels = true // ip: all the objects, each labelled
+		case word == "dev":
+			a.dev, err = w.value("dev")
+		default:
+			// The first object the word abbreviates.
+			k := slices.IndexFunc(monitorObjects, func(o monitorObject) bool { return matches(word, o.name) })
+			switch {
+			case k < 0:
+				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, all, label, dev, file", word)
+			case monitorObjects[k].name == "label":
+				a.labels = true
+			case monitorObjects[k].events == 0:
+				err = usagef("monitor: nsnet does not print %s events yet", monitorObjects[k].name)
+			}
+			if k >= 0 {
+				a.events |= monitorObjects[k].events
+			}
+		}
+	}
+	if a.events == 0 {
+		a.events = rtnl.AllEvents
+	}
+	return a, err
 }

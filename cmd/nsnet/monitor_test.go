@@ -39,7 +39,7 @@ func monitorProc(t *testing.T, netns string, args ...string) (lines <-chan strin
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	waitSubscribed(t, netns)
+	waitSubscribed(t, netns, 1)
 	return ch, stderr
 }
 
@@ -162,7 +162,7 @@ func TestMonitorSeesLinkAndNSID(t *testing.T) {
 			out, errs, _ := cli(t, "-n", "mon2", "-j", "monitor", c.object, "count", "1")
 			done <- out + errs
 		}()
-		waitSubscribed(t, "mon2")
+		waitSubscribed(t, "mon2", 1)
 		mustCLI(t, c.act...)
 		select {
 		case out := <-done:
@@ -171,6 +171,22 @@ func TestMonitorSeesLinkAndNSID(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("monitor %s saw nothing in 5s", c.object)
+		}
+	}
+}
+
+// asctime agrees with the time package (UTC) over the range of a u32.
+func TestAsctime(t *testing.T) {
+	for _, s := range []uint32{0, 59, 86399, 86400, 951782400, 951868800, 1709164800, 1764041460, 4102444800 - 1, 1<<32 - 1} {
+		want := time.Unix(int64(s), 0).UTC().Format("Mon Jan _2 15:04:05 2006")
+		if got := asctime(s); got != want {
+			t.Errorf("asctime(%d) = %q, want %q", s, got, want)
+		}
+	}
+	for s := uint64(0); s < 1<<32; s += 7919 * 3607 {
+		want := time.Unix(int64(s), 0).UTC().Format("Mon Jan _2 15:04:05 2006")
+		if got := asctime(uint32(s)); got != want {
+			t.Fatalf("asctime(%d) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -1,36 +1,63 @@
 package ipfmt
 
 import (
+	"io"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
-// Event prints one event in the shape of the matching show command.
+// Event prints one event as ip monitor does: in the shape of the matching
+// show command, "Deleted " before what went, and with Labels the kind in
+// brackets first. In JSON (which ip monitor does not print) it is one
+// object, the show command's, with "event": "newlink", "deladdr"...
 func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
-	var kind, text string
+	q := *p
+	q.monitor = true
+	p = &q
+	var b strings.Builder
 	var obj Object
+	kind, label := "", ""
 	switch {
 	case ev.Link != nil:
-		var b strings.Builder
 		p.linkText(&b, ev.Link, names)
-		kind, text, obj = "link", b.String(), p.LinkJSON(ev.Link, names)
+		kind, label, obj = "link", "[LINK]", p.LinkJSON(ev.Link, names)
 	case ev.Addr != nil:
-		a := ev.Addr
-		kind = "addr"
-		text = fmt.Sprintf("%d: %s    %s %s scope %s\n", a.Index, names[a.Index], inetName(a.Prefix.Addr()), a.Prefix, p.named(Scopes, uint32(a.Scope)))
-		obj = Object{{"ifindex", a.Index}, {"ifname", names[a.Index]}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
+		// print_addrinfo as ip -o prints it, lines kept.
+		a, dev := ev.Addr, linkName(ev.Addr.Index, names)
+		fmt.Fprintf(&b, "%d: %s", a.Index, dev)
+		to := *p
+		to.W = &b
+		to.printAddr(&rtnl.Link{Name: dev}, a)
+		kind, label = "addr", "[ADDR]"
+		obj = Object{{"ifindex", a.Index}, {"ifname", dev}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:
+		if ev.Route.Flags&unix.RTM_F_CLONED != 0 { // a cache entry, which ip monitor leaves out
+			return nil
+		}
 		r := p.newRecord()
 		p.route(r, ev.Route, names, "\n")
-		kind, text, obj = "route", r.text()+"\n", r.obj
+		b.WriteString(r.text() + "\n")
+		kind, label, obj = "route", "[ROUTE]", r.obj
 	case ev.Neigh != nil:
 		r := p.neigh(ev.Neigh, names)
-		kind, text, obj = "neigh", r.text(), r.obj
+		b.WriteString(r.text())
+		kind, label, obj = "neigh", "[NEIGH]", r.obj
+	case ev.Netconf != nil:
+		r := p.netconf(ev.Netconf, names)
+		b.WriteString(r.text())
+		kind, label, obj = "netconf", "[NETCONF]", r.obj
+	case ev.Rule != nil:
+		r := p.rule(ev.Rule)
+		b.WriteString(r.text())
+		kind, label, obj = "rule", "[RULE]", r.obj
 	case ev.NSID != nil:
-		kind, text, obj = "nsid", fmt.Sprintf("nsid %d\n", *ev.NSID), Object{{"nsid", *ev.NSID}}
+		r := p.nsid(*ev.NSID)
+		b.WriteString(r.text())
+		kind, label, obj = "nsid", "[NSID]", r.obj
 	default:
 		return nil
 	}
@@ -42,9 +69,74 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		obj.Set("event", verb+kind)
 		return p.PrintJSON(obj)
 	}
+	text := b.String()
 	if ev.Deleted {
 		text = "Deleted " + text
 	}
-	_, err := fmt.Fprint(p.W, text)
+	if p.Labels {
+		text = label + text
+	}
+	_, err := io.WriteString(p.W, text)
 	return err
+}
+
+// nsid is print_nsid: the namespace's name, when it has one, from
+// NetnsNames.
+func (p *Printer) nsid(id int32) *record {
+	r := p.newRecord()
+	if id < 0 {
+		r.fp("nsid unassigned ")
+	} else {
+		r.num("nsid", "nsid", uint32(id))
+	}
+	if name, ok := p.NetnsNames[id]; ok {
+		r.any("name", "(iproute2 netns name: "+name+")", name)
+	}
+	r.fp("\n")
+	return r
+}
+
+// netconfSettings are the NETCONFA_* ip prints, in its order; rp_filter
+// has names for its values, the others are on or off.
+var netconfSettings = []struct {
+	typ  uint16
+	name string
+}{
+	{rtnl.NetconfForwarding, "forwarding"}, {rtnl.NetconfRPFilter, "rp_filter"},
+	{rtnl.NetconfMCForwarding, "mc_forwarding"}, {rtnl.NetconfProxyNeigh, "proxy_neigh"},
+	{rtnl.NetconfIgnoreLinkDown, "ignore_routes_with_linkdown"}, {rtnl.NetconfInput, "input"},
+}
+
+var rpFilters = []string{"off", "strict", "loose"}
+
+// families are ip's family_name.
+var families = Names{{unix.AF_INET, "inet"}, {unix.AF_INET6, "inet6"}, {unix.AF_MPLS, "mpls"},
+	{unix.AF_BRIDGE, "bridge"}, {unix.AF_PACKET, "link"}}
+
+// netconf is print_netconf.
+func (p *Printer) netconf(c *rtnl.Netconf, names map[int32]string) *record {
+	r := p.newRecord()
+	r.str("family", "", families.Name(uint32(c.Family)))
+	if c.HasIndex {
+		dev := linkName(c.Index, names)
+		switch c.Index {
+		case rtnl.NetconfAll:
+			dev = "all"
+		case rtnl.NetconfDefault:
+			dev = "default"
+		}
+		r.str("interface", "", dev)
+	}
+	for _, s := range netconfSettings {
+		v, ok := c.Settings[s.typ]
+		switch {
+		case !ok:
+		case s.typ == rtnl.NetconfRPFilter:
+			r.str(s.name, s.name, tableName(rpFilters, v))
+		default:
+			r.any(s.name, s.name+" "+onOff(v != 0)+" ", v != 0)
+		}
+	}
+	r.fp("\n")
+	return r
 }

@@ -186,3 +186,34 @@ func tunMessage() []byte {
 		e.Uint32(unix.IFLA_TUN_OWNER, 4000000000)
 	}, nil))
 }
+
+// FuzzEvents decodes a saved stream of notifications, as monitor file
+// does, and prints each event in text, labelled, and JSON: never a panic.
+func FuzzEvents(f *testing.F) {
+	msg := func(typ uint16, data []byte) []byte {
+		return nl.Message{Header: nl.Header{Type: typ}, Data: data}.Append(nil)
+	}
+	netconf := nl.NewEncoder([]byte{unix.AF_INET, 0, 0, 0})
+	netconf.Uint32(rtnl.NetconfIndex, 3)
+	netconf.Uint32(rtnl.NetconfForwarding, 1)
+	netconf.Uint32(rtnl.NetconfRPFilter, 7)
+	nc, _ := netconf.Encode()
+	f.Add(append(msg(unix.RTM_NEWNETCONF, nc), msg(unix.RTM_DELLINK, linkMessage(func(e *nl.Encoder) {
+		e.Uint32(unix.IFLA_LINK, 0)
+		e.Uint32(unix.IFLA_EVENT, 2)
+	}))...))
+	f.Add(msg(unix.RTM_NEWNEIGH, make([]byte, unix.SizeofNdMsg)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		msgs, _ := nl.ParseMessages(b)
+		evs, _ := rtnl.DecodeEvents(msgs)
+		for _, ev := range evs {
+			for _, p := range []*Printer{{}, {Labels: true, OneDev: true}, {JSON: true}} {
+				var out bytes.Buffer
+				p.W = &out
+				if err := p.Event(ev, map[int32]string{3: "v0"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -1,12 +1,14 @@
 package ipfmt
 
 import (
+	"encoding/binary"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
+	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
 )
@@ -31,18 +33,27 @@ var linkFlags = []struct {
 const flagMasterDown = 1 << 31
 
 // MarkMasterDown sets flagMasterDown on links whose parent, in this
-// namespace, is down.
-func MarkMasterDown(links []rtnl.Link, all []rtnl.Link) {
-	up := map[int32]bool{}
+// namespace, is down; up holds what is known of each link (LinksUp), and
+// a parent it does not hold is taken to be up, as ip takes a link it
+// cannot look up.
+func MarkMasterDown(links []rtnl.Link, up map[int32]bool) {
+	for i := range links {
+		l := &links[i]
+		if p := l.ParentIndex; p != 0 && p != l.Index && l.LinkNetNSID < 0 {
+			if isUp, known := up[p]; known && !isUp {
+				l.Flags |= flagMasterDown
+			}
+		}
+	}
+}
+
+// LinksUp says of each link whether it is up, for MarkMasterDown.
+func LinksUp(all []rtnl.Link) map[int32]bool {
+	up := make(map[int32]bool, len(all))
 	for _, l := range all {
 		up[l.Index] = l.Flags&unix.IFF_UP != 0
 	}
-	for i := range links {
-		l := &links[i]
-		if p := l.ParentIndex; p != 0 && p != l.Index && l.LinkNetNSID < 0 && !up[p] {
-			l.Flags |= flagMasterDown
-		}
-	}
+	return up
 }
 
 // flagNames is ip's list: NO-CARRIER first for a link that is up without
@@ -63,11 +74,14 @@ func flagNames(f uint32) []string {
 // operStates are IF_OPER_* (linux/if.h) by index.
 var operStates = []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}
 
-func operState(s uint8) string {
-	if int(s) < len(operStates) {
-		return operStates[s]
+func operState(s uint8) string { return tableName(operStates, uint32(s)) }
+
+// tableName is t[n], or n in digits past t's end.
+func tableName(t []string, n uint32) string {
+	if int(n) < len(t) {
+		return t[n]
 	}
-	return fmt.Sprint(s)
+	return utoa(uint64(n))
 }
 
 // linkTypes are the ARPHRD_* names ip uses.
@@ -86,12 +100,7 @@ func (p *Printer) linkType(t uint16) string {
 
 var linkModes = []string{"DEFAULT", "DORMANT"}
 
-func linkMode(m uint8) string {
-	if int(m) < len(linkModes) {
-		return linkModes[m]
-	}
-	return fmt.Sprint(m)
-}
+func linkMode(m uint8) string { return tableName(linkModes, uint32(m)) }
 
 // hasGroup is whether the link's message had IFLA_GROUP, which ip prints.
 func hasGroup(l *rtnl.Link) bool { return l.Set&rtnl.SetGroup != 0 || l.Group != 0 }
@@ -103,7 +112,7 @@ var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding
 // all are every link of the namespace, for the names of peers and masters.
 func (p *Printer) Links(links, all []rtnl.Link) error {
 	names := LinkNames(all)
-	MarkMasterDown(links, all)
+	MarkMasterDown(links, LinksUp(all))
 	if p.JSON {
 		out := []Object{}
 		for i := range links {
@@ -132,37 +141,61 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 	return nil
 }
 
-// peerSuffix is ip's "@peer": the parent's name when it is in this
-// namespace, "@ifN" when it is in another one.
-func peerSuffix(l *rtnl.Link, names map[int32]string) string {
+// parentName is what ip prints after a link's name and "@": "" when the
+// link has no parent, "NONE" when the kernel says IFLA_LINK 0 (a veth
+// whose peer is not made yet, or gone), the parent's name when it is in
+// this namespace and known, and "ifN" otherwise.
+func parentName(l *rtnl.Link, names map[int32]string) string {
+	p := l.ParentIndex
 	switch {
-	case l.ParentIndex == 0 || l.ParentIndex == l.Index:
+	case p == 0 && nl.Index(l.Attrs, unix.IFLA_LINK)[unix.IFLA_LINK] != nil:
+		return "NONE"
+	case p == 0 || p == l.Index:
 		return ""
-	case l.LinkNetNSID >= 0:
-		return fmt.Sprintf("@if%d", l.ParentIndex)
-	case names[l.ParentIndex] != "":
-		return "@" + names[l.ParentIndex]
+	case l.LinkNetNSID >= 0: // an index in another namespace: no name here
+		names = nil
 	}
-	return "@NONE"
+	return linkName(p, names)
 }
 
+// peerSuffix is ip's "@parent".
+func peerSuffix(l *rtnl.Link, names map[int32]string) string {
+	if s := parentName(l, names); s != "" {
+		return "@" + s
+	}
+	return ""
+}
+
+// linkEvents name IFLA_EVENT, which the kernel puts in a notification to
+// say why it was sent (ip's link_events).
+var linkEvents = []string{"NONE", "REBOOT", "FEATURE CHANGE", "BONDING FAILOVER", "NOTIFY PEERS", "RESEND IGMP", "BONDING OPTION"}
+
+// linkText is print_linkinfo: every item followed by a blank, except
+// qlen, which only ip link and ip addr print (with mode, ip link's own).
+// A monitor prints instead the event a notification carries.
 func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
-	fmt.Fprintf(w, "%d: %s%s: <%s> mtu %d", l.Index, l.Name, peerSuffix(l, names), strings.Join(flagNames(l.Flags), ","), l.MTU)
+	fmt.Fprintf(w, "%d: %s%s: <%s> mtu %d ", l.Index, l.Name, peerSuffix(l, names), strings.Join(flagNames(l.Flags), ","), l.MTU)
 	if l.Qdisc != "" {
-		fmt.Fprintf(w, " qdisc %s", l.Qdisc)
+		fmt.Fprintf(w, "qdisc %s ", l.Qdisc)
 	}
 	if l.Master != 0 {
-		fmt.Fprintf(w, " master %s", names[l.Master])
+		fmt.Fprintf(w, "master %s ", names[l.Master])
 	}
-	fmt.Fprintf(w, " state %s", operState(l.OperState))
-	if !p.addrs {
-		fmt.Fprintf(w, " mode %s", linkMode(l.LinkMode))
+	fmt.Fprintf(w, "state %s ", operState(l.OperState))
+	if !p.addrs && !p.monitor {
+		fmt.Fprintf(w, "mode %s ", linkMode(l.LinkMode))
 	}
 	if hasGroup(l) {
-		fmt.Fprintf(w, " group %s", p.named(Groups, l.Group))
+		fmt.Fprintf(w, "group %s ", p.named(Groups, l.Group))
 	}
-	if l.TxQLen != 0 {
-		fmt.Fprintf(w, " qlen %d", l.TxQLen)
+	if p.monitor {
+		if ev := nl.Index(l.Attrs, unix.IFLA_EVENT)[unix.IFLA_EVENT]; len(ev) == 4 {
+			if n := binary.NativeEndian.Uint32(ev); n != 0 {
+				fmt.Fprintf(w, "event %s ", tableName(linkEvents, n))
+			}
+		}
+	} else if l.TxQLen != 0 {
+		fmt.Fprintf(w, "qlen %d", l.TxQLen)
 	}
 	// ip writes the blank after the type whether an address follows or
 	// not: a tun device's line is "link/none ".
@@ -190,7 +223,7 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 		w.Write(r.line)
 	}
 	fmt.Fprintln(w)
-	if l.Alias != "" && (!p.addrs || p.Details) {
+	if l.Alias != "" && (!p.addrs && !p.monitor || p.Details) { // ip: do_link || show_details
 		fmt.Fprintf(w, "    alias %s\n", l.Alias)
 	}
 	if p.Stats > 0 && l.Stats != nil && !p.addrs {
@@ -207,91 +240,76 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 // otherhost, transns) only where they are not zero.
 func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 	s := l.Stats
-	cc := uint64(l.CarrierChanges)
-	cols := []int{len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"), len("overrun"), len("compressed"), len("otherhost")}
-	size := func(vals ...uint64) {
+	// Each direction: bytes, five counters and compressed under their
+	// headers; with -s -s five errors under theirs, then (RX only) two
+	// that have a column only when not zero. ip sizes TX's error columns
+	// one to the right of where it prints them (errAt 2), and so do we.
+	dirs := [2]struct {
+		name          string
+		heads, errs   [5]string
+		vals, errVals [7]uint64
+		errAt         int
+	}{
+		{"RX", [5]string{"packets", "errors", "dropped", "missed", "mcast"}, [5]string{"length", "crc", "frame", "fifo", "overrun"},
+			[7]uint64{s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast, s.RxCompressed},
+			[7]uint64{s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors, s.RxNoHandler, s.RxOtherhostDropped}, 1},
+		{"TX", [5]string{"packets", "errors", "dropped", "carrier", "collsns"}, [5]string{"aborted", "fifo", "window", "heartbt", "transns"},
+			[7]uint64{s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions, s.TxCompressed},
+			[7]uint64{s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, uint64(l.CarrierChanges)}, 2},
+	}
+	cols := [8]int{len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"), len("overrun"), len("compressed"), len("otherhost")}
+	size := func(at int, vals []uint64) {
 		for i, v := range vals {
 			if !p.Human { // size_columns: human-readable columns keep their headers' widths
-				cols[i] = max(cols[i], len(utoa(v)))
+				cols[at+i] = max(cols[at+i], len(utoa(v)))
 			}
 		}
 	}
-	size(s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast, s.RxCompressed, 0)
-	if more {
-		size(0, s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors, s.RxNoHandler, s.RxOtherhostDropped)
-	}
-	size(s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions, s.TxCompressed, 0)
-	if more {
-		size(0, 0, s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc, 0)
+	for _, d := range dirs {
+		size(0, d.vals[:])
+		if more {
+			size(d.errAt, d.errVals[:8-d.errAt])
+		}
 	}
 	var sb strings.Builder
 	b := &statsWriter{&sb, p.Human, p.IEC}
-	pad, num := b.pad, b.num
-	header := func(dir string, names []string, compressed uint64) {
-		b.WriteString("    " + dir + ": ")
-		pad(cols[0]-4, "bytes")
-		for i, n := range names {
+	for _, d := range dirs {
+		b.WriteString("    " + d.name + ": ")
+		b.pad(cols[0]-4, "bytes")
+		for i, h := range d.heads {
 			b.WriteByte(' ')
-			pad(cols[i+1], n)
+			b.pad(cols[i+1], h)
 		}
 		b.WriteByte(' ')
-		pad(cols[6], when(compressed, "compressed"))
+		b.pad(cols[6], when(d.vals[6], "compressed"))
 		b.WriteString("\n    ")
-	}
-	header("RX", []string{"packets", "errors", "dropped", "missed", "mcast"}, s.RxCompressed)
-	for i, v := range []uint64{s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxMissedErrors, s.Multicast} {
-		num(cols[i], v)
-	}
-	if s.RxCompressed != 0 {
-		num(cols[6], s.RxCompressed)
-	}
-	if more {
-		b.WriteString("\n    RX errors:")
-		pad(cols[0]-10, "")
-		for i, n := range []string{"length", "crc", "frame", "fifo", "overrun"} {
-			b.WriteByte(' ')
-			pad(cols[i+1], n)
+		for i, v := range d.vals {
+			if i < 6 || v != 0 {
+				b.num(cols[i], v)
+			}
 		}
-		if s.RxNoHandler != 0 {
-			pad(cols[6]+1, " nohandler")
-		}
-		if s.RxOtherhostDropped != 0 {
-			pad(cols[7]+1, " otherhost")
-		}
-		b.WriteString("\n")
-		pad(cols[0]+5, "")
-		for i, v := range []uint64{s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxOverErrors} {
-			num(cols[i+1], v)
-		}
-		if s.RxNoHandler != 0 {
-			num(cols[6], s.RxNoHandler)
-		}
-		if s.RxOtherhostDropped != 0 {
-			num(cols[7], s.RxOtherhostDropped)
-		}
-	}
-	b.WriteString("\n")
-	header("TX", []string{"packets", "errors", "dropped", "carrier", "collsns"}, s.TxCompressed)
-	for i, v := range []uint64{s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions} {
-		num(cols[i], v)
-	}
-	if s.TxCompressed != 0 {
-		num(cols[6], s.TxCompressed)
-	}
-	if more {
-		b.WriteString("\n    TX errors:")
-		pad(cols[0]-10, "")
-		for i, n := range []string{"aborted", "fifo", "window", "heartbt", when(1, "transns")} {
-			b.WriteByte(' ')
-			pad(cols[i+1], n)
+		if more {
+			b.WriteString("\n    " + d.name + " errors:")
+			b.pad(cols[0]-10, "")
+			for i, h := range d.errs {
+				b.WriteByte(' ')
+				b.pad(cols[i+1], h)
+			}
+			for i, h := range [2]string{" nohandler", " otherhost"} {
+				if d.errVals[5+i] != 0 {
+					b.pad(cols[6+i]+1, h)
+				}
+			}
+			b.WriteString("\n")
+			b.pad(cols[0]+5, "")
+			for i, v := range d.errVals {
+				if i < 5 || v != 0 {
+					b.num(cols[i+1], v)
+				}
+			}
 		}
 		b.WriteString("\n")
-		pad(cols[0]+5, "")
-		for i, v := range []uint64{s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, cc} {
-			num(cols[i+1], v)
-		}
 	}
-	b.WriteString("\n")
 	io.WriteString(w, sb.String())
 }
 
@@ -358,12 +376,14 @@ func when(v uint64, s string) string {
 // nameAndLink is print_name_and_link in JSON: the parent, then the name.
 func nameAndLink(l *rtnl.Link, names map[int32]string) Object {
 	var o Object
-	if l.ParentIndex != 0 && l.ParentIndex != l.Index {
-		if l.LinkNetNSID >= 0 || names[l.ParentIndex] == "" {
-			o.Set("link_index", l.ParentIndex)
-		} else {
-			o.Set("link", names[l.ParentIndex])
-		}
+	switch s := parentName(l, names); {
+	case s == "":
+	case s == "NONE":
+		o.Set("link", nil)
+	case l.LinkNetNSID >= 0:
+		o.Set("link_index", l.ParentIndex)
+	default:
+		o.Set("link", s)
 	}
 	return append(o, Field{"ifname", l.Name})
 }
@@ -441,28 +461,29 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 // counters too; optional counters only where not zero.
 func (p *Printer) statsJSON(l *rtnl.Link) Object {
 	s := l.Stats
-	more := p.Stats > 1
-	rx := Object{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped},
-		{"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}}
-	tx := Object{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped},
-		{"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}}
-	optional := func(o *Object, key string, v uint64) {
-		if v != 0 {
-			o.Set(key, v)
+	// The keys of vals in ip's order; one ending in ? is left out when its
+	// value is zero.
+	add := func(o Object, keys string, vals ...uint64) Object {
+		for i, k := range strings.Fields(keys) {
+			if k[len(k)-1] == '?' {
+				if vals[i] == 0 {
+					continue
+				}
+				k = k[:len(k)-1]
+			}
+			o = append(o, Field{k, vals[i]})
 		}
+		return o
 	}
-	optional(&rx, "compressed", s.RxCompressed)
-	if more {
-		rx = append(rx, Field{"length_errors", s.RxLengthErrors}, Field{"crc_errors", s.RxCRCErrors},
-			Field{"frame_errors", s.RxFrameErrors}, Field{"fifo_errors", s.RxFIFOErrors}, Field{"missed_errors", s.RxMissedErrors})
-		optional(&rx, "nohandler", s.RxNoHandler)
-		optional(&rx, "otherhost", s.RxOtherhostDropped)
-	}
-	optional(&tx, "compressed", s.TxCompressed)
-	if more {
-		tx = append(tx, Field{"aborted_errors", s.TxAbortedErrors}, Field{"fifo_errors", s.TxFIFOErrors},
-			Field{"window_errors", s.TxWindowErrors}, Field{"heartbeat_errors", s.TxHeartbeatErrors},
-			Field{"carrier_changes", l.CarrierChanges})
+	rx := add(nil, "bytes packets errors dropped over_errors multicast compressed?",
+		s.RxBytes, s.RxPackets, s.RxErrors, s.RxDropped, s.RxOverErrors, s.Multicast, s.RxCompressed)
+	tx := add(nil, "bytes packets errors dropped carrier_errors collisions compressed?",
+		s.TxBytes, s.TxPackets, s.TxErrors, s.TxDropped, s.TxCarrierErrors, s.Collisions, s.TxCompressed)
+	if p.Stats > 1 {
+		rx = add(rx, "length_errors crc_errors frame_errors fifo_errors missed_errors nohandler? otherhost?",
+			s.RxLengthErrors, s.RxCRCErrors, s.RxFrameErrors, s.RxFIFOErrors, s.RxMissedErrors, s.RxNoHandler, s.RxOtherhostDropped)
+		tx = add(tx, "aborted_errors fifo_errors window_errors heartbeat_errors carrier_changes",
+			s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, uint64(l.CarrierChanges))
 	}
 	return Object{{"rx", rx}, {"tx", tx}}
 }

@@ -42,6 +42,9 @@ const (
 	aTunType      // a u8 IFF_TUN or IFF_TAP: tun, tap, UNKNOWN:N
 	aUser         // a u32 uid, by name from /etc/passwd: `user root ` / "user": "root"; else the number
 	aGroup        // a u32 gid, the same from /etc/group
+	aFlag         // a u8 that is printed only when not 0: `word ` / "key": true
+	aPresent      // an attribute that says yes by being there (NLA_FLAG): the same
+	aNoFlag       // a u8 on or off: `word ` or `noword ` / "key": true or false
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
@@ -280,7 +283,15 @@ type jsonRaw string
 func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	var text string
 	var value any
-	switch it.form {
+	switch on := uintN(v, 1) != 0; it.form {
+	case aFlag, aPresent, aNoFlag:
+		switch {
+		case it.form == aNoFlag && !on:
+			r.any(it.key, "no"+it.word+" ", false)
+		case on || it.form != aFlag:
+			r.any(it.key, it.word+" ", true)
+		}
+		return
 	case aU8, aU16, aU32, aU64:
 		n := uintN(v, [...]int{1, 2, 4, 8}[it.form-aU8])
 		text, value = utoa(n), n
@@ -452,10 +463,7 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 			r.fp("nolearning ")
 		}
 	}
-	flag(unix.IFLA_VXLAN_PROXY, "proxy", "proxy ")
-	flag(unix.IFLA_VXLAN_RSC, "rsc", "rsc ")
-	flag(unix.IFLA_VXLAN_L2MISS, "l2miss", "l2miss ")
-	flag(unix.IFLA_VXLAN_L3MISS, "l3miss", "l3miss ")
+	r.attrs(tb, vxlanFlags, names)
 	switch tos := uintN(tb[unix.IFLA_VXLAN_TOS], 1); {
 	case tos == 1 && !r.json:
 		r.fp("tos inherit ")
@@ -494,33 +502,20 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	if n := uint32(uintN(tb[unix.IFLA_VXLAN_LIMIT], 4)); n != 0 {
 		r.num("limit", "maxaddr", n)
 	}
-	for _, c := range [...]struct {
-		typ       uint16
-		key, word string
-	}{
-		{unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx "},
-	} {
-		if v := tb[c.typ]; v != nil {
-			on := uintN(v, 1) != 0
-			text := c.word
-			if !on {
-				text = "no" + text
-			}
-			r.any(c.key, text, on)
-		}
-	}
-	flag(unix.IFLA_VXLAN_REMCSUM_TX, "remcsum_tx", "remcsumtx ")
-	flag(unix.IFLA_VXLAN_REMCSUM_RX, "remcsum_rx", "remcsumrx ")
-	for _, c := range [...]struct {
-		typ       uint16
-		key, text string
-	}{{unix.IFLA_VXLAN_GBP, "gbp", "gbp "}, {unix.IFLA_VXLAN_GPE, "gpe", "gpe "}} {
-		if tb[c.typ] != nil {
-			r.any(c.key, c.text, true)
-		}
-	}
+	r.attrs(tb, vxlanTail, names)
+}
+
+var vxlanFlags = []attrItem{
+	{unix.IFLA_VXLAN_PROXY, aFlag, "proxy", "proxy"}, {unix.IFLA_VXLAN_RSC, aFlag, "rsc", "rsc"},
+	{unix.IFLA_VXLAN_L2MISS, aFlag, "l2miss", "l2miss"}, {unix.IFLA_VXLAN_L3MISS, aFlag, "l3miss", "l3miss"},
+}
+
+var vxlanTail = []attrItem{
+	{unix.IFLA_VXLAN_UDP_CSUM, aNoFlag, "udp_csum", "udpcsum"},
+	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, aNoFlag, "udp_zero_csum6_tx", "udp6zerocsumtx"},
+	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, aNoFlag, "udp_zero_csum6_rx", "udp6zerocsumrx"},
+	{unix.IFLA_VXLAN_REMCSUM_TX, aFlag, "remcsum_tx", "remcsumtx"}, {unix.IFLA_VXLAN_REMCSUM_RX, aFlag, "remcsum_rx", "remcsumrx"},
+	{unix.IFLA_VXLAN_GBP, aPresent, "gbp", "gbp"}, {unix.IFLA_VXLAN_GPE, aPresent, "gpe", "gpe"},
 }
 
 // tunDetails is tun_print_opt: multi_queue sits between tunHead and
@@ -617,6 +612,8 @@ func uintN(v []byte, n int) uint64 {
 }
 
 // hex2 is %02x.
+//
+//go:noinline
 func hex2(c byte) string { return strconv.FormatUint(uint64(c)|0x100, 16)[1:] }
 
 func onOff(on bool) string {

@@ -16,7 +16,9 @@ func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
 // item followed by a blank.
 func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	o := p.newRecord()
-	o.any("dst", n.IP.String()+" ", n.IP.String())
+	if n.IP.IsValid() { // a bridge's forwarding entry has a MAC address only
+		o.any("dst", n.IP.String()+" ", n.IP.String())
+	}
 	if !p.OneDev && n.Index != 0 {
 		dev := linkName(n.Index, names)
 		o.any("dev", "dev "+dev+" ", dev)

@@ -33,6 +33,7 @@ type Printer struct {
 	OneProto, OneScope, OneMetric, OneVia, OneSrc, OneRealms bool
 
 	NoLinks bool // ip addr: the addresses without their links' lines
+	Labels  bool // ip monitor label: each event after its kind, [LINK], [ADDR]...
 	Numeric bool // -N: numbers, not names, for protocols, scopes, tables, groups
 	Human   bool // -h: statistics in k, M, G... (powers of 1000, of 1024 with IEC)
 	IEC     bool
@@ -44,6 +45,8 @@ type Printer struct {
 	// addrs: the links are printed by ip addr, which leaves out their
 	// mode, their statistics, and (without -d) their alias.
 	addrs bool
+	// monitor: the object is an event, printed as ip monitor does.
+	monitor bool
 }
 
 // named is n's name in t, or with -N the number, as ip's rtnl_*_n2a.

@@ -114,6 +114,8 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 }
 
 // hex0x is C's %#x: 0x before any number but zero.
+//
+//go:noinline
 func hex0x(v uint32) string {
 	if v == 0 {
 		return "0"
