@@ -12,6 +12,10 @@ const hexDigits = "0123456789abcdef"
 
 // String is the address as ip prints it: lower-case hex bytes joined by
 // colons.
+//
+// Not inlined: the printers call it in eight places.
+//
+//go:noinline
 func (a HardwareAddr) String() string {
 	if len(a) == 0 {
 		return ""

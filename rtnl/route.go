@@ -27,6 +27,7 @@ type Route struct {
 	Protocol uint8        // rtm_protocol: RTPROT_*
 	Scope    uint8        // rtm_scope: RT_SCOPE_*
 	Type     uint8        // rtm_type: RTN_UNICAST, RTN_LOCAL...
+	TOS      uint8        // rtm_tos: the TOS byte (DS field) of the packets the route is for (IPv4); 0: any
 	Flags    uint32       // rtm_flags: RTNH_F_ONLINK...
 	Nexthops []Nexthop    // RTA_MULTIPATH
 	Pref     *uint8       // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
@@ -135,7 +136,7 @@ func rtmsg(r *Route) []byte {
 	if table > 255 {
 		table = unix.RT_TABLE_UNSPEC // the real number goes in RTA_TABLE, as ip does
 	}
-	b := []byte{r.AddressFamily(), uint8(r.Dst.Bits()), 0, 0, uint8(table), r.Protocol, r.Scope, r.Type}
+	b := []byte{r.AddressFamily(), uint8(r.Dst.Bits()), 0, r.TOS, uint8(table), r.Protocol, r.Scope, r.Type}
 	if !r.Dst.IsValid() {
 		b[1] = 0
 	}
@@ -231,7 +232,7 @@ func decodeRoute(r *Route, b []byte) error {
 	if len(b) < unix.SizeofRtMsg {
 		return fmt.Errorf("rtnl: route message of %d bytes", len(b))
 	}
-	*r = Route{Family: b[0], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
+	*r = Route{Family: b[0], TOS: b[3], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
 		Flags: binary.NativeEndian.Uint32(b[8:12])}
 	dstLen, srcLen := b[1], b[2]
 	d := nl.NewDecoder(b[unix.SizeofRtMsg:])
@@ -442,11 +443,15 @@ func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
 // Src, arriving on IIF (which needs Src), leaving by OIF, with Mark;
 // FibMatch asks for the table entry that matched instead of the result.
 type RouteQuery struct {
-	Dst, Src netip.Addr
-	IIF, OIF int32
-	Mark     uint32
-	UID      *uint32
-	FibMatch bool
+	Dst, Src     netip.Addr
+	IIF, OIF     int32
+	Mark         uint32
+	UID          *uint32
+	FibMatch     bool
+	TOS          uint8      // rtm_tos: `tos`
+	IPProto      uint8      // RTA_IP_PROTO: the flow's protocol, for rules and multipath hashing: `ipproto`
+	SPort, DPort uint16     // RTA_SPORT, RTA_DPORT: its ports (with IPProto TCP, UDP...)
+	NewDst       netip.Addr // RTA_NEWDST: `as` (MPLS: the label to swap to; IP refuses it)
 }
 
 // RouteLookup asks the kernel which route a packet would take:
@@ -454,7 +459,7 @@ type RouteQuery struct {
 // [fibmatch]`.
 func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 	dst := q.Dst
-	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), OIF: q.OIF}
+	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), OIF: q.OIF, TOS: q.TOS}
 	// For IPv4, RTM_F_LOOKUP_TABLE as ip sends: report the table the route
 	// was found in. IPv6 refuses the flag ("Invalid flags for get route
 	// request").
@@ -480,6 +485,18 @@ func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 	}
 	if q.Mark != 0 {
 		e.Uint32(unix.RTA_MARK, q.Mark)
+	}
+	if q.NewDst.IsValid() {
+		e.Bytes(unix.RTA_NEWDST, q.NewDst.AsSlice())
+	}
+	if q.SPort != 0 {
+		e.Uint16BE(unix.RTA_SPORT, q.SPort)
+	}
+	if q.DPort != 0 {
+		e.Uint16BE(unix.RTA_DPORT, q.DPort)
+	}
+	if q.IPProto != 0 {
+		e.Uint8(unix.RTA_IP_PROTO, q.IPProto)
 	}
 	b, err := e.Encode()
 	if err != nil {

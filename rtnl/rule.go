@@ -18,6 +18,7 @@ type Rule struct {
 	Priority uint32       // FRA_PRIORITY: `pref`; 0 on add: the kernel picks one below the last
 	Src, Dst netip.Prefix // FRA_SRC, FRA_DST with src_len, dst_len: `from`, `to`
 	Invert   bool         // FIB_RULE_INVERT: `not`
+	TOS      uint8        // fib_rule_hdr tos: the TOS byte (DS field) to match; 0: any
 	IIF, OIF string       // FRA_IIFNAME, FRA_OIFNAME
 	Mark     uint32       // FRA_FWMARK: `fwmark MARK[/MASK]`
 	Mask     *uint32      // FRA_FWMASK, when given
@@ -61,7 +62,7 @@ func encodeRule(r *Rule) ([]byte, error) {
 	if r.Invert {
 		flags |= unix.FIB_RULE_INVERT
 	}
-	hdr := []byte{r.family(), bitsOf(r.Dst), bitsOf(r.Src), 0, uint8(table), 0, 0, action}
+	hdr := []byte{r.family(), bitsOf(r.Dst), bitsOf(r.Src), r.TOS, uint8(table), 0, 0, action}
 	e := nl.NewEncoder(binary.NativeEndian.AppendUint32(hdr, flags))
 	if r.Priority != 0 {
 		e.Uint32(unix.FRA_PRIORITY, r.Priority)
@@ -126,7 +127,7 @@ func DecodeRule(b []byte) (*Rule, error) {
 	if len(b) < hdrLen {
 		return nil, fmt.Errorf("rtnl: rule message of %d bytes", len(b))
 	}
-	r := &Rule{Family: b[0], Table: uint32(b[4]), Action: b[7], Flags: binary.NativeEndian.Uint32(b[8:12])}
+	r := &Rule{Family: b[0], TOS: b[3], Table: uint32(b[4]), Action: b[7], Flags: binary.NativeEndian.Uint32(b[8:12])}
 	r.Invert = r.Flags&unix.FIB_RULE_INVERT != 0
 	dstLen, srcLen := b[1], b[2]
 	d := nl.NewDecoder(b[hdrLen:])
@@ -210,7 +211,14 @@ func (c *Conn) RuleAdd(r *Rule) error {
 func (c *Conn) RuleDel(r *Rule) error { return c.ruleRequest(unix.RTM_DELRULE, 0, r, "delete") }
 
 // Rules lists the rules of a family (AF_INET, AF_INET6): `ip rule show`.
-func (c *Conn) Rules(family uint8) ([]Rule, error) {
+func (c *Conn) Rules(family uint8) (out []Rule, err error) {
 	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETRULE}, Data: []byte{family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}
-	return collect(c, "rules", req, DecodeRule, func(*Rule) bool { return true })
+	err = c.collect("rules", req, func() { out = out[:0] }, func(b []byte) error {
+		r, err := DecodeRule(b)
+		if err == nil {
+			out = append(out, *r)
+		}
+		return err
+	})
+	return out, err
 }

@@ -39,6 +39,14 @@ func TestCarelessInputRefused(t *testing.T) {
 		never string // never in stderr
 	}{
 		{"route flush", 2, "selector", ""},
+		{"route get 10.3.0.1 tos zz", 2, `tos "zz" is not a name in rt_dsfield or a hex number`, ""},
+		{"route get 10.3.0.1 tos 0x100", 2, `tos "0x100"`, ""},
+		{"route add 10.3.0.0/16 dev v0 dsfield 0x", 2, `dsfield "0x"`, ""},
+		{"route get 10.3.0.1 ipproto 200", 1, "kernel: Unsupported ip proto", ""},
+		{"route get 10.3.0.1 as 10.9.9.9", 1, "Unsupported attribute in route get request", ""},
+		{"route get 10.3.0.1 vrf v0", 1, `vrf "v0" is not a vrf device`, ""},
+		{"route get 10.3.0.1 sport 70000", 2, "sport", ""},
+		{"rule add tos 0x20 table 5", 1, "Invalid tos", ""},
 		{"monitor count 0", 2, "count 0", ""},
 		{"monitor mroute", 2, "does not print mroute events", ""},
 		{"monitor linky", 2, `"linky" is not one of`, ""},

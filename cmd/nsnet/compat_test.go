@@ -48,6 +48,10 @@ var compatSetup = []string{
 	"route add 10.18.0.0/16 nexthop via 10.1.0.5 realm 5 nexthop via 10.1.0.6 realms 2/7",
 	"-6 route add fd00:5::/64 via fd00:1::fe rtt 3s congctl reno initrwnd 20",
 	"-6 route add fd00:4::/64 via fd00:1::fe", "-6 route append fd00:4::/64 via fd00:1::fd",
+	// The TOS byte: by number (hex) and by name from rt_dsfield.
+	"route add 10.19.0.0/16 tos 0x10 via 10.1.0.254", "route add 10.19.0.0/16 dsfield AF11 via 10.1.0.253",
+	"route add 10.20.0.0/16 tos 4 dev v0 table 100",
+	"rule add tos 0x10 table 100 pref 300", "rule add from 10.7.0.0/16 dsfield 0x08 table 200 pref 310",
 	"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0",
 	"neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
 	"neigh add proxy 10.1.0.99 dev v0",
@@ -119,6 +123,16 @@ var compatCommands = func() []string {
 		"link show tun0", "-d link show tun0", "-j -d link show tun0", "-d link show tun1", "-j -p -d link show tun1", "-d link show tap0",
 		"-j link show tun0", "-o link show tun0", "-br link show tun0", "-d -o link show tun1",
 		"route show realms 0/0", "route show realms 5/", "route show realms 0x50000",
+		"route show 10.19.0.0/16", "route show tos 0x10", "route show dsfield AF11", "route show table 100 tos 4", "-j route show tos 10",
+		"-N route show 10.19.0.0/16", "-j -N route show 10.19.0.0/16", "-N rule", "-j rule show",
+		"route get 10.19.0.1 tos 0x10", "route get 10.19.0.1 dsfield AF11", "-j route get 10.19.0.1 tos 0x28", "route get 10.19.0.1 tos 8",
+		"route get 10.3.0.1 ipproto udp sport 53 dport 80", "route get 10.3.0.1 ipproto tcp", "route get 10.3.0.1 dport 22 ipproto 6",
+		"route get 10.3.0.1 connected", "route get 10.3.0.1 from 10.1.0.1 connected",
+		"rule show pref 100", "rule show priority 32766", "rule show pref 0", "rule show from 10.0.0.0/8", "rule show from 10.0.0.0/16",
+		"rule show from 10.0.0.0/4", "rule show to 10.1.0.0/16", "rule show 10.1.0.0/16", "rule show from all", "rule show table 100",
+		"rule show lookup main", "rule show iif v0", "rule show dev v0", "rule show oif v1", "rule show not", "rule show fwmark 0x10",
+		"rule show fwmark 0x10/0xff", "rule show tos 0x10", "rule show dsfield 8", "rule show uidrange 100-200", "rule show ipproto tcp",
+		"rule show dport 80-90", "-6 rule show from fd00::/8", "-j rule show table 100", "rule show table 100 pref 300", "rule show to 10.0.0.0/8",
 	} {
 		cmds = append(cmds, c)
 	}
@@ -132,6 +146,9 @@ var compatCommands = func() []string {
 var compatDeviations = map[string]bool{
 	// ip is wrong: an empty object for each link "up" filters out.
 	"-j link show up": true, "-j -p link show up": true,
+	// ip is wrong: connected means to ask again from the source the
+	// kernel chose, but ip 6.1 sends its first question again.
+	"route get 10.3.0.1 connected": true,
 }
 
 // runningTimers are a bridge's and its ports' timers (ip -d): they count

@@ -62,7 +62,9 @@ func waitListening(t *testing.T, name string, port int) {
 func waitSubscribed(t *testing.T, name string, n int) {
 	t.Helper()
 	h := hostHandle(t, name)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	// A liveness bound, not a timing claim: under QEMU's TCG a dozen
+	// processes take seconds to start.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		joined := 0
 		must(t, ns.Do(h, func() error {
 			b, _ := os.ReadFile("/proc/thread-self/net/netlink")
@@ -77,5 +79,5 @@ func waitSubscribed(t *testing.T, name string, n int) {
 			return
 		}
 	}
-	t.Fatalf("fewer than %d rtnetlink sockets in %s joined a group within 10s", n, name)
+	t.Fatalf("fewer than %d rtnetlink sockets in %s joined a group within 60s", n, name)
 }

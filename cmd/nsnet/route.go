@@ -8,16 +8,19 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
-const routeHelp = `Usage: nsnet route {add|replace|del} ROUTE
-       nsnet route get ADDR
+const routeHelp = `Usage: nsnet route {add|replace|change|append|prepend|del} ROUTE
+       nsnet route get [fibmatch] ADDR [from ADDR] [iif DEV] [oif DEV] [vrf DEV] [mark N]
+                 [uid N] [tos TOS] [ipproto PROTO] [sport N] [dport N] [as ADDR] [connected]
        nsnet [-4|-6] route {show|flush} [SELECTOR ...]
 SELECTOR := [to] [root|match|exact] PREFIX | table TABLE|all | dev DEV | proto PROTO
-            | scope SCOPE | type TYPE | metric N | via PREFIX | src PREFIX | realms [FROM/]TO
-ROUTE := [TYPE] {PREFIX|default} [via ADDR] [dev DEV] [src ADDR] [metric N]
+            | scope SCOPE | type TYPE | metric N | tos TOS | via PREFIX | src PREFIX
+            | realms [FROM/]TO
+ROUTE := [TYPE] {PREFIX|default} [tos TOS] [via ADDR] [dev DEV] [src ADDR] [metric N]
          [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
          [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
          [features ecn] [congctl [lock] NAME]
@@ -26,6 +29,8 @@ METRIC := mtu | advmss | window | ssthresh | cwnd | initcwnd | initrwnd | reorde
           | hoplimit | quickack | fastopen_no_cookie
 TIME := N (the kernel's unit: 1/8 ms for rtt, 1/4 ms for rttvar, ms for rto_min) | Nms | Ns
 TABLE := main | local | default | NUMBER   PROTO := boot | static | kernel | NUMBER ...
+TOS := a name from rt_dsfield (AF11, CS1...) | a hex number: 10 is 0x10
+connected asks again from the source address the first answer chose.
 `
 
 func routeCommands() []command {
@@ -101,6 +106,8 @@ func parseRoute(w *words) (*routeReq, error) {
 			r.CongCtl, err = lockedValue(w, kw, r, unix.RTAX_CC_ALGO)
 		case "realm", "realms":
 			r.Realms, err = realmsWord(w, kw)
+		case "tos", "dsfield":
+			r.TOS, err = dsfieldWord(w, kw)
 		case "nexthop":
 			if err = parseNexthop(w, q); err != nil {
 				return nil, err
@@ -272,6 +279,19 @@ func namedNumber(w *words, kw, s string, t *ipfmt.FileNames, max uint64) (uint32
 	return n, nil
 }
 
+// dsfieldWord reads the TOS byte after kw: a name from rt_dsfield, or hex.
+func dsfieldWord(w *words, kw string) (uint8, error) {
+	s, err := w.value(kw)
+	if err != nil {
+		return 0, err
+	}
+	n, err := ipfmt.ParseDSField(s)
+	if err != nil {
+		return 0, usagef("%s: %s %v", w.cmd, kw, err)
+	}
+	return n, nil
+}
+
 func addrWord(w *words, kw string) (netip.Addr, error) {
 	s, err := w.value(kw)
 	if err != nil {
@@ -395,6 +415,7 @@ func routeGet(e *env, args []string) error {
 	w := &words{args: args, cmd: "route get"}
 	q := &rtnl.RouteQuery{}
 	var iif, oif string
+	var connected, vrf bool
 	for w.more() {
 		var err error
 		switch kw := w.next(); {
@@ -415,6 +436,29 @@ func routeGet(e *env, args []string) error {
 			q.UID = &u
 		case matches(kw, "fibmatch"):
 			q.FibMatch = true
+		case kw == "tos" || matches(kw, "dsfield"):
+			q.TOS, err = dsfieldWord(w, kw)
+		case matches(kw, "ipproto"):
+			q.IPProto, err = ipprotoWord(w, kw)
+		case matches(kw, "sport"), matches(kw, "dport"):
+			var n uint64
+			n, err = w.uint(kw, 16)
+			if kw[0] == 's' {
+				q.SPort = uint16(n)
+			} else {
+				q.DPort = uint16(n)
+			}
+		case kw == "as":
+			if w.more() && w.args[0] == "to" {
+				w.next()
+			}
+			q.NewDst, err = addrWord(w, kw)
+		case matches(kw, "connected"):
+			connected = true
+		case matches(kw, "vrf"):
+			if oif, err = w.ifname(kw); err == nil {
+				vrf = true
+			}
 		default:
 			if kw == "to" && w.more() {
 				kw = w.next()
@@ -450,11 +494,30 @@ func routeGet(e *env, args []string) error {
 			}
 		}
 	}
+	if vrf {
+		if l, err := c.LinkByIndex(q.OIF); err != nil || l.Kind() != "vrf" {
+			return fmt.Errorf("route get: vrf %q is not a vrf device", oif)
+		}
+	}
 	r, err := c.RouteLookup(q)
 	if err != nil {
 		return err
 	}
-	return e.printRoutes(c, []rtnl.Route{*r})
+	routes := []rtnl.Route{*r}
+	if connected && !q.Src.IsValid() {
+		// Then the route of a packet sent from the source the kernel
+		// chose, as a connected socket's would be. (ip 6.1 means to, but
+		// sends its first question again.)
+		if !r.PrefSrc.IsValid() {
+			return fmt.Errorf("route get %s connected: the route has no source address to connect from", q.Dst)
+		}
+		q.Src = r.PrefSrc
+		if r, err = c.RouteLookup(q); err != nil {
+			return err
+		}
+		routes = append(routes, *r)
+	}
+	return e.printRoutes(c, routes)
 }
 
 // printRoutes prints routes with the names of the links they use.
@@ -479,6 +542,7 @@ type routeSel struct {
 	scope      *uint8
 	typ        *uint8
 	metric     *uint32
+	tos        *uint8
 	via, src   netip.Prefix
 	realms     uint32 // RTA_FLOW, compared where realmMask is set:
 	realmMask  uint32 // the half of FROM/TO that was not 0
@@ -531,6 +595,10 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 			n, err = w.uint(kw, 32)
 			v := uint32(n)
 			q.metric = &v
+		case kw == "tos" || matches(kw, "dsfield"):
+			var v uint8
+			v, err = dsfieldWord(w, kw)
+			q.tos = &v
 		case kw == "realm" || kw == "realms":
 			// A half left out is not compared: TO in `N/`, FROM in `N`.
 			// A 0 written out is (ip's rule).
@@ -639,6 +707,7 @@ func (q *routeSel) keep(r *rtnl.Route) bool {
 		q.scope != nil && *q.scope != r.Scope,
 		q.typ != nil && *q.typ != r.Type,
 		q.metric != nil && *q.metric != r.Priority,
+		q.tos != nil && *q.tos != r.TOS,
 		(r.Realms^q.realms)&q.realmMask != 0,
 		q.root != nil && (bits(*q.root) > dstLen || !bitsMatch(r.Dst.Addr(), *q.root, bits(*q.root))),
 		q.mtch != nil && (bits(*q.mtch) < dstLen || !bitsMatch(r.Dst.Addr(), *q.mtch, dstLen)),
@@ -653,7 +722,7 @@ func (q *routeSel) keep(r *rtnl.Route) bool {
 func (q *routeSel) printer(e *env) *ipfmt.Printer {
 	p := e.printer()
 	p.OneTable, p.OneDev = q.table != 0, q.dev != ""
-	p.OneProto, p.OneScope, p.OneMetric = q.proto != nil, q.scope != nil, q.metric != nil
+	p.OneProto, p.OneScope, p.OneMetric, p.OneTOS = q.proto != nil, q.scope != nil, q.metric != nil, q.tos != nil
 	p.OneRealms = q.realmMask == 1<<32-1
 	p.OneVia = q.via.IsValid() && q.via.Bits() == q.via.Addr().BitLen()
 	p.OneSrc = q.src.IsValid() && q.src.Bits() == q.src.Addr().BitLen()

@@ -29,9 +29,10 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		// print_addrinfo as ip -o prints it, lines kept.
 		a, dev := ev.Addr, linkName(ev.Addr.Index, names)
 		fmt.Fprintf(&b, "%d: %s", a.Index, dev)
-		to := *p
-		to.W = &b
-		to.printAddr(&rtnl.Link{Name: dev}, a)
+		w := p.W // p is Event's own copy
+		p.W = &b
+		p.printAddr(&rtnl.Link{Name: dev}, a)
+		p.W = w
 		kind, label = "addr", "[ADDR]"
 		obj = Object{{"ifindex", a.Index}, {"ifname", dev}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
 	case ev.Route != nil:

@@ -77,6 +77,8 @@ var operStates = []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TE
 func operState(s uint8) string { return tableName(operStates, uint32(s)) }
 
 // tableName is t[n], or n in digits past t's end.
+//
+//go:noinline
 func tableName(t []string, n uint32) string {
 	if int(n) < len(t) {
 		return t[n]

@@ -162,6 +162,31 @@ var Tables = &FileNames{Names: Names{{0, "unspec"}, {253, "default"}, {254, "mai
 // 0, is replaced by the file's before a realm is printed (Printer.realm).
 var Realms = &FileNames{file: "rt_realms"}
 
+// DSFields: the TOS byte (the DS field) a route or rule matches, by name
+// from rt_dsfield. ip prints one without a name in hex (0x10), and reads
+// a number in hex: "tos 10" is 0x10.
+var DSFields = &FileNames{Names: Names{{0, "0"}}, file: "rt_dsfield"}
+
+// ParseDSField is rtnl_dsfield_a2n: a name, or hex digits with or without 0x.
+func ParseDSField(s string) (uint8, error) {
+	if n, ok := DSFields.Lookup(s); ok && n <= 255 {
+		return uint8(n), nil
+	}
+	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"), 16, 8)
+	if err != nil || s == "0x" || s == "0X" {
+		return 0, fmt.Errorf("%q is not a name in rt_dsfield or a hex number to 0xff", s)
+	}
+	return uint8(n), nil
+}
+
+// dsfield is rtnl_dsfield_n2a.
+func (p *Printer) dsfield(n uint8) string {
+	if s := DSFields.Name(uint32(n)); !p.Numeric && s != utoa(uint64(n)) {
+		return s
+	}
+	return "0x" + hex2(n)
+}
+
 // Groups: link groups (IFLA_GROUP).
 var Groups = &FileNames{Names: Names{{0, "default"}}, file: "group"}
 

@@ -28,9 +28,9 @@ type Printer struct {
 	OneDev   bool // the listing is of one device (dev D): ip leaves out "dev"
 	OneTable bool // the listing is of one routing table: ip leaves out "table"
 	// Route listings selected by a field leave it out: proto, scope,
-	// metric, realms when both were given, and via or src when a whole
-	// address was given.
-	OneProto, OneScope, OneMetric, OneVia, OneSrc, OneRealms bool
+	// metric, tos, realms when both were given, and via or src when a
+	// whole address was given.
+	OneProto, OneScope, OneMetric, OneVia, OneSrc, OneRealms, OneTOS bool
 
 	NoLinks bool // ip addr: the addresses without their links' lines
 	Labels  bool // ip monitor label: each event after its kind, [LINK], [ADDR]...

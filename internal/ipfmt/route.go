@@ -103,6 +103,9 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 	if r.Src.IsValid() {
 		o.prefix("from", "from", r.Src)
 	}
+	if r.TOS != 0 && !p.OneTOS {
+		o.str("tos", "tos", p.dsfield(r.TOS))
+	}
 	if r.Gateway.IsValid() && !p.OneVia {
 		o.addr("gateway", "via", r.Gateway)
 	}

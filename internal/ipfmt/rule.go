@@ -51,6 +51,9 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 			o.any("src", "from all", "all")
 		}
 	}
+	if r.TOS != 0 {
+		o.any("tos", " tos "+p.dsfield(r.TOS), p.dsfield(r.TOS))
+	}
 	if r.Mark != 0 || r.Mask != nil {
 		o.any("fwmark", " fwmark "+hex0x(r.Mark), hex0x(r.Mark))
 		if r.Mask != nil && *r.Mask != 0xffffffff {

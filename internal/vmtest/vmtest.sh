@@ -6,7 +6,7 @@
 #   VMTEST_KERNEL_PKG=... VMTEST_CACHE=... VMTEST_TIMEOUT=seconds
 #
 # Host needs: go, qemu-system-x86, busybox-static, kmod, cpio, apt-get, and
-# ip + nft (the tests' oracles, copied in with their libraries). Runs as root
+# ip, rtmon + nft (the tests' oracles, copied in with their libraries). Runs as root
 # (mknod for /dev/console). The kernel is never installed: the package is
 # unpacked into the cache. The guest's exit status is this script's.
 set -eu
@@ -59,7 +59,7 @@ cp "$cache/kernel/lib/modules/$kver"/modules.* "$root/lib/modules/$kver/"
 depmod -b "$root" "$kver"
 
 # The oracles, with the libraries and files they read.
-for tool in ip nft; do
+for tool in ip nft rtmon; do
 	path=$(command -v "$tool") || { say "$tool not found: the tests use it as an oracle"; exit 1; }
 	cp "$path" "$root/usr/sbin/$tool"
 	for lib in $(ldd "$path" | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}'); do
