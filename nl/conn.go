@@ -185,6 +185,8 @@ func (cfg *Config) For(netns Namespace, attrName func(msgType uint16, payload []
 func (c *Conn) PortID() uint32 { return c.port }
 
 // Close closes the socket. A second Close does nothing.
+//
+//go:noinline
 func (c *Conn) Close() error {
 	if c == nil || c.t == nil {
 		return nil

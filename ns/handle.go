@@ -93,6 +93,8 @@ func Current() (*Handle, error) {
 
 // FD is the handle's file descriptor, valid until Close. It is what
 // setns(2) and IFLA_NET_NS_FD take.
+//
+//go:noinline
 func (h *Handle) FD() int { return int(h.f.Fd()) }
 
 // Path is the file the handle was opened from.

@@ -65,6 +65,8 @@ const (
 
 // Kind is the link's kind ("veth", "bridge"), or "" for a physical device
 // or loopback.
+//
+//go:noinline
 func (l *Link) Kind() string {
 	if l.Info == nil {
 		return ""

@@ -50,6 +50,9 @@ type NeighFilter struct {
 	Family uint8 // AF_INET or AF_INET6; 0: both
 	Index  int32 // on this link only; 0: all
 	Proxy  bool  // proxy entries instead of the neighbour table
+	// Master: on the ports of this link only (NDA_MASTER, which the
+	// kernel filters by); -1: on links that are no port; 0: all.
+	Master int32
 }
 
 // Links lists links: `ip link show`.
@@ -161,7 +164,10 @@ func neighDump(f NeighFilter) nl.Message {
 	if f.Index != 0 {
 		e.Uint32(unix.NDA_IFINDEX, uint32(f.Index))
 	}
-	b, _ := e.Encode() // one fixed-size attribute: cannot fail
+	if f.Master != 0 {
+		e.Uint32(unix.NDA_MASTER, uint32(f.Master))
+	}
+	b, _ := e.Encode() // fixed-size attributes: cannot fail
 	return nl.Message{Header: nl.Header{Type: unix.RTM_GETNEIGH}, Data: b}
 }
 

@@ -25,22 +25,25 @@ const (
 	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents
 )
 
-// groups are the multicast groups (RTNLGRP_*, linux/rtnetlink.h) that
-// carry the events of ev.
+// eventGroups are the multicast groups (RTNLGRP_*, linux/rtnetlink.h)
+// that carry each kind of Events.
+var eventGroups = []struct {
+	ev     Events
+	groups []uint32
+}{
+	{LinkEvents, []uint32{unix.RTNLGRP_LINK}},
+	{AddrEvents, []uint32{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}},
+	{RouteEvents, []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}},
+	{NeighEvents, []uint32{unix.RTNLGRP_NEIGH}},
+	{NSIDEvents, []uint32{unix.RTNLGRP_NSID}},
+	{NetconfEvents, []uint32{unix.RTNLGRP_IPV4_NETCONF, unix.RTNLGRP_IPV6_NETCONF}},
+	{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
+}
+
+// groups are the multicast groups that carry the events of ev.
 func (ev Events) groups() []uint32 {
 	var g []uint32
-	for _, k := range []struct {
-		ev     Events
-		groups []uint32
-	}{
-		{LinkEvents, []uint32{unix.RTNLGRP_LINK}},
-		{AddrEvents, []uint32{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}},
-		{RouteEvents, []uint32{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}},
-		{NeighEvents, []uint32{unix.RTNLGRP_NEIGH}},
-		{NSIDEvents, []uint32{unix.RTNLGRP_NSID}},
-		{NetconfEvents, []uint32{unix.RTNLGRP_IPV4_NETCONF, unix.RTNLGRP_IPV6_NETCONF}},
-		{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
-	} {
+	for _, k := range eventGroups {
 		if ev&k.ev != 0 {
 			g = append(g, k.groups...)
 		}

@@ -19,7 +19,10 @@ type Neigh struct {
 	State  uint16       // ndm_state: NUD_*
 	Flags  uint8        // ndm_flags: NTF_PROXY...
 	Type   uint8        // ndm_type
-	Cache  *NeighCache  // NDA_CACHEINFO and NDA_PROBES (decoded only; a proxy entry has none)
+	// Protocol is NDA_PROTOCOL: who made the entry (RTPROT_*), as a
+	// routing daemon says for its routes; 0: not said.
+	Protocol uint8
+	Cache    *NeighCache // NDA_CACHEINFO and NDA_PROBES (decoded only; a proxy entry has none)
 }
 
 // NeighCache is an entry's age and use (struct nda_cacheinfo, times in
@@ -43,8 +46,14 @@ func encodeNeigh(n *Neigh) ([]byte, error) {
 	if n.LLAddr != nil {
 		e.Bytes(unix.NDA_LLADDR, n.LLAddr)
 	}
+	if n.Protocol != 0 {
+		e.Uint8(ndaProtocol, n.Protocol)
+	}
 	return e.Encode()
 }
+
+// ndaProtocol is NDA_PROTOCOL (linux/neighbour.h), which x/sys/unix lacks.
+const ndaProtocol = 12
 
 // DecodeNeigh decodes the payload of an RTM_NEWNEIGH message.
 func DecodeNeigh(b []byte) (*Neigh, error) {
@@ -62,6 +71,8 @@ func DecodeNeigh(b []byte) (*Neigh, error) {
 			d.Fail(err)
 		case unix.NDA_LLADDR:
 			n.LLAddr = HardwareAddr(append([]byte(nil), d.Bytes()...))
+		case ndaProtocol:
+			n.Protocol = d.Uint8()
 		case unix.NDA_CACHEINFO:
 			if b := d.Bytes(); len(b) >= 16 {
 				n.cache().Confirmed = binary.NativeEndian.Uint32(b)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -19,7 +20,10 @@ const addrHelp = `Usage: nsnet addr {add|change|replace} PREFIX dev DEV [label L
                        [valid_lft SECS|forever] [preferred_lft SECS|forever]
        nsnet addr del PREFIX dev DEV
        nsnet addr flush dev DEV
-       nsnet [-4|-6] addr show [[dev] DEV]
+       nsnet [-4|-6] addr show [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...]
+                       [type KIND] [master DEV | vrf DEV | nomaster] [group G] [up]
+FLAG := [-]{permanent|dynamic|secondary|primary|tentative|deprecated|dadfailed|temporary
+        |home|nodad|mngtmpaddr|noprefixroute|autojoin|stable-privacy}
 SCOPE := global | site | link | host | NUMBER
 `
 
@@ -219,8 +223,7 @@ func addrFlush(e *env, args []string) error {
 // ipaddr_filter): a device, links that are up, and addresses by prefix,
 // scope, label (a shell pattern) and flags.
 type addrSel struct {
-	dev              string
-	up               bool
+	linkSel
 	to               netip.Prefix
 	scope            *uint8
 	label            string
@@ -231,11 +234,15 @@ func parseAddrSel(w *words) (*addrSel, error) {
 	q := &addrSel{}
 	for w.more() {
 		var err error
-		switch kw := w.next(); kw {
-		case "dev":
-			q.dev, err = w.ifname(kw)
-		case "up":
-			q.up = true
+		kw := w.next()
+		var ok bool
+		if ok, err = q.word(w, kw); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch kw {
 		case "to":
 			var s string
 			if s, err = w.value(kw); err == nil {
@@ -343,16 +350,13 @@ func addrShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	names := map[int32]string{}
-	for _, l := range links {
-		names[l.Index] = l.Name
+	names := ipfmt.LinkNames(links)
+	if dev != "" && !slices.ContainsFunc(links, func(l rtnl.Link) bool { return l.Name == dev }) {
+		return fmt.Errorf("device %q does not exist", dev)
 	}
 	ipfmt.MarkMasterDown(links, ipfmt.LinksUp(links))
-	if dev != "" {
-		links = filterLinks(links, func(l rtnl.Link) bool { return l.Name == dev })
-		if len(links) == 0 {
-			return fmt.Errorf("device %q does not exist", dev)
-		}
+	if links, err = q.filter(c, links); err != nil {
+		return err
 	}
 	nsNames := e.netnsNames(c, links)
 	out := []ipfmt.Object{}
@@ -370,7 +374,7 @@ func addrShow(e *env, args []string) error {
 		}
 		// Like ip: a link with addresses but none selected is left out,
 		// and so, with -4 or -6, is a link without addresses.
-		if len(mine) == 0 && (any || e.family != 0) || q.up && !l.IsUp() {
+		if len(mine) == 0 && (any || e.family != 0) {
 			continue
 		}
 		if e.json {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/ns"
@@ -19,7 +20,8 @@ const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address 
                        [promisc|multicast|allmulticast|arp on|off]
                        [type bridge_slave PORT_SETTING...]
        nsnet link del [dev] DEV
-       nsnet link show [[dev] DEV] [type KIND] [master BR] [up]
+       nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
+                       [group G] [up]
 TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
              | vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
@@ -52,6 +54,7 @@ type linkRequest struct {
 	handles []*ns.Handle
 }
 
+//go:noinline
 func (r *linkRequest) close() {
 	for _, h := range r.handles {
 		h.Close()
@@ -461,28 +464,21 @@ func linkDel(e *env, args []string) error {
 
 func linkShow(e *env, args []string) error {
 	w := &words{args: args, cmd: "link show"}
-	var dev, master string
-	var f rtnl.LinkFilter
-	upOnly := false
+	var q linkSel
 	for w.more() {
-		var err error
-		switch kw := w.next(); kw {
-		case "dev":
-			dev, err = w.ifname(kw)
-		case "type":
-			f.Kind, err = w.value(kw)
-		case "master":
-			master, err = w.ifname(kw)
-		case "up":
-			upOnly = true
-		default:
-			if dev != "" {
-				return usagef("link show: unexpected %q", kw)
-			}
-			dev, err = kw, validIfname(kw)
-		}
-		if err != nil {
+		kw := w.next()
+		ok, err := q.word(w, kw)
+		switch {
+		case err != nil:
 			return err
+		case ok:
+		case q.dev != "":
+			return usagef("link show: unexpected %q", kw)
+		default:
+			q.dev = kw
+			if err := validIfname(kw); err != nil {
+				return err
+			}
 		}
 	}
 	c, err := e.dialRoute()
@@ -491,24 +487,17 @@ func linkShow(e *env, args []string) error {
 	}
 	defer e.release(c)
 	var links []rtnl.Link
-	if dev != "" {
-		l, err := c.LinkByName(dev)
+	if q.dev != "" {
+		l, err := c.LinkByName(q.dev)
 		if err != nil {
 			return err
 		}
 		links = []rtnl.Link{*l}
-	} else {
-		if master != "" {
-			if f.Master, err = e.linkIndex(c, master); err != nil {
-				return err
-			}
-		}
-		if links, err = c.Links(f); err != nil {
-			return err
-		}
+	} else if links, err = c.Links(rtnl.LinkFilter{}); err != nil {
+		return err
 	}
-	if upOnly {
-		links = filterLinks(links, func(l rtnl.Link) bool { return l.IsUp() })
+	if links, err = q.filter(c, links); err != nil {
+		return err
 	}
 	all, err := withReferenced(c, links)
 	if err != nil {
@@ -549,14 +538,71 @@ func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 	return all, nil
 }
 
-func filterLinks(links []rtnl.Link, keep func(rtnl.Link) bool) []rtnl.Link {
-	var out []rtnl.Link
-	for _, l := range links {
-		if keep(l) {
-			out = append(out, l)
+// linkSel is the part of ip's ipaddr_list_flush_or_save that picks
+// links, for ip link show and ip addr show alike.
+type linkSel struct {
+	dev, kind, master, vrf string
+	slave                  bool // kind is the kind of port: type bridge_slave
+	nomaster, up           bool
+	group                  *uint32
+}
+
+// word reads kw and its value if kw is one of linkSel's words.
+func (q *linkSel) word(w *words, kw string) (ok bool, err error) {
+	switch kw {
+	case "dev":
+		q.dev, err = w.ifname(kw)
+	case "type":
+		if q.kind, err = w.value(kw); err == nil {
+			q.kind, q.slave = strings.CutSuffix(q.kind, "_slave")
+		}
+	case "master", "vrf":
+		if q.master, err = w.ifname(kw); kw == "vrf" {
+			q.vrf = q.master // which must be a vrf device
+		}
+	case "nomaster":
+		q.nomaster = true
+	case "up":
+		q.up = true
+	case "group":
+		var s string
+		if s, err = w.value(kw); err == nil {
+			var g uint32
+			g, err = namedNumber(w, kw, s, ipfmt.Groups, 1<<32-1)
+			q.group = &g
+		}
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+// filter keeps the links q picks.
+func (q *linkSel) filter(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
+	var master int32
+	if q.master != "" {
+		m, err := c.LinkByName(q.master)
+		if err != nil {
+			return nil, err
+		}
+		if q.vrf != "" && m.Kind() != "vrf" {
+			return nil, usagef("%q is not a vrf device", q.vrf)
+		}
+		master = m.Index
+	}
+	out := links[:0]
+	for i := range links {
+		l := &links[i]
+		kind := l.Kind()
+		if q.slave {
+			kind = l.SlaveKind
+		}
+		if (q.dev == "" || l.Name == q.dev) && (!q.up || l.IsUp()) && (q.kind == "" || kind == q.kind) && (master == 0 || l.Master == master) &&
+			(!q.nomaster || l.Master == 0) && (q.group == nil || l.Group == *q.group) {
+			out = append(out, *l)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // named puts the link's name into a library error that only knew its

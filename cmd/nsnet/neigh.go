@@ -11,10 +11,12 @@ import (
 	"github.com/nsnet/nsnet/rtnl"
 )
 
-const neighHelp = `Usage: nsnet neigh {add|replace|change} ADDR [lladdr LLADDR] [nud STATE] [proxy] dev DEV
+const neighHelp = `Usage: nsnet neigh {add|replace|change} ADDR [lladdr LLADDR] [nud STATE] [proxy]
+                       [protocol PROTO] dev DEV
        nsnet neigh del ADDR dev DEV [proxy]
        nsnet neigh get ADDR dev DEV [proxy]
-       nsnet [-4|-6] neigh {show|flush} [dev DEV] [nud STATE|all] [proxy]
+       nsnet [-4|-6] neigh {show|flush} [[to] PREFIX] [dev DEV] [nud STATE|all ...] [proxy]
+                       [master DEV | vrf DEV | nomaster] [protocol PROTO] [unused]
 STATE := permanent | noarp | reachable | stale | none | incomplete | delay | probe | failed
 `
 
@@ -60,6 +62,13 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 			dev, err = w.ifname(kw)
 		case "proxy":
 			n.Flags |= unix.NTF_PROXY
+		case "protocol":
+			var s string
+			if s, err = w.value(kw); err == nil {
+				var p uint32
+				p, err = namedNumber(w, kw, s, ipfmt.Protocols, 255)
+				n.Protocol = uint8(p)
+			}
 		default:
 			if kw == "to" {
 				kw, err = w.value(kw)
@@ -116,32 +125,73 @@ func neighDel(e *env, args []string) error {
 // keeps permanent ones unless `nud all` or `nud permanent`.
 func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl.Neigh, names map[int32]string, oneDev bool, err error) {
 	w := &words{args: args, cmd: cmd}
-	dev, proxy := "", false
+	var dev, master string
+	var to netip.Prefix
+	var proxy, vrf, nomaster, unused bool // proxy: list the proxy table instead
+	var proto *uint8
 	mask := uint16(0xff &^ unix.NUD_NOARP)
 	if cmd == "neigh flush" {
 		mask &^= unix.NUD_PERMANENT
 	}
+	stateGiven := false
 	for w.more() {
 		var err error
+		var s string
 		switch kw := w.next(); kw {
 		case "dev":
 			dev, err = w.ifname(kw)
+		case "master", "vrf":
+			master, err = w.ifname(kw)
+			vrf = kw == "vrf"
+		case "nomaster":
+			nomaster = true
+		case "unused":
+			unused = true
 		case "proxy":
 			proxy = true
-		case "nud":
+		case "nud": // may come again: the states add up
+			if !stateGiven {
+				stateGiven, mask = true, 0
+			}
+			w.scope()
 			if len(w.args) > 0 && w.args[0] == "all" {
 				w.next()
 				mask = 0xffff
 				break
 			}
-			var s uint16
-			s, err = nudWord(w)
-			mask = s
+			var st uint16
+			st, err = nudWord(w)
+			if st == 0 {
+				st = 0x100 // none: entries with no state, as ip has it
+			}
+			mask |= st
 		default:
-			err = usagef("%s: unexpected %q", cmd, kw)
+			if matches(kw, "protocol") {
+				if s, err = w.value(kw); err == nil && s != "all" {
+					var p uint32
+					p, err = namedNumber(w, kw, s, ipfmt.Protocols, 255)
+					v := uint8(p)
+					proto = &v
+				}
+				break
+			}
+			if kw == "to" {
+				kw, err = w.value(kw)
+			}
+			if err == nil {
+				if to, err = parsePrefixOrHost(kw); err != nil {
+					err = usagef("%s: to %q is not a prefix", cmd, kw)
+				}
+			}
 		}
 		if err != nil {
 			return nil, nil, nil, false, err
+		}
+	}
+	if to.IsValid() && e.family == 0 { // as ip: the prefix sets the family
+		e.family = afInet
+		if to.Addr().Is6() {
+			e.family = unix.AF_INET6
 		}
 	}
 	c, err = e.dialRoute()
@@ -153,26 +203,45 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl
 		e.release(c)
 		return nil, nil, nil, false, err
 	}
-	names = map[int32]string{}
-	var index int32
+	names = ipfmt.LinkNames(links)
+	var index, masterIndex int32
 	for _, l := range links {
-		names[l.Index] = l.Name
 		if l.Name == dev {
 			index = l.Index
 		}
+		if l.Name == master {
+			if masterIndex = l.Index; vrf && l.Kind() != "vrf" {
+				masterIndex = 0
+			}
+		}
 	}
-	if dev != "" && index == 0 {
-		e.release(c)
-		return nil, nil, nil, false, fmt.Errorf("device %q does not exist", dev)
+	switch {
+	case dev != "" && index == 0:
+		err = fmt.Errorf("device %q does not exist", dev)
+	case master != "" && masterIndex == 0 && vrf:
+		err = usagef("%s: %q is not a vrf device", cmd, master)
+	case master != "" && masterIndex == 0:
+		err = fmt.Errorf("device %q does not exist", master)
 	}
-	all, err := c.Neighs(rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy})
+	var all []rtnl.Neigh
+	if err == nil {
+		if nomaster {
+			masterIndex = -1
+		}
+		all, err = c.Neighs(rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy, Master: masterIndex})
+	}
 	if err != nil {
 		e.release(c)
 		return nil, nil, nil, false, err
 	}
+	// print_neigh's filters: a state (or none, 0x100, for an entry with
+	// none), the prefix, the protocol, unused (no reference). The kernel
+	// has kept those of the master's ports.
 	var out []rtnl.Neigh
 	for _, n := range all {
-		if proxy || n.State&mask != 0 || (mask == 0xffff) {
+		if (n.Flags&(unix.NTF_PROXY|unix.NTF_EXT_LEARNED) != 0 || n.State&mask != 0 || n.State == 0 && mask&0x100 != 0) &&
+			(!to.IsValid() || !n.IP.IsValid() || bitsMatch(n.IP, to, to.Bits())) &&
+			(proto == nil || *proto == n.Protocol) && (!unused || n.Cache == nil || n.Cache.RefCnt == 0) {
 			out = append(out, n)
 		}
 	}

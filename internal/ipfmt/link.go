@@ -36,6 +36,8 @@ const flagMasterDown = 1 << 31
 // namespace, is down; up holds what is known of each link (LinksUp), and
 // a parent it does not hold is taken to be up, as ip takes a link it
 // cannot look up.
+//
+//go:noinline
 func MarkMasterDown(links []rtnl.Link, up map[int32]bool) {
 	for i := range links {
 		l := &links[i]
@@ -58,6 +60,8 @@ func LinksUp(all []rtnl.Link) map[int32]bool {
 
 // flagNames is ip's list: NO-CARRIER first for a link that is up without
 // carrier (IFF_RUNNING is never printed).
+//
+//go:noinline
 func flagNames(f uint32) []string {
 	names := []string{}
 	if f&unix.IFF_UP != 0 && f&unix.IFF_RUNNING == 0 {
@@ -161,6 +165,8 @@ func parentName(l *rtnl.Link, names map[int32]string) string {
 }
 
 // peerSuffix is ip's "@parent".
+//
+//go:noinline
 func peerSuffix(l *rtnl.Link, names map[int32]string) string {
 	if s := parentName(l, names); s != "" {
 		return "@" + s

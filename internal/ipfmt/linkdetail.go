@@ -266,6 +266,8 @@ func (r *record) close(key string, c *record) {
 }
 
 // attrs prints the items of tb that are present, in the table's order.
+//
+//go:noinline
 func (r *record) attrs(tb [][]byte, items []attrItem, names map[int32]string) {
 	for _, it := range items {
 		if v := tb[it.typ]; v != nil {

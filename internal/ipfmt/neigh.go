@@ -42,6 +42,9 @@ func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	if n.State != 0 {
 		o.any("state", strings.Join(NudNames(n.State), ",")+" ", NudNames(n.State))
 	}
+	if n.Protocol != 0 {
+		o.str("protocol", "proto", p.named(Protocols, uint32(n.Protocol)))
+	}
 	o.fp("\n")
 	return o
 }

@@ -151,6 +151,8 @@ func (r *record) fp(text ...string) {
 }
 
 // js is JSON only (PRINT_JSON).
+//
+//go:noinline
 func (r *record) js(key string, value any) {
 	if r.json {
 		r.set(key, value)

@@ -216,6 +216,8 @@ func (p *Printer) realms(o *record, obj *Object, v uint32) {
 // realm is a realm's name. ip names realm 0 "unknown" until it has read
 // rt_realms, which it has by the time it prints a 0 (the to of a `realms
 // N/0`, after N was looked up there).
+//
+//go:noinline
 func (p *Printer) realm(n uint32) string {
 	if s := p.named(Realms, n); n != 0 || s != "0" || p.Numeric {
 		return s
