@@ -76,11 +76,11 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 				kw, err = w.value(kw)
 			}
 			if err == nil && a.Prefix.IsValid() {
-				return nil, "", usagef("%s: unexpected %q", w.cmd, kw)
+				return nil, "", w.usagef("unexpected %q", kw)
 			}
 			if err == nil {
 				if a.Prefix, err = parsePrefixOrHost(kw); err != nil {
-					err = usagef("%s: %q is not an address or prefix", w.cmd, kw)
+					err = w.usagef("%q is not an address or prefix", kw)
 				}
 			}
 		}
@@ -95,20 +95,20 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 // follows from it.
 func finishAddr(w *words, a *rtnl.Addr, dev, bcast string) error {
 	if !a.Prefix.IsValid() || dev == "" {
-		return usagef("%s: want PREFIX and dev DEV", w.cmd)
+		return w.usagef("want PREFIX and dev DEV")
 	}
 	switch {
 	case !a.SetLifetimes:
 		a.ValidLft, a.PreferredLft = 0, 0 // not sent: the kernel's forever
 	case a.ValidLft == 0:
-		return usagef("%s: valid_lft is zero", w.cmd)
+		return w.usagef("valid_lft is zero")
 	case a.PreferredLft > a.ValidLft:
-		return usagef("%s: preferred_lft is greater than valid_lft", w.cmd)
+		return w.usagef("preferred_lft is greater than valid_lft")
 	}
 	if bcast != "" {
 		b, err := broadcast(a.Prefix, bcast)
 		if err != nil {
-			return usagef("%s: %v", w.cmd, err)
+			return w.usagef("%v", err)
 		}
 		a.Broadcast = b
 	}
@@ -123,7 +123,7 @@ func lifetimeWord(w *words, kw string) (uint32, error) {
 	}
 	n, err := parseUint(s, 32)
 	if err != nil {
-		return 0, usagef("%s: %s %q is not seconds or forever", w.cmd, kw, s)
+		return 0, w.usagef("%s %q is not seconds or forever", kw, s)
 	}
 	return uint32(n), nil
 }
@@ -247,7 +247,7 @@ func parseAddrSel(w *words) (*addrSel, error) {
 			var s string
 			if s, err = w.value(kw); err == nil {
 				if q.to, err = parsePrefixOrHost(s); err != nil {
-					return nil, usagef("%s: to %q is not a prefix", w.cmd, s)
+					return nil, w.usagef("to %q is not a prefix", s)
 				}
 			}
 		case "scope":
@@ -269,7 +269,7 @@ func parseAddrSel(w *words) (*addrSel, error) {
 			} else if q.dev == "" {
 				q.dev, err = kw, validIfname(kw)
 			} else {
-				err = usagef("%s: unexpected %q", w.cmd, kw)
+				err = w.usagef("unexpected %q", kw)
 			}
 		}
 		if err != nil {

@@ -52,6 +52,8 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"neigh show master nosuch", 1, `device "nosuch" does not exist`, ""},
 		{"neigh show to 10.1.0.0/33", 2, `to "10.1.0.0/33" is not a prefix`, ""},
 		{"link show group nosuchgroup", 2, "group", ""},
+		{"-color=purple link", 2, "want always, auto or never", ""},
+		{"-Numeric=yes link", 2, "takes no value", ""},
 		{"monitor count 0", 2, "count 0", ""},
 		{"monitor mroute", 2, "does not print mroute events", ""},
 		{"monitor linky", 2, `"linky" is not one of`, ""},

@@ -138,6 +138,11 @@ var compatCommands = func() []string {
 		"-br addr show type bridge", "neigh show to 10.1.0.0/24", "neigh show 10.1.0.7", "neigh show to 10.1.0.8/32", "neigh show nomaster",
 		"neigh show master br0", "neigh show nud stale nud permanent", "neigh show protocol static", "-j neigh show protocol static",
 		"neigh show unused", "neigh show to fd00:1::/64", "-j neigh show nomaster", "neigh show nud all", "-s neigh show protocol static",
+		"-c link", "-c addr", "-c -br link", "-c -br addr", "-c route show table all", "-c neigh", "-c rule", "-c -6 route",
+		"-c -o addr", "-c -d link", "-c tuntap", "-c route get 10.3.0.1", "-c=always -s link show lo", "-color=never link show v0",
+		"-c -j link show v0", "-c -6 neigh", "-c -6 rule", "-col addr show v0", "-j -br addr", "-br addr show v0",
+		"COLORFGBG=15;0 -c link", "COLORFGBG=15;0 -c addr", "COLORFGBG=15;0 -c -br link", "COLORFGBG=15;0 -c route",
+		"COLORFGBG=0;15 -c link show v0", "COLORFGBG=15;default;0 -c neigh",
 		"rule show dport 80-90", "-6 rule show from fd00::/8", "-j rule show table 100", "rule show table 100 pref 300", "rule show to 10.0.0.0/8",
 	} {
 		cmds = append(cmds, c)
@@ -219,6 +224,12 @@ func TestOutputEqualsIP(t *testing.T) {
 			jsonAll++
 		}
 		args := strings.Fields(c)
+		if env, ok := strings.CutPrefix(args[0], "COLORFGBG="); ok { // the background ip -c paints for
+			t.Setenv("COLORFGBG", env)
+			args = args[1:]
+		} else {
+			os.Unsetenv("COLORFGBG")
+		}
 		want, wantCode := ip(args...)
 		got, errs, code := cli(t, append([]string{"-n", "cmp"}, args...)...)
 		match := func() bool {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 // env is the state of one nsnet invocation: the global options and where
@@ -27,6 +29,7 @@ type env struct {
 	human    bool   // -h: statistics in k, M, G...
 	iec      bool   // -iec: ...powers of 1024
 	numeric  bool   // -N: numbers instead of names
+	color    uint8  // -c: the palette (ipfmt.LightBackground...), 0: no colors
 	version  bool   // -V
 	details  bool   // -d
 	family   int    // -4, -6: unix.AF_INET, unix.AF_INET6; 0 for both
@@ -53,12 +56,13 @@ func defaultNetnsDir() string { return ns.DefaultDir }
 // in ip), and what it does; takesArg options consume the next word.
 type option struct {
 	name     string
-	takesArg bool
+	takesArg bool // a value after it, or after "="
+	eqArg    bool // a value after "=" only, if any (-color=auto)
 	set      func(e *env, arg string) error
 }
 
 var options = []option{
-	{"netns", true, func(e *env, a string) error {
+	{"netns", true, false, func(e *env, a string) error {
 		if a == "" {
 			// Else `-n "$NS"` with NS unset would act on this namespace.
 			return usagef("option -n: empty namespace name")
@@ -66,37 +70,62 @@ var options = []option{
 		e.netns = a
 		return nil
 	}},
-	{"json", false, func(e *env, _ string) error { e.json = true; return nil }},
-	{"pretty", false, func(e *env, _ string) error { e.pretty = true; return nil }},
-	{"stats", false, func(e *env, _ string) error { e.stats++; return nil }},
-	{"statistics", false, func(e *env, _ string) error { e.stats++; return nil }},
-	{"details", false, func(e *env, _ string) error { e.details = true; return nil }},
-	{"brief", false, func(e *env, _ string) error { e.brief = true; return nil }},
-	{"oneline", false, func(e *env, _ string) error { e.oneline = true; return nil }},
-	{"all", false, func(e *env, _ string) error { e.all = true; return nil }},
-	{"batch", true, func(e *env, a string) error { e.batch = a; return nil }},
-	{"force", false, func(e *env, _ string) error { e.force = true; return nil }},
-	{"human", false, func(e *env, _ string) error { e.human = true; return nil }},
-	{"human-readable", false, func(e *env, _ string) error { e.human = true; return nil }},
-	{"iec", false, func(e *env, _ string) error { e.iec = true; return nil }},
-	{"Numeric", false, func(e *env, _ string) error { e.numeric = true; return nil }},
-	{"Version", false, func(e *env, _ string) error { e.version = true; return nil }},
-	{"netns-dir", true, func(e *env, a string) error {
+	{"json", false, false, func(e *env, _ string) error { e.json = true; return nil }},
+	{"pretty", false, false, func(e *env, _ string) error { e.pretty = true; return nil }},
+	{"stats", false, false, func(e *env, _ string) error { e.stats++; return nil }},
+	{"statistics", false, false, func(e *env, _ string) error { e.stats++; return nil }},
+	{"details", false, false, func(e *env, _ string) error { e.details = true; return nil }},
+	{"brief", false, false, func(e *env, _ string) error { e.brief = true; return nil }},
+	{"oneline", false, false, func(e *env, _ string) error { e.oneline = true; return nil }},
+	{"all", false, false, func(e *env, _ string) error { e.all = true; return nil }},
+	{"batch", true, false, func(e *env, a string) error { e.batch = a; return nil }},
+	{"force", false, false, func(e *env, _ string) error { e.force = true; return nil }},
+	{"human", false, false, func(e *env, _ string) error { e.human = true; return nil }},
+	{"human-readable", false, false, func(e *env, _ string) error { e.human = true; return nil }},
+	{"iec", false, false, func(e *env, _ string) error { e.iec = true; return nil }},
+	{"Numeric", false, false, func(e *env, _ string) error { e.numeric = true; return nil }},
+	{"Version", false, false, func(e *env, _ string) error { e.version = true; return nil }},
+	{"color", false, true, setColor},
+	{"netns-dir", true, false, func(e *env, a string) error {
 		if a == "" {
 			return usagef("option -netns-dir: empty directory name")
 		}
 		e.netnsDir = a
 		return nil
 	}},
-	{"trace", false, func(e *env, _ string) error { e.trace = true; return nil }},
-	{"4", false, func(e *env, _ string) error { e.family = afInet; return nil }},
-	{"6", false, func(e *env, _ string) error { e.family = afInet6; return nil }},
+	{"trace", false, false, func(e *env, _ string) error { e.trace = true; return nil }},
+	{"4", false, false, func(e *env, _ string) error { e.family = afInet; return nil }},
+	{"6", false, false, func(e *env, _ string) error { e.family = afInet6; return nil }},
 }
 
 const (
 	afInet  = 2  // AF_INET
 	afInet6 = 10 // AF_INET6
 )
+
+// setColor is ip's -color[=always|auto|never]: auto paints when stdout is
+// a terminal. $COLORFGBG ("15;0": light on dark) says whether the
+// background is dark, as rxvt and others set it: then the colors are bold.
+func setColor(e *env, mode string) error {
+	switch mode {
+	case "", "always":
+	case "auto":
+		if _, err := unix.IoctlGetTermios(1, unix.TCGETS); err != nil {
+			return nil
+		}
+	case "never":
+		e.color = 0
+		return nil
+	default:
+		return usagef("option -color=%s: want always, auto or never", mode)
+	}
+	e.color = ipfmt.LightBackground
+	bg := os.Getenv("COLORFGBG")
+	if i := strings.LastIndexByte(bg, ';'); i >= 0 && len(bg) == i+2 && strings.IndexByte("01234568", bg[i+1]) >= 0 {
+		e.color = ipfmt.DarkBackground
+	}
+	return nil
+}
 
 // parseOptions consumes leading options ("-x" or "--x") and returns the
 // rest of the command line.
@@ -113,7 +142,7 @@ func (e *env) parseOptions(args []string) ([]string, error) {
 			return nil, err
 		}
 		arg := value
-		if hasValue && !o.takesArg {
+		if hasValue && !o.takesArg && !o.eqArg {
 			return nil, usagef("option -%s takes no value", o.name)
 		}
 		if o.takesArg && !hasValue {
@@ -158,6 +187,8 @@ func lookupOption(word string) (option, error) {
 		word = "Numeric"
 	case "V":
 		word = "Version"
+	case "c":
+		word = "color"
 	}
 	var found []option
 	for _, o := range options {
@@ -269,6 +300,9 @@ func (e *env) dialRoute() (*rtnl.Conn, error) {
 }
 
 // release closes a connection from dialRoute unless a batch keeps it.
+// Not inlined: twenty commands defer it.
+//
+//go:noinline
 func (e *env) release(c *rtnl.Conn) {
 	if e.conns[e.netns] != c {
 		c.Close()
@@ -281,5 +315,5 @@ func (e *env) release(c *rtnl.Conn) {
 //go:noinline
 func (e *env) printer() *ipfmt.Printer {
 	return &ipfmt.Printer{W: e.stdout, JSON: e.json, Pretty: e.pretty, Stats: e.stats, Details: e.details,
-		Brief: e.brief, Oneline: e.oneline, Family: e.family, Numeric: e.numeric, Human: e.human, IEC: e.iec}
+		Brief: e.brief, Oneline: e.oneline, Family: e.family, Numeric: e.numeric, Human: e.human, IEC: e.iec, Color: e.color}
 }

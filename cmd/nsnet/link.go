@@ -347,7 +347,7 @@ func setPortValue(p *rtnl.BridgePort, attr uint16, v uint32) {
 // devArg reads `[dev] DEV` at the start of words.
 func devArg(w *words) (string, error) {
 	if !w.more() {
-		return "", usagef("%s: which device?", w.cmd)
+		return "", w.usagef("which device?")
 	}
 	kw := w.next()
 	if kw == "dev" {

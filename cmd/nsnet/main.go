@@ -181,6 +181,7 @@ Options:
   -force              in a batch, go on after a failing line (exit 1 at the end)
   -h, -human          statistics in k, M, G... (-iec: powers of 1024)
   -N, -Numeric        numbers instead of protocol, scope, table, type names
+  -c, -color[=WHEN]   colors as ip's: always (the default), auto (on a terminal), never
   -V, -Version        print the version
   -netns-dir DIR      where named namespaces live (default /run/netns)
   -trace              print every netlink message sent and received

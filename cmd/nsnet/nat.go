@@ -39,7 +39,7 @@ func runNat(e *env, args []string) error {
 // addOrDel reads the add|del word.
 func addOrDel(w *words) (bool, error) {
 	if !w.more() {
-		return false, usagef("%s: add or del?", w.cmd)
+		return false, w.usagef("add or del?")
 	}
 	switch kw := w.next(); {
 	case matches(kw, "add"):
@@ -47,7 +47,7 @@ func addOrDel(w *words) (bool, error) {
 	case matches(kw, "delete"):
 		return false, nil
 	default:
-		return false, usagef("%s: %q is not add or del", w.cmd, kw)
+		return false, w.usagef("%q is not add or del", kw)
 	}
 }
 

@@ -42,7 +42,7 @@ func nudWord(w *words) (uint16, error) {
 	}
 	n, err := ipfmt.NudStates.ParseFold(s, 0xff)
 	if err != nil {
-		return 0, usagef("%s: nud %v", w.cmd, err)
+		return 0, w.usagef("nud %v", err)
 	}
 	return uint16(n), nil
 }
@@ -74,11 +74,11 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 				kw, err = w.value(kw)
 			}
 			if err == nil && n.IP.IsValid() {
-				return nil, "", usagef("%s: unexpected %q", w.cmd, kw)
+				return nil, "", w.usagef("unexpected %q", kw)
 			}
 			if err == nil {
 				if n.IP, err = netip.ParseAddr(kw); err != nil {
-					return nil, "", usagef("%s: %q is not an address", w.cmd, kw)
+					return nil, "", w.usagef("%q is not an address", kw)
 				}
 			}
 		}
@@ -87,7 +87,7 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 		}
 	}
 	if !n.IP.IsValid() || dev == "" {
-		return nil, "", usagef("%s: want ADDR and dev DEV", w.cmd)
+		return nil, "", w.usagef("want ADDR and dev DEV")
 	}
 	return n, dev, nil
 }

@@ -99,7 +99,7 @@ func parseRoute(w *words) (*routeReq, error) {
 			// RTAX_FEATURE_ECN is the one feature a route can ask for;
 			// the kernel sets the others itself.
 			if s, err = w.value(kw); err == nil && s != "ecn" {
-				err = usagef("%s: features %q: the one feature is ecn", w.cmd, s)
+				err = w.usagef("features %q: the one feature is ecn", s)
 			}
 			r.Metrics = append(r.Metrics, rtnl.Metric{Type: unix.RTAX_FEATURES, Value: unix.RTAX_FEATURE_ECN})
 		case "congctl":
@@ -118,12 +118,12 @@ func parseRoute(w *words) (*routeReq, error) {
 				continue
 			}
 			if hasDst {
-				return nil, usagef("%s: unexpected %q", w.cmd, kw)
+				return nil, w.usagef("unexpected %q", kw)
 			}
 			hasDst = true
 			if kw != "default" && kw != "all" && kw != "any" {
 				if r.Dst, err = parsePrefixOrHost(kw); err != nil {
-					return nil, usagef("%s: %q is not a prefix or default", w.cmd, kw)
+					return nil, w.usagef("%q is not a prefix or default", kw)
 				}
 			}
 		}
@@ -132,7 +132,7 @@ func parseRoute(w *words) (*routeReq, error) {
 		}
 	}
 	if !hasDst {
-		return nil, usagef("%s: which destination? (PREFIX or default)", w.cmd)
+		return nil, w.usagef("which destination? (PREFIX or default)")
 	}
 	return q, nil
 }
@@ -184,7 +184,7 @@ func parseRTT(w *words, kw string, r *rtnl.Route) error {
 		n *= 4
 	}
 	if !ok || n > 1<<32-1 {
-		return usagef("%s: %s %q is not a time (N, Nms or Ns, below 2^32 of the kernel's unit)", w.cmd, kw, s)
+		return w.usagef("%s %q is not a time (N, Nms or Ns, below 2^32 of the kernel's unit)", kw, s)
 	}
 	r.Metrics = append(r.Metrics, rtnl.Metric{Type: uint16(t), Value: uint32(n)})
 	return nil
@@ -267,14 +267,14 @@ func realmsWord(w *words, kw string) (uint32, error) {
 	if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
 		return uint32(n), nil
 	}
-	return 0, usagef("%s: %s %q: not FROM/TO realms (names from rt_realms or numbers to 255)", w.cmd, kw, s)
+	return 0, w.usagef("%s %q: not FROM/TO realms (names from rt_realms or numbers to 255)", kw, s)
 }
 
 // namedNumber parses a value that is a name from t or a number up to max.
 func namedNumber(w *words, kw, s string, t *ipfmt.FileNames, max uint64) (uint32, error) {
 	n, err := t.Parse(s, max)
 	if err != nil {
-		return 0, usagef("%s: %s %v", w.cmd, kw, err)
+		return 0, w.usagef("%s %v", kw, err)
 	}
 	return n, nil
 }
@@ -287,7 +287,7 @@ func dsfieldWord(w *words, kw string) (uint8, error) {
 	}
 	n, err := ipfmt.ParseDSField(s)
 	if err != nil {
-		return 0, usagef("%s: %s %v", w.cmd, kw, err)
+		return 0, w.usagef("%s %v", kw, err)
 	}
 	return n, nil
 }
@@ -299,7 +299,7 @@ func addrWord(w *words, kw string) (netip.Addr, error) {
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return a, usagef("%s: %s %q is not an address", w.cmd, kw, s)
+		return a, w.usagef("%s %q is not an address", kw, s)
 	}
 	return a, nil
 }
@@ -322,7 +322,7 @@ func parseNexthop(w *words, q *routeReq) error {
 			v, err = w.uint(kw, 8)
 			nh.Weight = int(v)
 			if v == 0 {
-				err = usagef("%s: weight must be 1-255", w.cmd)
+				err = w.usagef("weight must be 1-255")
 			}
 		case "onlink":
 			nh.Flags |= rtnl.Onlink
@@ -585,7 +585,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 			if s, err = w.value(kw); err == nil {
 				t, ok := ipfmt.RouteTypes.Lookup(s)
 				if !ok {
-					return nil, usagef("%s: type %q is not a route type", w.cmd, s)
+					return nil, w.usagef("type %q is not a route type", s)
 				}
 				v := uint8(t)
 				q.typ = &v
@@ -633,7 +633,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 			how := "exact"
 			if kw == "root" || kw == "match" || kw == "exact" {
 				if !w.more() {
-					return nil, usagef("%s: %s needs a prefix", w.cmd, kw)
+					return nil, w.usagef("%s needs a prefix", kw)
 				}
 				how, kw = kw, w.next()
 			}
@@ -659,7 +659,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 // (a host prefix), or default/any/all (no bits).
 func routePrefix(w *words, kw string, args []string) (netip.Prefix, error) {
 	if len(args) == 0 {
-		return netip.Prefix{}, usagef("%s: %s needs a value", w.cmd, kw)
+		return netip.Prefix{}, w.usagef("%s needs a value", kw)
 	}
 	switch s := args[0]; s {
 	case "default", "any", "all":
@@ -667,7 +667,7 @@ func routePrefix(w *words, kw string, args []string) (netip.Prefix, error) {
 	default:
 		p, err := parsePrefixOrHost(s)
 		if err != nil {
-			return p, usagef("%s: %q is not a prefix", w.cmd, s)
+			return p, w.usagef("%q is not a prefix", s)
 		}
 		return p, nil
 	}

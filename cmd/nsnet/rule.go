@@ -70,7 +70,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 		}
 		p, err := parsePrefixOrHost(s)
 		if err != nil {
-			return p, usagef("%s: %s %q is not a prefix", w.cmd, kw, s)
+			return p, w.usagef("%s %q is not a prefix", kw, s)
 		}
 		return p, nil
 	}
@@ -102,7 +102,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 					r.Mask = &m
 				}
 				if err != nil {
-					err = usagef("%s: fwmark %q is not MARK[/MASK]", w.cmd, s)
+					err = w.usagef("fwmark %q is not MARK[/MASK]", s)
 				}
 			}
 			f = rfMark
@@ -121,7 +121,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 				a, err1 := strconv.ParseUint(lo, 10, 32)
 				b, err2 := strconv.ParseUint(hi, 10, 32)
 				if err1 != nil || err2 != nil {
-					return nil, 0, usagef("%s: uidrange %q is not A-B", w.cmd, s)
+					return nil, 0, w.usagef("uidrange %q is not A-B", s)
 				}
 				r.UIDRange = &[2]uint32{uint32(a), uint32(b)}
 			}
@@ -155,7 +155,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 			var v int64
 			if s, err = w.value(kw); err == nil {
 				if v, err = strconv.ParseInt(s, 0, 32); err != nil {
-					err = usagef("%s: %s %q is not a number", w.cmd, kw, s)
+					err = w.usagef("%s %q is not a number", kw, s)
 				}
 				n32 := int32(v)
 				r.SuppressPrefixLen = &n32
@@ -170,7 +170,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 				r.Action = uint8(t) // FR_ACT_BLACKHOLE... share the route types' numbers
 				continue
 			}
-			return nil, 0, usagef("%s: unexpected %q", w.cmd, kw)
+			return nil, 0, w.usagef("unexpected %q", kw)
 		}
 		if err != nil {
 			return nil, 0, err
@@ -191,7 +191,7 @@ func ipprotoWord(w *words, kw string) (uint8, error) {
 	}
 	p, err := ipfmt.IPProtos.Parse(s, 255)
 	if err != nil {
-		return 0, usagef("%s: %s %v", w.cmd, kw, err)
+		return 0, w.usagef("%s %v", kw, err)
 	}
 	return uint8(p), nil
 }
@@ -240,7 +240,7 @@ func portRange(w *words, kw string) ([2]uint16, error) {
 	a, err1 := strconv.ParseUint(lo, 10, 16)
 	b, err2 := strconv.ParseUint(hi, 10, 16)
 	if err1 != nil || err2 != nil || a > b {
-		return [2]uint16{}, usagef("%s: %s %q is not a port or range", w.cmd, kw, s)
+		return [2]uint16{}, w.usagef("%s %q is not a port or range", kw, s)
 	}
 	return [2]uint16{uint16(a), uint16(b)}, nil
 }

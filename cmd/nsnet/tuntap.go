@@ -60,7 +60,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 			case matches(s, "tap"):
 				mode = unix.IFF_TAP
 			default:
-				return "", nil, usagef("%s: mode %q: want tun or tap", w.cmd, s)
+				return "", nil, w.usagef("mode %q: want tun or tap", s)
 			}
 			t.Flags |= mode
 		case add && (matches(kw, "user") || matches(kw, "group")):
@@ -76,7 +76,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 			if err != nil {
 				_, n, ok := sysfile.Account(file, s, 0)
 				if !ok {
-					return "", nil, usagef("%s: %s %q: no such %s in %s", w.cmd, kw, s, kw, file)
+					return "", nil, w.usagef("%s %q: no such %s in %s", kw, s, kw, file)
 				}
 				id = uint64(n)
 			}
@@ -84,7 +84,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 			*dst = &v
 		case matches(kw, "dev") || matches(kw, "name"):
 			if name != "" {
-				return "", nil, usagef("%s: the name is given twice", w.cmd)
+				return "", nil, w.usagef("the name is given twice")
 			}
 			name, err = w.ifname(kw)
 		default:
@@ -102,7 +102,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 				break
 			}
 			if name != "" {
-				return "", nil, usagef("%s: unexpected %q (the name is %q)", w.cmd, kw, name)
+				return "", nil, w.usagef("unexpected %q (the name is %q)", kw, name)
 			}
 			name, err = kw, validIfname(kw)
 		}
@@ -111,7 +111,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 		}
 	}
 	if t.Flags&(unix.IFF_TUN|unix.IFF_TAP) == 0 {
-		return "", nil, usagef("%s: which mode? (mode tun or mode tap)", w.cmd)
+		return "", nil, w.usagef("which mode? (mode tun or mode tap)")
 	}
 	return name, t, nil
 }

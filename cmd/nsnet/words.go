@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
 )
@@ -20,6 +21,14 @@ type words struct {
 
 func (w *words) more() bool { return len(w.args) > 0 }
 
+// usagef is a usage error of w's command: "CMD: " and the message. Not
+// inlined: it has fifty callers.
+//
+//go:noinline
+func (w *words) usagef(format string, a ...any) error {
+	return &usageError{w.cmd + ": " + fmt.Sprintf(format, a...)}
+}
+
 //go:noinline
 func (w *words) next() string {
 	s := w.args[0]
@@ -32,10 +41,10 @@ func (w *words) next() string {
 // "1300" is a garbage"): which one was meant is anybody's guess.
 func (w *words) value(kw string) (string, error) {
 	if !w.more() {
-		return "", usagef("%s: %q needs a value", w.cmd, kw)
+		return "", w.usagef("%q needs a value", kw)
 	}
 	if slices.Contains(w.seen, kw) {
-		return "", usagef("%s: %q given twice", w.cmd, kw)
+		return "", w.usagef("%q given twice", kw)
 	}
 	w.seen = append(w.seen, kw)
 	return w.next(), nil
@@ -52,7 +61,7 @@ func (w *words) onOff(kw string) (bool, error) {
 	case s == "off":
 		return false, nil
 	}
-	return false, usagef("%s: %s %q: want on or off", w.cmd, kw, s)
+	return false, w.usagef("%s %q: want on or off", kw, s)
 }
 
 // scope starts a part of the grammar where keywords may come again: the
@@ -71,7 +80,7 @@ func (w *words) uint(kw string, bits int) (uint64, error) {
 func (w *words) uintOf(kw, s string, bits int) (uint64, error) {
 	n, err := strconv.ParseUint(s, 0, bits)
 	if err != nil {
-		return 0, usagef("%s: %s %q is not a number from 0 to %d", w.cmd, kw, s, uint64(1)<<bits-1)
+		return 0, w.usagef("%s %q is not a number from 0 to %d", kw, s, uint64(1)<<bits-1)
 	}
 	return n, nil
 }
@@ -99,7 +108,7 @@ func (w *words) mac(kw string) (rtnl.HardwareAddr, error) {
 	}
 	hw, err := rtnl.ParseHardwareAddr(s)
 	if err != nil {
-		return nil, usagef("%s: %s %q is not a link-layer address", w.cmd, kw, s)
+		return nil, w.usagef("%s %q is not a link-layer address", kw, s)
 	}
 	return hw, nil
 }

@@ -19,9 +19,14 @@ func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]str
 	switch {
 	case p.Brief:
 		// Like ip, every item is followed by a blank.
-		line := fmt.Sprintf("%-16s %-14s ", l.Name+peerSuffix(l, names), operState(l.OperState))
+		line := p.briefHead(l, names)
 		for _, a := range addrs {
-			line += a.Prefix.String() + " "
+			hue := familyColor(a.Prefix.Addr().Is4())
+			line += p.paint(hue, a.Prefix.Addr().String())
+			if a.Peer.IsValid() {
+				line += " peer " + p.paint(hue, a.Peer.String())
+			}
+			line += "/" + itoa(a.Prefix.Bits()) + " "
 		}
 		io.WriteString(p.W, line+"\n")
 	case p.Oneline: // ip -o addr: one line per address, no link lines
@@ -99,14 +104,14 @@ func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
 	if !p.Oneline {
 		b.put("    ")
 	}
-	fam := inetName(a.Prefix.Addr())
+	fam, hue := inetName(a.Prefix.Addr()), familyColor(a.Prefix.Addr().Is4())
+	b.put(fam, " ", p.paint(hue, a.Prefix.Addr().String()))
 	if a.Peer.IsValid() {
-		b.put(fam, " ", a.Prefix.Addr().String(), " peer ", a.Peer.String(), "/", itoa(a.Prefix.Bits()), " ")
-	} else {
-		b.put(fam, " ", a.Prefix.String(), " ")
+		b.put(" peer ", p.paint(hue, a.Peer.String()))
 	}
+	b.put("/", itoa(a.Prefix.Bits()), " ")
 	if a.Broadcast.IsValid() {
-		b.put("brd ", a.Broadcast.String(), " ")
+		b.put("brd ", p.paint(hue, a.Broadcast.String()+" "))
 	}
 	b.put("scope ", p.named(Scopes, uint32(a.Scope)), " ")
 	for _, f := range addrFlagWords(a) {

@@ -126,6 +126,7 @@ func (p *Printer) netconf(c *rtnl.Netconf, names map[int32]string) *record {
 		case rtnl.NetconfDefault:
 			dev = "default"
 		}
+		r.color(cIfname, false)
 		r.str("interface", "", dev)
 	}
 	for _, s := range netconfSettings {

@@ -133,9 +133,9 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 	for i := range links {
 		l := &links[i]
 		if p.Brief {
-			line := fmt.Sprintf("%-16s %-14s ", l.Name+peerSuffix(l, names), operState(l.OperState))
+			line := p.briefHead(l, names)
 			if len(l.HardwareAddr) > 0 {
-				line += l.HardwareAddr.String() + " "
+				line += p.paint(cMAC, l.HardwareAddr.String()+" ")
 			}
 			io.WriteString(p.W, line+"<"+strings.Join(flagNames(l.Flags), ",")+"> \n")
 			continue
@@ -145,6 +145,13 @@ func (p *Printer) Links(links, all []rtnl.Link) error {
 		io.WriteString(p.W, p.oneline(b.String()))
 	}
 	return nil
+}
+
+// briefHead is what ip -br starts a link's line with: its name and its
+// state, each padded.
+func (p *Printer) briefHead(l *rtnl.Link, names map[int32]string) string {
+	return p.paint(cIfname, fmt.Sprintf("%-16s ", l.Name+peerSuffix(l, names))) +
+		p.paint(operColor(l.OperState), fmt.Sprintf("%-14s ", operState(l.OperState)))
 }
 
 // parentName is what ip prints after a link's name and "@": "" when the
@@ -182,14 +189,14 @@ var linkEvents = []string{"NONE", "REBOOT", "FEATURE CHANGE", "BONDING FAILOVER"
 // qlen, which only ip link and ip addr print (with mode, ip link's own).
 // A monitor prints instead the event a notification carries.
 func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
-	fmt.Fprintf(w, "%d: %s%s: <%s> mtu %d ", l.Index, l.Name, peerSuffix(l, names), strings.Join(flagNames(l.Flags), ","), l.MTU)
+	fmt.Fprintf(w, "%d: %s<%s> mtu %d ", l.Index, p.paint(cIfname, l.Name+peerSuffix(l, names)+": "), strings.Join(flagNames(l.Flags), ","), l.MTU)
 	if l.Qdisc != "" {
 		fmt.Fprintf(w, "qdisc %s ", l.Qdisc)
 	}
 	if l.Master != 0 {
 		fmt.Fprintf(w, "master %s ", names[l.Master])
 	}
-	fmt.Fprintf(w, "state %s ", operState(l.OperState))
+	fmt.Fprintf(w, "state %s", p.paint(operColor(l.OperState), operState(l.OperState)+" "))
 	if !p.addrs && !p.monitor {
 		fmt.Fprintf(w, "mode %s ", linkMode(l.LinkMode))
 	}
@@ -209,14 +216,14 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	// not: a tun device's line is "link/none ".
 	fmt.Fprintf(w, "\n    link/%s ", p.linkType(l.Type))
 	if l.HardwareAddr != nil {
-		fmt.Fprintf(w, "%s", l.HardwareAddr)
+		io.WriteString(w, p.paint(cMAC, l.HardwareAddr.String()))
 	}
 	if l.Broadcast != nil { // IPv6's own link dump has none
 		word := " brd "
 		if l.Flags&unix.IFF_POINTOPOINT != 0 { // a point-to-point link's "broadcast" is its peer
 			word = " peer "
 		}
-		fmt.Fprintf(w, "%s%s", word, l.Broadcast)
+		io.WriteString(w, word+p.paint(cMAC, l.Broadcast.String()))
 	}
 	if l.LinkNetNSID >= 0 {
 		if name, ok := p.NetnsNames[l.LinkNetNSID]; ok {
@@ -408,7 +415,11 @@ func briefJSON(l *rtnl.Link, names map[int32]string, addrs []rtnl.Addr, withAddr
 	}
 	info := []Object{}
 	for _, a := range addrs {
-		info = append(info, Object{{"local", a.Prefix.Addr().String()}, {"prefixlen", a.Prefix.Bits()}})
+		o := Object{{"local", a.Prefix.Addr().String()}}
+		if a.Peer.IsValid() {
+			o.Set("address", a.Peer.String())
+		}
+		info = append(info, append(o, Field{"prefixlen", a.Prefix.Bits()}))
 	}
 	return append(o, Field{"addr_info", info})
 }

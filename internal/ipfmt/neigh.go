@@ -17,14 +17,16 @@ func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
 func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	o := p.newRecord()
 	if n.IP.IsValid() { // a bridge's forwarding entry has a MAC address only
-		o.any("dst", n.IP.String()+" ", n.IP.String())
+		o.color(familyColor(n.IP.Is4()), false)
+		o.addr("dst", "", n.IP)
 	}
 	if !p.OneDev && n.Index != 0 {
-		dev := linkName(n.Index, names)
-		o.any("dev", "dev "+dev+" ", dev)
+		o.color(cIfname, false)
+		o.str("dev", "dev", linkName(n.Index, names))
 	}
 	if n.LLAddr != nil {
-		o.any("lladdr", "lladdr "+n.LLAddr.String()+" ", n.LLAddr.String())
+		o.color(cMAC, false)
+		o.str("lladdr", "lladdr", n.LLAddr.String())
 	}
 	for _, f := range neighFlags(n.Flags) {
 		o.any(f, f+" ", nil)

@@ -32,10 +32,11 @@ type Printer struct {
 	// whole address was given.
 	OneProto, OneScope, OneMetric, OneVia, OneSrc, OneRealms, OneTOS bool
 
-	NoLinks bool // ip addr: the addresses without their links' lines
-	Labels  bool // ip monitor label: each event after its kind, [LINK], [ADDR]...
-	Numeric bool // -N: numbers, not names, for protocols, scopes, tables, groups
-	Human   bool // -h: statistics in k, M, G... (powers of 1000, of 1024 with IEC)
+	NoLinks bool  // ip addr: the addresses without their links' lines
+	Labels  bool  // ip monitor label: each event after its kind, [LINK], [ADDR]...
+	Numeric bool  // -N: numbers, not names, for protocols, scopes, tables, groups
+	Color   uint8 // -c: 0, or the palette: LightBackground, DarkBackground
+	Human   bool  // -h: statistics in k, M, G... (powers of 1000, of 1024 with IEC)
 	IEC     bool
 
 	// NetnsNames names the namespaces links point into (nsid: name), so

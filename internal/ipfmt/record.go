@@ -21,9 +21,59 @@ type record struct {
 	line []byte      // text
 	obj  Object      // JSON
 	j    *jsonWriter // JSON written as it comes instead of into obj (a Stream's)
+	// With ip -c: the palette, and the color of the next item's value
+	// (hue); wordToo paints its word as well (ip's "from %s ").
+	pal     uint8 // Printer.Color
+	hue     colorAttr
+	wordToo bool
 }
 
-func (p *Printer) newRecord() *record { return &record{json: p.JSON} }
+func (p *Printer) newRecord() *record {
+	r := &record{json: p.JSON}
+	r.paints(p)
+	return r
+}
+
+// paints gives r p's palette, if p paints.
+func (r *record) paints(p *Printer) {
+	if !p.JSON {
+		r.pal = p.Color
+	}
+}
+
+// color paints the next item's value in a (and its word, with wordToo).
+func (r *record) color(a colorAttr, wordToo bool) { r.hue, r.wordToo = a, wordToo }
+
+// value starts an item's text: its word, and the color that was asked
+// for; end closes it with the blank after the value.
+//
+//go:noinline
+func (r *record) value(word string) {
+	if r.hue != 0 && r.pal != 0 && r.wordToo {
+		r.line = append(r.line, escape(r.pal, r.hue)...)
+	}
+	r.word(word)
+	if r.hue != 0 && r.pal != 0 && !r.wordToo {
+		r.line = append(r.line, escape(r.pal, r.hue)...)
+	}
+}
+
+// paint is s in a's color, if r paints.
+func (r *record) paint(a colorAttr, s string) string {
+	if r.pal == 0 {
+		return s
+	}
+	return escape(r.pal, a) + s + colorOff
+}
+
+//go:noinline
+func (r *record) end() {
+	r.line = append(r.line, ' ')
+	if r.hue != 0 && r.pal != 0 {
+		r.line = append(r.line, colorOff...)
+	}
+	r.hue = 0
+}
 
 // set is obj.Set, or the key and value written out at once.
 func (r *record) set(key string, v any) {
@@ -65,9 +115,9 @@ func (r *record) str(key, word, value string) {
 		r.obj.Set(key, value)
 		return
 	}
-	r.word(word)
+	r.value(word)
 	r.line = append(r.line, value...)
-	r.line = append(r.line, ' ')
+	r.end()
 }
 
 // addr is str for an address.
@@ -84,9 +134,9 @@ func (r *record) addr(key, word string, a netip.Addr) {
 		r.obj.Set(key, a.String())
 		return
 	}
-	r.word(word)
+	r.value(word)
 	r.line = a.AppendTo(r.line)
-	r.line = append(r.line, ' ')
+	r.end()
 }
 
 // prefix is str for a prefix in ip's form: a host prefix is a bare
@@ -104,9 +154,9 @@ func (r *record) prefix(key, word string, p netip.Prefix) {
 		r.obj.Set(key, prefixString(p))
 		return
 	}
-	r.word(word)
+	r.value(word)
 	r.line = appendPrefix(r.line, p)
-	r.line = append(r.line, ' ')
+	r.end()
 }
 
 // num is the item `WORD N ` / "key": N.

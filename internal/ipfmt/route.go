@@ -98,18 +98,22 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
 		o.str("dst", "", "default")
 	} else {
+		o.color(familyColor(r.Dst.Addr().Is4()), false)
 		o.prefix("dst", "", r.Dst)
 	}
 	if r.Src.IsValid() {
+		o.color(familyColor(r.Src.Addr().Is4()), true) // ip paints "from %s "
 		o.prefix("from", "from", r.Src)
 	}
 	if r.TOS != 0 && !p.OneTOS {
 		o.str("tos", "tos", p.dsfield(r.TOS))
 	}
 	if r.Gateway.IsValid() && !p.OneVia {
+		o.color(familyColor(r.Gateway.Is4()), false)
 		o.addr("gateway", "via", r.Gateway)
 	}
 	if r.OIF != 0 && !p.OneDev {
+		o.color(cIfname, false)
 		o.str("dev", "dev", linkName(r.OIF, names))
 	}
 	if (r.Table != unix.RT_TABLE_MAIN || p.Details) && r.Table != 0 && !p.OneTable {
@@ -122,6 +126,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		o.str("scope", "scope", p.named(Scopes, uint32(r.Scope)))
 	}
 	if r.PrefSrc.IsValid() && !p.OneSrc {
+		o.color(familyColor(r.PrefSrc.Is4()), false)
 		o.addr("prefsrc", "src", r.PrefSrc)
 	}
 	if hasMetric(r) && !p.OneMetric {
@@ -164,7 +169,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 			o.fp(nl, "\tnexthop ")
 			if nh.Gateway.IsValid() {
 				n.Set("gateway", nh.Gateway.String())
-				o.fp("via ", nh.Gateway.String(), " ")
+				o.fp("via ", o.paint(familyColor(nh.Gateway.Is4()), nh.Gateway.String()+" "))
 			}
 			if nh.Realms != 0 {
 				p.realms(o, &n, nh.Realms)
@@ -174,7 +179,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 			n.Set("dev", dev)
 			n.Set("weight", nh.Weight)
 			n.Set("flags", nhFlags)
-			o.fp("dev ", dev, " weight ", itoa(nh.Weight), " ")
+			o.fp("dev ", dev, " weight ", itoa(nh.Weight), " ") // ip paints no nexthop's dev
 			for _, f := range nhFlags {
 				o.fp(f, " ")
 			}

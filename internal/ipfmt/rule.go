@@ -43,7 +43,8 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 	for i, e := range ends {
 		switch {
 		case e.pfx.IsValid():
-			o.any(e.key, e.word+e.pfx.Addr().String(), e.pfx.Addr().String())
+			a := e.pfx.Addr().String()
+			o.any(e.key, e.word+o.paint(familyColor(e.pfx.Addr().Is4()), a), a)
 			if e.pfx.Bits() != e.pfx.Addr().BitLen() {
 				o.any(e.lenKey, "/"+itoa(e.pfx.Bits()), e.pfx.Bits())
 			}
@@ -65,7 +66,7 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		detached  uint32
 	}{{"iif", r.IIF, unix.FIB_RULE_IIF_DETACHED}, {"oif", r.OIF, unix.FIB_RULE_OIF_DETACHED}} {
 		if d.name != "" {
-			o.any(d.key, " "+d.key+" "+d.name, d.name)
+			o.any(d.key, " "+d.key+" "+o.paint(cIfname, d.name), d.name)
 			if r.Flags&d.detached != 0 {
 				o.any(d.key+"_detached", " [detached]", nil)
 			}

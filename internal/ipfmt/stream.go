@@ -20,6 +20,7 @@ type Stream struct {
 // Begin starts a listing.
 func (p *Printer) Begin() *Stream {
 	s := &Stream{p: p, bw: bufio.NewWriterSize(p.W, 64*1024), rec: record{json: p.JSON}}
+	s.rec.paints(p)
 	if p.JSON {
 		s.j = &jsonWriter{w: s.bw, pretty: p.Pretty}
 		s.j.startArray()

@@ -40,7 +40,7 @@ func (p *Printer) Tuntaps(devs []TunDev) error {
 // lead with their blank here, unlike the rest of ip).
 func (p *Printer) tuntap(d *TunDev) *record {
 	o := p.newRecord()
-	o.any("ifname", d.Name+":", d.Name)
+	o.any("ifname", o.paint(cIfname, d.Name+":"), d.Name)
 	flags := []string{}
 	known := uint32(0)
 	for _, f := range tunFlagNames {
