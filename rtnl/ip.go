@@ -9,6 +9,8 @@ import (
 )
 
 // family is AF_INET or AF_INET6 for a, 0 for the zero Addr.
+//
+//go:noinline
 func family(a netip.Addr) uint8 {
 	switch {
 	case a.Is4():

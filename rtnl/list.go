@@ -43,6 +43,10 @@ type AddrFilter struct {
 type RouteFilter struct {
 	Family uint8  // AF_INET or AF_INET6; 0: both
 	Table  uint32 // of this table only; 0: every table
+	// Cloned asks for the route cache instead (RTM_F_CLONED): the
+	// exceptions the kernel learnt, a path MTU or a redirect, each a
+	// route of its own: `ip route show cached`.
+	Cloned bool
 }
 
 // NeighFilter selects neighbours: `ip neigh show [dev DEV] [proxy]`.
@@ -129,8 +133,12 @@ func (c *Conn) AllRoutes(f RouteFilter) iter.Seq2[*Route, error] {
 }
 
 func routeDump(f RouteFilter) nl.Message {
-	b, _ := encodeRoute(&Route{Family: f.Family, Table: f.Table}) // maybe RTA_TABLE: cannot fail
-	b[0] = f.Family                                               // 0 is AF_UNSPEC here: both families
+	r := &Route{Family: f.Family, Table: f.Table}
+	if f.Cloned {
+		r.Flags = unix.RTM_F_CLONED
+	}
+	b, _ := encodeRoute(r) // maybe RTA_TABLE: cannot fail
+	b[0] = f.Family        // 0 is AF_UNSPEC here: both families
 	return nl.Message{Header: nl.Header{Type: unix.RTM_GETROUTE}, Data: b}
 }
 

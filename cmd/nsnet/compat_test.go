@@ -48,6 +48,7 @@ var compatSetup = []string{
 	"route add 10.18.0.0/16 nexthop via 10.1.0.5 realm 5 nexthop via 10.1.0.6 realms 2/7",
 	"-6 route add fd00:5::/64 via fd00:1::fe rtt 3s congctl reno initrwnd 20",
 	"-6 route add fd00:4::/64 via fd00:1::fe", "-6 route append fd00:4::/64 via fd00:1::fd",
+	"-6 route add fd00:6::/64 from fd00:7::/64 via fd00:1::fe", // source routing (IPv6 subtrees)
 	// The TOS byte: by number (hex) and by name from rt_dsfield.
 	"route add 10.19.0.0/16 tos 0x10 via 10.1.0.254", "route add 10.19.0.0/16 dsfield AF11 via 10.1.0.253",
 	"route add 10.20.0.0/16 tos 4 dev v0 table 100",
@@ -138,6 +139,9 @@ var compatCommands = func() []string {
 		"-br addr show type bridge", "neigh show to 10.1.0.0/24", "neigh show 10.1.0.7", "neigh show to 10.1.0.8/32", "neigh show nomaster",
 		"neigh show master br0", "neigh show nud stale nud permanent", "neigh show protocol static", "-j neigh show protocol static",
 		"neigh show unused", "neigh show to fd00:1::/64", "-j neigh show nomaster", "neigh show nud all", "-s neigh show protocol static",
+		"route show cached", "route show table cache", "-6 route show cloned", "route show iif v0", "route show mark 5",
+		"-6 route show from fd00:7::/64", "-6 route show from root fd00::/16", "-6 route show from match fd00:7::1",
+		"-6 route show from exact fd00:7::/64", "-6 route show from exact fd00:7::/60", "-j -6 route show from fd00:7::/64",
 		"-c link", "-c addr", "-c -br link", "-c -br addr", "-c route show table all", "-c neigh", "-c rule", "-c -6 route",
 		"-c -o addr", "-c -d link", "-c tuntap", "-c route get 10.3.0.1", "-c=always -s link show lo", "-color=never link show v0",
 		"-c -j link show v0", "-c -6 neigh", "-c -6 rule", "-col addr show v0", "-j -br addr", "-br addr show v0",

@@ -81,6 +81,7 @@ var compatWrites = [][]string{
 	{"rule add from 10.0.0.0/8 table 100 protocol static", "rule add from 10.1.0.0/16 table 100", "rule flush protocol static"},
 	{"route add 10.8.0.0/16 tos 0x10 via 10.1.0.254"}, {"route add 10.8.0.0/16 tos 0x10 via 10.1.0.254", "route del 10.8.0.0/16 tos 0x10"},
 	{"route add 10.8.0.0/16 dsfield AF11 dev v0 table 100"}, {"route add 10.8.0.0/16 tos 3 dev v0"},
+	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},
 	{"link set v1 master br0", "link set v1 type bridge_slave proxy_arp on mcast_router 2 mcast_fast_leave on vlan_tunnel off locked on"},

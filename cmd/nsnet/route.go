@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -17,9 +18,10 @@ const routeHelp = `Usage: nsnet route {add|replace|change|append|prepend|del} RO
        nsnet route get [fibmatch] ADDR [from ADDR] [iif DEV] [oif DEV] [vrf DEV] [mark N]
                  [uid N] [tos TOS] [ipproto PROTO] [sport N] [dport N] [as ADDR] [connected]
        nsnet [-4|-6] route {show|flush} [SELECTOR ...]
-SELECTOR := [to] [root|match|exact] PREFIX | table TABLE|all | dev DEV | proto PROTO
-            | scope SCOPE | type TYPE | metric N | tos TOS | via PREFIX | src PREFIX
-            | realms [FROM/]TO
+SELECTOR := [to] [root|match|exact] PREFIX | from [root|match|exact] PREFIX
+            | table TABLE|all|cache | dev DEV | iif DEV | proto PROTO | scope SCOPE
+            | type TYPE | metric N | tos TOS | via PREFIX | src PREFIX | mark N
+            | realms [FROM/]TO | cached
 ROUTE := [TYPE] {PREFIX|default} [tos TOS] [via ADDR] [dev DEV] [src ADDR] [metric N]
          [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
          [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
@@ -536,16 +538,20 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 // leaves out of what it prints.
 type routeSel struct {
 	table      uint32
-	dev        string
+	dev, iif   string
 	root, mtch *netip.Prefix // exact sets both
-	proto      *uint8
-	scope      *uint8
-	typ        *uint8
-	metric     *uint32
-	tos        *uint8
-	via, src   netip.Prefix
-	realms     uint32 // RTA_FLOW, compared where realmMask is set:
-	realmMask  uint32 // the half of FROM/TO that was not 0
+	// from: the source prefix (IPv6 source routing), the same way
+	srcRoot, srcMatch *netip.Prefix
+	mark              *uint32
+	cloned            bool // cached, cloned: the kernel's route cache (exceptions) instead
+	proto             *uint8
+	scope             *uint8
+	typ               *uint8
+	metric            *uint32
+	tos               *uint8
+	via, src          netip.Prefix
+	realms            uint32 // RTA_FLOW, compared where realmMask is set:
+	realmMask         uint32 // the half of FROM/TO that was not 0
 }
 
 func parseRouteSel(e *env, w *words) (*routeSel, error) {
@@ -568,9 +574,12 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 		case kw == "table":
 			var s string
 			if s, err = w.value(kw); err == nil {
-				if s == "all" {
+				switch s {
+				case "all":
 					q.table = 0
-				} else {
+				case "cache":
+					q.cloned = true
+				default:
 					q.table, err = namedNumber(w, kw, s, ipfmt.Tables, 1<<32-1)
 				}
 			}
@@ -625,34 +634,52 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 					q.src = p
 				}
 			}
-		default:
-			// [to] [root|match|exact] PREFIX, as ip: a bare prefix is exact.
+		case kw == "iif":
+			q.iif, err = w.ifname(kw)
+		case kw == "mark":
+			var n uint64
+			n, err = w.uint(kw, 32)
+			v := uint32(n)
+			q.mark = &v
+		case matches(kw, "cached") || matches(kw, "cloned"):
+			q.cloned = true
+		case matches(kw, "from"):
+			if !w.more() {
+				return nil, w.usagef("from needs a prefix")
+			}
+			q.srcRoot, q.srcMatch, err = rootMatch(w, w.next())
+		default: // [to] [root|match|exact] PREFIX
 			if kw == "to" && w.more() {
 				kw = w.next()
 			}
-			how := "exact"
-			if kw == "root" || kw == "match" || kw == "exact" {
-				if !w.more() {
-					return nil, w.usagef("%s needs a prefix", kw)
-				}
-				how, kw = kw, w.next()
-			}
-			var p netip.Prefix
-			if p, err = routePrefix(w, "", []string{kw}); err != nil {
-				return nil, err
-			}
-			if how != "match" {
-				q.root = &p
-			}
-			if how != "root" {
-				q.mtch = &p
-			}
+			q.root, q.mtch, err = rootMatch(w, kw)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	return q, nil
+}
+
+// rootMatch reads `[root|match|exact] PREFIX`, kw its first word, into
+// the prefixes a route's must be covered by (root) and cover (match); a
+// bare prefix is exact, both.
+func rootMatch(w *words, kw string) (root, mtch *netip.Prefix, err error) {
+	how := "exact"
+	if kw == "root" || kw == "match" || kw == "exact" {
+		if !w.more() {
+			return nil, nil, w.usagef("%s needs a prefix", kw)
+		}
+		how, kw = kw, w.next()
+	}
+	p, err := routePrefix(w, "", []string{kw})
+	if how != "match" {
+		root = &p
+	}
+	if how != "root" {
+		mtch = &p
+	}
+	return root, mtch, err
 }
 
 // routePrefix reads args[0] as ip's get_prefix does: a prefix, an address
@@ -698,7 +725,7 @@ func bits(p netip.Prefix) int { return max(p.Bits(), 0) }
 
 // keep is filter_nlmsg for the selectors parseRouteSel reads.
 func (q *routeSel) keep(r *rtnl.Route) bool {
-	dstLen := 0
+	dstLen, srcLen := 0, max(r.Src.Bits(), 0)
 	if r.Dst.IsValid() {
 		dstLen = r.Dst.Bits()
 	}
@@ -711,6 +738,10 @@ func (q *routeSel) keep(r *rtnl.Route) bool {
 		(r.Realms^q.realms)&q.realmMask != 0,
 		q.root != nil && (bits(*q.root) > dstLen || !bitsMatch(r.Dst.Addr(), *q.root, bits(*q.root))),
 		q.mtch != nil && (bits(*q.mtch) < dstLen || !bitsMatch(r.Dst.Addr(), *q.mtch, dstLen)),
+		q.srcRoot != nil && (bits(*q.srcRoot) > srcLen || !bitsMatch(r.Src.Addr(), *q.srcRoot, bits(*q.srcRoot))),
+		q.srcMatch != nil && (bits(*q.srcMatch) < srcLen || !bitsMatch(r.Src.Addr(), *q.srcMatch, srcLen)),
+		q.mark != nil && *q.mark != r.Mark,
+		q.cloned != (r.Flags&unix.RTM_F_CLONED != 0),
 		q.via.IsValid() && !bitsMatch(r.Gateway, q.via, q.via.Bits()),
 		q.src.IsValid() && !bitsMatch(r.PrefSrc, q.src, q.src.Bits()):
 		return false
@@ -735,16 +766,20 @@ func allRoutes(e *env, c *rtnl.Conn, q *routeSel) (iter.Seq2[*rtnl.Route, error]
 	if fam == 0 && q.table != 0 {
 		fam = afInet // like ip: IPv4 unless -6, both families with table all
 	}
-	var index int32
+	var index, iif int32
+	var err error
 	if q.dev != "" {
-		var err error
-		if index, err = e.linkIndex(c, q.dev); err != nil {
-			return nil, err
-		}
+		index, err = e.linkIndex(c, q.dev)
+	}
+	if q.iif != "" && err == nil {
+		iif, err = e.linkIndex(c, q.iif)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return func(yield func(*rtnl.Route, error) bool) {
-		for r, err := range c.AllRoutes(rtnl.RouteFilter{Family: fam, Table: q.table}) {
-			if err != nil || (index == 0 || r.OIF == index) && q.keep(r) {
+		for r, err := range c.AllRoutes(rtnl.RouteFilter{Family: fam, Table: q.table, Cloned: q.cloned}) {
+			if err != nil || (index == 0 || r.OIF == index) && (iif == 0 || r.IIF == iif) && q.keep(r) {
 				if !yield(r, err) {
 					return
 				}
@@ -825,7 +860,15 @@ func routeFlush(e *env, args []string) error {
 		// machine off.
 		return usagef("route flush: needs a selector (table T|all, dev D): it would flush everything")
 	}
-	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, _ *routeSel, routes []rtnl.Route) error {
+	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, q *routeSel, routes []rtnl.Route) error {
+		if q.cloned && e.family != afInet6 {
+			// IPv4 keeps no cache entries in the table to delete; as ip,
+			// ask the kernel to forget them all.
+			err := e.inNetns(func() error { return ns.SetSysctl(nil, "net.ipv4.route.flush", "-1") })
+			if err != nil || e.family == afInet {
+				return err
+			}
+		}
 		for i := range routes {
 			if err := c.RouteDel(&routes[i]); err != nil && !isGone(err) {
 				return err

@@ -26,6 +26,7 @@ func (t Names) Name(n uint32) string {
 	return utoa(uint64(n))
 }
 
+//go:noinline
 func (t Names) name(n uint32) (string, bool) {
 	for _, e := range t {
 		if e.n == n {
@@ -52,6 +53,8 @@ func parseNamed(lookup func(string) (uint32, bool), s string, max uint64) (uint3
 }
 
 // Lookup is the number of a name in t.
+//
+//go:noinline
 func (t Names) Lookup(s string) (uint32, bool) {
 	for _, e := range t {
 		if e.name == s {
