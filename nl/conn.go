@@ -115,7 +115,7 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	}
 	buf := make([]byte, 32*1024)
 	if len(c.Groups) != 0 {
-		s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: buf, timeout: c.Timeout}
+		s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: buf, timeout: int64(c.Timeout)}
 		return NewConn(s, protocol, port, &c), nil
 	}
 	if c.Timeout > 0 {

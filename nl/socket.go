@@ -13,8 +13,8 @@ import (
 type socket struct {
 	f       *os.File // non-blocking, so reads wait in Go's poller and honour deadlines
 	buf     []byte   // one reused receive buffer, grown for a larger datagram
-	timeout time.Duration
-	sndbuf  int // SO_SNDBUF as set; 0: the kernel's default
+	timeout int64    // nanoseconds; not a time.Duration, whose String (reachable from a type in an interface) costs 2 KB
+	sndbuf  int      // SO_SNDBUF as set; 0: the kernel's default
 }
 
 func (s *socket) Close() error {
@@ -50,7 +50,7 @@ func (s *socket) Send(b []byte) error {
 
 func (s *socket) Receive(wait bool) ([]byte, uint32, error) {
 	if s.timeout > 0 {
-		s.f.SetReadDeadline(time.Now().Add(s.timeout))
+		s.f.SetReadDeadline(time.Now().Add(time.Duration(s.timeout)))
 	} else {
 		s.f.SetReadDeadline(time.Time{})
 	}

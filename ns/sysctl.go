@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -29,7 +28,7 @@ func sysctlPath(key string) (string, error) {
 			path[i] = '/'
 		}
 	}
-	return filepath.Clean(string(path)), nil
+	return string(path), nil
 }
 
 // Sysctl reads a net.* sysctl in namespace h (nil: the caller's).

@@ -1,12 +1,12 @@
 package ns
 
 import (
-	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 )
 
 // Sysfs is a sysfs of one network namespace, mounted nowhere.
@@ -53,7 +53,7 @@ func (s *Sysfs) ReadFile(path string) ([]byte, error) {
 	}
 	f := os.NewFile(uintptr(fd), "/sys/"+path)
 	defer f.Close()
-	return io.ReadAll(f)
+	return sysfile.ReadAll(f)
 }
 
 // Close unmounts the sysfs.

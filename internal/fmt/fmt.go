@@ -21,7 +21,6 @@ import (
 	"io"
 	"reflect"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -289,8 +288,8 @@ func (p *printer) integer(u uint64, neg bool, verb rune) {
 	if p.sharp && base == 16 {
 		sign += "0x"
 	}
-	if p.zero && !p.minus && len(sign)+len(digits) < p.width {
-		digits = strings.Repeat("0", p.width-len(sign)-len(digits)) + digits
+	for p.zero && !p.minus && len(sign)+len(digits) < p.width {
+		digits = "0" + digits
 	}
 	p.pad(sign + digits)
 }
@@ -311,13 +310,17 @@ func (p *printer) hexBytes(b []byte) {
 
 // pad writes s within the directive's width: right-aligned, or left with
 // '-'. Width counts runes, as the standard package does.
+//
+//go:noinline
 func (p *printer) pad(s string) {
 	n := p.width - utf8.RuneCountInString(s)
-	if n > 0 && !p.minus {
-		p.buf = append(p.buf, strings.Repeat(" ", n)...)
+	if p.minus {
+		p.buf = append(p.buf, s...)
 	}
-	p.buf = append(p.buf, s...)
-	if n > 0 && p.minus {
-		p.buf = append(p.buf, strings.Repeat(" ", n)...)
+	for ; n > 0; n-- {
+		p.buf = append(p.buf, ' ')
+	}
+	if !p.minus {
+		p.buf = append(p.buf, s...)
 	}
 }

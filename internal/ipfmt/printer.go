@@ -64,7 +64,13 @@ func (p *Printer) oneline(text string) string {
 	if !p.Oneline {
 		return text
 	}
-	return strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\\") + "\n"
+	b := []byte(strings.TrimSuffix(text, "\n"))
+	for i, c := range b {
+		if c == '\n' {
+			b[i] = '\\'
+		}
+	}
+	return string(append(b, '\n'))
 }
 
 // PrintJSON writes v as ip -j does: one line, or indented with -p.

@@ -24,7 +24,24 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(f)
+	return ReadAll(f)
+}
+
+// ReadAll is io.ReadAll, without its generic growth (1 KB of binary).
+func ReadAll(f io.Reader) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		switch {
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return b, err
+		case len(b) == cap(b):
+			b = append(b, 0)[:len(b)] // more room
+		}
+	}
 }
 
 // ReadDirNames lists dir, unsorted, by getdents(2).
