@@ -139,7 +139,7 @@ func (e *env) probeListen(h *ns.Handle, p probe) error {
 	for seen := 0; seen < p.count; {
 		left := time.Until(deadline)
 		if left <= 0 {
-			return fmt.Errorf("probe: nothing reached %s port %d within %v", p.proto, p.port, p.timeout)
+			return fmt.Errorf("probe: nothing reached %s port %d within %ds", p.proto, p.port, int64(p.timeout/time.Second))
 		}
 		if _, err := unix.Poll(fds, int(left.Milliseconds())+1); err != nil && err != unix.EINTR {
 			return fmt.Errorf("probe: wait on %s port %d: %w", p.proto, p.port, err)
