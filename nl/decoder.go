@@ -103,6 +103,8 @@ func (d *Decoder) Uint32() uint32 { return binary.NativeEndian.Uint32(d.fixed(4)
 func (d *Decoder) Uint64() uint64 { return binary.NativeEndian.Uint64(d.fixed(8)) }
 
 // Int32 reads a value in host byte order.
+//
+//go:noinline
 func (d *Decoder) Int32() int32 { return int32(d.Uint32()) }
 
 // Uint16BE reads a value in network byte order.

@@ -24,6 +24,8 @@ type Message struct {
 
 // Append appends m in wire format to b, computing Header.Length and padding
 // the message to a 4-byte boundary.
+//
+//go:noinline
 func (m Message) Append(b []byte) []byte {
 	n := headerLen + len(m.Data)
 	b = binary.NativeEndian.AppendUint32(b, uint32(n))

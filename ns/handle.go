@@ -20,6 +20,8 @@ type Handle struct {
 // opened O_PATH, which has no effect on any kind of file (a FIFO would
 // block a plain open forever; a device may act on open), and checked with
 // fstatfs to be nsfs; only then is it opened for use.
+//
+//go:noinline
 func OpenPath(path string) (*Handle, error) {
 	return openChecked(path, 0)
 }

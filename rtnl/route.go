@@ -147,16 +147,16 @@ func encodeRoute(r *Route) ([]byte, error) {
 	e := nl.NewEncoder(rtmsg(r))
 	// ip's order: destination, table, gateway, metric, then the output link.
 	if r.Dst.IsValid() {
-		e.Bytes(unix.RTA_DST, r.Dst.Addr().AsSlice())
+		e.Bytes(unix.RTA_DST, addrBytes(r.Dst.Addr()))
 	}
 	if r.Table > 255 {
 		e.Uint32(unix.RTA_TABLE, r.Table)
 	}
 	if r.PrefSrc.IsValid() {
-		e.Bytes(unix.RTA_PREFSRC, r.PrefSrc.AsSlice())
+		e.Bytes(unix.RTA_PREFSRC, addrBytes(r.PrefSrc))
 	}
 	if r.Gateway.IsValid() {
-		e.Bytes(unix.RTA_GATEWAY, r.Gateway.AsSlice())
+		e.Bytes(unix.RTA_GATEWAY, addrBytes(r.Gateway))
 	}
 	if r.Priority != 0 {
 		e.Uint32(unix.RTA_PRIORITY, r.Priority)
@@ -197,7 +197,7 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 	for _, nh := range nhs {
 		e := nl.NewEncoder(nil)
 		if nh.Gateway.IsValid() {
-			e.Bytes(unix.RTA_GATEWAY, nh.Gateway.AsSlice())
+			e.Bytes(unix.RTA_GATEWAY, addrBytes(nh.Gateway))
 		}
 		if nh.Realms != 0 {
 			e.Uint32(unix.RTA_FLOW, nh.Realms)
@@ -471,9 +471,9 @@ func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 	}
 	e := nl.NewEncoder(rtmsg(req))
 	if q.Src.IsValid() {
-		e.Bytes(unix.RTA_SRC, q.Src.AsSlice())
+		e.Bytes(unix.RTA_SRC, addrBytes(q.Src))
 	}
-	e.Bytes(unix.RTA_DST, dst.AsSlice())
+	e.Bytes(unix.RTA_DST, addrBytes(dst))
 	if q.UID != nil {
 		e.Uint32(unix.RTA_UID, *q.UID)
 	}
@@ -487,7 +487,7 @@ func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 		e.Uint32(unix.RTA_MARK, q.Mark)
 	}
 	if q.NewDst.IsValid() {
-		e.Bytes(unix.RTA_NEWDST, q.NewDst.AsSlice())
+		e.Bytes(unix.RTA_NEWDST, addrBytes(q.NewDst))
 	}
 	if q.SPort != 0 {
 		e.Uint16BE(unix.RTA_SPORT, q.SPort)

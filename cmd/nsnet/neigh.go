@@ -123,7 +123,7 @@ func neighDel(e *env, args []string) error {
 // neighSelect reads `[dev D] [nud S|all] [proxy]` and lists the entries
 // it selects. By default NOARP entries are hidden, as ip does; flush also
 // keeps permanent ones unless `nud all` or `nud permanent`.
-func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl.Neigh, names map[int32]string, oneDev bool, err error) {
+func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, f rtnl.NeighFilter, keep func(*rtnl.Neigh) bool, names map[int32]string, err error) {
 	w := &words{args: args, cmd: cmd}
 	var dev, master string
 	var to netip.Prefix
@@ -185,7 +185,7 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl
 			}
 		}
 		if err != nil {
-			return nil, nil, nil, false, err
+			return nil, f, nil, nil, err
 		}
 	}
 	if to.IsValid() && e.family == 0 { // as ip: the prefix sets the family
@@ -196,12 +196,12 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl
 	}
 	c, err = e.dialRoute()
 	if err != nil {
-		return nil, nil, nil, false, err
+		return nil, f, nil, nil, err
 	}
 	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		e.release(c)
-		return nil, nil, nil, false, err
+		return nil, f, nil, nil, err
 	}
 	names = ipfmt.LinkNames(links)
 	var index, masterIndex int32
@@ -223,29 +223,23 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, neighs []rtnl
 	case master != "" && masterIndex == 0:
 		err = fmt.Errorf("device %q does not exist", master)
 	}
-	var all []rtnl.Neigh
-	if err == nil {
-		if nomaster {
-			masterIndex = -1
-		}
-		all, err = c.Neighs(rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy, Master: masterIndex})
-	}
 	if err != nil {
 		e.release(c)
-		return nil, nil, nil, false, err
+		return nil, f, nil, nil, err
 	}
+	if nomaster {
+		masterIndex = -1
+	}
+	f = rtnl.NeighFilter{Family: uint8(e.family), Index: index, Proxy: proxy, Master: masterIndex}
 	// print_neigh's filters: a state (or none, 0x100, for an entry with
 	// none), the prefix, the protocol, unused (no reference). The kernel
 	// has kept those of the master's ports.
-	var out []rtnl.Neigh
-	for _, n := range all {
-		if (n.Flags&(unix.NTF_PROXY|unix.NTF_EXT_LEARNED) != 0 || n.State&mask != 0 || n.State == 0 && mask&0x100 != 0) &&
+	keep = func(n *rtnl.Neigh) bool {
+		return (n.Flags&(unix.NTF_PROXY|unix.NTF_EXT_LEARNED) != 0 || n.State&mask != 0 || n.State == 0 && mask&0x100 != 0) &&
 			(!to.IsValid() || !n.IP.IsValid() || bitsMatch(n.IP, to, to.Bits())) &&
-			(proto == nil || *proto == n.Protocol) && (!unused || n.Cache == nil || n.Cache.RefCnt == 0) {
-			out = append(out, n)
-		}
+			(proto == nil || *proto == n.Protocol) && (!unused || n.Cache == nil || n.Cache.RefCnt == 0)
 	}
-	return c, out, names, dev != "", nil
+	return c, f, keep, names, nil
 }
 
 func neighGet(e *env, args []string) error {
@@ -263,27 +257,47 @@ func neighGet(e *env, args []string) error {
 }
 
 func neighShow(e *env, args []string) error {
-	c, neighs, names, oneDev, err := neighSelect(e, args, "neigh show")
+	c, f, keep, names, err := neighSelect(e, args, "neigh show")
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
 	p := e.printer()
-	p.OneDev = oneDev
-	return p.Neighs(neighs, names)
+	p.OneDev = f.Index != 0
+	out := p.Begin()
+	for n, err := range c.AllNeighs(f) {
+		if err != nil {
+			out.End()
+			return err
+		}
+		if keep(n) {
+			out.Neigh(n, names)
+		}
+	}
+	return out.End()
 }
 
 func neighFlush(e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("neigh flush: needs a selector (dev D, nud STATE|all, proxy), as ip does")
 	}
-	c, neighs, _, _, err := neighSelect(e, args, "neigh flush")
+	c, f, keep, _, err := neighSelect(e, args, "neigh flush")
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	for i := range neighs {
-		if err := c.NeighDel(&neighs[i]); err != nil && !isGone(err) {
+	all, err := c.Neighs(f) // deleted after the dump: the socket is busy with it
+	var gone []rtnl.Neigh
+	for i := range all {
+		if keep(&all[i]) {
+			gone = append(gone, all[i])
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for i := range gone {
+		if err := c.NeighDel(&gone[i]); err != nil && !isGone(err) {
 			return err
 		}
 	}

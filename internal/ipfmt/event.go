@@ -44,8 +44,9 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		b.WriteString(r.text() + "\n")
 		kind, label, obj = "route", "[ROUTE]", r.obj
 	case ev.Neigh != nil:
-		r := p.neigh(ev.Neigh, names)
-		b.WriteString(r.text())
+		r := p.newRecord()
+		p.neigh(r, ev.Neigh, names)
+		b.WriteString(r.text() + "\n")
 		kind, label, obj = "neigh", "[NEIGH]", r.obj
 	case ev.Netconf != nil:
 		r := p.netconf(ev.Netconf, names)
@@ -108,7 +109,9 @@ var netconfSettings = []struct {
 	{rtnl.NetconfIgnoreLinkDown, "ignore_routes_with_linkdown"}, {rtnl.NetconfInput, "input"},
 }
 
-var rpFilters = []string{"off", "strict", "loose"}
+// rpFilters are rp_filter's values by name, "|" between them: a string,
+// not a table of strings, which would be data in the binary.
+const rpFilters = "off|strict|loose"
 
 // families are ip's family_name.
 var families = Names{{unix.AF_INET, "inet"}, {unix.AF_INET6, "inet6"}, {unix.AF_MPLS, "mpls"},
@@ -134,7 +137,7 @@ func (p *Printer) netconf(c *rtnl.Netconf, names map[int32]string) *record {
 		switch {
 		case !ok:
 		case s.typ == rtnl.NetconfRPFilter:
-			r.str(s.name, s.name, tableName(rpFilters, v))
+			r.str(s.name, s.name, tableName(strings.Split(rpFilters, "|"), v))
 		default:
 			r.any(s.name, s.name+" "+onOff(v != 0)+" ", v != 0)
 		}

@@ -52,6 +52,7 @@ func (j *jsonWriter) eol() {
 	}
 }
 
+//go:noinline
 func (j *jsonWriter) eor() {
 	if j.sep != 0 {
 		j.w.WriteByte(j.sep)

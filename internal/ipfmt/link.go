@@ -183,7 +183,9 @@ func peerSuffix(l *rtnl.Link, names map[int32]string) string {
 
 // linkEvents name IFLA_EVENT, which the kernel puts in a notification to
 // say why it was sent (ip's link_events).
-var linkEvents = []string{"NONE", "REBOOT", "FEATURE CHANGE", "BONDING FAILOVER", "NOTIFY PEERS", "RESEND IGMP", "BONDING OPTION"}
+// The names are "|" apart: a string, not a table of strings, which would
+// be data in the binary.
+const linkEvents = "NONE|REBOOT|FEATURE CHANGE|BONDING FAILOVER|NOTIFY PEERS|RESEND IGMP|BONDING OPTION"
 
 // linkText is print_linkinfo: every item followed by a blank, except
 // qlen, which only ip link and ip addr print (with mode, ip link's own).
@@ -206,7 +208,7 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 	if p.monitor {
 		if ev := nl.Index(l.Attrs, unix.IFLA_EVENT)[unix.IFLA_EVENT]; len(ev) == 4 {
 			if n := binary.NativeEndian.Uint32(ev); n != 0 {
-				fmt.Fprintf(w, "event %s ", tableName(linkEvents, n))
+				fmt.Fprintf(w, "event %s ", tableName(strings.Split(linkEvents, "|"), n))
 			}
 		}
 	} else if l.TxQLen != 0 {

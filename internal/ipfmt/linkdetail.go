@@ -388,7 +388,7 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 }
 
 // fwdMaskNames are the bits of a port's group_fwd_mask ip names.
-var fwdMaskNames = [16]string{0: "stp", 2: "lacp", 14: "lldp"}
+var fwdMaskNames = Names{{0, "stp"}, {2, "lacp"}, {14, "lldp"}}
 
 // fwdMaskString is ip's _bitmask2str.
 func fwdMaskString(m uint16) string {
@@ -397,8 +397,8 @@ func fwdMaskString(m uint16) string {
 		if m&(1<<i) == 0 {
 			continue
 		}
-		name := fwdMaskNames[i]
-		if name == "" {
+		name, ok := fwdMaskNames.name(uint32(i))
+		if !ok {
 			name = "0x" + strconv.FormatUint(1<<i, 16)
 		}
 		s += "," + name

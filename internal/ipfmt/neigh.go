@@ -9,13 +9,17 @@ import (
 
 // Neighs prints entries as ip neigh does (print_neigh).
 func (p *Printer) Neighs(neighs []rtnl.Neigh, names map[int32]string) error {
-	return p.printAll(len(neighs), func(i int) *record { return p.neigh(&neighs[i], names) })
+	return p.printAll(len(neighs), func(i int) *record {
+		r := p.newRecord()
+		p.neigh(r, &neighs[i], names)
+		r.fp("\n")
+		return r
+	})
 }
 
 // neigh is one entry in print_neigh's order and forms: in text every
 // item followed by a blank.
-func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
-	o := p.newRecord()
+func (p *Printer) neigh(o *record, n *rtnl.Neigh, names map[int32]string) {
 	if n.IP.IsValid() { // a bridge's forwarding entry has a MAC address only
 		o.color(familyColor(n.IP.Is4()), false)
 		o.addr("dst", "", n.IP)
@@ -47,8 +51,6 @@ func (p *Printer) neigh(n *rtnl.Neigh, names map[int32]string) *record {
 	if n.Protocol != 0 {
 		o.str("protocol", "proto", p.named(Protocols, uint32(n.Protocol)))
 	}
-	o.fp("\n")
-	return o
 }
 
 // neighFlags are ndm_flags as print_neigh names them, in its order.

@@ -34,16 +34,27 @@ func (s *Stream) Route(r *rtnl.Route, names map[int32]string) {
 	if s.p.Oneline { // ip -o: the record's lines joined by a backslash
 		nl = "\\"
 	}
+	s.emit(func(rec *record) { s.p.route(rec, r, names, nl) })
+}
+
+// Neigh prints one neighbour.
+func (s *Stream) Neigh(n *rtnl.Neigh, names map[int32]string) {
+	s.emit(func(rec *record) { s.p.neigh(rec, n, names) })
+}
+
+// emit prints the record fill makes: an object of the JSON array, or a
+// line.
+func (s *Stream) emit(fill func(*record)) {
 	rec := &s.rec
 	rec.reset()
 	if s.j != nil {
 		rec.j = s.j
 		s.j.begin('{')
-		s.p.route(rec, r, names, nl)
+		fill(rec)
 		s.j.end('}')
 		return
 	}
-	s.p.route(rec, r, names, nl)
+	fill(rec)
 	rec.line = append(rec.line, '\n')
 	s.bw.Write(rec.line)
 }
