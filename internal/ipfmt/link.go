@@ -291,25 +291,25 @@ func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 	var sb strings.Builder
 	b := &statsWriter{&sb, p.Human, p.IEC}
 	for _, d := range dirs {
-		b.WriteString("    " + d.name + ": ")
+		b.put("    " + d.name + ": ")
 		b.pad(cols[0]-4, "bytes")
 		for i, h := range d.heads {
-			b.WriteByte(' ')
+			b.put(" ")
 			b.pad(cols[i+1], h)
 		}
-		b.WriteByte(' ')
+		b.put(" ")
 		b.pad(cols[6], when(d.vals[6], "compressed"))
-		b.WriteString("\n    ")
+		b.put("\n    ")
 		for i, v := range d.vals {
 			if i < 6 || v != 0 {
 				b.num(cols[i], v)
 			}
 		}
 		if more {
-			b.WriteString("\n    " + d.name + " errors:")
+			b.put("\n    " + d.name + " errors:")
 			b.pad(cols[0]-10, "")
 			for i, h := range d.errs {
-				b.WriteByte(' ')
+				b.put(" ")
 				b.pad(cols[i+1], h)
 			}
 			for i, h := range [2]string{" nohandler", " otherhost"} {
@@ -317,7 +317,7 @@ func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 					b.pad(cols[6+i]+1, h)
 				}
 			}
-			b.WriteString("\n")
+			b.put("\n")
 			b.pad(cols[0]+5, "")
 			for i, v := range d.errVals {
 				if i < 5 || v != 0 {
@@ -325,7 +325,7 @@ func (p *Printer) printStats(w io.Writer, l *rtnl.Link, more bool) {
 				}
 			}
 		}
-		b.WriteString("\n")
+		b.put("\n")
 	}
 	io.WriteString(w, sb.String())
 }
@@ -340,16 +340,23 @@ type statsWriter struct {
 // pad writes s right-aligned in width.
 //
 //go:noinline
+//go:noinline
 func (b statsWriter) pad(width int, s string) {
-	b.WriteString(strings.Repeat(" ", max(0, width-len(s))) + s)
+	for n := width - len(s); n > 0; n-- {
+		b.WriteByte(' ')
+	}
+	b.WriteString(s)
 }
+
+//go:noinline
+func (b statsWriter) put(s string) { b.WriteString(s) }
 
 // num writes v right-aligned in width, and a blank.
 //
 //go:noinline
 func (b statsWriter) num(width int, v uint64) {
 	b.pad(width, humanNum(v, b.human, b.iec))
-	b.WriteByte(' ')
+	b.put(" ")
 }
 
 // humanNum is iproute2's print_num: with -h, a count of 1000 (1024 with
