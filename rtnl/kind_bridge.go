@@ -15,10 +15,87 @@ type Bridge struct {
 	ForwardDelay uint32 // IFLA_BR_FORWARD_DELAY, in centiseconds (decoded only)
 	HelloTime    uint32 // IFLA_BR_HELLO_TIME (decoded only)
 	MaxAge       uint32 // IFLA_BR_MAX_AGE (decoded only)
+
+	// Settings are what a request sets, sent in this order (request
+	// only): `ip link add br0 type bridge stp_state 1 vlan_filtering 1`,
+	// or the same after `ip link set br0 type bridge`.
+	Settings []BridgeSetting
 }
 
-func (b *Bridge) Kind() string             { return "bridge" }
-func (b *Bridge) encode(*nl.Encoder) error { return nil }
+// BridgeSetting is one IFLA_BR_* attribute of a request: Value in Size
+// bytes (native order; a flag when Size is 0), or Raw as it is (a group
+// address, a big-endian VLAN protocol, struct br_boolopt_multi).
+type BridgeSetting struct {
+	Attr  uint16
+	Size  uint8
+	Value uint64
+	Raw   []byte
+}
+
+func (b *Bridge) Kind() string { return "bridge" }
+
+func (b *Bridge) encode(e *nl.Encoder) error {
+	if len(b.Settings) == 0 {
+		return nil
+	}
+	e.Nest(unix.IFLA_INFO_DATA)
+	for _, s := range b.Settings {
+		switch {
+		case s.Raw != nil:
+			e.Bytes(s.Attr, s.Raw)
+		case s.Size == 0:
+			e.Flag(s.Attr)
+		case s.Size == 1:
+			e.Uint8(s.Attr, uint8(s.Value))
+		case s.Size == 2:
+			e.Uint16(s.Attr, uint16(s.Value))
+		case s.Size == 4:
+			e.Uint32(s.Attr, uint32(s.Value))
+		default:
+			e.Uint64(s.Attr, s.Value)
+		}
+	}
+	e.End()
+	return nil
+}
+
+// BridgeAttr is a bridge setting as ip names it: the keyword, its
+// IFLA_BR_* attribute and the size of its value. Size 0 is fdb_flush,
+// a flag; the settings ip reads otherwise (vlan_protocol, group_address,
+// no_linklocal_learn and mcast_vlan_snooping, bits of
+// IFLA_BR_MULTI_BOOLOPT) have Size 0xff.
+type BridgeAttr struct {
+	Name string
+	Attr uint16
+	Size uint8
+}
+
+// BridgeAttrs are the settings of ip link add|set type bridge, in the
+// order ip matches abbreviations against them.
+var BridgeAttrs = []BridgeAttr{
+	{"forward_delay", unix.IFLA_BR_FORWARD_DELAY, 4}, {"hello_time", unix.IFLA_BR_HELLO_TIME, 4},
+	{"max_age", unix.IFLA_BR_MAX_AGE, 4}, {"ageing_time", unix.IFLA_BR_AGEING_TIME, 4},
+	{"stp_state", unix.IFLA_BR_STP_STATE, 4}, {"priority", unix.IFLA_BR_PRIORITY, 2},
+	{"vlan_filtering", unix.IFLA_BR_VLAN_FILTERING, 1}, {"vlan_protocol", unix.IFLA_BR_VLAN_PROTOCOL, 0xff},
+	{"group_fwd_mask", unix.IFLA_BR_GROUP_FWD_MASK, 2}, {"group_address", unix.IFLA_BR_GROUP_ADDR, 0xff},
+	{"no_linklocal_learn", unix.IFLA_BR_MULTI_BOOLOPT, 0xff}, {"fdb_flush", unix.IFLA_BR_FDB_FLUSH, 0},
+	{"vlan_default_pvid", unix.IFLA_BR_VLAN_DEFAULT_PVID, 2}, {"vlan_stats_enabled", unix.IFLA_BR_VLAN_STATS_ENABLED, 1},
+	{"vlan_stats_per_port", unix.IFLA_BR_VLAN_STATS_PER_PORT, 1}, {"mcast_router", unix.IFLA_BR_MCAST_ROUTER, 1},
+	{"mcast_snooping", unix.IFLA_BR_MCAST_SNOOPING, 1}, {"mcast_vlan_snooping", unix.IFLA_BR_MULTI_BOOLOPT, 0xff},
+	{"mcast_query_use_ifaddr", unix.IFLA_BR_MCAST_QUERY_USE_IFADDR, 1}, {"mcast_querier", unix.IFLA_BR_MCAST_QUERIER, 1},
+	{"mcast_hash_elasticity", unix.IFLA_BR_MCAST_HASH_ELASTICITY, 4}, {"mcast_hash_max", unix.IFLA_BR_MCAST_HASH_MAX, 4},
+	{"mcast_last_member_count", unix.IFLA_BR_MCAST_LAST_MEMBER_CNT, 4},
+	{"mcast_startup_query_count", unix.IFLA_BR_MCAST_STARTUP_QUERY_CNT, 4},
+	{"mcast_last_member_interval", unix.IFLA_BR_MCAST_LAST_MEMBER_INTVL, 8},
+	{"mcast_membership_interval", unix.IFLA_BR_MCAST_MEMBERSHIP_INTVL, 8},
+	{"mcast_querier_interval", unix.IFLA_BR_MCAST_QUERIER_INTVL, 8},
+	{"mcast_query_interval", unix.IFLA_BR_MCAST_QUERY_INTVL, 8},
+	{"mcast_query_response_interval", unix.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 8},
+	{"mcast_startup_query_interval", unix.IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 8},
+	{"mcast_stats_enabled", unix.IFLA_BR_MCAST_STATS_ENABLED, 1}, {"mcast_igmp_version", unix.IFLA_BR_MCAST_IGMP_VERSION, 1},
+	{"mcast_mld_version", unix.IFLA_BR_MCAST_MLD_VERSION, 1}, {"nf_call_iptables", unix.IFLA_BR_NF_CALL_IPTABLES, 1},
+	{"nf_call_ip6tables", unix.IFLA_BR_NF_CALL_IP6TABLES, 1}, {"nf_call_arptables", unix.IFLA_BR_NF_CALL_ARPTABLES, 1},
+}
 
 func (b *Bridge) decode(d *nl.Decoder) {
 	for d.Next() {

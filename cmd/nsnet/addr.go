@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/netip"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -351,7 +350,7 @@ func addrShow(e *env, args []string) error {
 		return err
 	}
 	names := ipfmt.LinkNames(links)
-	if dev != "" && !slices.ContainsFunc(links, func(l rtnl.Link) bool { return l.Name == dev }) {
+	if dev != "" && !hasLink(links, func(l *rtnl.Link) bool { return l.Name == dev }) {
 		return fmt.Errorf("device %q does not exist", dev)
 	}
 	ipfmt.MarkMasterDown(links, ipfmt.LinksUp(links))

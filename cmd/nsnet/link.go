@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"net/netip"
 	"slices"
@@ -18,14 +19,18 @@ const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address 
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
                        [promisc|multicast|allmulticast|arp on|off]
-                       [type bridge_slave PORT_SETTING...]
+                       [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...]
        nsnet link del [dev] DEV
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
-TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge
+TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge [BRIDGE_SETTING...]
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
              | vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
              | any other kind the kernel knows
+BRIDGE_SETTING := forward_delay|hello_time|max_age|ageing_time|stp_state|priority|vlan_filtering
+                  |vlan_default_pvid|group_fwd_mask|mcast_snooping|mcast_querier|... N
+                  | vlan_protocol 802.1Q|802.1ad | group_address LLADDR | fdb_flush
+                  (ip's names, values as ip takes them: times in centiseconds)
 PORT_SETTING := hairpin|learning|flood|mcast_flood|bcast_flood|isolated|guard
                 |root_block|fastleave|proxy_arp|neigh_suppress|vlan_tunnel|locked on|off
               | cost N | priority N | state N | mcast_router N | group_fwd_mask MASK
@@ -260,11 +265,73 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 		}
 	case "vxlan":
 		return parseVxlan(w, r)
+	case "bridge":
+		return parseBridge(w, r)
 	default:
 		if w.more() {
 			return usagef("link add: type %s takes no arguments here (got %q)", kind, w.args[0])
 		}
 		r.link.Info = &rtnl.GenericInfo{KindName: kind}
+	}
+	return nil
+}
+
+// parseBridge reads a bridge's settings, as ip's bridge_parse_opt: each
+// keyword or its abbreviation (the first in ip's order), the two bits of
+// IFLA_BR_MULTI_BOOLOPT sent together at the end.
+func parseBridge(w *words, r *linkRequest) error {
+	b := &rtnl.Bridge{}
+	r.link.Info = b
+	var boolVal, boolMask uint32
+	for w.more() {
+		kw := w.next()
+		i := slices.IndexFunc(rtnl.BridgeAttrs, func(a rtnl.BridgeAttr) bool {
+			return matches(kw, a.Name) && (a.Attr != unix.IFLA_BR_MULTI_BOOLOPT || kw == a.Name)
+		})
+		if i < 0 {
+			return w.usagef("bridge: unknown setting %q", kw)
+		}
+		a := rtnl.BridgeAttrs[i]
+		set := rtnl.BridgeSetting{Attr: a.Attr, Size: a.Size}
+		var err error
+		var s string
+		switch {
+		case a.Size == 0:
+		case a.Name == "vlan_protocol": // 802.1Q, 802.1ad or a number, big-endian
+			if s, err = w.value(a.Name); err == nil {
+				var p uint32
+				if p, err = ipfmt.VLANProtocols.Parse(s, 0xffff); err != nil {
+					return w.usagef("bridge: vlan_protocol %v", err)
+				}
+				set.Raw = binary.BigEndian.AppendUint16(nil, uint16(p))
+			}
+		case a.Name == "group_address":
+			var mac rtnl.HardwareAddr
+			mac, err = w.mac(a.Name)
+			set.Raw = mac
+		case a.Attr == unix.IFLA_BR_MULTI_BOOLOPT: // struct br_boolopt_multi
+			var n uint64
+			n, err = w.uint(a.Name, 8)
+			bit := uint32(1) // BR_BOOLOPT_NO_LL_LEARN (enum br_boolopt_id: 0)
+			if a.Name == "mcast_vlan_snooping" {
+				bit = 2 // BR_BOOLOPT_MCAST_VLAN_SNOOPING: 1
+			}
+			boolMask |= bit
+			if n != 0 {
+				boolVal |= bit
+			}
+			continue
+		default:
+			set.Value, err = w.uint(a.Name, int(a.Size)*8)
+		}
+		if err != nil {
+			return err
+		}
+		b.Settings = append(b.Settings, set)
+	}
+	if boolMask != 0 {
+		b.Settings = append(b.Settings, rtnl.BridgeSetting{Attr: unix.IFLA_BR_MULTI_BOOLOPT,
+			Raw: binary.NativeEndian.AppendUint32(binary.NativeEndian.AppendUint32(nil, boolVal), boolMask)})
 	}
 	return nil
 }
@@ -410,8 +477,11 @@ func linkSet(e *env, args []string) error {
 func parsePortSettings(w *words, r *linkRequest) error {
 	if kind, err := w.value("type"); err != nil {
 		return err
+	} else if kind == "bridge" {
+		w.scope()
+		return parseBridge(w, r)
 	} else if kind != "bridge_slave" {
-		return usagef("link set: type %q: only bridge_slave settings can be changed here", kind)
+		return usagef("link set: type %q: only bridge and bridge_slave settings can be changed here", kind)
 	}
 	w.scope()
 	port := &rtnl.BridgePort{}
@@ -514,7 +584,7 @@ func linkShow(e *env, args []string) error {
 func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 	all := slices.Clone(links)
 	have := func(i int32) bool {
-		return slices.ContainsFunc(all, func(l rtnl.Link) bool { return l.Index == i })
+		return hasLink(all, func(l *rtnl.Link) bool { return l.Index == i })
 	}
 	for _, l := range links {
 		refs := []int32{l.Master, l.ParentIndex}
@@ -536,6 +606,20 @@ func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 		}
 	}
 	return all, nil
+}
+
+// hasLink reports whether keep holds for one of links. Not inlined, and
+// by pointer: slices.ContainsFunc copies each Link for its callback, and
+// each of its inlined copies cost the binary hundreds of bytes.
+//
+//go:noinline
+func hasLink(links []rtnl.Link, keep func(*rtnl.Link) bool) bool {
+	for i := range links {
+		if keep(&links[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // linkSel is the part of ip's ipaddr_list_flush_or_save that picks
@@ -618,7 +702,7 @@ func named(err error, dev string) error {
 // netns directory, as ip's get_name_from_nsid does: each named namespace
 // is asked for its id here (RTM_GETNSID). Only when a link needs it.
 func (e *env) netnsNames(c *rtnl.Conn, links []rtnl.Link) map[int32]string {
-	if !slices.ContainsFunc(links, func(l rtnl.Link) bool { return l.LinkNetNSID >= 0 }) {
+	if !hasLink(links, func(l *rtnl.Link) bool { return l.LinkNetNSID >= 0 }) {
 		return nil
 	}
 	return e.nsidNames(c)

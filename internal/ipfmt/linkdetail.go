@@ -334,11 +334,9 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 		value = text
 	case aLLProto:
 		id := binary.BigEndian.Uint16(append(v[:len(v):len(v)], 0, 0))
-		switch text = "[" + itoa(int(id)) + "]"; id {
-		case unix.ETH_P_8021Q:
-			text = "802.1Q"
-		case unix.ETH_P_8021AD:
-			text = "802.1ad"
+		var ok bool
+		if text, ok = VLANProtocols.name(uint32(id)); !ok {
+			text = "[" + itoa(int(id)) + "]"
 		}
 		value = text
 	case aPortState:
@@ -386,6 +384,10 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 		r.fp(it.word, " ", text, " ")
 	}
 }
+
+// VLANProtocols are the ethertypes of VLAN tags, as ip's ll_proto names
+// them.
+var VLANProtocols = Names{{unix.ETH_P_8021Q, "802.1Q"}, {unix.ETH_P_8021AD, "802.1ad"}}
 
 // fwdMaskNames are the bits of a port's group_fwd_mask ip names.
 var fwdMaskNames = Names{{0, "stp"}, {2, "lacp"}, {14, "lldp"}}
