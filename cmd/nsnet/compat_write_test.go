@@ -87,6 +87,8 @@ var compatWrites = [][]string{
 	{"link add br9 type bridge mcast_stats_enabled 1 nf_call_iptables 1 mcast_query_response_interval 900 vlan_stats_per_port 0 vlan_default_pvid 7"},
 	{"link add br9 type bridge", "link set br9 type bridge stp_state 1 ageing_time 1000 mcast_vlan_snooping 0", "link set br9 type bridge fdb_flush"},
 	{"link add br9 type bridge forward_del 700 mcast_q 1"}, {"link add br9 type bridge nosuch 1"}, {"link add br9 type bridge vlan_protocol 802.1x"},
+	{"link add mv9 link v0 type macvlan mode bridge", "link set mv9 type macvlan mode private"},
+	{"link add mv9 link v0 type macvtap", "link set mv9 type macvtap mode vepa"}, {"link add mv9 link v0 type macvlan", "link set mv9 type macvlan mode nosuch"},
 	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},

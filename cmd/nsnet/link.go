@@ -19,7 +19,8 @@ const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address 
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
                        [promisc|multicast|allmulticast|arp on|off]
-                       [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...]
+                       [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
+                       | type macvlan|macvtap mode MODE]
        nsnet link del [dev] DEV
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
@@ -253,14 +254,14 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 		r.link.Info = m
 		for w.more() {
 			if kw := w.next(); kw != "mode" {
-				return usagef("link add: %s: unexpected %q", kind, kw)
+				return w.usagef("%s: unexpected %q", kind, kw)
 			}
 			s, err := w.value("mode")
 			if err != nil {
 				return err
 			}
 			if m.Mode, err = rtnl.ParseMacvlanMode(s); err != nil {
-				return usagef("link add: %v", err)
+				return w.usagef("%v", err)
 			}
 		}
 	case "vxlan":
@@ -440,7 +441,7 @@ func linkSet(e *env, args []string) error {
 		case kw == "name":
 			r.link.Name, err = w.ifname(kw)
 		case kw == "type":
-			err = parsePortSettings(w, r)
+			err = e.parsePortSettings(w, r)
 		case kw == "dev" || dev == "":
 			if kw == "dev" {
 				kw, err = w.ifname(kw)
@@ -474,14 +475,18 @@ func linkSet(e *env, args []string) error {
 // parsePortSettings reads `type bridge_slave SETTING VALUE...`, the rest
 // of a link set: each keyword (or its abbreviation, the first in ip's
 // order winning) with its value, in the size the kernel wants.
-func parsePortSettings(w *words, r *linkRequest) error {
-	if kind, err := w.value("type"); err != nil {
+func (e *env) parsePortSettings(w *words, r *linkRequest) error {
+	kind, err := w.value("type")
+	switch {
+	case err != nil:
 		return err
-	} else if kind == "bridge" {
+	case kind == "bridge":
 		w.scope()
 		return parseBridge(w, r)
-	} else if kind != "bridge_slave" {
-		return usagef("link set: type %q: only bridge and bridge_slave settings can be changed here", kind)
+	case kind == "macvlan" || kind == "macvtap":
+		return e.parseKind(w, kind, r)
+	case kind != "bridge_slave":
+		return usagef("link set: type %q: only bridge, bridge_slave, macvlan and macvtap settings can be changed here", kind)
 	}
 	w.scope()
 	port := &rtnl.BridgePort{}

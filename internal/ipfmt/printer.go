@@ -100,6 +100,8 @@ func (p *Printer) printAll(n int, rec func(i int) *record) error {
 }
 
 // LinkNames maps the links' indexes to their names, as every printer wants.
+//
+//go:noinline
 func LinkNames(links []rtnl.Link) map[int32]string {
 	m := make(map[int32]string, len(links))
 	for _, l := range links {

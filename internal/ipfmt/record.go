@@ -28,6 +28,7 @@ type record struct {
 	wordToo bool
 }
 
+//go:noinline
 func (p *Printer) newRecord() *record {
 	r := &record{json: p.JSON}
 	r.paints(p)
