@@ -19,27 +19,22 @@ type Bridge struct {
 	// Settings are what a request sets, sent in this order (request
 	// only): `ip link add br0 type bridge stp_state 1 vlan_filtering 1`,
 	// or the same after `ip link set br0 type bridge`.
-	Settings []BridgeSetting
+	Settings []Setting
 }
 
-// BridgeSetting is one IFLA_BR_* attribute of a request: Value in Size
-// bytes (native order; a flag when Size is 0), or Raw as it is (a group
-// address, a big-endian VLAN protocol, struct br_boolopt_multi).
-type BridgeSetting struct {
+// Setting is one attribute of a kind's data (IFLA_INFO_DATA) in a request:
+// Value in Size bytes (native order; a flag with no value when Size is 0),
+// or Raw as it is (a group address, a big-endian number, a struct).
+type Setting struct {
 	Attr  uint16
 	Size  uint8
 	Value uint64
 	Raw   []byte
 }
 
-func (b *Bridge) Kind() string { return "bridge" }
-
-func (b *Bridge) encode(e *nl.Encoder) error {
-	if len(b.Settings) == 0 {
-		return nil
-	}
-	e.Nest(unix.IFLA_INFO_DATA)
-	for _, s := range b.Settings {
+// encodeSettings writes settings in their order.
+func encodeSettings(e *nl.Encoder, settings []Setting) {
+	for _, s := range settings {
 		switch {
 		case s.Raw != nil:
 			e.Bytes(s.Attr, s.Raw)
@@ -55,7 +50,16 @@ func (b *Bridge) encode(e *nl.Encoder) error {
 			e.Uint64(s.Attr, s.Value)
 		}
 	}
-	e.End()
+}
+
+func (b *Bridge) Kind() string { return "bridge" }
+
+func (b *Bridge) encode(e *nl.Encoder) error {
+	if len(b.Settings) > 0 {
+		e.Nest(unix.IFLA_INFO_DATA)
+		encodeSettings(e, b.Settings)
+		e.End()
+	}
 	return nil
 }
 

@@ -12,18 +12,24 @@ import (
 // `ip link add NAME type vxlan id ID [remote|group ADDR] [local ADDR]
 // [dev DEV] [dstport PORT]`.
 type Vxlan struct {
-	ID      uint32     // IFLA_VXLAN_ID: the 24-bit VNI
+	ID      uint32     // IFLA_VXLAN_ID: the 24-bit VNI; in a request, 0 is not sent
 	Group   netip.Addr // IFLA_VXLAN_GROUP(6): remote peer or multicast group
 	Local   netip.Addr // IFLA_VXLAN_LOCAL(6)
 	Dev     int32      // IFLA_VXLAN_LINK: underlying device
 	DstPort uint16     // IFLA_VXLAN_PORT, big-endian on the wire; 0 is the kernel default
+
+	// Settings are the other IFLA_VXLAN_* of a request (ttl, tos, df,
+	// learning, ...), sent after the fields above (request only).
+	Settings []Setting
 }
 
 func (v *Vxlan) Kind() string { return "vxlan" }
 
 func (v *Vxlan) encode(e *nl.Encoder) error {
 	e.Nest(unix.IFLA_INFO_DATA)
-	e.Uint32(unix.IFLA_VXLAN_ID, v.ID)
+	if v.ID != 0 {
+		e.Uint32(unix.IFLA_VXLAN_ID, v.ID)
+	}
 	if v.Group.IsValid() {
 		e.Bytes(pick(v.Group, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6), addrBytes(v.Group))
 	}
@@ -36,6 +42,7 @@ func (v *Vxlan) encode(e *nl.Encoder) error {
 	if v.DstPort != 0 {
 		e.Uint16BE(unix.IFLA_VXLAN_PORT, v.DstPort)
 	}
+	encodeSettings(e, v.Settings)
 	e.End()
 	return nil
 }

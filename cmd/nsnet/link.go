@@ -20,13 +20,16 @@ const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address 
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
                        [promisc|multicast|allmulticast|arp on|off]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
-                       | type macvlan|macvtap mode MODE]
+                       | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...]
        nsnet link del [dev] DEV
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
 TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge [BRIDGE_SETTING...]
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
-             | vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
+             | vxlan {id VNI|external} [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
+                     [ttl N|inherit|auto] [tos TOS|inherit] [df unset|set|inherit] [flowlabel N]
+                     [srcport LOW HIGH] [ageing SECS|none] [maxaddress N|unlimited] [[no]learning]
+                     [[no]proxy] [[no]rsc] [[no]l2miss] [[no]l3miss] [[no]udpcsum] [gbp] [gpe] ...
              | any other kind the kernel knows
 BRIDGE_SETTING := forward_delay|hello_time|max_age|ageing_time|stp_state|priority|vlan_filtering
                   |vlan_default_pvid|group_fwd_mask|mcast_snooping|mcast_querier|... N
@@ -265,7 +268,7 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 			}
 		}
 	case "vxlan":
-		return parseVxlan(w, r)
+		return parseVxlan(w, r, false)
 	case "bridge":
 		return parseBridge(w, r)
 	default:
@@ -286,14 +289,15 @@ func parseBridge(w *words, r *linkRequest) error {
 	var boolVal, boolMask uint32
 	for w.more() {
 		kw := w.next()
-		i := slices.IndexFunc(rtnl.BridgeAttrs, func(a rtnl.BridgeAttr) bool {
-			return matches(kw, a.Name) && (a.Attr != unix.IFLA_BR_MULTI_BOOLOPT || kw == a.Name)
-		})
-		if i < 0 {
+		i := 0 // the first setting kw abbreviates; the MULTI_BOOLOPT ones only whole
+		for i < len(rtnl.BridgeAttrs) && !(matches(kw, rtnl.BridgeAttrs[i].Name) && (rtnl.BridgeAttrs[i].Attr != unix.IFLA_BR_MULTI_BOOLOPT || kw == rtnl.BridgeAttrs[i].Name)) {
+			i++
+		}
+		if i == len(rtnl.BridgeAttrs) {
 			return w.usagef("bridge: unknown setting %q", kw)
 		}
 		a := rtnl.BridgeAttrs[i]
-		set := rtnl.BridgeSetting{Attr: a.Attr, Size: a.Size}
+		set := rtnl.Setting{Attr: a.Attr, Size: a.Size}
 		var err error
 		var s string
 		switch {
@@ -331,51 +335,174 @@ func parseBridge(w *words, r *linkRequest) error {
 		b.Settings = append(b.Settings, set)
 	}
 	if boolMask != 0 {
-		b.Settings = append(b.Settings, rtnl.BridgeSetting{Attr: unix.IFLA_BR_MULTI_BOOLOPT,
+		b.Settings = append(b.Settings, rtnl.Setting{Attr: unix.IFLA_BR_MULTI_BOOLOPT,
 			Raw: binary.NativeEndian.AppendUint32(binary.NativeEndian.AppendUint32(nil, boolVal), boolMask)})
 	}
 	return nil
 }
 
-func parseVxlan(w *words, r *linkRequest) error {
+// vxlanWords are vxlan_parse_opt's words after id, group, remote, local
+// and dev, in its order (an abbreviation means the first it fits), with
+// the IFLA_VXLAN_* each sets and how its value is read.
+var vxlanWords = []struct {
+	word string
+	attr uint16
+	form uint8 // vxOff... below
+}{
+	{"ttl", unix.IFLA_VXLAN_TTL, vxTTL}, {"hoplimit", unix.IFLA_VXLAN_TTL, vxTTL},
+	{"tos", unix.IFLA_VXLAN_TOS, vxTOS}, {"dsfield", unix.IFLA_VXLAN_TOS, vxTOS},
+	{"df", unix.IFLA_VXLAN_DF, vxDF}, {"label", unix.IFLA_VXLAN_LABEL, vxLabel},
+	{"flowlabel", unix.IFLA_VXLAN_LABEL, vxLabel}, {"ageing", unix.IFLA_VXLAN_AGEING, vxU32},
+	{"maxaddress", unix.IFLA_VXLAN_LIMIT, vxU32}, {"port", unix.IFLA_VXLAN_PORT_RANGE, vxRange},
+	{"srcport", unix.IFLA_VXLAN_PORT_RANGE, vxRange}, {"dstport", unix.IFLA_VXLAN_PORT, vxDstPort},
+	{"nolearning", unix.IFLA_VXLAN_LEARNING, vxOff}, {"learning", unix.IFLA_VXLAN_LEARNING, vxOn},
+	{"noproxy", unix.IFLA_VXLAN_PROXY, vxOff}, {"proxy", unix.IFLA_VXLAN_PROXY, vxOn},
+	{"norsc", unix.IFLA_VXLAN_RSC, vxOff}, {"rsc", unix.IFLA_VXLAN_RSC, vxOn},
+	{"nol2miss", unix.IFLA_VXLAN_L2MISS, vxOff}, {"l2miss", unix.IFLA_VXLAN_L2MISS, vxOn},
+	{"nol3miss", unix.IFLA_VXLAN_L3MISS, vxOff}, {"l3miss", unix.IFLA_VXLAN_L3MISS, vxOn},
+	{"udpcsum", unix.IFLA_VXLAN_UDP_CSUM, vxOn}, {"noudpcsum", unix.IFLA_VXLAN_UDP_CSUM, vxOff},
+	{"udp6zerocsumtx", unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, vxOn}, {"noudp6zerocsumtx", unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, vxOff},
+	{"udp6zerocsumrx", unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, vxOn}, {"noudp6zerocsumrx", unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, vxOff},
+	{"remcsumtx", unix.IFLA_VXLAN_REMCSUM_TX, vxOn}, {"noremcsumtx", unix.IFLA_VXLAN_REMCSUM_TX, vxOff},
+	{"remcsumrx", unix.IFLA_VXLAN_REMCSUM_RX, vxOn}, {"noremcsumrx", unix.IFLA_VXLAN_REMCSUM_RX, vxOff},
+	{"external", unix.IFLA_VXLAN_COLLECT_METADATA, vxOn}, {"noexternal", unix.IFLA_VXLAN_COLLECT_METADATA, vxOff},
+	{"gbp", unix.IFLA_VXLAN_GBP, vxFlag}, {"gpe", unix.IFLA_VXLAN_GPE, vxFlag},
+	{"vnifilter", unix.IFLA_VXLAN_VNIFILTER, vxOn}, {"novnifilter", unix.IFLA_VXLAN_VNIFILTER, vxOff},
+}
+
+// How vxlanWords read their values.
+const (
+	vxOff     = iota // no value: the u8 0
+	vxOn             // no value: the u8 1
+	vxFlag           // no value: the attribute alone
+	vxTTL            // inherit (IFLA_VXLAN_TTL_INHERIT), auto (0) or N
+	vxTOS            // inherit (1) or a TOS
+	vxDF             // unset, set or inherit
+	vxLabel          // a 20-bit flow label, big-endian
+	vxU32            // none, unlimited (0) or N
+	vxRange          // LOW HIGH, big-endian
+	vxDstPort        // the field DstPort
+)
+
+// parseVxlan reads vxlan_parse_opt's words: for link add (set false) an
+// id is wanted and learning is sent, on by default, as ip sends it.
+func parseVxlan(w *words, r *linkRequest, set bool) error {
 	v := &rtnl.Vxlan{}
 	r.link.Info = v
-	hasID := false
+	hasID, external, learning, learnGiven := false, false, uint64(1), false
 	for w.more() {
 		kw := w.next()
 		var err error
 		var n uint64
-		switch kw {
-		case "id", "vni":
+		var s string
+		switch {
+		case matches(kw, "id") || matches(kw, "vni"):
 			n, err = w.uint(kw, 24)
-			v.ID, hasID = uint32(n), true
-		case "remote", "group", "local":
-			var s string
+			if v.ID, hasID = uint32(n), true; n == 0 {
+				v.Settings = append(v.Settings, rtnl.Setting{Attr: unix.IFLA_VXLAN_ID, Size: 4}) // VNI 0, which ID 0 does not send
+			}
+		case matches(kw, "group") || matches(kw, "remote") || matches(kw, "local"):
 			var a netip.Addr
 			if s, err = w.value(kw); err == nil {
 				if a, err = netip.ParseAddr(s); err != nil {
-					return usagef("link add: vxlan: %s %q is not an IP address", kw, s)
+					return w.usagef("vxlan: %s %q is not an IP address", kw, s)
 				}
 			}
-			if kw == "local" {
+			if kw[0] == 'l' {
 				v.Local = a
 			} else {
 				v.Group = a
 			}
-		case "dev":
+		case matches(kw, "dev"):
 			r.vxDev, err = w.ifname(kw)
-		case "dstport", "port":
-			n, err = w.uint(kw, 16)
-			v.DstPort = uint16(n)
 		default:
-			return usagef("link add: vxlan: unexpected %q", kw)
+			i := 0 // the first word kw abbreviates; vnifilter's only whole
+			for i < len(vxlanWords) && !(matches(kw, vxlanWords[i].word) && (vxlanWords[i].attr != unix.IFLA_VXLAN_VNIFILTER || kw == vxlanWords[i].word)) {
+				i++
+			}
+			if i == len(vxlanWords) {
+				return w.usagef("vxlan: unknown setting %q", kw)
+			}
+			x := vxlanWords[i]
+			set := rtnl.Setting{Attr: x.attr, Size: 1, Value: uint64(x.form)} // vxOff 0, vxOn 1
+			if x.form >= vxTTL {
+				if s, err = w.value(x.word); err != nil {
+					return err
+				}
+			}
+			switch x.form {
+			case vxFlag:
+				set.Size = 0
+			case vxTTL:
+				set.Value = 0 // auto
+				if s == "inherit" {
+					set = rtnl.Setting{Attr: unix.IFLA_VXLAN_TTL_INHERIT}
+				} else if s != "auto" {
+					set.Value, err = w.uintOf(x.word, s, 8)
+				}
+			case vxTOS:
+				set.Value = 1 // inherit
+				if s != "inherit" {
+					var tos uint8
+					tos, err = ipfmt.ParseDSField(s)
+					set.Value = uint64(tos)
+				}
+			case vxDF: // VXLAN_DF_UNSET, _SET, _INHERIT
+				switch set.Value = 0; s {
+				case "unset":
+				case "set":
+					set.Value = 1
+				case "inherit":
+					set.Value = 2
+				default:
+					err = w.usagef("vxlan: df %q: want unset, set or inherit", s)
+				}
+			case vxLabel:
+				n, err = w.uintOf(x.word, s, 20)
+				set.Raw = binary.BigEndian.AppendUint32(nil, uint32(n))
+			case vxU32: // none and unlimited are 0
+				set.Value, set.Size = 0, 4
+				if s != "none" && s != "unlimited" {
+					set.Value, err = w.uintOf(x.word, s, 32)
+				}
+			case vxRange:
+				var hi uint64
+				if n, err = w.uintOf(x.word, s, 16); err == nil {
+					if !w.more() {
+						return w.usagef("vxlan: %s LOW HIGH: no HIGH", x.word)
+					}
+					hi, err = w.uintOf(x.word, w.next(), 16)
+				}
+				set.Raw = binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint16(nil, uint16(n)), uint16(hi))
+				if n == 0 && hi == 0 {
+					continue // as ip: no range at all
+				}
+			case vxDstPort:
+				n, err = w.uintOf(x.word, s, 16)
+				v.DstPort = uint16(n)
+				continue
+			}
+			switch {
+			case x.attr == unix.IFLA_VXLAN_LEARNING:
+				learning, learnGiven = set.Value, true // sent once, at the end
+				continue
+			case x.attr == unix.IFLA_VXLAN_COLLECT_METADATA && set.Value == 1:
+				external, learning = true, 0
+			}
+			v.Settings = append(v.Settings, set)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	if !hasID {
-		return usagef("link add: vxlan needs id VNI")
+	switch {
+	case external && hasID:
+		return w.usagef("vxlan: both external and an id: the id comes with each packet")
+	case !hasID && !external && !set:
+		return w.usagef("vxlan needs id VNI")
+	}
+	if !set || learnGiven {
+		v.Settings = append(v.Settings, rtnl.Setting{Attr: unix.IFLA_VXLAN_LEARNING, Size: 1, Value: learning})
 	}
 	return nil
 }
@@ -485,16 +612,22 @@ func (e *env) parsePortSettings(w *words, r *linkRequest) error {
 		return parseBridge(w, r)
 	case kind == "macvlan" || kind == "macvtap":
 		return e.parseKind(w, kind, r)
+	case kind == "vxlan":
+		w.scope()
+		return parseVxlan(w, r, true)
 	case kind != "bridge_slave":
-		return usagef("link set: type %q: only bridge, bridge_slave, macvlan and macvtap settings can be changed here", kind)
+		return usagef("link set: type %q: only bridge, bridge_slave, macvlan, macvtap and vxlan settings can be changed here", kind)
 	}
 	w.scope()
 	port := &rtnl.BridgePort{}
 	r.link.Port = port
 	for w.more() {
 		kw := w.next()
-		i := slices.IndexFunc(rtnl.BridgePortAttrs, func(a rtnl.PortAttr) bool { return matches(kw, a.Name) })
-		if i < 0 {
+		i := 0 // the first setting kw abbreviates
+		for i < len(rtnl.BridgePortAttrs) && !matches(kw, rtnl.BridgePortAttrs[i].Name) {
+			i++
+		}
+		if i == len(rtnl.BridgePortAttrs) {
 			return usagef("link set: bridge_slave: unknown setting %q", kw)
 		}
 		a := rtnl.BridgePortAttrs[i]
@@ -613,6 +746,19 @@ func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 	return all, nil
 }
 
+// masterOf is the index of the link a master or vrf selector names; a
+// vrf selector's must be a vrf.
+func masterOf(c *rtnl.Conn, name string, vrf bool) (int32, error) {
+	m, err := c.LinkByName(name)
+	if err == nil && vrf && m.Kind() != "vrf" {
+		err = usagef("%q is not a vrf device", name)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return m.Index, nil
+}
+
 // hasLink reports whether keep holds for one of links. Not inlined, and
 // by pointer: slices.ContainsFunc copies each Link for its callback, and
 // each of its inlined copies cost the binary hundreds of bytes.
@@ -670,14 +816,10 @@ func (q *linkSel) word(w *words, kw string) (ok bool, err error) {
 func (q *linkSel) filter(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 	var master int32
 	if q.master != "" {
-		m, err := c.LinkByName(q.master)
-		if err != nil {
+		var err error
+		if master, err = masterOf(c, q.master, q.vrf != ""); err != nil {
 			return nil, err
 		}
-		if q.vrf != "" && m.Kind() != "vrf" {
-			return nil, usagef("%q is not a vrf device", q.vrf)
-		}
-		master = m.Index
 	}
 	out := links[:0]
 	for i := range links {

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
-	"slices"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
@@ -312,16 +311,19 @@ func parseMonitorArgs(args []string) (a monitorArgs, err error) {
 			a.dev, err = w.value("dev")
 		default:
 			// The first object the word abbreviates.
-			k := slices.IndexFunc(monitorObjects, func(o monitorObject) bool { return matches(word, o.name) })
+			k := 0
+			for k < len(monitorObjects) && !matches(word, monitorObjects[k].name) {
+				k++
+			}
 			switch {
-			case k < 0:
+			case k == len(monitorObjects):
 				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, all, label, dev, file", word)
 			case monitorObjects[k].name == "label":
 				a.labels = true
 			case monitorObjects[k].events == 0:
 				err = usagef("monitor: nsnet does not print %s events yet", monitorObjects[k].name)
 			}
-			if k >= 0 {
+			if k < len(monitorObjects) {
 				a.events |= monitorObjects[k].events
 			}
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"net/netip"
 
-	"github.com/nsnet/nsnet/internal/fmt"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
@@ -205,23 +203,11 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, f rtnl.NeighF
 	}
 	names = ipfmt.LinkNames(links)
 	var index, masterIndex int32
-	for _, l := range links {
-		if l.Name == dev {
-			index = l.Index
-		}
-		if l.Name == master {
-			if masterIndex = l.Index; vrf && l.Kind() != "vrf" {
-				masterIndex = 0
-			}
-		}
+	if dev != "" {
+		index, err = e.linkIndex(c, dev)
 	}
-	switch {
-	case dev != "" && index == 0:
-		err = fmt.Errorf("device %q does not exist", dev)
-	case master != "" && masterIndex == 0 && vrf:
-		err = usagef("%s: %q is not a vrf device", cmd, master)
-	case master != "" && masterIndex == 0:
-		err = fmt.Errorf("device %q does not exist", master)
+	if master != "" && err == nil {
+		masterIndex, err = masterOf(c, master, vrf)
 	}
 	if err != nil {
 		e.release(c)

@@ -486,19 +486,18 @@ func routeGet(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	for _, d := range []struct {
-		name  string
-		index *int32
-	}{{iif, &q.IIF}, {oif, &q.OIF}} {
-		if d.name != "" {
-			if *d.index, err = e.linkIndex(c, d.name); err != nil {
-				return err
-			}
-		}
+	if iif != "" {
+		q.IIF, err = e.linkIndex(c, iif)
+	}
+	if oif != "" && err == nil {
+		q.OIF, err = e.linkIndex(c, oif)
+	}
+	if err != nil {
+		return err
 	}
 	if vrf {
-		if l, err := c.LinkByIndex(q.OIF); err != nil || l.Kind() != "vrf" {
-			return fmt.Errorf("route get: vrf %q is not a vrf device", oif)
+		if _, err := masterOf(c, oif, true); err != nil {
+			return err
 		}
 	}
 	r, err := c.RouteLookup(q)
