@@ -14,7 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const linkHelp = `Usage: nsnet link add [name] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
+const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
                        [netns NS|PID] [alias TEXT] type TYPE [ARGS]
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
@@ -195,7 +195,7 @@ func (e *env) parseLinkAdd(args []string) (*linkRequest, error) {
 		}
 		var err error
 		switch kw {
-		case "name":
+		case "name", "dev": // ip takes either for the new link's name
 			r.link.Name, err = w.ifname(kw)
 		case "link":
 			r.parent, err = w.ifname(kw)
