@@ -35,7 +35,7 @@ vmlinuz="$cache/kernel/boot/vmlinuz-$kver"
 # module's dependencies and soft dependencies (nf_tables needs crc32c) in
 # load order.
 depmod -b "$cache/kernel" "$kver"
-modules="veth bridge macvlan macvtap vxlan tun nf_tables nft_chain_nat nft_nat nft_masq nft_redir nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6"
+modules="veth bridge macvlan macvtap vxlan tun ifb nf_tables nft_chain_nat nft_nat nft_masq nft_redir nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
