@@ -207,7 +207,7 @@ func FuzzEvents(f *testing.F) {
 		msgs, _ := nl.ParseMessages(b)
 		evs, _ := rtnl.DecodeEvents(msgs)
 		for _, ev := range evs {
-			for _, p := range []*Printer{{}, {Labels: true, OneDev: true}, {JSON: true}} {
+			for _, p := range []*Printer{{}, {Labels: true, OneDev: true}, {JSON: true}, {Color: DarkBackground, Details: true}} {
 				var out bytes.Buffer
 				p.W = &out
 				if err := p.Event(ev, map[int32]string{3: "v0"}); err != nil {
