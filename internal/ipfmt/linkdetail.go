@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -48,12 +49,23 @@ const (
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
-// form with JSON key key ("" for text only) after the word word ("" for
-// JSON only).
+// form under names: "key|word", the JSON key (none before the bar: text
+// only) and the word in text (none after it: JSON only), or one name for
+// both. One string, not two: the tables' second string headers were
+// 2 KB of a binary that must fit an initramfs.
 type attrItem struct {
-	typ       uint16
-	form      attrForm
-	key, word string
+	typ   uint16
+	form  attrForm
+	names string
+}
+
+// keyWord are the JSON key and the text word of it.
+func (it attrItem) keyWord() (key, word string) {
+	key, word, bar := strings.Cut(it.names, "|")
+	if !bar {
+		word = key
+	}
+	return key, word
 }
 
 // maxIndexed is above every attribute type the tables name.
@@ -63,115 +75,115 @@ const maxIndexed = 64
 // settings (and, for ip link, the IPv6 address generation mode). ip
 // prints promiscuity and allmulti with a blank on both sides.
 var linkDetailsHead = []attrItem{
-	{unix.IFLA_PROMISCUITY, aU32, "promiscuity", " promiscuity"},
-	{unix.IFLA_ALLMULTI, aU32, "allmulti", " allmulti"},
-	{unix.IFLA_MIN_MTU, aU32, "min_mtu", "minmtu"},
-	{unix.IFLA_MAX_MTU, aU32, "max_mtu", "maxmtu"},
+	{unix.IFLA_PROMISCUITY, aU32, "promiscuity| promiscuity"},
+	{unix.IFLA_ALLMULTI, aU32, "allmulti| allmulti"},
+	{unix.IFLA_MIN_MTU, aU32, "min_mtu|minmtu"},
+	{unix.IFLA_MAX_MTU, aU32, "max_mtu|maxmtu"},
 }
 
 var linkDetailsTail = []attrItem{
-	{unix.IFLA_NUM_TX_QUEUES, aU32, "num_tx_queues", "numtxqueues"},
-	{unix.IFLA_NUM_RX_QUEUES, aU32, "num_rx_queues", "numrxqueues"},
-	{unix.IFLA_GSO_MAX_SIZE, aU32, "gso_max_size", "gso_max_size"},
-	{unix.IFLA_GSO_MAX_SEGS, aU32, "gso_max_segs", "gso_max_segs"},
-	{unix.IFLA_TSO_MAX_SIZE, aU32, "tso_max_size", "tso_max_size"},
-	{unix.IFLA_TSO_MAX_SEGS, aU32, "tso_max_segs", "tso_max_segs"},
-	{unix.IFLA_GRO_MAX_SIZE, aU32, "gro_max_size", "gro_max_size"},
-	{unix.IFLA_PHYS_PORT_NAME, aString, "phys_port_name", "portname"},
-	{unix.IFLA_PHYS_PORT_ID, aHexBytes, "phys_port_id", "portid"},
-	{unix.IFLA_PHYS_SWITCH_ID, aHexBytes, "phys_switch_id", "switchid"},
-	{unix.IFLA_PARENT_DEV_BUS_NAME, aString, "parentbus", "parentbus"},
-	{unix.IFLA_PARENT_DEV_NAME, aString, "parentdev", "parentdev"},
+	{unix.IFLA_NUM_TX_QUEUES, aU32, "num_tx_queues|numtxqueues"},
+	{unix.IFLA_NUM_RX_QUEUES, aU32, "num_rx_queues|numrxqueues"},
+	{unix.IFLA_GSO_MAX_SIZE, aU32, "gso_max_size"},
+	{unix.IFLA_GSO_MAX_SEGS, aU32, "gso_max_segs"},
+	{unix.IFLA_TSO_MAX_SIZE, aU32, "tso_max_size"},
+	{unix.IFLA_TSO_MAX_SEGS, aU32, "tso_max_segs"},
+	{unix.IFLA_GRO_MAX_SIZE, aU32, "gro_max_size"},
+	{unix.IFLA_PHYS_PORT_NAME, aString, "phys_port_name|portname"},
+	{unix.IFLA_PHYS_PORT_ID, aHexBytes, "phys_port_id|portid"},
+	{unix.IFLA_PHYS_SWITCH_ID, aHexBytes, "phys_switch_id|switchid"},
+	{unix.IFLA_PARENT_DEV_BUS_NAME, aString, "parentbus"},
+	{unix.IFLA_PARENT_DEV_NAME, aString, "parentdev"},
 }
 
 // bridgeDetails is bridge_print_opt. ip 6.1 prints the bridge's own id
 // as designated_root (it reads IFLA_BR_BRIDGE_ID for both); the printer
 // does the same so that the output is ip's.
 var bridgeDetails = []attrItem{
-	{unix.IFLA_BR_FORWARD_DELAY, aU32, "forward_delay", "forward_delay"},
-	{unix.IFLA_BR_HELLO_TIME, aU32, "hello_time", "hello_time"},
-	{unix.IFLA_BR_MAX_AGE, aU32, "max_age", "max_age"},
-	{unix.IFLA_BR_AGEING_TIME, aU32, "ageing_time", "ageing_time"},
-	{unix.IFLA_BR_STP_STATE, aU32, "stp_state", "stp_state"},
-	{unix.IFLA_BR_PRIORITY, aU16, "priority", "priority"},
-	{unix.IFLA_BR_VLAN_FILTERING, aU8, "vlan_filtering", "vlan_filtering"},
-	{unix.IFLA_BR_VLAN_PROTOCOL, aLLProto, "vlan_protocol", "vlan_protocol"},
-	{unix.IFLA_BR_BRIDGE_ID, aBridgeID, "bridge_id", "bridge_id"},
-	{unix.IFLA_BR_ROOT_ID, aBridgeID, "root_id", "designated_root"},
-	{unix.IFLA_BR_ROOT_PORT, aU16, "root_port", "root_port"},
-	{unix.IFLA_BR_ROOT_PATH_COST, aU32, "root_path_cost", "root_path_cost"},
-	{unix.IFLA_BR_TOPOLOGY_CHANGE, aU8, "topology_change", "topology_change"},
-	{unix.IFLA_BR_TOPOLOGY_CHANGE_DETECTED, aU8, "topology_change_detected", "topology_change_detected"},
-	{unix.IFLA_BR_HELLO_TIMER, aTimer, "hello_timer", "hello_timer"},
-	{unix.IFLA_BR_TCN_TIMER, aTimer, "tcn_timer", "tcn_timer"},
-	{unix.IFLA_BR_TOPOLOGY_CHANGE_TIMER, aTimer, "topology_change_timer", "topology_change_timer"},
-	{unix.IFLA_BR_GC_TIMER, aTimer, "gc_timer", "gc_timer"},
-	{unix.IFLA_BR_VLAN_DEFAULT_PVID, aU16, "vlan_default_pvid", "vlan_default_pvid"},
-	{unix.IFLA_BR_VLAN_STATS_ENABLED, aU8, "vlan_stats_enabled", "vlan_stats_enabled"},
-	{unix.IFLA_BR_VLAN_STATS_PER_PORT, aU8, "vlan_stats_per_port", "vlan_stats_per_port"},
-	{unix.IFLA_BR_GROUP_FWD_MASK, aHex16, "group_fwd_mask", "group_fwd_mask"},
-	{unix.IFLA_BR_GROUP_ADDR, aMAC, "group_addr", "group_address"},
-	{unix.IFLA_BR_MCAST_SNOOPING, aU8, "mcast_snooping", "mcast_snooping"},
-	{unix.IFLA_BR_MULTI_BOOLOPT, aOptNoLLLearn, "no_linklocal_learn", "no_linklocal_learn"},
-	{unix.IFLA_BR_MULTI_BOOLOPT, aOptMcastVlan, "mcast_vlan_snooping", "mcast_vlan_snooping"},
-	{unix.IFLA_BR_MCAST_ROUTER, aU8, "mcast_router", "mcast_router"},
-	{unix.IFLA_BR_MCAST_QUERY_USE_IFADDR, aU8, "mcast_query_use_ifaddr", "mcast_query_use_ifaddr"},
-	{unix.IFLA_BR_MCAST_QUERIER, aU8, "mcast_querier", "mcast_querier"},
-	{unix.IFLA_BR_MCAST_HASH_ELASTICITY, aU32, "mcast_hash_elasticity", "mcast_hash_elasticity"},
-	{unix.IFLA_BR_MCAST_HASH_MAX, aU32, "mcast_hash_max", "mcast_hash_max"},
-	{unix.IFLA_BR_MCAST_LAST_MEMBER_CNT, aU32, "mcast_last_member_cnt", "mcast_last_member_count"},
-	{unix.IFLA_BR_MCAST_STARTUP_QUERY_CNT, aU32, "mcast_startup_query_cnt", "mcast_startup_query_count"},
-	{unix.IFLA_BR_MCAST_LAST_MEMBER_INTVL, aU64, "mcast_last_member_intvl", "mcast_last_member_interval"},
-	{unix.IFLA_BR_MCAST_MEMBERSHIP_INTVL, aU64, "mcast_membership_intvl", "mcast_membership_interval"},
-	{unix.IFLA_BR_MCAST_QUERIER_INTVL, aU64, "mcast_querier_intvl", "mcast_querier_interval"},
-	{unix.IFLA_BR_MCAST_QUERY_INTVL, aU64, "mcast_query_intvl", "mcast_query_interval"},
-	{unix.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, aU64, "mcast_query_response_intvl", "mcast_query_response_interval"},
-	{unix.IFLA_BR_MCAST_STARTUP_QUERY_INTVL, aU64, "mcast_startup_query_intvl", "mcast_startup_query_interval"},
-	{unix.IFLA_BR_MCAST_STATS_ENABLED, aU8, "mcast_stats_enabled", "mcast_stats_enabled"},
-	{unix.IFLA_BR_MCAST_IGMP_VERSION, aU8, "mcast_igmp_version", "mcast_igmp_version"},
-	{unix.IFLA_BR_MCAST_MLD_VERSION, aU8, "mcast_mld_version", "mcast_mld_version"},
-	{unix.IFLA_BR_NF_CALL_IPTABLES, aU8, "nf_call_iptables", "nf_call_iptables"},
-	{unix.IFLA_BR_NF_CALL_IP6TABLES, aU8, "nf_call_ip6tables", "nf_call_ip6tables"},
-	{unix.IFLA_BR_NF_CALL_ARPTABLES, aU8, "nf_call_arptables", "nf_call_arptables"},
+	{unix.IFLA_BR_FORWARD_DELAY, aU32, "forward_delay"},
+	{unix.IFLA_BR_HELLO_TIME, aU32, "hello_time"},
+	{unix.IFLA_BR_MAX_AGE, aU32, "max_age"},
+	{unix.IFLA_BR_AGEING_TIME, aU32, "ageing_time"},
+	{unix.IFLA_BR_STP_STATE, aU32, "stp_state"},
+	{unix.IFLA_BR_PRIORITY, aU16, "priority"},
+	{unix.IFLA_BR_VLAN_FILTERING, aU8, "vlan_filtering"},
+	{unix.IFLA_BR_VLAN_PROTOCOL, aLLProto, "vlan_protocol"},
+	{unix.IFLA_BR_BRIDGE_ID, aBridgeID, "bridge_id"},
+	{unix.IFLA_BR_ROOT_ID, aBridgeID, "root_id|designated_root"},
+	{unix.IFLA_BR_ROOT_PORT, aU16, "root_port"},
+	{unix.IFLA_BR_ROOT_PATH_COST, aU32, "root_path_cost"},
+	{unix.IFLA_BR_TOPOLOGY_CHANGE, aU8, "topology_change"},
+	{unix.IFLA_BR_TOPOLOGY_CHANGE_DETECTED, aU8, "topology_change_detected"},
+	{unix.IFLA_BR_HELLO_TIMER, aTimer, "hello_timer"},
+	{unix.IFLA_BR_TCN_TIMER, aTimer, "tcn_timer"},
+	{unix.IFLA_BR_TOPOLOGY_CHANGE_TIMER, aTimer, "topology_change_timer"},
+	{unix.IFLA_BR_GC_TIMER, aTimer, "gc_timer"},
+	{unix.IFLA_BR_VLAN_DEFAULT_PVID, aU16, "vlan_default_pvid"},
+	{unix.IFLA_BR_VLAN_STATS_ENABLED, aU8, "vlan_stats_enabled"},
+	{unix.IFLA_BR_VLAN_STATS_PER_PORT, aU8, "vlan_stats_per_port"},
+	{unix.IFLA_BR_GROUP_FWD_MASK, aHex16, "group_fwd_mask"},
+	{unix.IFLA_BR_GROUP_ADDR, aMAC, "group_addr|group_address"},
+	{unix.IFLA_BR_MCAST_SNOOPING, aU8, "mcast_snooping"},
+	{unix.IFLA_BR_MULTI_BOOLOPT, aOptNoLLLearn, "no_linklocal_learn"},
+	{unix.IFLA_BR_MULTI_BOOLOPT, aOptMcastVlan, "mcast_vlan_snooping"},
+	{unix.IFLA_BR_MCAST_ROUTER, aU8, "mcast_router"},
+	{unix.IFLA_BR_MCAST_QUERY_USE_IFADDR, aU8, "mcast_query_use_ifaddr"},
+	{unix.IFLA_BR_MCAST_QUERIER, aU8, "mcast_querier"},
+	{unix.IFLA_BR_MCAST_HASH_ELASTICITY, aU32, "mcast_hash_elasticity"},
+	{unix.IFLA_BR_MCAST_HASH_MAX, aU32, "mcast_hash_max"},
+	{unix.IFLA_BR_MCAST_LAST_MEMBER_CNT, aU32, "mcast_last_member_cnt|mcast_last_member_count"},
+	{unix.IFLA_BR_MCAST_STARTUP_QUERY_CNT, aU32, "mcast_startup_query_cnt|mcast_startup_query_count"},
+	{unix.IFLA_BR_MCAST_LAST_MEMBER_INTVL, aU64, "mcast_last_member_intvl|mcast_last_member_interval"},
+	{unix.IFLA_BR_MCAST_MEMBERSHIP_INTVL, aU64, "mcast_membership_intvl|mcast_membership_interval"},
+	{unix.IFLA_BR_MCAST_QUERIER_INTVL, aU64, "mcast_querier_intvl|mcast_querier_interval"},
+	{unix.IFLA_BR_MCAST_QUERY_INTVL, aU64, "mcast_query_intvl|mcast_query_interval"},
+	{unix.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, aU64, "mcast_query_response_intvl|mcast_query_response_interval"},
+	{unix.IFLA_BR_MCAST_STARTUP_QUERY_INTVL, aU64, "mcast_startup_query_intvl|mcast_startup_query_interval"},
+	{unix.IFLA_BR_MCAST_STATS_ENABLED, aU8, "mcast_stats_enabled"},
+	{unix.IFLA_BR_MCAST_IGMP_VERSION, aU8, "mcast_igmp_version"},
+	{unix.IFLA_BR_MCAST_MLD_VERSION, aU8, "mcast_mld_version"},
+	{unix.IFLA_BR_NF_CALL_IPTABLES, aU8, "nf_call_iptables"},
+	{unix.IFLA_BR_NF_CALL_IP6TABLES, aU8, "nf_call_ip6tables"},
+	{unix.IFLA_BR_NF_CALL_ARPTABLES, aU8, "nf_call_arptables"},
 }
 
 // bridgePortDetails is bridge_slave_print_opt. fastleave comes twice, the
 // second time in text only (ip's JSON has it once).
 var bridgePortDetails = []attrItem{
-	{unix.IFLA_BRPORT_STATE, aPortState, "state", "state"},
-	{unix.IFLA_BRPORT_PRIORITY, aU16, "priority", "priority"},
-	{unix.IFLA_BRPORT_COST, aU32, "cost", "cost"},
-	{unix.IFLA_BRPORT_MODE, aOnOff, "hairpin", "hairpin"},
-	{unix.IFLA_BRPORT_GUARD, aOnOff, "guard", "guard"},
-	{unix.IFLA_BRPORT_PROTECT, aOnOff, "root_block", "root_block"},
-	{unix.IFLA_BRPORT_FAST_LEAVE, aOnOff, "fastleave", "fastleave"},
-	{unix.IFLA_BRPORT_LEARNING, aOnOff, "learning", "learning"},
-	{unix.IFLA_BRPORT_UNICAST_FLOOD, aOnOff, "flood", "flood"},
-	{unix.IFLA_BRPORT_ID, aHex16, "id", "port_id"},
-	{unix.IFLA_BRPORT_NO, aHex16, "no", "port_no"},
-	{unix.IFLA_BRPORT_DESIGNATED_PORT, aU16, "designated_port", "designated_port"},
-	{unix.IFLA_BRPORT_DESIGNATED_COST, aU16, "designated_cost", "designated_cost"},
-	{unix.IFLA_BRPORT_BRIDGE_ID, aBridgeID, "bridge_id", "designated_bridge"},
-	{unix.IFLA_BRPORT_ROOT_ID, aBridgeID, "root_id", "designated_root"},
-	{unix.IFLA_BRPORT_HOLD_TIMER, aTimer, "hold_timer", "hold_timer"},
-	{unix.IFLA_BRPORT_MESSAGE_AGE_TIMER, aTimer, "message_age_timer", "message_age_timer"},
-	{unix.IFLA_BRPORT_FORWARD_DELAY_TIMER, aTimer, "forward_delay_timer", "forward_delay_timer"},
-	{unix.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, aU8, "topology_change_ack", "topology_change_ack"},
-	{unix.IFLA_BRPORT_CONFIG_PENDING, aU8, "config_pending", "config_pending"},
-	{unix.IFLA_BRPORT_PROXYARP, aOnOff, "proxy_arp", "proxy_arp"},
-	{unix.IFLA_BRPORT_PROXYARP_WIFI, aOnOff, "proxy_arp_wifi", "proxy_arp_wifi"},
-	{unix.IFLA_BRPORT_MULTICAST_ROUTER, aU8, "multicast_router", "mcast_router"},
-	{unix.IFLA_BRPORT_FAST_LEAVE, aOnOff, "", "mcast_fast_leave"},
-	{unix.IFLA_BRPORT_MCAST_FLOOD, aOnOff, "mcast_flood", "mcast_flood"},
-	{unix.IFLA_BRPORT_BCAST_FLOOD, aOnOff, "bcast_flood", "bcast_flood"},
-	{unix.IFLA_BRPORT_MCAST_TO_UCAST, aOnOff, "mcast_to_unicast", "mcast_to_unicast"},
-	{unix.IFLA_BRPORT_NEIGH_SUPPRESS, aOnOff, "neigh_suppress", "neigh_suppress"},
-	{unix.IFLA_BRPORT_GROUP_FWD_MASK, aHex16, "group_fwd_mask", "group_fwd_mask"},
-	{unix.IFLA_BRPORT_GROUP_FWD_MASK, aFwdMaskStr, "group_fwd_mask_str", "group_fwd_mask_str"},
-	{unix.IFLA_BRPORT_VLAN_TUNNEL, aOnOff, "vlan_tunnel", "vlan_tunnel"},
-	{unix.IFLA_BRPORT_ISOLATED, aOnOff, "isolated", "isolated"},
-	{unix.IFLA_BRPORT_LOCKED, aOnOff, "locked", "locked"},
-	{unix.IFLA_BRPORT_BACKUP_PORT, aLinkName, "backup_port", "backup_port"},
+	{unix.IFLA_BRPORT_STATE, aPortState, "state"},
+	{unix.IFLA_BRPORT_PRIORITY, aU16, "priority"},
+	{unix.IFLA_BRPORT_COST, aU32, "cost"},
+	{unix.IFLA_BRPORT_MODE, aOnOff, "hairpin"},
+	{unix.IFLA_BRPORT_GUARD, aOnOff, "guard"},
+	{unix.IFLA_BRPORT_PROTECT, aOnOff, "root_block"},
+	{unix.IFLA_BRPORT_FAST_LEAVE, aOnOff, "fastleave"},
+	{unix.IFLA_BRPORT_LEARNING, aOnOff, "learning"},
+	{unix.IFLA_BRPORT_UNICAST_FLOOD, aOnOff, "flood"},
+	{unix.IFLA_BRPORT_ID, aHex16, "id|port_id"},
+	{unix.IFLA_BRPORT_NO, aHex16, "no|port_no"},
+	{unix.IFLA_BRPORT_DESIGNATED_PORT, aU16, "designated_port"},
+	{unix.IFLA_BRPORT_DESIGNATED_COST, aU16, "designated_cost"},
+	{unix.IFLA_BRPORT_BRIDGE_ID, aBridgeID, "bridge_id|designated_bridge"},
+	{unix.IFLA_BRPORT_ROOT_ID, aBridgeID, "root_id|designated_root"},
+	{unix.IFLA_BRPORT_HOLD_TIMER, aTimer, "hold_timer"},
+	{unix.IFLA_BRPORT_MESSAGE_AGE_TIMER, aTimer, "message_age_timer"},
+	{unix.IFLA_BRPORT_FORWARD_DELAY_TIMER, aTimer, "forward_delay_timer"},
+	{unix.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, aU8, "topology_change_ack"},
+	{unix.IFLA_BRPORT_CONFIG_PENDING, aU8, "config_pending"},
+	{unix.IFLA_BRPORT_PROXYARP, aOnOff, "proxy_arp"},
+	{unix.IFLA_BRPORT_PROXYARP_WIFI, aOnOff, "proxy_arp_wifi"},
+	{unix.IFLA_BRPORT_MULTICAST_ROUTER, aU8, "multicast_router|mcast_router"},
+	{unix.IFLA_BRPORT_FAST_LEAVE, aOnOff, "|mcast_fast_leave"},
+	{unix.IFLA_BRPORT_MCAST_FLOOD, aOnOff, "mcast_flood"},
+	{unix.IFLA_BRPORT_BCAST_FLOOD, aOnOff, "bcast_flood"},
+	{unix.IFLA_BRPORT_MCAST_TO_UCAST, aOnOff, "mcast_to_unicast"},
+	{unix.IFLA_BRPORT_NEIGH_SUPPRESS, aOnOff, "neigh_suppress"},
+	{unix.IFLA_BRPORT_GROUP_FWD_MASK, aHex16, "group_fwd_mask"},
+	{unix.IFLA_BRPORT_GROUP_FWD_MASK, aFwdMaskStr, "group_fwd_mask_str"},
+	{unix.IFLA_BRPORT_VLAN_TUNNEL, aOnOff, "vlan_tunnel"},
+	{unix.IFLA_BRPORT_ISOLATED, aOnOff, "isolated"},
+	{unix.IFLA_BRPORT_LOCKED, aOnOff, "locked"},
+	{unix.IFLA_BRPORT_BACKUP_PORT, aLinkName, "backup_port"},
 }
 
 // kindDetails is the printer of a kind whose settings ip prints (a
@@ -283,15 +295,16 @@ type jsonRaw string
 //
 //go:noinline
 func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
+	key, word := it.keyWord()
 	var text string
 	var value any
 	switch on := uintN(v, 1) != 0; it.form {
 	case aFlag, aPresent, aNoFlag:
 		switch {
 		case it.form == aNoFlag && !on:
-			r.any(it.key, "no"+it.word+" ", false)
+			r.any(key, "no"+word+" ", false)
 		case on || it.form != aFlag:
-			r.any(it.key, it.word+" ", true)
+			r.any(key, word+" ", true)
 		}
 		return
 	case aU8, aU16, aU32, aU64:
@@ -378,10 +391,10 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 		}
 	}
 	switch {
-	case r.json && it.key != "":
-		r.set(it.key, value)
-	case !r.json && it.word != "":
-		r.fp(it.word, " ", text, " ")
+	case r.json && key != "":
+		r.set(key, value)
+	case !r.json && word != "":
+		r.fp(word, " ", text, " ")
 	}
 }
 
@@ -510,16 +523,16 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 }
 
 var vxlanFlags = []attrItem{
-	{unix.IFLA_VXLAN_PROXY, aFlag, "proxy", "proxy"}, {unix.IFLA_VXLAN_RSC, aFlag, "rsc", "rsc"},
-	{unix.IFLA_VXLAN_L2MISS, aFlag, "l2miss", "l2miss"}, {unix.IFLA_VXLAN_L3MISS, aFlag, "l3miss", "l3miss"},
+	{unix.IFLA_VXLAN_PROXY, aFlag, "proxy"}, {unix.IFLA_VXLAN_RSC, aFlag, "rsc"},
+	{unix.IFLA_VXLAN_L2MISS, aFlag, "l2miss"}, {unix.IFLA_VXLAN_L3MISS, aFlag, "l3miss"},
 }
 
 var vxlanTail = []attrItem{
-	{unix.IFLA_VXLAN_UDP_CSUM, aNoFlag, "udp_csum", "udpcsum"},
-	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, aNoFlag, "udp_zero_csum6_tx", "udp6zerocsumtx"},
-	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, aNoFlag, "udp_zero_csum6_rx", "udp6zerocsumrx"},
-	{unix.IFLA_VXLAN_REMCSUM_TX, aFlag, "remcsum_tx", "remcsumtx"}, {unix.IFLA_VXLAN_REMCSUM_RX, aFlag, "remcsum_rx", "remcsumrx"},
-	{unix.IFLA_VXLAN_GBP, aPresent, "gbp", "gbp"}, {unix.IFLA_VXLAN_GPE, aPresent, "gpe", "gpe"},
+	{unix.IFLA_VXLAN_UDP_CSUM, aNoFlag, "udp_csum|udpcsum"},
+	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, aNoFlag, "udp_zero_csum6_tx|udp6zerocsumtx"},
+	{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, aNoFlag, "udp_zero_csum6_rx|udp6zerocsumrx"},
+	{unix.IFLA_VXLAN_REMCSUM_TX, aFlag, "remcsum_tx|remcsumtx"}, {unix.IFLA_VXLAN_REMCSUM_RX, aFlag, "remcsum_rx|remcsumrx"},
+	{unix.IFLA_VXLAN_GBP, aPresent, "gbp"}, {unix.IFLA_VXLAN_GPE, aPresent, "gpe"},
 }
 
 // tunDetails is tun_print_opt: multi_queue sits between tunHead and
@@ -536,20 +549,20 @@ func tunDetails(r *record, tb [][]byte, names map[int32]string) {
 }
 
 var tunHead = []attrItem{
-	{unix.IFLA_TUN_TYPE, aTunType, "type", "type"},
-	{unix.IFLA_TUN_PI, aOnOff, "pi", "pi"},
-	{unix.IFLA_TUN_VNET_HDR, aOnOff, "vnet_hdr", "vnet_hdr"},
+	{unix.IFLA_TUN_TYPE, aTunType, "type"},
+	{unix.IFLA_TUN_PI, aOnOff, "pi"},
+	{unix.IFLA_TUN_VNET_HDR, aOnOff, "vnet_hdr"},
 }
 
 var tunQueues = []attrItem{
-	{unix.IFLA_TUN_NUM_QUEUES, aU32, "numqueues", "numqueues"},
-	{unix.IFLA_TUN_NUM_DISABLED_QUEUES, aU32, "numdisabled", "numdisabled"},
+	{unix.IFLA_TUN_NUM_QUEUES, aU32, "numqueues"},
+	{unix.IFLA_TUN_NUM_DISABLED_QUEUES, aU32, "numdisabled"},
 }
 
 var tunTail = []attrItem{
-	{unix.IFLA_TUN_PERSIST, aOnOff, "persist", "persist"},
-	{unix.IFLA_TUN_OWNER, aUser, "user", "user"},
-	{unix.IFLA_TUN_GROUP, aGroup, "group", "group"},
+	{unix.IFLA_TUN_PERSIST, aOnOff, "persist"},
+	{unix.IFLA_TUN_OWNER, aUser, "user"},
+	{unix.IFLA_TUN_GROUP, aGroup, "group"},
 }
 
 // macvlanDetails is macvlan_print_opt.
@@ -592,8 +605,8 @@ func macvlanDetails(r *record, tb [][]byte, names map[int32]string) {
 
 // macvlanQueues are the broadcast queue's length, set and used.
 var macvlanQueues = []attrItem{
-	{unix.IFLA_MACVLAN_BC_QUEUE_LEN, aU32, "bcqueuelen", "bcqueuelen"},
-	{unix.IFLA_MACVLAN_BC_QUEUE_LEN_USED, aU32, "usedbcqueuelen", "usedbcqueuelen"},
+	{unix.IFLA_MACVLAN_BC_QUEUE_LEN, aU32, "bcqueuelen"},
+	{unix.IFLA_MACVLAN_BC_QUEUE_LEN_USED, aU32, "usedbcqueuelen"},
 }
 
 // uintN reads a native-endian integer of n bytes; a shorter value is 0.
