@@ -353,7 +353,10 @@ func addrShow(e *env, args []string) error {
 	if dev != "" && !hasLink(links, func(l *rtnl.Link) bool { return l.Name == dev }) {
 		return fmt.Errorf("device %q does not exist", dev)
 	}
-	ipfmt.MarkMasterDown(links, ipfmt.LinksUp(links))
+	up := ipfmt.LinksUp(links)
+	for i := range links {
+		ipfmt.MarkMasterDown(&links[i], up)
+	}
 	if links, err = q.filter(c, links); err != nil {
 		return err
 	}

@@ -814,26 +814,35 @@ func (q *linkSel) word(w *words, kw string) (ok bool, err error) {
 
 // filter keeps the links q picks.
 func (q *linkSel) filter(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
-	var master int32
-	if q.master != "" {
-		var err error
-		if master, err = masterOf(c, q.master, q.vrf != ""); err != nil {
-			return nil, err
-		}
+	master, err := q.masterIndex(c)
+	if err != nil {
+		return nil, err
 	}
 	out := links[:0]
 	for i := range links {
-		l := &links[i]
-		kind := l.Kind()
-		if q.slave {
-			kind = l.SlaveKind
-		}
-		if (q.dev == "" || l.Name == q.dev) && (!q.up || l.IsUp()) && (q.kind == "" || kind == q.kind) && (master == 0 || l.Master == master) &&
-			(!q.nomaster || l.Master == 0) && (q.group == nil || l.Group == *q.group) {
-			out = append(out, *l)
+		if q.keep(&links[i], master) {
+			out = append(out, links[i])
 		}
 	}
 	return out, nil
+}
+
+// masterIndex is the index of the master or vrf q names; 0: none named.
+func (q *linkSel) masterIndex(c *rtnl.Conn) (int32, error) {
+	if q.master == "" {
+		return 0, nil
+	}
+	return masterOf(c, q.master, q.vrf != "")
+}
+
+// keep is whether q picks l, master being q's master resolved.
+func (q *linkSel) keep(l *rtnl.Link, master int32) bool {
+	kind := l.Kind()
+	if q.slave {
+		kind = l.SlaveKind
+	}
+	return (q.dev == "" || l.Name == q.dev) && (!q.up || l.IsUp()) && (q.kind == "" || kind == q.kind) && (master == 0 || l.Master == master) &&
+		(!q.nomaster || l.Master == 0) && (q.group == nil || l.Group == *q.group)
 }
 
 // named puts the link's name into a library error that only knew its

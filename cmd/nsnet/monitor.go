@@ -233,14 +233,13 @@ func (w *monitorWriter) wants(ev rtnl.Event) bool {
 func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
 	switch {
 	case ev.Link != nil:
-		l := *ev.Link
+		l := *ev.Link // a copy to mark, the event the caller's
 		w.know(l.Master)
 		if l.LinkNetNSID < 0 {
 			w.know(l.ParentIndex)
 		}
-		one := []rtnl.Link{l}
-		ipfmt.MarkMasterDown(one, w.up)
-		ev.Link = &one[0]
+		ipfmt.MarkMasterDown(&l, w.up)
+		ev.Link = &l
 	case ev.Addr != nil:
 		w.know(ev.Addr.Index)
 	case ev.Route != nil:

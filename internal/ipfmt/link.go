@@ -32,19 +32,16 @@ var linkFlags = []struct {
 // MarkMasterDown sets this unused bit on a copy of the flags to say so.
 const flagMasterDown = 1 << 31
 
-// MarkMasterDown sets flagMasterDown on links whose parent, in this
+// MarkMasterDown sets flagMasterDown on l if its parent, in this
 // namespace, is down; up holds what is known of each link (LinksUp), and
 // a parent it does not hold is taken to be up, as ip takes a link it
 // cannot look up.
 //
 //go:noinline
-func MarkMasterDown(links []rtnl.Link, up map[int32]bool) {
-	for i := range links {
-		l := &links[i]
-		if p := l.ParentIndex; p != 0 && p != l.Index && l.LinkNetNSID < 0 {
-			if isUp, known := up[p]; known && !isUp {
-				l.Flags |= flagMasterDown
-			}
+func MarkMasterDown(l *rtnl.Link, up map[int32]bool) {
+	if p := l.ParentIndex; p != 0 && p != l.Index && l.LinkNetNSID < 0 {
+		if isUp, known := up[p]; known && !isUp {
+			l.Flags |= flagMasterDown
 		}
 	}
 }
@@ -117,34 +114,13 @@ var bridgePortStates = []string{"disabled", "listening", "learning", "forwarding
 // Links prints links as ip link does, in the chosen format.
 // all are every link of the namespace, for the names of peers and masters.
 func (p *Printer) Links(links, all []rtnl.Link) error {
-	names := LinkNames(all)
-	MarkMasterDown(links, LinksUp(all))
-	if p.JSON {
-		out := []Object{}
-		for i := range links {
-			if p.Brief {
-				out = append(out, briefJSON(&links[i], names, nil, false))
-				continue
-			}
-			out = append(out, p.LinkJSON(&links[i], names))
-		}
-		return p.PrintJSON(out)
-	}
+	names, up := LinkNames(all), LinksUp(all)
+	s := p.Begin()
 	for i := range links {
-		l := &links[i]
-		if p.Brief {
-			line := p.briefHead(l, names)
-			if len(l.HardwareAddr) > 0 {
-				line += p.paint(cMAC, l.HardwareAddr.String()+" ")
-			}
-			io.WriteString(p.W, line+"<"+strings.Join(flagNames(l.Flags), ",")+"> \n")
-			continue
-		}
-		var b strings.Builder
-		p.linkText(&b, l, names)
-		io.WriteString(p.W, p.oneline(b.String()))
+		MarkMasterDown(&links[i], up)
+		s.Link(&links[i], names)
 	}
-	return nil
+	return s.End()
 }
 
 // briefHead is what ip -br starts a link's line with: its name and its

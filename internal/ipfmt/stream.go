@@ -2,6 +2,7 @@ package ipfmt
 
 import (
 	"bufio"
+	"strings"
 
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -40,6 +41,28 @@ func (s *Stream) Route(r *rtnl.Route, names map[int32]string) {
 // Neigh prints one neighbour.
 func (s *Stream) Neigh(n *rtnl.Neigh, names map[int32]string) {
 	s.emit(func(rec *record) { s.p.neigh(rec, n, names) })
+}
+
+// Link prints one link as ip link does, in the chosen layout; M-DOWN is
+// the caller's to mark (MarkMasterDown).
+func (s *Stream) Link(l *rtnl.Link, names map[int32]string) {
+	p := s.p
+	switch {
+	case s.j != nil && p.Brief:
+		s.j.value(briefJSON(l, names, nil, false))
+	case s.j != nil:
+		s.j.value(p.LinkJSON(l, names))
+	case p.Brief:
+		line := p.briefHead(l, names)
+		if len(l.HardwareAddr) > 0 {
+			line += p.paint(cMAC, l.HardwareAddr.String()+" ")
+		}
+		s.bw.WriteString(line + "<" + strings.Join(flagNames(l.Flags), ",") + "> \n")
+	default:
+		var b strings.Builder
+		p.linkText(&b, l, names)
+		s.bw.WriteString(p.oneline(b.String()))
+	}
 }
 
 // emit prints the record fill makes: an object of the JSON array, or a
