@@ -31,8 +31,10 @@ func TestProbeLoopback(t *testing.T) {
 		// A UDP listener cannot be waited for from /proc/net/tcp, and a
 		// datagram sent before it binds is lost: try until it answers
 		// (for TCP too, whose listener starts in a goroutine of its own).
+		// The client's timeout is a liveness bound: under QEMU's TCG, on a
+		// busy host, an answer took more than a second to come.
 		for range 100 {
-			if out, errs, code = cli(t, "-n", "pr", "probe", "connect", tc.proto, tc.addr, tc.port, "timeout", "1"); code == 0 {
+			if out, errs, code = cli(t, "-n", "pr", "probe", "connect", tc.proto, tc.addr, tc.port, "timeout", "5"); code == 0 {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
