@@ -235,16 +235,30 @@ func (e *env) probeConnect(h *ns.Handle, p probe) error {
 	tv := unix.NsecToTimeval(p.timeout.Nanoseconds())
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
-	if err := unix.Connect(fd, sockaddr(p.addr, p.port)); err != nil {
+	// Go's runtime preempts a goroutine with a signal (SIGURG), and a
+	// socket with a timeout is not restarted after one (signal(7)): a read
+	// or write is asked again, and an interrupted connect goes on in the
+	// kernel, so it is waited for and its result read from SO_ERROR.
+	err = unix.Connect(fd, sockaddr(p.addr, p.port))
+	if err == unix.EINTR {
+		err = awaitConnect(fd, p.timeout)
+	}
+	if err != nil {
 		return fmt.Errorf("probe: connect to %s %s: %w", p.proto, target, timedOut(err))
 	}
 	if p.proto == "udp" {
-		if _, err := unix.Write(fd, []byte("nsnet probe\n")); err != nil {
+		for err = unix.EINTR; err == unix.EINTR; {
+			_, err = unix.Write(fd, []byte("nsnet probe\n"))
+		}
+		if err != nil {
 			return fmt.Errorf("probe: send to udp %s: %w", target, err)
 		}
 	}
 	buf := make([]byte, 64)
-	n, err := unix.Read(fd, buf)
+	n := 0
+	for err = unix.EINTR; err == unix.EINTR; {
+		n, err = unix.Read(fd, buf)
+	}
 	if err == nil && n == 0 {
 		err = unix.ECONNRESET
 	}
@@ -254,6 +268,27 @@ func (e *env) probeConnect(h *ns.Handle, p probe) error {
 	local, _ := unix.Getsockname(fd)
 	fmt.Fprintf(e.stdout, "%s %s reached from %s; seen as %s", p.proto, target, addrPort(local), buf[:n])
 	return nil
+}
+
+// awaitConnect waits for the connect a signal interrupted: the socket
+// becomes writable when it is done, and SO_ERROR says how it went.
+func awaitConnect(fd int, timeout time.Duration) error {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	n, err := 0, error(unix.EINTR)
+	for err == unix.EINTR {
+		n, err = unix.Poll(fds, int(timeout.Milliseconds()))
+	}
+	switch {
+	case err != nil:
+		return err
+	case n == 0:
+		return unix.ETIMEDOUT
+	}
+	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err == nil && soErr != 0 {
+		err = unix.Errno(soErr)
+	}
+	return err
 }
 
 // timedOut names the errno a socket timeout gives (EAGAIN, or EINPROGRESS
