@@ -252,7 +252,15 @@ func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
 	case ev.Netconf != nil:
 		w.know(ev.Netconf.Index)
 	case ev.NSID != nil && !ev.Deleted:
-		w.netns(*ev.NSID)
+		// A new nsid is named when a namespace in the netns directory has
+		// it (ip's print_nsid).
+		if id := *ev.NSID; id >= 0 {
+			if _, ok := w.p.NetnsNames[id]; !ok {
+				if name, ok := w.e.nsidNames(w.c)[id]; ok {
+					w.p.NetnsNames[id] = name
+				}
+			}
+		}
 	}
 	return ev
 }
@@ -277,16 +285,6 @@ func (w *monitorWriter) know(i int32) {
 	}
 	if l, err := w.c.LinkByIndex(i); err == nil {
 		w.names[i], w.up[i] = l.Name, l.Flags&unix.IFF_UP != 0
-	}
-}
-
-// netns names a new nsid, when a namespace in the netns directory has
-// it (ip's print_nsid).
-func (w *monitorWriter) netns(id int32) {
-	if _, ok := w.p.NetnsNames[id]; !ok && id >= 0 {
-		if name, ok := w.e.nsidNames(w.c)[id]; ok {
-			w.p.NetnsNames[id] = name
-		}
 	}
 }
 
