@@ -23,18 +23,24 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	kind, label := "", ""
 	switch {
 	case ev.Link != nil:
-		p.linkText(&b, ev.Link, names)
-		kind, label, obj = "link", "[LINK]", p.LinkJSON(ev.Link, names)
+		kind, label = "link", "[LINK]"
+		if p.JSON {
+			obj = p.LinkJSON(ev.Link, names)
+		} else {
+			p.linkText(&b, ev.Link, names)
+		}
 	case ev.Addr != nil:
-		// print_addrinfo as ip -o prints it, lines kept.
-		a, dev := ev.Addr, linkName(ev.Addr.Index, names)
-		fmt.Fprintf(&b, "%d: %s", a.Index, dev)
-		w := p.W // p is Event's own copy
-		p.W = &b
-		p.printAddr(&rtnl.Link{Name: dev}, a)
-		p.W = w
 		kind, label = "addr", "[ADDR]"
-		obj = Object{{"ifindex", a.Index}, {"ifname", dev}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
+		a, dev := ev.Addr, linkName(ev.Addr.Index, names)
+		if p.JSON {
+			obj = Object{{"ifindex", a.Index}, {"ifname", dev}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
+		} else { // print_addrinfo as ip -o prints it, lines kept
+			fmt.Fprintf(&b, "%d: %s", a.Index, dev)
+			w := p.W // p is Event's own copy
+			p.W = &b
+			p.printAddr(&rtnl.Link{Name: dev}, a)
+			p.W = w
+		}
 	case ev.Route != nil:
 		if ev.Route.Flags&unix.RTM_F_CLONED != 0 { // a cache entry, which ip monitor leaves out
 			return nil
