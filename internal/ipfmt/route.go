@@ -25,13 +25,6 @@ func (p *Printer) routeType(t uint8) string {
 	return RouteTypes.Name(uint32(t))
 }
 
-func dstString(r *rtnl.Route) string {
-	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
-		return "default"
-	}
-	return prefixString(r.Dst)
-}
-
 // rtcfLocal is RTCF_LOCAL (linux/in_route.h), in rtm_flags of a route get
 // answer: the address is this host's own.
 const rtcfLocal = 0x80000000
