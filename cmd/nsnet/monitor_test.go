@@ -151,11 +151,12 @@ func TestMonitorSeesLinkAndNSID(t *testing.T) {
 	mustCLI(t, "netns", "add", "mon2")
 	mustCLI(t, "netns", "add", "peer2")
 	for _, c := range []struct {
-		object, want string
-		act          []string
+		object string
+		want   []string
+		act    []string
 	}{
-		{"link", `"event":"newlink"`, []string{"-n", "mon2", "link", "add", "br9", "type", "bridge"}},
-		{"nsid", `"event":"newnsid"`, []string{"-n", "mon2", "netns", "set", "peer2", "9"}},
+		{"link", []string{`"event":"newlink"`, `"ifname":"br9"`}, []string{"-n", "mon2", "link", "add", "br9", "type", "bridge"}},
+		{"nsid", []string{`"event":"newnsid"`, `"nsid":9`}, []string{"-n", "mon2", "netns", "set", "peer2", "9"}},
 	} {
 		done := make(chan string, 1)
 		go func() {
@@ -166,8 +167,10 @@ func TestMonitorSeesLinkAndNSID(t *testing.T) {
 		mustCLI(t, c.act...)
 		select {
 		case out := <-done:
-			if !strings.Contains(out, c.want) {
-				t.Errorf("monitor %s printed %q, want %s", c.object, out, c.want)
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("monitor %s printed %q, want %s", c.object, out, w)
+				}
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("monitor %s saw nothing in 5s", c.object)
