@@ -3,6 +3,7 @@ package nl
 import (
 	"encoding/binary"
 	"math"
+	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 )
@@ -64,6 +65,22 @@ func (e *Encoder) pad() { e.b = append(e.b, make([]byte, align(len(e.b))-len(e.b
 //
 //go:noinline
 func (e *Encoder) Flag(typ uint16) { e.attr(typ, 0) }
+
+// Addr appends an IP address in network order: 4 bytes for IPv4, 16 for
+// IPv6 (an IPv4-mapped address stays 16), nothing for the zero Addr.
+//
+//go:noinline
+func (e *Encoder) Addr(typ uint16, a netip.Addr) {
+	v := a.As16()
+	switch {
+	case a.Is4():
+		copy(e.attr(typ, 4), v[12:])
+	case a.Is6():
+		copy(e.attr(typ, 16), v[:])
+	default:
+		e.attr(typ, 0)
+	}
+}
 
 // String appends a NUL-terminated string (NLA_NUL_STRING, and what the
 // kernel's NLA_STRING policy accepts too).

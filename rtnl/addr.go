@@ -57,14 +57,14 @@ func encodeAddr(a *Addr) ([]byte, error) {
 		return nil, fmt.Errorf("a broadcast address is IPv4 only")
 	}
 	e := nl.NewEncoder(ifaddrmsg(fam, uint8(a.Prefix.Bits()), a.Flags, a.Scope, a.Index))
-	e.Bytes(unix.IFA_LOCAL, addrBytes(ip))
+	e.Addr(unix.IFA_LOCAL, ip)
 	peer := ip
 	if a.Peer.IsValid() {
 		peer = a.Peer
 	}
-	e.Bytes(unix.IFA_ADDRESS, addrBytes(peer))
+	e.Addr(unix.IFA_ADDRESS, peer)
 	if a.Broadcast.IsValid() {
-		e.Bytes(unix.IFA_BROADCAST, addrBytes(a.Broadcast))
+		e.Addr(unix.IFA_BROADCAST, a.Broadcast)
 	}
 	if a.Label != "" {
 		e.String(unix.IFA_LABEL, a.Label)

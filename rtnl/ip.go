@@ -10,12 +10,6 @@ import (
 
 // family is AF_INET or AF_INET6 for a, 0 for the zero Addr.
 //
-// addrBytes is a.AsSlice, not inlined: the encoders call it fifteen
-// times, and each inlined copy is a hundred bytes of binary.
-//
-//go:noinline
-func addrBytes(a netip.Addr) []byte { return a.AsSlice() }
-
 //go:noinline
 func family(a netip.Addr) uint8 {
 	switch {

@@ -31,10 +31,10 @@ func (v *Vxlan) encode(e *nl.Encoder) error {
 		e.Uint32(unix.IFLA_VXLAN_ID, v.ID)
 	}
 	if v.Group.IsValid() {
-		e.Bytes(pick(v.Group, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6), addrBytes(v.Group))
+		e.Addr(pick(v.Group, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6), v.Group)
 	}
 	if v.Local.IsValid() {
-		e.Bytes(pick(v.Local, unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6), addrBytes(v.Local))
+		e.Addr(pick(v.Local, unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6), v.Local)
 	}
 	if v.Dev != 0 {
 		e.Uint32(unix.IFLA_VXLAN_LINK, uint32(v.Dev))

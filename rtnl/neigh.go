@@ -42,7 +42,7 @@ func ndmsg(fam uint8, index int32, state uint16, flags, typ uint8) []byte {
 
 func encodeNeigh(n *Neigh) ([]byte, error) {
 	e := nl.NewEncoder(ndmsg(family(n.IP), n.Index, n.State, n.Flags, n.Type))
-	e.Bytes(unix.NDA_DST, addrBytes(n.IP))
+	e.Addr(unix.NDA_DST, n.IP)
 	if n.LLAddr != nil {
 		e.Bytes(unix.NDA_LLADDR, n.LLAddr)
 	}

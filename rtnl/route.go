@@ -136,10 +136,13 @@ func rtmsg(r *Route) []byte {
 	if table > 255 {
 		table = unix.RT_TABLE_UNSPEC // the real number goes in RTA_TABLE, as ip does
 	}
-	b := []byte{r.AddressFamily(), uint8(r.Dst.Bits()), 0, r.TOS, uint8(table), r.Protocol, r.Scope, r.Type}
+	dstLen := uint8(r.Dst.Bits())
 	if !r.Dst.IsValid() {
-		b[1] = 0
+		dstLen = 0
 	}
+	// Room for the usual attributes too (destination, gateway, table,
+	// metric, output link): one allocation per route of a batch.
+	b := append(make([]byte, 0, 64), r.AddressFamily(), dstLen, 0, r.TOS, uint8(table), r.Protocol, r.Scope, r.Type)
 	return binary.NativeEndian.AppendUint32(b, r.Flags)
 }
 
@@ -147,16 +150,16 @@ func encodeRoute(r *Route) ([]byte, error) {
 	e := nl.NewEncoder(rtmsg(r))
 	// ip's order: destination, table, gateway, metric, then the output link.
 	if r.Dst.IsValid() {
-		e.Bytes(unix.RTA_DST, addrBytes(r.Dst.Addr()))
+		e.Addr(unix.RTA_DST, r.Dst.Addr())
 	}
 	if r.Table > 255 {
 		e.Uint32(unix.RTA_TABLE, r.Table)
 	}
 	if r.PrefSrc.IsValid() {
-		e.Bytes(unix.RTA_PREFSRC, addrBytes(r.PrefSrc))
+		e.Addr(unix.RTA_PREFSRC, r.PrefSrc)
 	}
 	if r.Gateway.IsValid() {
-		e.Bytes(unix.RTA_GATEWAY, addrBytes(r.Gateway))
+		e.Addr(unix.RTA_GATEWAY, r.Gateway)
 	}
 	if r.Priority != 0 {
 		e.Uint32(unix.RTA_PRIORITY, r.Priority)
@@ -197,7 +200,7 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 	for _, nh := range nhs {
 		e := nl.NewEncoder(nil)
 		if nh.Gateway.IsValid() {
-			e.Bytes(unix.RTA_GATEWAY, addrBytes(nh.Gateway))
+			e.Addr(unix.RTA_GATEWAY, nh.Gateway)
 		}
 		if nh.Realms != 0 {
 			e.Uint32(unix.RTA_FLOW, nh.Realms)
@@ -471,9 +474,9 @@ func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 	}
 	e := nl.NewEncoder(rtmsg(req))
 	if q.Src.IsValid() {
-		e.Bytes(unix.RTA_SRC, addrBytes(q.Src))
+		e.Addr(unix.RTA_SRC, q.Src)
 	}
-	e.Bytes(unix.RTA_DST, addrBytes(dst))
+	e.Addr(unix.RTA_DST, dst)
 	if q.UID != nil {
 		e.Uint32(unix.RTA_UID, *q.UID)
 	}
@@ -487,7 +490,7 @@ func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 		e.Uint32(unix.RTA_MARK, q.Mark)
 	}
 	if q.NewDst.IsValid() {
-		e.Bytes(unix.RTA_NEWDST, addrBytes(q.NewDst))
+		e.Addr(unix.RTA_NEWDST, q.NewDst)
 	}
 	if q.SPort != 0 {
 		e.Uint16BE(unix.RTA_SPORT, q.SPort)

@@ -68,10 +68,10 @@ func encodeRule(r *Rule) ([]byte, error) {
 		e.Uint32(unix.FRA_PRIORITY, r.Priority)
 	}
 	if r.Src.IsValid() {
-		e.Bytes(unix.FRA_SRC, addrBytes(r.Src.Addr()))
+		e.Addr(unix.FRA_SRC, r.Src.Addr())
 	}
 	if r.Dst.IsValid() {
-		e.Bytes(unix.FRA_DST, addrBytes(r.Dst.Addr()))
+		e.Addr(unix.FRA_DST, r.Dst.Addr())
 	}
 	if r.IIF != "" {
 		e.String(unix.FRA_IIFNAME, r.IIF)

@@ -26,15 +26,13 @@ FLAG := [-]{permanent|dynamic|secondary|primary|tentative|deprecated|dadfailed|t
 SCOPE := global | site | link | host | NUMBER
 `
 
-func addrCommands() []command {
-	return []command{
-		{"add", addrAdd}, {"change", addrReplace}, {"replace", addrReplace}, {"delete", addrDel},
-		{"flush", addrFlush}, {"show", addrShow}, {"list", addrShow}, {"lst", addrShow}, {"help", helpText(addrHelp)},
-	}
+var addrCommands = []command{
+	{"add", addrAdd}, {"change", addrReplace}, {"replace", addrReplace}, {"delete", addrDel},
+	{"flush", addrFlush}, {"show", addrShow}, {"list", addrShow}, {"lst", addrShow},
 }
 
 func runAddr(e *env, args []string) error {
-	return dispatchCommand(e, "addr", addrCommands(), args)
+	return dispatchCommand(e, "addr", addrCommands, addrHelp, args)
 }
 
 // parseAddr reads PREFIX and the options of add/replace/del.

@@ -38,7 +38,7 @@ func (e *env) runBatch(file string) error {
 	}
 	// Lines share one socket per namespace; e is copied per line, the maps
 	// and the queue are shared.
-	e.conns, e.indexes, e.pending = map[string]*rtnl.Conn{}, map[string]int32{}, &pending{}
+	e.conns, e.indexes, e.pending = map[string]*rtnl.Conn{}, map[linkKey]int32{}, &pending{}
 	defer e.forgetConns(true)
 	failed := 0
 	fail := func(line int, err error) error {
@@ -99,7 +99,10 @@ type flushed struct{ error }
 // can be queued is; any other line first sends the queue.
 func (e *env) batchLine(line string, n int, flush func() error) error {
 	sub := &e.pending.lineEnv
-	args, err := e.parseBatchLineInto(line, sub)
+	if e.pending.words == nil {
+		e.pending.words = make([]string, 0, 32) // a longer line allocates its own
+	}
+	args, err := e.parseBatchLineInto(line, sub, e.pending.words[:0])
 	if err != nil || len(args) == 0 {
 		return err
 	}
@@ -156,7 +159,8 @@ func queueable(args []string) string {
 
 // pending is a batch's queue of additions of one kind, in one namespace.
 type pending struct {
-	lineEnv env // the env of the line being run, reused line after line
+	lineEnv env      // the env of the line being run, reused line after line
+	words   []string // and its words
 
 	kind  string // what queueable said of the lines queued
 	netns string // their -n
@@ -228,18 +232,18 @@ func (e *env) pipeline(c *rtnl.Conn) *rtnl.Pipeline {
 // is (a blank or comment line: nothing to run, no error).
 func (e *env) parseBatchLine(line string) (*env, []string, error) {
 	sub := new(env)
-	args, err := e.parseBatchLineInto(line, sub)
+	args, err := e.parseBatchLineInto(line, sub, nil)
 	if err != nil || len(args) == 0 {
 		return nil, nil, err
 	}
 	return sub, args, nil
 }
 
-// parseBatchLineInto is parseBatchLine into an env the caller owns: a
-// batch reuses one for every line, nothing keeping a line's env after it
-// ran.
-func (e *env) parseBatchLineInto(line string, sub *env) ([]string, error) {
-	words, err := splitBatchLine(line)
+// parseBatchLineInto is parseBatchLine into an env and a slice of words
+// the caller owns: a batch reuses both for every line, nothing keeping a
+// line's env or words after it ran.
+func (e *env) parseBatchLineInto(line string, sub *env, buf []string) ([]string, error) {
+	words, err := splitBatchLine(buf, line)
 	if err != nil || len(words) == 0 {
 		return nil, err
 	}
@@ -291,35 +295,30 @@ func readBatchLine(br *bufio.Reader) (string, int, error) {
 	}
 }
 
-func isBlank(r rune) bool { return r == ' ' || r == '\t' }
-
-// splitBatchLine splits a line into words as ip's makeargs does: blanks
-// separate words, and a word that starts with ' or " runs to the same
-// quote.
-func splitBatchLine(line string) ([]string, error) {
-	if strings.IndexAny(line, "'\"") < 0 {
-		return strings.FieldsFunc(line, isBlank), nil // the usual line: no quotes
-	}
-	var words []string
-	for {
-		line = strings.TrimLeft(line, " \t")
-		if line == "" {
-			return words, nil
+// splitBatchLine appends the words of line to dst, split as ip's makeargs
+// does: blanks separate words, and a word that starts with ' or " runs to
+// the same quote.
+func splitBatchLine(dst []string, line string) ([]string, error) {
+	for i := 0; ; {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
 		}
-		if q := line[0]; q == '\'' || q == '"' {
-			end := strings.IndexByte(line[1:], q)
+		if i == len(line) {
+			return dst, nil
+		}
+		if q := line[i]; q == '\'' || q == '"' {
+			end := strings.IndexByte(line[i+1:], q)
 			if end < 0 {
 				return nil, usagef("unterminated quoted string")
 			}
-			words = append(words, line[1:1+end])
-			line = line[2+end:]
+			dst = append(dst, line[i+1:i+1+end])
+			i += end + 2
 			continue
 		}
-		end := strings.IndexAny(line, " \t")
-		if end < 0 {
-			end = len(line)
+		start := i
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			i++
 		}
-		words = append(words, line[:end])
-		line = line[end:]
+		dst = append(dst, line[start:i])
 	}
 }

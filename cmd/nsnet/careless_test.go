@@ -74,6 +74,8 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"route add fd00::/64 via 10.0.0.1 dev v0", 1, "not of the route's family", "policy validation"},
 		{"link set v0 mtu 1400 mtu 1300", 2, `"mtu" given twice`, ""},
 		{"addr add 10.0.0.1/24 dev v0 label a label b", 2, `"label" given twice`, ""},
+		// past the eight keywords words keeps without allocating
+		{"route add 10.5.0.0/16 dev v0 mtu 1400 advmss 1300 window 10 rtt 1 rttvar 1 ssthresh 5 cwnd 5 initcwnd 5 initrwnd 5 initcwnd 6", 2, `"initcwnd" given twice`, ""},
 		{"link set v0 txqueuelen 4294967295", 2, "from 0 to 2147483647", ""},
 		{"link set v0 mtu 0", 1, "mtu", ""},
 		{"link set v1 master v0", 1, "only a bridge, bond, team or vrf can be a master", "module"},

@@ -9,8 +9,9 @@ type command struct {
 }
 
 // dispatchCommand runs the first command that args[0] abbreviates, in
-// table order (so `del` and `d` are delete, `s` and `sh` show).
-func dispatchCommand(e *env, object string, cmds []command, args []string) error {
+// table order (so `del` and `d` are delete, `s` and `sh` show); `help`
+// comes last and prints the object's help text.
+func dispatchCommand(e *env, object string, cmds []command, help string, args []string) error {
 	if len(args) == 0 {
 		args = []string{"show"} // `ip route` is `ip route show`, for every object that lists
 	}
@@ -19,15 +20,9 @@ func dispatchCommand(e *env, object string, cmds []command, args []string) error
 			return c.run(e, args[1:])
 		}
 	}
-	return usagef("%s: command %q is unknown, try 'nsnet %s help'", object, args[0], object)
-}
-
-// helpText is a command that prints text.
-//
-//go:noinline
-func helpText(text string) func(*env, []string) error {
-	return func(e *env, _ []string) error {
-		fmt.Fprint(e.stdout, text)
+	if matches(args[0], "help") {
+		fmt.Fprint(e.stdout, help)
 		return nil
 	}
+	return usagef("%s: command %q is unknown, try 'nsnet %s help'", object, args[0], object)
 }

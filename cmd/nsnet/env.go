@@ -42,7 +42,7 @@ type env struct {
 
 	conns   map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
 	pending *pending              // in a batch: additions queued, not yet sent
-	indexes map[string]int32      // in a batch: ifindex by namespace and name, as ip caches them
+	indexes map[linkKey]int32     // in a batch: ifindex by namespace and name, as ip caches them
 }
 
 // inBatch tells whether e runs a line of a batch.
@@ -249,12 +249,15 @@ func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
 	fmt.Fprintf(e.stderr, "netlink protocol %d, %s: %s", proto, arrow, nl.Describe(msg))
 }
 
+// linkKey names a link in a batch: its namespace (-n) and name.
+type linkKey struct{ netns, name string }
+
 // linkIndex is c.LinkIndex, remembered for the rest of a batch: a
 // lookup costs the kernel a whole link message, and most batch lines name
 // the same few links. Link and netns commands forget everything (runBatch),
 // since they may rename, move or delete links.
 func (e *env) linkIndex(c *rtnl.Conn, name string) (int32, error) {
-	key := e.netns + "\x00" + name
+	key := linkKey{e.netns, name}
 	if i, ok := e.indexes[key]; ok {
 		return i, nil
 	}

@@ -41,15 +41,13 @@ PORT_SETTING := hairpin|learning|flood|mcast_flood|bcast_flood|isolated|guard
               | backup_port DEV | nobackup_port | fdb_flush
 `
 
-func linkCommands() []command {
-	return []command{
-		{"add", linkAdd}, {"delete", linkDel}, {"set", linkSet}, {"show", linkShow},
-		{"list", linkShow}, {"lst", linkShow}, {"help", helpText(linkHelp)},
-	}
+var linkCommands = []command{
+	{"add", linkAdd}, {"delete", linkDel}, {"set", linkSet}, {"show", linkShow},
+	{"list", linkShow}, {"lst", linkShow},
 }
 
 func runLink(e *env, args []string) error {
-	return dispatchCommand(e, "link", linkCommands(), args)
+	return dispatchCommand(e, "link", linkCommands, linkHelp, args)
 }
 
 // linkRequest is what a link command parsed: the link, and the namespace

@@ -25,15 +25,13 @@ connect to one of the host's addresses, not 127.0.0.1) and beside the server
 (hairpin: their connections are masqueraded so the answer comes back through here).
 `
 
-func natCommands() []command {
-	return []command{
-		{"masquerade", natMasquerade}, {"forward", natForward}, {"show", natShow}, {"list", natShow},
-		{"flush", natFlush}, {"help", helpText(natHelp)},
-	}
+var natCommands = []command{
+	{"masquerade", natMasquerade}, {"forward", natForward}, {"show", natShow}, {"list", natShow},
+	{"flush", natFlush},
 }
 
 func runNat(e *env, args []string) error {
-	return dispatchCommand(e, "nat", natCommands(), args)
+	return dispatchCommand(e, "nat", natCommands, natHelp, args)
 }
 
 // addOrDel reads the add|del word.

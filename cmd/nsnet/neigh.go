@@ -18,15 +18,13 @@ const neighHelp = `Usage: nsnet neigh {add|replace|change} ADDR [lladdr LLADDR] 
 STATE := permanent | noarp | reachable | stale | none | incomplete | delay | probe | failed
 `
 
-func neighCommands() []command {
-	return []command{
-		{"add", neighAdd}, {"delete", neighDel}, {"replace", neighReplace}, {"change", neighReplace},
-		{"show", neighShow}, {"list", neighShow}, {"flush", neighFlush}, {"get", neighGet}, {"help", helpText(neighHelp)},
-	}
+var neighCommands = []command{
+	{"add", neighAdd}, {"delete", neighDel}, {"replace", neighReplace}, {"change", neighReplace},
+	{"show", neighShow}, {"list", neighShow}, {"flush", neighFlush}, {"get", neighGet},
 }
 
 func runNeigh(e *env, args []string) error {
-	return dispatchCommand(e, "neigh", neighCommands(), args)
+	return dispatchCommand(e, "neigh", neighCommands, neighHelp, args)
 }
 
 // nudWord is a NUD_* state by ip's lower-case name.

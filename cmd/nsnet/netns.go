@@ -26,16 +26,14 @@ const netnsHelp = `Usage: nsnet netns list [--all]
 `
 
 // netnsCommands are matched by prefix in this order, like ip's.
-func netnsCommands() []command {
-	return []command{
-		{"list", netnsList}, {"show", netnsList}, {"add", netnsAdd}, {"attach", netnsAttach},
-		{"delete", netnsDel}, {"exec", netnsExec}, {"identify", netnsIdentify}, {"pids", netnsPids},
-		{"set", netnsSet}, {"list-id", netnsListID}, {"help", helpText(netnsHelp)},
-	}
+var netnsCommands = []command{
+	{"list", netnsList}, {"show", netnsList}, {"add", netnsAdd}, {"attach", netnsAttach},
+	{"delete", netnsDel}, {"exec", netnsExec}, {"identify", netnsIdentify}, {"pids", netnsPids},
+	{"set", netnsSet}, {"list-id", netnsListID},
 }
 
 func runNetns(e *env, args []string) error {
-	return dispatchCommand(e, "netns", netnsCommands(), args)
+	return dispatchCommand(e, "netns", netnsCommands, netnsHelp, args)
 }
 
 // nameErr turns a bad namespace name into a usage error (exit 2).

@@ -35,16 +35,14 @@ TOS := a name from rt_dsfield (AF11, CS1...) | a hex number: 10 is 0x10
 connected asks again from the source address the first answer chose.
 `
 
-func routeCommands() []command {
-	return []command{
-		{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeChange},
-		{"append", routeAppend}, {"prepend", routePrepend},
-		{"get", routeGet}, {"flush", routeFlush}, {"show", routeShow}, {"list", routeShow}, {"help", helpText(routeHelp)},
-	}
+var routeCommands = []command{
+	{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeChange},
+	{"append", routeAppend}, {"prepend", routePrepend},
+	{"get", routeGet}, {"flush", routeFlush}, {"show", routeShow}, {"list", routeShow},
 }
 
 func runRoute(e *env, args []string) error {
-	return dispatchCommand(e, "route", routeCommands(), args)
+	return dispatchCommand(e, "route", routeCommands, routeHelp, args)
 }
 
 // routeReq is a parsed route with its device names still to resolve.

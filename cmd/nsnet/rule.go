@@ -25,15 +25,12 @@ rules whose prefix it covers); flush removes every one but pref 0, as ip's
 does: the main and default lookups too, when nothing is selected.
 `
 
-func ruleCommands() []command {
-	return []command{
-		{"add", ruleAdd}, {"delete", ruleDel}, {"show", ruleShow}, {"list", ruleShow}, {"flush", ruleFlush},
-		{"help", helpText(ruleHelp)},
-	}
+var ruleCommands = []command{
+	{"add", ruleAdd}, {"delete", ruleDel}, {"show", ruleShow}, {"list", ruleShow}, {"flush", ruleFlush},
 }
 
 func runRule(e *env, args []string) error {
-	return dispatchCommand(e, "rule", ruleCommands(), args)
+	return dispatchCommand(e, "rule", ruleCommands, ruleHelp, args)
 }
 
 // ruleFields are the fields a rule show|flush selector gives.

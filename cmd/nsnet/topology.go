@@ -55,7 +55,7 @@ func (e *env) topology(args []string, verb string) error {
 	}
 	// One socket per namespace for the whole file, as in a batch; no
 	// queue: each line's outcome decides what happens next.
-	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[string]int32{}
+	e.conns, e.indexes = map[string]*rtnl.Conn{}, map[linkKey]int32{}
 	defer e.forgetConns(true)
 	if verb == "down" {
 		return offMainThread(func() error { return e.down(file, steps) })

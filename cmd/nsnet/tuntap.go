@@ -24,15 +24,12 @@ without such a program (only USER or GROUP may attach to it, when given);
 del needs the mode and multi_queue it was made with, as ip's does.
 `
 
-func tuntapCommands() []command {
-	return []command{
-		{"add", tuntapAdd}, {"delete", tuntapDel}, {"show", tuntapShow}, {"lst", tuntapShow}, {"list", tuntapShow},
-		{"help", helpText(tuntapHelp)},
-	}
+var tuntapCommands = []command{
+	{"add", tuntapAdd}, {"delete", tuntapDel}, {"show", tuntapShow}, {"lst", tuntapShow}, {"list", tuntapShow},
 }
 
 func runTuntap(e *env, args []string) error {
-	return dispatchCommand(e, "tuntap", tuntapCommands(), args)
+	return dispatchCommand(e, "tuntap", tuntapCommands, tuntapHelp, args)
 }
 
 // parseTuntap reads ip's parse_args: the flags start as IFF_NO_PI (pi

@@ -15,8 +15,12 @@ import (
 // often followed by its value.
 type words struct {
 	args []string
-	cmd  string   // for error messages: "link add"
-	seen []string // keywords whose value was read: each at most once, like ip
+	cmd  string // for error messages: "link add"
+	// The keywords whose value was read: each at most once, like ip. The
+	// first few in an array, so that a usual line allocates nothing.
+	seen     [8]string
+	nseen    int
+	seenMore []string
 }
 
 func (w *words) more() bool { return len(w.args) > 0 }
@@ -43,10 +47,14 @@ func (w *words) value(kw string) (string, error) {
 	if !w.more() {
 		return "", w.usagef("%q needs a value", kw)
 	}
-	if slices.Contains(w.seen, kw) {
+	if slices.Contains(w.seen[:w.nseen], kw) || slices.Contains(w.seenMore, kw) {
 		return "", w.usagef("%q given twice", kw)
 	}
-	w.seen = append(w.seen, kw)
+	if w.nseen < len(w.seen) {
+		w.seen[w.nseen], w.nseen = kw, w.nseen+1
+	} else {
+		w.seenMore = append(w.seenMore, kw)
+	}
 	return w.next(), nil
 }
 
@@ -66,7 +74,7 @@ func (w *words) onOff(kw string) (bool, error) {
 
 // scope starts a part of the grammar where keywords may come again: the
 // words after `type KIND`, a veth's peer, each nexthop.
-func (w *words) scope() { w.seen = w.seen[:0] }
+func (w *words) scope() { w.nseen, w.seenMore = 0, w.seenMore[:0] }
 
 func (w *words) uint(kw string, bits int) (uint64, error) {
 	s, err := w.value(kw)
