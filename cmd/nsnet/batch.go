@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -121,16 +122,37 @@ func (e *env) batchLine(line string, n int, flush func() error) error {
 // line's own env, and forgets what it may have made stale.
 func (e *env) runLine(sub *env, args []string) error {
 	err := sub.dispatch(args)
-	if matches(args[0], "link") || matches(args[0], "netns") {
-		clear(e.indexes) // links may have been renamed, moved or deleted
-	}
-	if matches(args[0], "netns") {
-		// A name may now stand for another namespace (deleted and added
-		// again): its old socket would reach the orphaned one. nsnet's own
-		// namespace ("") has no name to lose.
+	switch objectName(args[0]) {
+	case "link":
+		if renames(args[1:]) {
+			clear(e.indexes)
+		}
+	case "netns":
+		// Deleting a namespace deletes its links, and the veth peers of
+		// its links elsewhere. A name may now stand for another namespace
+		// (deleted and added again): its old socket would reach the
+		// orphaned one. nsnet's own namespace ("") has no name to lose.
+		clear(e.indexes)
 		e.forgetConns(false)
 	}
 	return err
+}
+
+// renames says whether a link command may change the link a name stands
+// for: delete (a veth takes its peer along), and set with a new name or
+// namespace. An add names only links no lookup can have found before.
+func renames(args []string) bool {
+	switch {
+	case len(args) == 0:
+		return false
+	case matches(args[0], "add"):
+		return false
+	case matches(args[0], "set"): // before show: `link s` is set
+		return slices.Contains(args, "name") || slices.Contains(args, "netns")
+	case matches(args[0], "show"), matches(args[0], "list"), matches(args[0], "lst"):
+		return false
+	}
+	return true
 }
 
 // maxQueued bounds the queue, so that a batch of any length runs in

@@ -87,7 +87,8 @@ func TestAbsentKindReportsKernelText(t *testing.T) {
 }
 
 // Within a batch, link names are looked up once and remembered, but a
-// link command forgets them: a renamed link's old name may name another.
+// link command that renames, moves or deletes forgets them: a renamed or
+// deleted link's name may name another.
 func TestBatchForgetsNamesAfterLinkCommands(t *testing.T) {
 	dir := testns.NetnsDir(t)
 	file := filepath.Join(t.TempDir(), "rename")
@@ -98,9 +99,15 @@ func TestBatchForgetsNamesAfterLinkCommands(t *testing.T) {
 -n c1 link add a0 type bridge
 -n c1 addr add 10.2.0.1/24 dev a0
 -n c1 addr add 10.3.0.1/24 dev b0
+-n c1 addr add 10.4.0.1/24 dev a1
+-n c1 link set b0 up
+-n c1 link del b0
+-n c1 link add a1 type bridge
+-n c1 addr add 10.5.0.1/24 dev a1
 `), 0o644)
 	mustCLI(t, "-netns-dir", dir, "-batch", file)
-	for dev, want := range map[string]string{"a0": "10.2.0.1/24", "b0": "10.1.0.1/24 10.3.0.1/24"} {
+	// b0's deletion took its peer a1 along; the a1 added after it is another link.
+	for dev, want := range map[string]string{"a0": "10.2.0.1/24", "a1": "10.5.0.1/24"} {
 		out := mustCLI(t, "-netns-dir", dir, "-n", "c1", "-4", "-br", "addr", "show", dev)
 		if got := strings.Join(strings.Fields(out)[2:], " "); got != want {
 			t.Errorf("%s: addresses %q, want %q", dev, got, want)
