@@ -57,13 +57,15 @@ type Conn struct {
 	seq   uint32
 	cfg   Config
 	msgs  []Message // the last datagram's messages, valid until the next receive
+	out   []byte    // the last datagram sent: its room is reused by the next
 }
 
 // Transport carries a Conn's datagrams: a netlink socket (Dial), or an
 // in-memory peer that answers as the kernel would (package nltest), so
 // that protocol logic can be tested without root.
 type Transport interface {
-	// Send writes one datagram: one or more messages.
+	// Send writes one datagram: one or more messages. The datagram is
+	// the caller's again when Send returns.
 	Send(datagram []byte) error
 	// Receive returns the next datagram, whole, and its sender's port id
 	// (0 is the kernel). The datagram is valid until the next Receive.
@@ -202,10 +204,11 @@ func (c *Conn) nextSeq() uint32 {
 
 // send writes msgs in one datagram. The caller holds c.mu.
 func (c *Conn) send(msgs []Message) error {
-	var b []byte
+	b := c.out[:0]
 	for _, m := range msgs {
 		b = m.Append(b)
 	}
+	c.out = b
 	if c.cfg.Trace != nil {
 		for _, m := range msgs {
 			c.cfg.Trace(Sent, c.proto, m.Append(nil))

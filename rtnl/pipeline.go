@@ -40,12 +40,13 @@ type Pipeline struct {
 	handed  int           // parts handed over, results not read yet
 	sending int           // requests in them
 	refused []*PipelineError
-	stopped bool // a part was refused without Force: nothing more is sent
+	stopped bool       // a part was refused without Force: nothing more is sent
+	spare   [][]queued // parts the sender is done with, emptied for reuse
 }
 
-// sentPart is what became of a part: n requests, these refused.
+// sentPart is what became of a part q: these requests refused.
 type sentPart struct {
-	n    int
+	q    []queued
 	errs []*PipelineError
 }
 
@@ -97,6 +98,9 @@ func (p *Pipeline) push(m nl.Message, err error, obj, tag any) error {
 	if err != nil {
 		return addError(obj, err)
 	}
+	if p.queue == nil && len(p.spare) > 0 {
+		p.queue, p.spare = p.spare[len(p.spare)-1], p.spare[:len(p.spare)-1]
+	}
 	p.queue = append(p.queue, queued{req: m, obj: obj, tag: tag})
 	if len(p.queue) >= cmp.Or(p.Part, 1024) {
 		p.handOver()
@@ -132,14 +136,16 @@ func (p *Pipeline) sender(parts <-chan []queued, results chan<- sentPart) {
 			errs = p.send(q)
 			stopped = len(errs) > 0 && !p.Force
 		}
-		results <- sentPart{len(q), errs}
+		results <- sentPart{q, errs}
 	}
 }
 
 // result waits for the oldest part handed over and keeps its refusals.
 func (p *Pipeline) result() {
 	r := <-p.results
-	p.handed, p.sending = p.handed-1, p.sending-r.n
+	p.handed, p.sending = p.handed-1, p.sending-len(r.q)
+	clear(r.q)
+	p.spare = append(p.spare, r.q[:0])
 	p.refused = append(p.refused, r.errs...)
 	p.stopped = p.stopped || len(r.errs) > 0 && !p.Force
 }
