@@ -69,7 +69,7 @@ func DecodeRule(b []byte) (*Rule, error) {
 		case unix.NFTA_RULE_EXPRESSIONS:
 			d.Nested(func(nd *nl.Decoder) error { return decodeExprs(nd, r) })
 		case unix.NFTA_RULE_USERDATA:
-			r.Comment = decodeComment(d.Bytes())
+			r.Comment = Comment(d.Bytes())
 		}
 	}
 	return r, d.Err()
@@ -80,24 +80,10 @@ func decodeExprs(d *nl.Decoder, r *Rule) error {
 		if d.Type() != unix.NFTA_LIST_ELEM {
 			continue
 		}
-		var x Expr
-		d.Nested(func(ed *nl.Decoder) error {
-			for ed.Next() {
-				switch ed.Type() {
-				case unix.NFTA_EXPR_NAME:
-					x = newExpr(ed.String())
-				case unix.NFTA_EXPR_DATA:
-					if x == nil {
-						return fmt.Errorf("nft: expression data before its name")
-					}
-					if u, ok := x.(*Unknown); ok {
-						u.Data = append([]byte(nil), ed.Bytes()...)
-					}
-					ed.Nested(x.decode)
-				}
-			}
-			return nil
-		})
+		x, err := DecodeExpr(d.Bytes())
+		if err != nil {
+			return err
+		}
 		if x != nil {
 			r.Exprs = append(r.Exprs, x)
 		}
@@ -105,9 +91,33 @@ func decodeExprs(d *nl.Decoder, r *Rule) error {
 	return d.Err()
 }
 
-// decodeComment finds NFTNL_UDATA_RULE_COMMENT in rule userdata (records
-// of type, length, value), tolerating anything else.
-func decodeComment(b []byte) string {
+// DecodeExpr decodes one expression of a rule: the attributes inside an
+// NFTA_LIST_ELEM of NFTA_RULE_EXPRESSIONS. Without NFTA_EXPR_NAME it
+// returns nil.
+func DecodeExpr(b []byte) (Expr, error) {
+	var x Expr
+	d := nl.NewDecoder(b)
+	for d.Next() {
+		switch d.Type() {
+		case unix.NFTA_EXPR_NAME:
+			x = newExpr(d.String())
+		case unix.NFTA_EXPR_DATA:
+			if x == nil {
+				return nil, fmt.Errorf("nft: expression data before its name")
+			}
+			if u, ok := x.(*Unknown); ok {
+				u.Data = append([]byte(nil), d.Bytes()...)
+			}
+			d.Nested(x.decode)
+		}
+	}
+	return x, d.Err()
+}
+
+// Comment finds the comment in a rule's NFTA_RULE_USERDATA: the record
+// NFTNL_UDATA_RULE_COMMENT among libnftnl's records (type, length,
+// value); anything else is skipped.
+func Comment(b []byte) string {
 	for len(b) >= 2 {
 		typ, n := b[0], int(b[1])
 		if 2+n > len(b) {

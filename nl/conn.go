@@ -2,7 +2,6 @@ package nl
 
 import (
 	"errors"
-	"os"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ type Config struct {
 	Timeout time.Duration
 	// RecvBuffer sets SO_RCVBUF(FORCE) in bytes; 0 keeps the default.
 	RecvBuffer int
-	// Trace, if set, sees every message sent and received.
+	// Trace, if set, sees every datagram sent and received.
 	Trace Tracer
 	// AttrName names the attribute at byte offset off of a request's
 	// payload, for the text of an extended-ack error ("IFLA_MTU").
@@ -43,8 +42,10 @@ const (
 	Received Direction = 2
 )
 
-// Tracer sees one whole message, in wire format, each time it is called.
-type Tracer func(dir Direction, protocol int, msg []byte)
+// Tracer sees one whole datagram (one or more messages), in wire format,
+// each time it is called; the datagram is the caller's again when it
+// returns.
+type Tracer func(dir Direction, protocol int, datagram []byte)
 
 // Conn is a netlink socket of one protocol, bound in the network namespace
 // of the thread that called Dial, for its whole life. Its methods may be
@@ -96,7 +97,7 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	open := func() (err error) {
 		typ := unix.SOCK_RAW | unix.SOCK_CLOEXEC
 		if len(c.Groups) != 0 {
-			typ |= unix.SOCK_NONBLOCK // in Go's poller: see blockingSocket
+			typ |= unix.SOCK_NONBLOCK // waits in poll(2): see socket
 		}
 		fd, err = unix.Socket(unix.AF_NETLINK, typ, protocol)
 		return err
@@ -117,7 +118,11 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	}
 	buf := make([]byte, 32*1024)
 	if len(c.Groups) != 0 {
-		s := &socket{f: os.NewFile(uintptr(fd), "netlink"), buf: buf, timeout: int64(c.Timeout)}
+		s, err := newSocket(fd, buf, int64(c.Timeout))
+		if err != nil {
+			unix.Close(fd)
+			return nil, err
+		}
 		return NewConn(s, protocol, port, &c), nil
 	}
 	if c.Timeout > 0 {
@@ -210,9 +215,7 @@ func (c *Conn) send(msgs []Message) error {
 	}
 	c.out = b
 	if c.cfg.Trace != nil {
-		for _, m := range msgs {
-			c.cfg.Trace(Sent, c.proto, m.Append(nil))
-		}
+		c.cfg.Trace(Sent, c.proto, b)
 	}
 	if err := c.t.Send(b); err != nil {
 		return fmt.Errorf("nl: send: %w", err)
@@ -257,15 +260,13 @@ func (c *Conn) receiveError(err error) error {
 	return fmt.Errorf("nl: receive: %w", err)
 }
 
-// parse splits datagram b into c.msgs, tracing each message.
+// parse traces datagram b and splits it into c.msgs.
 func (c *Conn) parse(b []byte) ([]Message, error) {
+	if c.cfg.Trace != nil {
+		c.cfg.Trace(Received, c.proto, b)
+	}
 	msgs, err := appendMessages(c.msgs[:0], b)
 	c.msgs = msgs
-	if c.cfg.Trace != nil {
-		for _, m := range msgs {
-			c.cfg.Trace(Received, c.proto, m.Append(nil))
-		}
-	}
 	return msgs, err
 }
 

@@ -273,13 +273,13 @@ func TestGet(t *testing.T) {
 	}
 }
 
-// The tracer sees each message sent and each received, whole.
+// The tracer sees each datagram sent and each received, whole.
 func TestTracerSeesBothDirections(t *testing.T) {
 	var sent, received []uint16
-	c := dial(t, &nl.Config{Trace: func(dir nl.Direction, proto int, msg []byte) {
-		msgs, err := nl.ParseMessages(msg)
+	c := dial(t, &nl.Config{Trace: func(dir nl.Direction, proto int, datagram []byte) {
+		msgs, err := nl.ParseMessages(datagram)
 		if err != nil || len(msgs) != 1 || proto != unix.NETLINK_ROUTE {
-			t.Errorf("traced %d bytes that are not one message: %v", len(msg), err)
+			t.Errorf("traced %d bytes that are not one message: %v", len(datagram), err)
 			return
 		}
 		if dir == nl.Sent {
@@ -293,5 +293,31 @@ func TestTracerSeesBothDirections(t *testing.T) {
 	}
 	if len(sent) != 1 || sent[0] != unix.RTM_NEWADDR || len(received) != 1 || received[0] != unix.NLMSG_ERROR {
 		t.Fatalf("sent %v, received %v", sent, received)
+	}
+}
+
+// A subscription's Close ends a Receive waiting for events: close(2) alone
+// would not wake a recv(2) blocked on a netlink socket.
+func TestCloseEndsWaitingReceive(t *testing.T) {
+	c := dial(t, &nl.Config{Groups: []uint32{unix.RTNLGRP_LINK}})
+	done := make(chan error)
+	go func() {
+		_, err := c.Receive()
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it wait (if it has not yet, Receive after Close fails the same)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, nl.ErrClosed) {
+			t.Fatalf("Receive after Close: %v, want nl.ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second): // a liveness bound, not a measurement
+		t.Fatal("Receive still waiting 5 s after Close")
+	}
+	if _, err := c.Receive(); !errors.Is(err, nl.ErrClosed) {
+		t.Fatalf("Receive on a closed subscription: %v", err)
 	}
 }

@@ -1,80 +1,133 @@
 package nl
 
 import (
+	"encoding/binary"
 	"errors"
-	"os"
-	"time"
+	"sync"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"golang.org/x/sys/unix"
 )
 
-// socket is the Transport of a real netlink socket.
+// socket is the Transport of a netlink socket that joined multicast
+// groups: a subscription, which waits for events as long as it is open.
+// It waits in poll(2) on the socket and on an eventfd that Close writes:
+// close(2) does not interrupt a recv(2) blocked on a netlink socket, and
+// a monitor must stop when closed. (Go's poller would do the same, at the
+// cost of package os in the binary.)
 type socket struct {
-	f       *os.File // non-blocking, so reads wait in Go's poller and honour deadlines
-	buf     []byte   // one reused receive buffer, grown for a larger datagram
-	timeout int64    // nanoseconds; not a time.Duration, whose String (reachable from a type in an interface) costs 2 KB
-	sndbuf  int      // SO_SNDBUF as set; 0: the kernel's default
+	fd, wake int    // the socket, non-blocking; the eventfd
+	buf      []byte // one reused receive buffer, grown for a larger datagram
+	timeout  int64  // nanoseconds; not a time.Duration, whose String (reachable from a type in an interface) costs 2 KB
+	sndbuf   int    // SO_SNDBUF as set; 0: the kernel's default
+
+	mu        sync.Mutex
+	closed    bool
+	receiving int // Receives under way: the last one out closes the descriptors
+}
+
+// ErrClosed is what a closed subscription's Receive returns.
+var ErrClosed = errors.New("nl: connection closed")
+
+func newSocket(fd int, buf []byte, timeout int64) (*socket, error) {
+	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return nil, fmt.Errorf("nl: eventfd: %w", err)
+	}
+	return &socket{fd: fd, wake: wake, buf: buf, timeout: timeout}, nil
 }
 
 func (s *socket) Close() error {
-	err := s.f.Close()
-	if errors.Is(err, os.ErrClosed) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
 		return nil
 	}
-	return err
+	s.closed = true
+	var one [8]byte
+	binary.NativeEndian.PutUint64(one[:], 1)
+	unix.Write(s.wake, one[:]) // wakes a Receive waiting in poll
+	if s.receiving == 0 {
+		s.release()
+	}
+	return nil
+}
+
+func (s *socket) release() {
+	unix.Close(s.fd)
+	unix.Close(s.wake)
 }
 
 func (s *socket) Send(b []byte) error {
-	rc, err := s.f.SyscallConn()
-	if err != nil {
+	if err := fitSendBuffer(s.fd, &s.sndbuf, len(b)); err != nil {
 		return err
 	}
-	var serr error
-	err = rc.Write(func(fd uintptr) bool {
-		if serr = fitSendBuffer(int(fd), &s.sndbuf, len(b)); serr != nil {
-			return true
-		}
-		for {
-			serr = unix.Sendmsg(int(fd), b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
-			if serr != unix.EINTR { // Go's preemption signals interrupt syscalls
-				return serr != unix.EAGAIN
+	for {
+		err := unix.Sendmsg(s.fd, b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
+		switch err {
+		case unix.EINTR: // Go's preemption signals interrupt syscalls
+			continue
+		case unix.EAGAIN:
+			if err := s.poll(unix.POLLOUT); err != nil {
+				return err
 			}
+			continue
 		}
-	})
-	if err == nil {
-		err = serr
+		return err
 	}
-	return err
 }
 
 func (s *socket) Receive(wait bool) ([]byte, uint32, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, 0, ErrClosed
+	}
+	s.receiving++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.receiving--; s.closed && s.receiving == 0 {
+			s.release()
+		}
+		s.mu.Unlock()
+	}()
+	for {
+		b, port, err := readDatagram(s.fd, &s.buf, unix.MSG_DONTWAIT)
+		if err != unix.EAGAIN {
+			return b, port, err
+		}
+		if !wait {
+			return nil, 0, nil
+		}
+		if err := s.poll(unix.POLLIN); err != nil {
+			return nil, 0, err
+		}
+	}
+}
+
+// poll waits until the socket is ready for events (POLLIN, POLLOUT), the
+// timeout passes (ErrTimeout), or Close is called (ErrClosed).
+func (s *socket) poll(events int16) error {
+	ms := -1
 	if s.timeout > 0 {
-		s.f.SetReadDeadline(time.Now().Add(time.Duration(s.timeout)))
-	} else {
-		s.f.SetReadDeadline(time.Time{})
+		ms = int(max(s.timeout/1e6, 1))
 	}
-	rc, err := s.f.SyscallConn()
-	if err != nil {
-		return nil, 0, err
+	for {
+		fds := []unix.PollFd{{Fd: int32(s.fd), Events: events}, {Fd: int32(s.wake), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, ms)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return fmt.Errorf("nl: poll: %w", err)
+		case fds[1].Revents != 0:
+			return ErrClosed
+		case n == 0:
+			return ErrTimeout
+		}
+		return nil
 	}
-	var b []byte
-	var port uint32
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		b, port, rerr = readDatagram(int(fd), &s.buf, 0)
-		return rerr != unix.EAGAIN || !wait
-	})
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil, 0, ErrTimeout
-	}
-	if err == nil {
-		err = rerr
-	}
-	if err == unix.EAGAIN {
-		return nil, 0, nil
-	}
-	return b, port, err
 }
 
 // blockingSocket is the Transport of a netlink socket used for requests

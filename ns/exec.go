@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
+	"path"
 	"strings"
 	"syscall"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
@@ -59,14 +59,12 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	if err != nil {
 		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
 	}
-	// syscall.ForkExec rather than os.StartProcess, which stats a
-	// directory and so keeps os.File.Stat in the binary (see ReadFile).
 	var pid int
 	err = prepare(h, name, argv, opt, func(path string) error {
 		fds := []uintptr{files[0].Fd(), files[1].Fd(), files[2].Fd()}
 		var err error
-		if pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: os.Environ(), Files: fds}); err != nil {
-			return &os.PathError{Op: "exec", Path: path, Err: err}
+		if pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: rawos.Environ(), Files: fds}); err != nil {
+			return &fs.PathError{Op: "exec", Path: path, Err: err}
 		}
 		return nil
 	})
@@ -75,7 +73,7 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	}
 	if err != nil {
 		for _, f := range files[:3] {
-			if f != os.Stdin && f != os.Stdout && f != os.Stderr {
+			if f != stdFile(rawos.Stdin) && f != stdFile(rawos.Stdout) && f != stdFile(rawos.Stderr) {
 				f.Close()
 			}
 		}
@@ -104,7 +102,7 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 // not used.
 func Replace(h *Handle, name string, argv []string, opt ExecOptions) error {
 	return prepare(h, name, argv, opt, func(path string) error {
-		return &os.PathError{Op: "exec", Path: path, Err: unix.Exec(path, argv, os.Environ())}
+		return &fs.PathError{Op: "exec", Path: path, Err: unix.Exec(path, argv, rawos.Environ())}
 	})
 }
 
@@ -132,15 +130,22 @@ func prepare(h *Handle, name string, argv []string, opt ExecOptions, start func(
 	return nil
 }
 
+// stdFile is a file to give a child as its standard input or output: an
+// *os.File of the caller's, or a pipe or standard file of nsnet's.
+type stdFile interface {
+	Fd() uintptr
+	Close() error
+}
+
 // stdio gives the child's standard files: the caller's own when they are
 // files, else pipes copied from and to the caller's readers and writers
 // (the child's ends come after the first three, to be closed once it
 // started). The returned function waits for the copies to end.
-func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
+func stdio(opt ExecOptions) (files []stdFile, wait func(), err error) {
 	var done []chan struct{}
-	var ours []*os.File // our ends, closed on failure
-	files = make([]*os.File, 3)
-	fail := func(err error) ([]*os.File, func(), error) {
+	var ours []stdFile // our ends, closed on failure
+	files = make([]stdFile, 3)
+	fail := func(err error) ([]stdFile, func(), error) {
 		for _, f := range append(ours, files[3:]...) {
 			f.Close()
 		}
@@ -149,22 +154,22 @@ func stdio(opt ExecOptions) (files []*os.File, wait func(), err error) {
 	std := []struct {
 		r   io.Reader
 		w   io.Writer
-		def *os.File
-	}{{r: opt.Stdin, def: os.Stdin}, {w: opt.Stdout, def: os.Stdout}, {w: opt.Stderr, def: os.Stderr}}
+		def stdFile
+	}{{r: opt.Stdin, def: rawos.Stdin}, {w: opt.Stdout, def: rawos.Stdout}, {w: opt.Stderr, def: rawos.Stderr}}
 	for i, s := range std {
 		if s.r == nil && s.w == nil {
 			files[i] = s.def
 			continue
 		}
-		if f, ok := s.r.(*os.File); ok {
+		if f, ok := s.r.(stdFile); ok {
 			files[i] = f
 			continue
 		}
-		if f, ok := s.w.(*os.File); ok {
+		if f, ok := s.w.(stdFile); ok {
 			files[i] = f
 			continue
 		}
-		pr, pw, err := os.Pipe()
+		pr, pw, err := rawos.Pipe()
 		if err != nil {
 			return fail(err)
 		}
@@ -236,13 +241,17 @@ func startIn(h *Handle, name string, argv []string, opt ExecOptions, start func(
 // path, any other is searched for in $PATH (an empty entry is ".").
 func lookPath(file string) (string, error) {
 	if strings.Contains(file, "/") {
-		return file, nil // os.StartProcess says why it cannot run it
+		return file, nil // exec says why it cannot run it
 	}
-	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		path := filepath.Join(cmp.Or(dir, "."), file)
+	dirs := rawos.Getenv("PATH")
+	for dir := range strings.SplitSeq(dirs, ":") {
+		if dirs == "" {
+			break // no $PATH: nowhere to look
+		}
+		p := path.Join(cmp.Or(dir, "."), file)
 		var st unix.Stat_t
-		if unix.Stat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {
-			return path, nil
+		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {
+			return p, nil
 		}
 	}
 	return "", fmt.Errorf("%s: command not found in $PATH", file)
@@ -284,13 +293,13 @@ func execMounts(name string, opt ExecOptions) error {
 	if ValidName(name) != nil {
 		return nil // a namespace given by path has no /etc/netns directory
 	}
-	dir := filepath.Join(opt.EtcDir, name)
+	dir := path.Join(opt.EtcDir, name)
 	entries, err := sysfile.ReadDirNames(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}
 	for _, e := range entries {
-		src, dst := filepath.Join(dir, e), filepath.Join("/etc", e)
+		src, dst := path.Join(dir, e), path.Join("/etc", e)
 		// Like ip: a file that cannot be bound is reported, not fatal.
 		if err := unix.Mount(src, dst, "none", unix.MS_BIND, ""); err != nil {
 			opt.Warn(fmt.Errorf("bind %s over %s: %w", src, dst, err))

@@ -2,9 +2,9 @@ package ns
 
 import (
 	"errors"
-	"os"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,7 +13,7 @@ import (
 // (/proc/PID/ns/net, or a file bind-mounted from one). The namespace lives
 // at least as long as the Handle is open.
 type Handle struct {
-	f *os.File
+	f *rawos.File
 }
 
 // OpenPath opens the network namespace file at path. The file is first
@@ -78,7 +78,7 @@ func fromFD(fd int, path string) (*Handle, error) {
 	if err == nil && typ != unix.CLONE_NEWNET {
 		return nil, fmt.Errorf("open network namespace %q: %w (namespace type 0x%x)", path, ErrNotNamespace, typ)
 	}
-	return &Handle{f: os.NewFile(uintptr(fd), path)}, nil
+	return &Handle{f: rawos.NewFile(fd, path)}, nil
 }
 
 // OpenPID opens the network namespace of process pid.
@@ -123,8 +123,5 @@ func (h *Handle) Close() error {
 	if h == nil {
 		return nil
 	}
-	if err := h.f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		return err
-	}
-	return nil
+	return h.f.Close()
 }

@@ -3,10 +3,10 @@ package ns
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
+	"path"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
@@ -54,10 +54,10 @@ func bindNamed(dir, name, src string) (err error) {
 		return err
 	}
 	defer unlock()
-	path := filepath.Join(dir, name)
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	file := path.Join(dir, name)
+	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
-		if stale, serr := isStale(path); serr != nil || !stale {
+		if stale, serr := isStale(file); serr != nil || !stale {
 			return fmt.Errorf("create namespace %q: %w", name, ErrExist)
 		}
 		// A name left without its namespace by a run killed between
@@ -70,19 +70,19 @@ func bindNamed(dir, name, src string) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			os.Remove(path)
+			rawos.Remove(file)
 		}
 	}()
 	if src != "" {
 		if _, err := OpenPath(src); err != nil { // fails clearly for a dead pid
 			return fmt.Errorf("attach namespace %q: %w", name, err)
 		}
-		if err := unix.Mount(src, path, "none", unix.MS_BIND, ""); err != nil {
+		if err := unix.Mount(src, file, "none", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("attach namespace %q: bind mount %s: %w", name, src, err)
 		}
 		return nil
 	}
-	if err := unshareAndBind(path); err != nil {
+	if err := unshareAndBind(file); err != nil {
 		return fmt.Errorf("create namespace %q: %w", name, err)
 	}
 	return nil
@@ -164,19 +164,19 @@ func Delete(dir, name string) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
-	path := filepath.Join(dir, name)
+	file := path.Join(dir, name)
 	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
+	if err := unix.Lstat(file, &st); err != nil {
 		return fmt.Errorf("delete namespace %q: %w", name, ErrNotExist)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, path, fileKind(st.Mode))
+		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, file, fileKind(st.Mode))
 	}
 	// MNT_DETACH: succeed even while a process has the file open.
-	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && err != unix.EINVAL {
+	if err := unix.Unmount(file, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && err != unix.EINVAL {
 		return fmt.Errorf("delete namespace %q: unmount: %w", name, err)
 	}
-	if err := os.Remove(path); err != nil {
+	if err := rawos.Remove(file); err != nil {
 		return fmt.Errorf("delete namespace %q: %w", name, err)
 	}
 	return nil
@@ -206,7 +206,7 @@ func Open(dir, name string) (*Handle, error) {
 	if err := ValidName(name); err != nil {
 		return nil, err
 	}
-	h, err := openChecked(filepath.Join(dir, name), unix.O_NOFOLLOW)
+	h, err := openChecked(path.Join(dir, name), unix.O_NOFOLLOW)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open namespace %q: %w", name, ErrNotExist)
 	}
@@ -229,7 +229,7 @@ func List(dir string) ([]string, error) {
 	var names []string
 	for _, e := range entries {
 		var st unix.Stat_t
-		if unix.Lstat(filepath.Join(dir, e), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+		if unix.Lstat(path.Join(dir, e), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
 			names = append(names, e)
 		}
 	}
@@ -240,8 +240,8 @@ func List(dir string) ([]string, error) {
 // readFile).
 func mkdirAll(dir string) error {
 	err := unix.Mkdir(dir, 0o755)
-	if err == unix.ENOENT && filepath.Dir(dir) != dir {
-		if err := mkdirAll(filepath.Dir(dir)); err != nil {
+	if err == unix.ENOENT && path.Dir(dir) != dir {
+		if err := mkdirAll(path.Dir(dir)); err != nil {
 			return err
 		}
 		err = unix.Mkdir(dir, 0o755)

@@ -1,7 +1,7 @@
 package ns
 
 import (
-	"path/filepath"
+	"path"
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -34,7 +34,7 @@ func Identify(dir string, pid int) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		if nid, err := idOf(filepath.Join(dir, n)); err == nil && nid == id {
+		if nid, err := idOf(path.Join(dir, n)); err == nil && nid == id {
 			out = append(out, n)
 		}
 	}
@@ -113,7 +113,7 @@ func ListAll(dir string) ([]Namespace, error) {
 	for _, d := range append([]string{dir}, otherDirs[:]...) {
 		names, _ := List(d)
 		for _, n := range names {
-			p := filepath.Join(d, n)
+			p := path.Join(d, n)
 			if id, err := idOf(p); err == nil && isNsfs(p) {
 				ns := get(id)
 				ns.Files = append(ns.Files, p)

@@ -3,10 +3,10 @@ package ns
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
 	"golang.org/x/sys/unix"
@@ -54,7 +54,7 @@ func SetSysctl(h *Handle, key, value string) error {
 	if err != nil {
 		return err
 	}
-	err = In(h, func() error { return os.WriteFile(path, []byte(value), 0o644) })
+	err = In(h, func() error { return rawos.WriteFile(path, []byte(value), 0o644) })
 	if err != nil {
 		return fmt.Errorf("write sysctl %s: %w", key, procHint(err))
 	}

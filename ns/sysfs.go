@@ -1,11 +1,12 @@
 package ns
 
 import (
-	"os"
+	"io/fs"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/internal/sysfile"
 )
 
@@ -49,9 +50,9 @@ func (s *Sysfs) ReadFile(path string) ([]byte, error) {
 	fd, err := unix.Openat2(s.fd, path, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC,
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS})
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: "/sys/" + path, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: "/sys/" + path, Err: err}
 	}
-	f := os.NewFile(uintptr(fd), "/sys/"+path)
+	f := rawos.NewFile(fd, "/sys/"+path)
 	defer f.Close()
 	return sysfile.ReadAll(f)
 }

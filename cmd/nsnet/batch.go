@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"cmp"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/nat"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
@@ -30,7 +30,7 @@ import (
 func (e *env) runBatch(file string) error {
 	r := e.stdin
 	if file != "-" {
-		f, err := os.Open(file)
+		f, err := rawos.Open(file)
 		if err != nil {
 			return fmt.Errorf("open batch file: %w", err)
 		}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
+	"github.com/nsnet/nsnet/internal/trace"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nl"
@@ -38,7 +40,9 @@ type env struct {
 	all      bool   // -all
 	batch    string // -batch FILE
 	force    bool   // -force: a batch goes on after a failing line
-	trace    bool   // -trace
+	trace    string // -trace[=full|json]: "brief", "full", "json"; "" for none
+	pcap     string // -pcap FILE
+	tracer   *trace.Tracer
 
 	conns   map[string]*rtnl.Conn // in a batch: the open rtnetlink socket of each -n namespace
 	pending *pending              // in a batch: additions queued, not yet sent
@@ -93,7 +97,24 @@ var options = []option{
 		e.netnsDir = a
 		return nil
 	}},
-	{"trace", false, false, func(e *env, _ string) error { e.trace = true; return nil }},
+	{"trace", false, true, func(e *env, a string) error {
+		switch a {
+		case "":
+			a = "brief"
+		case "brief", "full", "json":
+		default:
+			return usagef("option -trace=%s: want brief, full or json", a)
+		}
+		e.trace = a
+		return nil
+	}},
+	{"pcap", true, false, func(e *env, a string) error {
+		if a == "" {
+			return usagef("option -pcap: empty file name")
+		}
+		e.pcap = a
+		return nil
+	}},
 	{"4", false, false, func(e *env, _ string) error { e.family = afInet; return nil }},
 	{"6", false, false, func(e *env, _ string) error { e.family = afInet6; return nil }},
 }
@@ -120,7 +141,7 @@ func setColor(e *env, mode string) error {
 		return usagef("option -color=%s: want always, auto or never", mode)
 	}
 	e.color = ipfmt.LightBackground
-	bg := os.Getenv("COLORFGBG")
+	bg := rawos.Getenv("COLORFGBG")
 	if i := strings.LastIndexByte(bg, ';'); i >= 0 && len(bg) == i+2 && strings.IndexByte("01234568", bg[i+1]) >= 0 {
 		e.color = ipfmt.DarkBackground
 	}
@@ -233,20 +254,41 @@ func (e *env) openNetns() (*ns.Handle, error) {
 // nlConfig is the netlink configuration every command uses.
 func (e *env) nlConfig() *nl.Config {
 	cfg := &nl.Config{Timeout: 30 * time.Second}
-	if e.trace {
-		cfg.Trace = e.traceMessage
+	if e.tracer != nil {
+		cfg.Trace = e.tracer.Datagram
 	}
 	return cfg
 }
 
-// traceMessage prints a message sent or received on stderr, header decoded
-// and payload in offset-labelled hex.
-func (e *env) traceMessage(dir nl.Direction, proto int, msg []byte) {
-	arrow := "sent"
-	if dir == nl.Received {
-		arrow = "received"
+// startTrace sets up -trace and -pcap: every netlink datagram nsnet sends
+// or receives, decoded on stderr, and written to the pcap file. The
+// returned function closes the file.
+func (e *env) startTrace() (func() error, error) {
+	if e.trace == "" && e.pcap == "" {
+		return func() error { return nil }, nil
 	}
-	fmt.Fprintf(e.stderr, "netlink protocol %d, %s: %s", proto, arrow, nl.Describe(msg))
+	var w io.Writer
+	if e.trace != "" {
+		w = e.stderr
+	}
+	mode := map[string]trace.Mode{"brief": trace.Brief, "full": trace.Full, "json": trace.JSON}[e.trace]
+	if e.pcap == "" {
+		e.tracer = trace.New(w, mode, nil)
+		return func() error { return nil }, nil
+	}
+	f, err := rawos.Create(e.pcap)
+	if err != nil {
+		return nil, fmt.Errorf("-pcap: %w", err)
+	}
+	p := trace.NewPcap(f)
+	e.tracer = trace.New(w, mode, p)
+	return func() error {
+		err := cmp.Or(p.Err(), f.Close())
+		if err != nil {
+			return fmt.Errorf("-pcap %s: %w", e.pcap, err)
+		}
+		return nil
+	}, nil
 }
 
 // linkKey names a link in a batch: its namespace (-n) and name.
@@ -254,8 +296,8 @@ type linkKey struct{ netns, name string }
 
 // linkIndex is c.LinkIndex, remembered for the rest of a batch: a
 // lookup costs the kernel a whole link message, and most batch lines name
-// the same few links. Link and netns commands forget everything (runBatch),
-// since they may rename, move or delete links.
+// the same few links. A command that may delete, rename or move links
+// makes the batch forget them all (runLine).
 func (e *env) linkIndex(c *rtnl.Conn, name string) (int32, error) {
 	key := linkKey{e.netns, name}
 	if i, ok := e.indexes[key]; ok {

@@ -4,17 +4,18 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	rawos.Exit(run(rawos.Args()[1:], rawos.Stdin, rawos.Stdout, rawos.Stderr))
 }
 
 // offMainThread runs fn on another thread than the caller's, which it
@@ -117,8 +118,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // version is set at build time (make: -X main.version=$(git describe)).
 var version = "devel"
 
-func (e *env) main(args []string) error {
-	args, err := e.parseOptions(args)
+func (e *env) main(args []string) (err error) {
+	args, err = e.parseOptions(args)
 	if err != nil {
 		return err
 	}
@@ -126,6 +127,11 @@ func (e *env) main(args []string) error {
 		fmt.Fprintf(e.stdout, "nsnet utility, %s\n", version)
 		return nil
 	}
+	done, err := e.startTrace()
+	if err != nil {
+		return err
+	}
+	defer func() { err = cmp.Or(err, done()) }()
 	if e.batch != "" {
 		return offMainThread(func() error { return e.runBatch(e.batch) })
 	}

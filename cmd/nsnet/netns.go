@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/internal/sysfile"
+	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -96,6 +96,13 @@ func netnsDel(e *env, args []string) error {
 	return ns.Delete(e.netnsDir, name)
 }
 
+// isFD tells whether x is the process's file descriptor n: an *os.File
+// or *rawos.File of it.
+func isFD(x any, n uintptr) bool {
+	f, ok := x.(interface{ Fd() uintptr })
+	return ok && f.Fd() == n
+}
+
 func netnsExec(e *env, args []string) error {
 	if e.all {
 		if len(args) == 0 {
@@ -124,7 +131,7 @@ func netnsExec(e *env, args []string) error {
 	}
 	// Like ip, the command replaces nsnet, unless nsnet has more to do
 	// (a batch) or its output is not its own (run as a library, in tests).
-	replace := !e.inBatch() && e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr
+	replace := !e.inBatch() && isFD(e.stdin, 0) && isFD(e.stdout, 1) && isFD(e.stderr, 2)
 	code, err := execIn(e, args[0], args[1:], replace)
 	if err != nil {
 		return err
@@ -160,7 +167,7 @@ func exitCode(code int) error {
 }
 
 func netnsIdentify(e *env, args []string) error {
-	pid := os.Getpid()
+	pid := unix.Getpid()
 	if len(args) > 1 {
 		return usagef("netns identify: want at most one PID")
 	}

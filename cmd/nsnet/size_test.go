@@ -12,9 +12,15 @@ import (
 // about 2 MB).
 const sizeBudget = 2621440
 
-// The budget holds for the binary as a plain `go build` makes it (what
-// `go install` gives a user) and as `make build` makes it, with Go 1.25's
-// collector (the Makefile says why).
+// greenTeaAllowance is what Go 1.26's default collector (Green Tea) adds
+// to a plain `go build` over `make build`, which builds with Go 1.25's
+// (the Makefile says why): 49 KB measured, rounded up to whole pages.
+const greenTeaAllowance = 64 << 10
+
+// The budget holds for the binary nsnet ships, as `make build` makes it.
+// A plain `go build` (what `go install` gives a user, unstripped) is held
+// to the budget plus the Green Tea collector's cost, so that growth of
+// nsnet's own code fails here whichever way it is built.
 func TestBinarySize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -22,9 +28,12 @@ func TestBinarySize(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go toolchain here (the 6.1 VM): the host's make test checks the size")
 	}
-	for _, build := range []struct{ name, experiment string }{
-		{"go build", ""},
-		{"make build", "GOEXPERIMENT=nogreenteagc"},
+	for _, build := range []struct {
+		name, experiment string
+		budget           int64
+	}{
+		{"go build", "", sizeBudget + greenTeaAllowance},
+		{"make build", "GOEXPERIMENT=nogreenteagc", sizeBudget},
 	} {
 		bin := filepath.Join(t.TempDir(), "nsnet")
 		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
@@ -39,9 +48,9 @@ func TestBinarySize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: static stripped binary of %d bytes (budget %d)", build.name, st.Size(), sizeBudget)
-		if st.Size() > sizeBudget {
-			t.Errorf("%s: the static binary is %d bytes, over the budget of %d (2.5 MiB) by %d", build.name, st.Size(), sizeBudget, st.Size()-sizeBudget)
+		t.Logf("%s: static stripped binary of %d bytes (budget %d)", build.name, st.Size(), build.budget)
+		if st.Size() > build.budget {
+			t.Errorf("%s: the static binary is %d bytes, over its budget of %d by %d", build.name, st.Size(), build.budget, st.Size()-build.budget)
 		}
 	}
 }

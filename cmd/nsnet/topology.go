@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"io"
-	"os"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -66,7 +66,7 @@ func (e *env) topology(args []string, verb string) error {
 // readSteps reads the whole file first, so that a line nsnet cannot split
 // stops the run before anything is made.
 func (e *env) readSteps(file string) ([]step, error) {
-	f, err := os.Open(file)
+	f, err := rawos.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("open topology file: %w", err)
 	}

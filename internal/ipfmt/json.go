@@ -216,6 +216,10 @@ func (j *jsonWriter) value(v any) {
 	}
 }
 
+// WriteJSON writes v (an Object, []Object, string, integer, bool...) as
+// compact JSON and a newline, without reflection.
+func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v, false) }
+
 // writeJSON writes v and the newline ip ends its output with.
 func writeJSON(w io.Writer, v any, pretty bool) error {
 	bw := bufio.NewWriter(w)

@@ -8,10 +8,10 @@ package sysfile
 import (
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 
+	"github.com/nsnet/nsnet/internal/rawos"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,7 +19,7 @@ import (
 // tells nothing anyway (their files have size 0), and whose os.FileInfo
 // brings time's formatting and time zones into the binary (60 KB).
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := rawos.Open(path)
 	if err != nil {
 		return nil, err
 	}

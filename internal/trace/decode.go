@@ -1,0 +1,654 @@
+package trace
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nft"
+)
+
+// header is a struct nlmsghdr.
+type header struct {
+	len        uint32
+	typ, flags uint16
+	seq, pid   uint32
+}
+
+// msg is one message of a datagram, decoded for a person.
+type msg struct {
+	off       int // in the datagram
+	hdr       header
+	typeName  string // RTM_NEWLINK, or "type 99"
+	flags     string // REQUEST|ACK|EXCL|CREATE
+	fixedName string // the family header: "ifinfomsg"...
+	fixed     []field
+	attrs     []node
+	ctrl      *control // NLMSG_ERROR and NLMSG_DONE
+	bad       string   // what is malformed, if anything
+}
+
+// control is what an NLMSG_ERROR or NLMSG_DONE says.
+type control struct {
+	errno   int32
+	req     *header // NLMSG_ERROR: the request's header, echoed
+	capped  bool    // ... without its payload
+	payload []byte  // ... or with it
+	tlvOff  int     // offset of the ext-ack attributes in the message
+}
+
+// field is one field of a fixed header.
+type field struct {
+	name, value string
+	zero        bool
+}
+
+// node is one attribute: where it is, its name, its value, what it nests.
+type node struct {
+	off, length, pad int // offset in the message, nla_len, padding after it
+	typ              uint16
+	name             string // IFLA_IFNAME, or "" when the headers have none
+	prefixLen        int    // of name: the space's ("IFLA_")
+	flagBits         string // NLA_F_NESTED, NLA_F_NET_BYTEORDER
+	value            string
+	vt               valueType
+	kids             []node
+	bad              string
+}
+
+// valueType says what a node's value is: JSON writes numbers bare, and
+// text shows strings in quotes.
+type valueType uint8
+
+const (
+	vText   valueType = iota // an address, names of flags, hex...
+	vNumber                  // decimal digits, perhaps signed
+	vString                  // the attribute's string, unquoted
+)
+
+// decode splits a datagram of protocol proto into messages and decodes
+// each. It never panics: what is malformed is said in bad.
+func decode(proto int, b []byte) []msg {
+	var out []msg
+	for off := 0; off < len(b); {
+		m := msg{off: off}
+		rest := b[off:]
+		if len(rest) < unix.NLMSG_HDRLEN {
+			m.bad = strconv.Itoa(len(rest)) + " bytes left: too few for a message header"
+			return append(out, m)
+		}
+		ne := binary.NativeEndian
+		m.hdr = header{ne.Uint32(rest), ne.Uint16(rest[4:]), ne.Uint16(rest[6:]), ne.Uint32(rest[8:]), ne.Uint32(rest[12:])}
+		if m.hdr.len < unix.NLMSG_HDRLEN || int(m.hdr.len) > len(rest) {
+			m.bad = "nlmsg_len " + strconv.Itoa(int(m.hdr.len)) + " out of range: " + strconv.Itoa(len(rest)) + " bytes left"
+			m.typeName = typeName(proto, m.hdr.typ)
+			return append(out, m)
+		}
+		m.decodeBody(proto, rest[unix.NLMSG_HDRLEN:m.hdr.len])
+		out = append(out, m)
+		off += align(int(m.hdr.len))
+	}
+	return out
+}
+
+func align(n int) int { return (n + 3) &^ 3 }
+
+// typeName names message type t of protocol proto.
+func typeName(proto int, t uint16) string {
+	var n string
+	switch {
+	case t < unix.NLMSG_MIN_TYPE:
+		n = name(spCtrl, int(t))
+	case proto == unix.NETLINK_ROUTE:
+		n = name(spRTM, int(t))
+	case proto == unix.NETLINK_NETFILTER && t == unix.NFNL_MSG_BATCH_BEGIN:
+		n = "NFNL_MSG_BATCH_BEGIN"
+	case proto == unix.NETLINK_NETFILTER && t == unix.NFNL_MSG_BATCH_END:
+		n = "NFNL_MSG_BATCH_END"
+	case proto == unix.NETLINK_NETFILTER && t>>8 == unix.NFNL_SUBSYS_NFTABLES:
+		n = name(spNFT, int(t&0xff))
+	}
+	if n == "" {
+		return "type " + strconv.Itoa(int(t))
+	}
+	return n
+}
+
+// op is what a request type asks (NEW, DEL, GET, SET, ""): the meaning of
+// the upper byte of its flags depends on it.
+func op(typeName string) string {
+	n := strings.TrimPrefix(strings.TrimPrefix(typeName, "RTM_"), "NFT_MSG_")
+	for _, o := range []string{"NEW", "DEL", "GET", "SET"} {
+		if strings.HasPrefix(n, o) {
+			return o
+		}
+	}
+	return ""
+}
+
+// flagNames names nlmsg_flags as the kernel's headers do.
+func flagNames(typeName string, f uint16) string {
+	upper := ""
+	switch op(typeName) {
+	case "GET":
+		upper = "ROOT MATCH ATOMIC"
+	case "NEW", "SET":
+		upper = "REPLACE EXCL CREATE APPEND"
+	case "DEL":
+		upper = "NONREC BULK"
+	}
+	if typeName == "NLMSG_ERROR" || typeName == "NLMSG_DONE" {
+		upper = "CAPPED ACK_TLVS"
+	}
+	s := bitNames("REQUEST MULTI ACK ECHO DUMP_INTR DUMP_FILTERED", uint32(f&0xff), "")
+	if up := bitNames(upper, uint32(f>>8), ""); up != "" {
+		if s != "" {
+			s += "|"
+		}
+		s += up
+	}
+	return s
+}
+
+// bitNames names the set bits of v from names (bit 0 first, space
+// separated, "-" for none), each after prefix; a bit without a name in hex.
+func bitNames(names string, v uint32, prefix string) string {
+	var out []string
+	for bit := 0; v>>bit != 0; bit++ {
+		if v&(1<<bit) == 0 {
+			continue
+		}
+		if n, ok := nth(names, bit); ok && n != "-" {
+			out = append(out, prefix+n)
+		} else {
+			out = append(out, "0x"+strconv.FormatUint(1<<bit, 16))
+		}
+	}
+	return strings.Join(out, "|")
+}
+
+// Fixed family headers, each field's size in bytes (4 as int32/uint32,
+// 2 as uint16, 1 as uint8), in the kernel's layout.
+type fixedSpec struct {
+	name   string
+	fields []struct {
+		name string
+		size uint8
+	}
+}
+
+type fs = struct {
+	name string
+	size uint8
+}
+
+var (
+	ifinfomsg  = fixedSpec{"ifinfomsg", []fs{{"family", 1}, {"pad", 1}, {"type", 2}, {"index", 4}, {"flags", 4}, {"change", 4}}}
+	ifaddrmsg  = fixedSpec{"ifaddrmsg", []fs{{"family", 1}, {"prefixlen", 1}, {"flags", 1}, {"scope", 1}, {"index", 4}}}
+	rtmsg      = fixedSpec{"rtmsg", []fs{{"family", 1}, {"dst_len", 1}, {"src_len", 1}, {"tos", 1}, {"table", 1}, {"protocol", 1}, {"scope", 1}, {"type", 1}, {"flags", 4}}}
+	fibRuleHdr = fixedSpec{"fib_rule_hdr", []fs{{"family", 1}, {"dst_len", 1}, {"src_len", 1}, {"tos", 1}, {"table", 1}, {"res1", 1}, {"res2", 1}, {"action", 1}, {"flags", 4}}}
+	ndmsg      = fixedSpec{"ndmsg", []fs{{"family", 1}, {"pad1", 1}, {"pad2", 2}, {"ifindex", 4}, {"state", 2}, {"flags", 1}, {"type", 1}}}
+	rtgenmsg   = fixedSpec{"rtgenmsg", []fs{{"family", 1}, {"pad", 1}, {"pad", 2}}}
+	nfgenmsg   = fixedSpec{"nfgenmsg", []fs{{"family", 1}, {"version", 1}, {"res_id", 2}}}
+)
+
+// size is the header's length, padded as the kernel pads it.
+func (f *fixedSpec) size() int {
+	n := 0
+	for _, x := range f.fields {
+		n += int(x.size)
+	}
+	return align(n)
+}
+
+// layout says which fixed header and attribute space a message carries.
+func layout(proto int, t uint16) (*fixedSpec, space) {
+	if t < unix.NLMSG_MIN_TYPE {
+		return nil, spaceNone // NOOP, OVERRUN: nothing after the header
+	}
+	switch proto {
+	case unix.NETLINK_ROUTE:
+		switch {
+		case t >= unix.RTM_NEWLINK && t <= unix.RTM_SETLINK:
+			return &ifinfomsg, spLink
+		case t >= unix.RTM_NEWADDR && t <= unix.RTM_GETADDR:
+			return &ifaddrmsg, spAddr
+		case t >= unix.RTM_NEWROUTE && t <= unix.RTM_GETROUTE:
+			return &rtmsg, spRoute
+		case t >= unix.RTM_NEWNEIGH && t <= unix.RTM_GETNEIGH:
+			return &ndmsg, spNeigh
+		case t >= unix.RTM_NEWRULE && t <= unix.RTM_GETRULE:
+			return &fibRuleHdr, spRule
+		case t >= unix.RTM_NEWNSID && t <= unix.RTM_GETNSID:
+			return &rtgenmsg, spNSID
+		case t >= unix.RTM_NEWNETCONF && t <= unix.RTM_GETNETCONF:
+			return &rtgenmsg, spNetconf // struct netconfmsg: the family, padded
+		}
+	case unix.NETLINK_NETFILTER:
+		if t == unix.NFNL_MSG_BATCH_BEGIN || t == unix.NFNL_MSG_BATCH_END {
+			return &nfgenmsg, spBatch // res_id: the subsystem the batch is for
+		}
+		if t>>8 != unix.NFNL_SUBSYS_NFTABLES {
+			return &nfgenmsg, spaceNone
+		}
+		switch t & 0xff {
+		case unix.NFT_MSG_NEWTABLE, unix.NFT_MSG_GETTABLE, unix.NFT_MSG_DELTABLE:
+			return &nfgenmsg, spTable
+		case unix.NFT_MSG_NEWCHAIN, unix.NFT_MSG_GETCHAIN, unix.NFT_MSG_DELCHAIN:
+			return &nfgenmsg, spChain
+		case unix.NFT_MSG_NEWRULE, unix.NFT_MSG_GETRULE, unix.NFT_MSG_DELRULE, unix.NFT_MSG_GETRULE_RESET:
+			return &nfgenmsg, spRuleNFT
+		case unix.NFT_MSG_NEWGEN, unix.NFT_MSG_GETGEN:
+			return &nfgenmsg, spGen
+		}
+		return &nfgenmsg, spaceNone
+	}
+	return nil, spaceNone
+}
+
+func (m *msg) decodeBody(proto int, body []byte) {
+	m.typeName = typeName(proto, m.hdr.typ)
+	m.flags = flagNames(m.typeName, m.hdr.flags)
+	if m.hdr.typ == unix.NLMSG_ERROR || m.hdr.typ == unix.NLMSG_DONE {
+		m.decodeControl(body)
+		return
+	}
+	f, sp := layout(proto, m.hdr.typ)
+	if f == nil {
+		if len(body) > 0 {
+			m.attrs = []node{{off: unix.NLMSG_HDRLEN, length: len(body), value: hexBytes(body)}}
+		}
+		return
+	}
+	if len(body) < f.size() {
+		m.bad = f.name + " needs " + strconv.Itoa(f.size()) + " bytes, the message has " + strconv.Itoa(len(body))
+		return
+	}
+	m.fixedName, m.fixed = f.name, f.decode(body)
+	m.attrs = walk(body[f.size():], unix.NLMSG_HDRLEN+f.size(), sp)
+}
+
+// decode reads the fields of a fixed header; body holds at least size().
+func (f *fixedSpec) decode(b []byte) []field {
+	var out []field
+	off := 0
+	for _, x := range f.fields {
+		var v uint64
+		switch x.size {
+		case 1:
+			v = uint64(b[off])
+		case 2:
+			v = uint64(binary.NativeEndian.Uint16(b[off:]))
+			if f.name == "nfgenmsg" {
+				v = uint64(binary.BigEndian.Uint16(b[off:]))
+			}
+		case 4:
+			v = uint64(binary.NativeEndian.Uint32(b[off:]))
+		}
+		off += int(x.size)
+		if x.name == "pad" || x.name == "pad1" || x.name == "pad2" || x.name == "res1" || x.name == "res2" {
+			continue
+		}
+		out = append(out, field{x.name, fieldValue(f.name, x.name, v), v == 0})
+	}
+	return out
+}
+
+// fieldNames names the values of fixed header fields: bit names (bits)
+// or the names of numbers 0, 1, 2... ("-" for none), after prefix.
+var fieldNames = []struct {
+	header, field string
+	bits          bool
+	prefix, names string
+}{
+	{"ifinfomsg", "flags", true, "", iffNames},
+	{"ndmsg", "state", true, "NUD_", nudNames},
+	{"ndmsg", "flags", true, "NTF_", ntfNames},
+	{"ifaddrmsg", "flags", true, "IFA_F_", ifaFlagNames},
+	{"rtmsg", "flags", true, "RTM_F_", "- - - - - - - - NOTIFY CLONED EQUALIZE PREFIX LOOKUP_TABLE FIB_MATCH OFFLOAD TRAP"},
+	{"rtmsg", "type", false, "RTN_", rtnNames},
+	{"rtmsg", "protocol", false, "RTPROT_", "UNSPEC REDIRECT KERNEL BOOT STATIC"},
+	{"fib_rule_hdr", "action", false, "FR_ACT_", "UNSPEC TO_TBL GOTO NOP RES3 RES4 BLACKHOLE UNREACHABLE PROHIBIT"},
+}
+
+// fieldValue shows a fixed header's field, by name where the headers give
+// its numbers names.
+func fieldValue(header, field string, v uint64) string {
+	switch field {
+	case "index", "ifindex":
+		return strconv.Itoa(int(int32(v)))
+	case "change":
+		return "0x" + strconv.FormatUint(v, 16)
+	case "family":
+		if header == "nfgenmsg" {
+			return enumName("NFPROTO_", "UNSPEC INET IPV4 ARP - NETDEV - BRIDGE - - IPV6", v)
+		}
+		return enumName("AF_", "UNSPEC UNIX INET - - - - BRIDGE - - INET6 - - - - - NETLINK - - - - - - - - - - - - MPLS", v)
+	case "table":
+		switch v {
+		case unix.RT_TABLE_MAIN:
+			return "RT_TABLE_MAIN"
+		case unix.RT_TABLE_LOCAL:
+			return "RT_TABLE_LOCAL"
+		case unix.RT_TABLE_DEFAULT:
+			return "RT_TABLE_DEFAULT"
+		}
+	case "scope":
+		switch v {
+		case unix.RT_SCOPE_UNIVERSE:
+			return "RT_SCOPE_UNIVERSE"
+		case unix.RT_SCOPE_LINK:
+			return "RT_SCOPE_LINK"
+		case unix.RT_SCOPE_HOST:
+			return "RT_SCOPE_HOST"
+		case unix.RT_SCOPE_SITE:
+			return "RT_SCOPE_SITE"
+		case unix.RT_SCOPE_NOWHERE:
+			return "RT_SCOPE_NOWHERE"
+		}
+	}
+	if header == "fib_rule_hdr" {
+		header = "rtmsg" // the same layout, the same numbers
+	}
+	for _, f := range fieldNames {
+		if f.header == header && f.field == field {
+			if f.bits {
+				return orZero(bitNames(f.names, uint32(v), f.prefix))
+			}
+			return enumName(f.prefix, f.names, v)
+		}
+	}
+	return strconv.FormatUint(v, 10)
+}
+
+// enumName is prefix and the vth name of names, or v's digits.
+func enumName(prefix, names string, v uint64) string {
+	if n, ok := nth(names, int(v)); ok && n != "-" && v < 64 {
+		return prefix + n
+	}
+	return strconv.FormatUint(v, 10)
+}
+
+func orZero(s string) string {
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+// nlaTypeMask keeps an attribute's number from nla_type: the top two bits
+// are NLA_F_NESTED and NLA_F_NET_BYTEORDER.
+const nlaTypeMask = 0x3fff
+
+// Bit names, bit 0 first, from the kernel's uapi headers.
+const (
+	iffNames     = "UP BROADCAST DEBUG LOOPBACK POINTOPOINT NOTRAILERS RUNNING NOARP PROMISC ALLMULTI MASTER SLAVE MULTICAST PORTSEL AUTOMEDIA DYNAMIC LOWER_UP DORMANT ECHO"
+	nudNames     = "INCOMPLETE REACHABLE STALE DELAY PROBE FAILED NOARP PERMANENT"
+	ntfNames     = "USE SELF MASTER PROXY EXT_LEARNED OFFLOADED STICKY ROUTER"
+	ifaFlagNames = "SECONDARY NODAD OPTIMISTIC DADFAILED HOMEADDRESS DEPRECATED TENTATIVE PERMANENT MANAGETEMPADDR NOPREFIXROUTE MCAUTOJOIN STABLE_PRIVACY"
+	nlaFlagNames = "NET_BYTEORDER NESTED" // bits 14 and 15 of nla_type
+	rtnNames     = "UNSPEC UNICAST LOCAL BROADCAST ANYCAST MULTICAST BLACKHOLE UNREACHABLE PROHIBIT THROW NAT XRESOLVE"
+	operStates   = "UNKNOWN NOTPRESENT DOWN LOWERLAYERDOWN TESTING DORMANT UP"
+)
+
+// decodeControl reads an NLMSG_ERROR (errno, the request's header, its
+// payload unless capped, then ext-ack attributes if ACK_TLVS) or an
+// NLMSG_DONE (the dump's status, then ext-ack attributes).
+func (m *msg) decodeControl(body []byte) {
+	if len(body) < 4 {
+		if m.hdr.typ == unix.NLMSG_ERROR || len(body) != 0 {
+			m.bad = "an error code needs 4 bytes, the message has " + strconv.Itoa(len(body))
+		}
+		return
+	}
+	c := &control{errno: int32(binary.NativeEndian.Uint32(body))}
+	m.ctrl = c
+	rest := body[4:]
+	tlv := 4
+	if m.hdr.typ == unix.NLMSG_ERROR {
+		if len(rest) < unix.NLMSG_HDRLEN {
+			m.bad = "the request's header is cut short: " + strconv.Itoa(len(rest)) + " bytes"
+			return
+		}
+		ne := binary.NativeEndian
+		c.req = &header{ne.Uint32(rest), ne.Uint16(rest[4:]), ne.Uint16(rest[6:]), ne.Uint32(rest[8:]), ne.Uint32(rest[12:])}
+		c.capped = m.hdr.flags&unix.NLM_F_CAPPED != 0
+		tlv += unix.NLMSG_HDRLEN
+		if !c.capped && c.req.len > unix.NLMSG_HDRLEN {
+			n := int(c.req.len) - unix.NLMSG_HDRLEN
+			if n > len(rest)-unix.NLMSG_HDRLEN {
+				m.bad = "the echoed request is cut short"
+				return
+			}
+			c.payload = rest[unix.NLMSG_HDRLEN : unix.NLMSG_HDRLEN+n]
+			tlv += align(n)
+		}
+	}
+	c.tlvOff = unix.NLMSG_HDRLEN + tlv
+	if m.hdr.flags&unix.NLM_F_ACK_TLVS != 0 && tlv <= len(body) {
+		m.attrs = walk(body[tlv:], c.tlvOff, spExtAck)
+	}
+}
+
+// walk decodes the attributes in b, which starts at byte base of its
+// message, as attributes of space sp.
+func walk(b []byte, base int, sp space) []node {
+	var out []node
+	for off := 0; off < len(b); {
+		n := node{off: base + off}
+		if len(b)-off < unix.NLA_HDRLEN {
+			n.bad = strconv.Itoa(len(b)-off) + " bytes left: too few for an attribute header"
+			return append(out, n)
+		}
+		l := int(binary.NativeEndian.Uint16(b[off:]))
+		raw := binary.NativeEndian.Uint16(b[off+2:])
+		n.typ, n.length = raw&nlaTypeMask, l
+		n.name = name(sp, int(n.typ))
+		if n.name != "" && int(sp) < len(spaceNames) {
+			n.prefixLen = len(spaceNames[sp].prefix)
+		} else if n.name != "" {
+			n.prefixLen = len("AF_")
+		}
+		n.flagBits = bitNames(nlaFlagNames, uint32(raw>>14), "NLA_F_")
+		if l < unix.NLA_HDRLEN || l > len(b)-off {
+			n.bad = "nla_len " + strconv.Itoa(l) + " out of range: " + strconv.Itoa(len(b)-off) + " bytes left"
+			return append(out, n)
+		}
+		n.pad = min(align(l), len(b)-off) - l
+		n.decodeValue(b[off+unix.NLA_HDRLEN:off+l], b, sp)
+		out = append(out, n)
+		off += l + n.pad
+	}
+	return out
+}
+
+// decodeValue shows attribute n's value v; siblings are the attributes
+// around it (IFLA_INFO_DATA's space is named by IFLA_INFO_KIND).
+func (n *node) decodeValue(v, siblings []byte, sp space) {
+	inner := n.off + unix.NLA_HDRLEN
+	s := spec(sp, n.typ)
+	switch s.kind {
+	case kNest:
+		n.kids = walk(v, inner, s.sub)
+	case kKindData:
+		n.kids = walk(v, inner, spaceOfKind(siblingString(siblings, unix.IFLA_INFO_KIND)))
+	case kSlaveData:
+		sub := spaceNone
+		if siblingString(siblings, unix.IFLA_INFO_SLAVE_KIND) == "bridge" {
+			sub = spBridgePort
+		}
+		n.kids = walk(v, inner, sub)
+	case kExprData:
+		n.kids = walk(v, inner, spaceOfKind(siblingString(siblings, unix.NFTA_EXPR_NAME)))
+	case kExpr:
+		if x, err := nft.DecodeExpr(v); err == nil {
+			n.value = "[ " + x.String() + " ]"
+		}
+		n.kids = walk(v, inner, spExpr)
+	case kVethPeer:
+		if len(v) < ifinfomsg.size() {
+			n.bad = "ifinfomsg cut short"
+			return
+		}
+		n.value = "ifinfomsg " + fieldsText(ifinfomsg.decode(v))
+		n.kids = walk(v[ifinfomsg.size():], inner+ifinfomsg.size(), spLink)
+	case kMultipath:
+		n.kids = nexthops(v, inner)
+	default:
+		n.value, n.vt = value(s.kind, v, bigEndian(sp))
+	}
+}
+
+// nexthops decodes RTA_MULTIPATH: struct rtnexthop (len, flags, hops,
+// ifindex), each followed by its own route attributes.
+func nexthops(v []byte, base int) []node {
+	var out []node
+	for off := 0; off < len(v); {
+		n := node{off: base + off, name: "rtnexthop"}
+		if len(v)-off < unix.SizeofRtNexthop {
+			n.bad = "rtnexthop cut short"
+			return append(out, n)
+		}
+		l := int(binary.NativeEndian.Uint16(v[off:]))
+		if l < unix.SizeofRtNexthop || l > len(v)-off {
+			n.bad = "rtnh_len " + strconv.Itoa(l) + " out of range"
+			return append(out, n)
+		}
+		n.length = l
+		n.value = "ifindex=" + strconv.Itoa(int(int32(binary.NativeEndian.Uint32(v[off+4:])))) +
+			" hops=" + strconv.Itoa(int(v[off+3])) + " flags=" + orZero(bitNames("DEAD PERVASIVE ONLINK OFFLOAD LINKDOWN UNRESOLVED TRAP", uint32(v[off+2]), ""))
+		n.kids = walk(v[off+unix.SizeofRtNexthop:off+l], n.off+unix.SizeofRtNexthop, spRoute)
+		out = append(out, n)
+		off += align(l)
+	}
+	return out
+}
+
+// siblingString is the string value of the attribute typ in b, if any.
+func siblingString(b []byte, typ uint16) string {
+	for off := 0; off+unix.NLA_HDRLEN <= len(b); {
+		l := int(binary.NativeEndian.Uint16(b[off:]))
+		if l < unix.NLA_HDRLEN || l > len(b)-off {
+			return ""
+		}
+		if binary.NativeEndian.Uint16(b[off+2:])&nlaTypeMask == typ {
+			return strings.TrimRight(string(b[off+unix.NLA_HDRLEN:off+l]), "\x00")
+		}
+		off += align(l)
+	}
+	return ""
+}
+
+// value shows v as k says; big: integers in network order.
+func value(k kind, v []byte, big bool) (string, valueType) {
+	var order binary.ByteOrder = binary.NativeEndian
+	if big || k == kBE16 {
+		order = binary.BigEndian
+	}
+	s := strings.TrimSuffix(string(v), "\x00")
+	switch {
+	case k == kBytes:
+		return hexBytes(v), vText
+	case k == kIP && (len(v) == 4 || len(v) == 16):
+		a, _ := netip.AddrFromSlice(v)
+		return a.String(), vText
+	case k == kMAC && len(v) > 0:
+		return macString(v), vText
+	case k == kI32 && len(v) == 4:
+		return strconv.Itoa(int(int32(order.Uint32(v)))), vNumber
+	case k == kIFAFlags && len(v) == 4:
+		return orZero(bitNames(ifaFlagNames, order.Uint32(v), "IFA_F_")), vText
+	case k == kOperState && len(v) == 1:
+		return enumName("IF_OPER_", operStates, uint64(v[0])), vText
+	case k == kStr && printable(s), k == kAuto && isString(v):
+		return s, vString
+	case k == kComment:
+		return nft.Comment(v), vString
+	case len(v) == 0:
+		return "", vText
+	}
+	switch len(v) {
+	case 1:
+		return strconv.Itoa(int(v[0])), vNumber
+	case 2:
+		return strconv.Itoa(int(order.Uint16(v))), vNumber
+	case 4:
+		return strconv.FormatUint(uint64(order.Uint32(v)), 10), vNumber
+	case 8:
+		return strconv.FormatUint(order.Uint64(v), 10), vNumber
+	}
+	return hexBytes(v), vText
+}
+
+// nth is the nth space-separated word of s.
+func nth(s string, n int) (string, bool) {
+	for ; n > 0; n-- {
+		i := strings.IndexByte(s, ' ')
+		if i < 0 {
+			return "", false
+		}
+		s = s[i+1:]
+	}
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		s = s[:i]
+	}
+	return s, s != ""
+}
+
+// isString: what kAuto shows as a string: printable bytes ended by a
+// NUL (NLA_NUL_STRING), or printable and of no integer's size (NLA_STRING
+// need not end in one: ip sends IFLA_INFO_KIND without).
+func isString(v []byte) bool {
+	s := string(v)
+	if strings.HasSuffix(s, "\x00") {
+		return len(s) > 1 && printable(s[:len(s)-1])
+	}
+	return len(v) != 1 && len(v) != 2 && len(v) != 4 && len(v) != 8 && printable(s)
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func hexBytes(v []byte) string {
+	const most = 32
+	var b strings.Builder
+	for i, c := range v {
+		if i == most {
+			b.WriteString(" … (" + strconv.Itoa(len(v)) + " bytes)")
+			break
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+	}
+	return b.String()
+}
+
+func macString(v []byte) string {
+	var b strings.Builder
+	for i, c := range v {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+	}
+	return b.String()
+}
+
+func fieldsText(fs []field) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, f.name+"="+f.value)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,219 @@
+// Command gen writes names_gen.go: the names of netlink message types and
+// attributes, taken from the constants of golang.org/x/sys/unix (the
+// version in go.mod), so that a trace names every attribute the way the
+// kernel's headers do. Run by `go generate ./internal/trace`.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"log"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A space is one numbering of attributes (or message types). block: the
+// enum in x/sys's ztypes_linux.go that starts with that constant, in
+// declaration order; match: every constant whose name matches, wherever
+// x/sys declares it (zerrors_linux.go sorts #defines by name).
+type space struct {
+	ident, prefix string
+	block         string
+	match         string
+	extra         map[string]int // what x/sys lacks, from the kernel's uapi headers
+}
+
+var spaces = []space{
+	{ident: "spLink", prefix: "IFLA_", block: "IFLA_UNSPEC"},
+	{ident: "spLinkInfo", prefix: "IFLA_INFO_", block: "IFLA_INFO_UNSPEC"},
+	{ident: "spBridge", prefix: "IFLA_BR_", block: "IFLA_BR_UNSPEC"},
+	{ident: "spBridgePort", prefix: "IFLA_BRPORT_", block: "IFLA_BRPORT_UNSPEC"},
+	{ident: "spVxlan", prefix: "IFLA_VXLAN_", block: "IFLA_VXLAN_UNSPEC"},
+	{ident: "spMacvlan", prefix: "IFLA_MACVLAN_", block: "IFLA_MACVLAN_UNSPEC"},
+	{ident: "spVeth", prefix: "VETH_INFO_", extra: map[string]int{"VETH_INFO_UNSPEC": 0, "VETH_INFO_PEER": 1}},
+	{ident: "spInet", prefix: "IFLA_INET_", block: "IFLA_INET_UNSPEC"},
+	{ident: "spInet6", prefix: "IFLA_INET6_", block: "IFLA_INET6_UNSPEC"},
+	{ident: "spAddr", prefix: "IFA_", block: "IFA_UNSPEC", extra: map[string]int{"IFA_PROTO": 11}},
+	{ident: "spRoute", prefix: "RTA_", block: "RTA_UNSPEC"},
+	{ident: "spMetrics", prefix: "RTAX_", match: `^RTAX_(UNSPEC|LOCK|MTU|WINDOW|RTT|RTTVAR|SSTHRESH|CWND|ADVMSS|REORDERING|HOPLIMIT|INITCWND|FEATURES|RTO_MIN|INITRWND|QUICKACK|CC_ALGO|FASTOPEN_NO_COOKIE)$`},
+	{ident: "spNeigh", prefix: "NDA_", block: "NDA_UNSPEC"},
+	{ident: "spRule", prefix: "FRA_", block: "FRA_UNSPEC"},
+	{ident: "spNSID", prefix: "NETNSA_", block: "NETNSA_NONE"},
+	{ident: "spNetconf", prefix: "NETCONFA_", extra: map[string]int{"NETCONFA_UNSPEC": 0, "NETCONFA_IFINDEX": 1,
+		"NETCONFA_FORWARDING": 2, "NETCONFA_RP_FILTER": 3, "NETCONFA_MC_FORWARDING": 4, "NETCONFA_PROXY_NEIGH": 5,
+		"NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN": 6, "NETCONFA_INPUT": 7, "NETCONFA_BC_FORWARDING": 8}},
+	{ident: "spExtAck", prefix: "NLMSGERR_ATTR_", match: `^NLMSGERR_ATTR_(MSG|OFFS|COOKIE|POLICY|MISS_TYPE|MISS_NEST)$`,
+		extra: map[string]int{"NLMSGERR_ATTR_UNUSED": 0, "NLMSGERR_ATTR_POLICY": 4, "NLMSGERR_ATTR_MISS_TYPE": 5, "NLMSGERR_ATTR_MISS_NEST": 6}},
+	{ident: "spTable", prefix: "NFTA_TABLE_", block: "NFTA_TABLE_UNSPEC",
+		extra: map[string]int{"NFTA_TABLE_HANDLE": 4, "NFTA_TABLE_PAD": 5, "NFTA_TABLE_USERDATA": 6, "NFTA_TABLE_OWNER": 7}},
+	{ident: "spChain", prefix: "NFTA_CHAIN_", block: "NFTA_CHAIN_UNSPEC",
+		extra: map[string]int{"NFTA_CHAIN_FLAGS": 10, "NFTA_CHAIN_ID": 11, "NFTA_CHAIN_USERDATA": 12}},
+	{ident: "spHook", prefix: "NFTA_HOOK_", block: "NFTA_HOOK_UNSPEC"},
+	{ident: "spRuleNFT", prefix: "NFTA_RULE_", block: "NFTA_RULE_UNSPEC",
+		extra: map[string]int{"NFTA_RULE_ID": 9, "NFTA_RULE_POSITION_ID": 10, "NFTA_RULE_CHAIN_ID": 11}},
+	{ident: "spList", prefix: "NFTA_LIST_", block: "NFTA_LIST_UNSPEC"},
+	{ident: "spExpr", prefix: "NFTA_EXPR_", block: "NFTA_EXPR_UNSPEC"},
+	{ident: "spData", prefix: "NFTA_DATA_", block: "NFTA_DATA_UNSPEC"},
+	{ident: "spVerdict", prefix: "NFTA_VERDICT_", block: "NFTA_VERDICT_UNSPEC"},
+	{ident: "spGen", prefix: "NFTA_GEN_", block: "NFTA_GEN_UNSPEC"},
+	{ident: "spPayload", prefix: "NFTA_PAYLOAD_", block: "NFTA_PAYLOAD_UNSPEC"},
+	{ident: "spCmp", prefix: "NFTA_CMP_", block: "NFTA_CMP_UNSPEC"},
+	{ident: "spImmediate", prefix: "NFTA_IMMEDIATE_", block: "NFTA_IMMEDIATE_UNSPEC"},
+	{ident: "spMeta", prefix: "NFTA_META_", block: "NFTA_META_UNSPEC"},
+	{ident: "spCt", prefix: "NFTA_CT_", block: "NFTA_CT_UNSPEC"},
+	{ident: "spNat", prefix: "NFTA_NAT_", block: "NFTA_NAT_UNSPEC"},
+	{ident: "spMasq", prefix: "NFTA_MASQ_", block: "NFTA_MASQ_UNSPEC"},
+	{ident: "spRedir", prefix: "NFTA_REDIR_", block: "NFTA_REDIR_UNSPEC"},
+	{ident: "spBitwise", prefix: "NFTA_BITWISE_", block: "NFTA_BITWISE_UNSPEC"},
+	{ident: "spFib", prefix: "NFTA_FIB_", block: "NFTA_FIB_UNSPEC"},
+	{ident: "spCounter", prefix: "NFTA_COUNTER_", block: "NFTA_COUNTER_UNSPEC"},
+	{ident: "spLookup", prefix: "NFTA_LOOKUP_", block: "NFTA_LOOKUP_UNSPEC"},
+	{ident: "spBatch", prefix: "NFNL_BATCH_", block: "NFNL_BATCH_UNSPEC"},
+	// Message types.
+	{ident: "spRTM", prefix: "RTM_", match: `^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$`},
+	{ident: "spNFT", prefix: "NFT_MSG_", block: "NFT_MSG_NEWTABLE"},
+	{ident: "spCtrl", prefix: "NLMSG_", match: `^NLMSG_(NOOP|ERROR|DONE|OVERRUN)$`},
+}
+
+type constant struct {
+	name  string
+	value int
+}
+
+func main() {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", "golang.org/x/sys").Output()
+	if err != nil {
+		log.Fatalf("go list golang.org/x/sys: %v", err)
+	}
+	dir, version, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	types := consts(filepath.Join(dir, "unix", "ztypes_linux.go"))
+	all := append(consts(filepath.Join(dir, "unix", "zerrors_linux.go")), types...)
+
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by gen/main.go from golang.org/x/sys/unix %s; DO NOT EDIT.\n\npackage trace\n\n", version)
+	b.WriteString("const (\n")
+	for i, s := range spaces {
+		if i == 0 {
+			fmt.Fprintf(&b, "\t%s space = iota\n", s.ident)
+		} else {
+			fmt.Fprintf(&b, "\t%s\n", s.ident)
+		}
+	}
+	b.WriteString(")\n\n// The names in each space by number, after its prefix; \"-\" where a\n// number has none.\nvar spaceNames = [...]struct{ prefix, names string }{\n")
+	for _, s := range spaces {
+		var cs []constant
+		switch {
+		case s.block != "":
+			cs = block(types, s.block, s.prefix)
+		case s.match != "":
+			re := regexp.MustCompile(s.match)
+			for _, c := range all {
+				if re.MatchString(c.name) {
+					cs = append(cs, c)
+				}
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.extra)) {
+			cs = append(cs, constant{name, s.extra[name]})
+		}
+		byValue := map[int]string{}
+		top := -1
+		for _, c := range cs {
+			if _, dup := byValue[c.value]; dup || c.value < 0 || c.value > 255 {
+				continue // an alias (IFLA_TARGET_NETNSID = IFLA_IF_NETNSID), or not a type
+			}
+			byValue[c.value] = strings.TrimPrefix(c.name, s.prefix)
+			top = max(top, c.value)
+		}
+		if top < 0 {
+			log.Fatalf("%s: no constants found", s.ident)
+		}
+		names := make([]string, top+1)
+		for i := range names {
+			names[i] = "-"
+			if n, ok := byValue[i]; ok {
+				names[i] = n
+			}
+		}
+		fmt.Fprintf(&b, "\t%s: {%q, %q},\n", s.ident, s.prefix, strings.Join(names, " "))
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("names_gen.go", src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// consts lists the integer constants of a Go file in declaration order.
+func consts(path string) []constant {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out []constant
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if len(vs.Values) != 1 || len(vs.Names) != 1 {
+				continue
+			}
+			neg := false
+			e := vs.Values[0]
+			if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.SUB {
+				neg, e = true, u.X
+			}
+			lit, ok := e.(*ast.BasicLit)
+			if !ok || lit.Kind != token.INT {
+				continue
+			}
+			v, err := strconv.ParseInt(lit.Value, 0, 64)
+			if err != nil {
+				continue
+			}
+			if neg {
+				v = -v
+			}
+			out = append(out, constant{vs.Names[0].Name, int(v)})
+		}
+	}
+	return out
+}
+
+// block is the enum that starts at constant first: the constants after it
+// with the prefix and rising values (equal: an alias), up to its _MAX.
+func block(cs []constant, first, prefix string) []constant {
+	for i, c := range cs {
+		if c.name != first {
+			continue
+		}
+		out := []constant{c}
+		for _, n := range cs[i+1:] {
+			if !strings.HasPrefix(n.name, prefix) || n.value < out[len(out)-1].value || n.name == prefix+"MAX" {
+				break
+			}
+			// A sub-enum with a longer prefix starts again at 0 (caught
+			// above) or is declared elsewhere.
+			out = append(out, n)
+		}
+		return out
+	}
+	log.Fatalf("%s: not in ztypes_linux.go", first)
+	return nil
+}
