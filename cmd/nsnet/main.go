@@ -190,7 +190,12 @@ Options:
   -c, -color[=WHEN]   colors as ip's: always (the default), auto (on a terminal), never
   -V, -Version        print the version
   -netns-dir DIR      where named namespaces live (default /run/netns)
-  -trace              print every netlink message sent and received
+  -trace[=HOW]        print every netlink message sent and received, on stderr:
+                      brief (the default: a line each, types, flags and
+                      attributes by name), full (every field, with offsets,
+                      and where an error points) or json (an object each)
+  -pcap FILE          write the same messages to FILE as a netlink capture
+                      (Wireshark, tshark -r FILE)
 
 'nsnet OBJECT help' describes an object's commands.
 `)

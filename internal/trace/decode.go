@@ -484,7 +484,7 @@ func (n *node) decodeValue(v, siblings []byte, sp space) {
 	case kExprData:
 		n.kids = walk(v, inner, spaceOfKind(siblingString(siblings, unix.NFTA_EXPR_NAME)))
 	case kExpr:
-		if x, err := nft.DecodeExpr(v); err == nil {
+		if x, err := nft.DecodeExpr(v); err == nil && x != nil {
 			n.value = "[ " + x.String() + " ]"
 		}
 		n.kids = walk(v, inner, spExpr)

@@ -12,8 +12,9 @@ import (
 
 // Pcap writes datagrams as a pcap file of link type NETLINK (253), the
 // format of a capture on an nlmon device: each packet starts with a
-// 16-byte Linux cooked header (SLL) whose hardware type is ARPHRD_NETLINK
-// and whose protocol is the netlink protocol, then the datagram.
+// 16-byte Linux cooked header (SLL) whose packet type says who sent it
+// (PACKET_USER, PACKET_KERNEL), whose hardware type is ARPHRD_NETLINK and
+// whose protocol is the netlink protocol, then the datagram.
 type Pcap struct {
 	w   io.Writer
 	err error
@@ -53,9 +54,11 @@ func (p *Pcap) Write(t time.Time, dir nl.Direction, proto int, datagram []byte) 
 	le.PutUint32(b[8:], uint32(16+n))
 	le.PutUint32(b[12:], uint32(16+len(datagram)))
 	sll := b[16:32]
-	pkttype := uint16(unix.PACKET_HOST) // to us: what the kernel sent
+	// As nlmon marks them (__netlink_deliver_tap_skb): by the socket that
+	// sent the message, a user's or the kernel's.
+	pkttype := uint16(unix.PACKET_KERNEL)
 	if dir == nl.Sent {
-		pkttype = unix.PACKET_OUTGOING
+		pkttype = unix.PACKET_USER
 	}
 	be.PutUint16(sll[0:], pkttype)
 	be.PutUint16(sll[2:], arphrdNetlink)

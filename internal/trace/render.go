@@ -288,11 +288,12 @@ func pointedAt(proto int, req *request, c *control, offs string) *node {
 }
 
 // json writes the message as one JSON object and a newline.
-func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request, us int64) {
+func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request, us int64, datagram int) {
 	o := ipfmt.Object{{Key: "dir", Value: "sent"}}
 	if dir == nl.Received {
 		o.Set("dir", "received")
 	}
+	o.Set("datagram", datagram)
 	o.Set("protocol", proto)
 	o.Set("len", int(m.hdr.len))
 	o.Set("type", m.typeName)

@@ -40,7 +40,8 @@ type Tracer struct {
 	w    io.Writer
 	mode Mode
 	pcap *Pcap
-	sent map[uint32]request // by sequence number (a collision between two sockets only mistimes)
+	datagrams int // traced so far: each JSON message says which it was in
+	sent      map[uint32]request // by sequence number (a collision between two sockets only mistimes)
 	Now  func() time.Time   // the clock; tests set one that stands still
 }
 
@@ -69,6 +70,7 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 		t.pcap.Write(now, dir, proto, b)
 	}
 	msgs := decode(proto, b)
+	t.datagrams++
 	if dir == nl.Sent {
 		if len(t.sent) >= remembered {
 			clear(t.sent)
@@ -112,7 +114,7 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 		case Full:
 			m.full(&out, indent, arrow, proto, req, ms)
 		case JSON:
-			m.json(&out, dir, proto, req, us)
+			m.json(&out, dir, proto, req, us, t.datagrams)
 		}
 	}
 	io.WriteString(t.w, out.String())

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -46,7 +47,8 @@ var spaces = []space{
 	{ident: "spAddr", prefix: "IFA_", block: "IFA_UNSPEC", extra: map[string]int{"IFA_PROTO": 11}},
 	{ident: "spRoute", prefix: "RTA_", block: "RTA_UNSPEC"},
 	{ident: "spMetrics", prefix: "RTAX_", match: `^RTAX_(UNSPEC|LOCK|MTU|WINDOW|RTT|RTTVAR|SSTHRESH|CWND|ADVMSS|REORDERING|HOPLIMIT|INITCWND|FEATURES|RTO_MIN|INITRWND|QUICKACK|CC_ALGO|FASTOPEN_NO_COOKIE)$`},
-	{ident: "spNeigh", prefix: "NDA_", block: "NDA_UNSPEC"},
+	{ident: "spNeigh", prefix: "NDA_", block: "NDA_UNSPEC", extra: map[string]int{"NDA_PROTOCOL": 12, "NDA_NH_ID": 13,
+		"NDA_FDB_EXT_ATTRS": 14, "NDA_FLAGS_EXT": 15, "NDA_NDM_STATE_MASK": 16, "NDA_NDM_FLAGS_MASK": 17}},
 	{ident: "spRule", prefix: "FRA_", block: "FRA_UNSPEC"},
 	{ident: "spNSID", prefix: "NETNSA_", block: "NETNSA_NONE"},
 	{ident: "spNetconf", prefix: "NETCONFA_", extra: map[string]int{"NETCONFA_UNSPEC": 0, "NETCONFA_IFINDEX": 1,
@@ -91,6 +93,8 @@ type constant struct {
 }
 
 func main() {
+	output := flag.String("o", "names_gen.go", "the file to write")
+	flag.Parse()
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", "golang.org/x/sys").Output()
 	if err != nil {
 		log.Fatalf("go list golang.org/x/sys: %v", err)
@@ -152,7 +156,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile("names_gen.go", src, 0o644); err != nil {
+	if err := os.WriteFile(*output, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
