@@ -36,13 +36,13 @@ const (
 // method is an nl.Tracer. It remembers requests by sequence number, to
 // time their answers and to name the attribute an error points at.
 type Tracer struct {
-	mu   sync.Mutex
-	w    io.Writer
-	mode Mode
-	pcap *Pcap
-	datagrams int // traced so far: each JSON message says which it was in
+	mu        sync.Mutex
+	w         io.Writer
+	mode      Mode
+	pcap      *Pcap
+	datagrams int                // traced so far: each JSON message says which it was in
 	sent      map[uint32]request // by sequence number (a collision between two sockets only mistimes)
-	Now  func() time.Time   // the clock; tests set one that stands still
+	Now       func() time.Time   // the clock; tests set one that stands still
 }
 
 type request struct {
