@@ -260,6 +260,17 @@ func (e *env) nlConfig() *nl.Config {
 	return cfg
 }
 
+// traceMode is the trace.Mode -trace asked for.
+func (e *env) traceMode() trace.Mode {
+	switch e.trace {
+	case "full":
+		return trace.Full
+	case "json":
+		return trace.JSON
+	}
+	return trace.Brief
+}
+
 // startTrace sets up -trace and -pcap: every netlink datagram nsnet sends
 // or receives, decoded on stderr, and written to the pcap file. The
 // returned function closes the file.
@@ -271,7 +282,7 @@ func (e *env) startTrace() (func() error, error) {
 	if e.trace != "" {
 		w = e.stderr
 	}
-	mode := map[string]trace.Mode{"brief": trace.Brief, "full": trace.Full, "json": trace.JSON}[e.trace]
+	mode := e.traceMode()
 	if e.pcap == "" {
 		e.tracer = trace.New(w, mode, nil)
 		return func() error { return nil }, nil

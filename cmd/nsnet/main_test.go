@@ -34,6 +34,14 @@ func cli(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errb.String(), code
 }
 
+// cliIn is cli with stdin.
+func cliIn(t testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
 // mustCLI runs nsnet and fails t unless it exits 0.
 func mustCLI(t testing.TB, args ...string) string {
 	t.Helper()

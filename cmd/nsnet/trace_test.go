@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,6 +177,18 @@ func pcapPacketTypes(t *testing.T, file string) []byte {
 	return types
 }
 
+// traceLines keeps the lines of a trace from what nsnet printed on stderr
+// (its notes and errors besides).
+func traceLines(s string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(s, "\n") {
+		if strings.HasPrefix(l, "→") || strings.HasPrefix(l, "←") || strings.HasPrefix(l, " ") || strings.HasPrefix(l, "{") {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
 // once appends word to the space-separated list s unless it is there.
 func once(s, word string) string {
 	if s == "" {
@@ -243,5 +256,46 @@ func TestTraceNamesEveryAttributeSent(t *testing.T) {
 	}
 	for _, u := range unnamed {
 		t.Errorf("unnamed in the trace: %s", u)
+	}
+}
+
+// decode shows a pcap that -pcap wrote as -trace showed the traffic (the
+// times aside, which the file keeps in microseconds), and reads hex dumps.
+func TestDecode(t *testing.T) {
+	dir := t.TempDir()
+	batch, pcap := filepath.Join(dir, "batch"), filepath.Join(dir, "trace.pcap")
+	os.WriteFile(batch, []byte(traceBatch), 0o644)
+	for _, mode := range []string{"-trace", "-trace=full", "-trace=json"} {
+		h2 := testns.New(t)
+		_, live, code := cli(t, "-n", nsArg(h2), mode, "-pcap", pcap, "-batch", batch)
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, tail(live))
+		}
+		decoded, errs, code := cli(t, mode, "decode", pcap)
+		if code != 0 {
+			t.Fatalf("decode: exit %d: %s", code, errs)
+		}
+		times := regexp.MustCompile(`[0-9]+\.[0-9] ms|"us":[0-9]+`)
+		live, decoded = times.ReplaceAllString(live, "T"), times.ReplaceAllString(decoded, "T")
+		if live, decoded = traceLines(live), traceLines(decoded); live != decoded || len(live) < 1000 {
+			t.Errorf("%s: decode of the pcap differs from the live trace:\nlive:\n%s\ndecoded:\n%s", mode, tail(live), tail(decoded))
+		}
+		h2.Close()
+	}
+	// A hex dump: RTM_GETLINK, dump flags, as plain pairs and as strace -xx
+	// prints a buffer; then the kernel's answer, marked with <.
+	dump := `20 00 00 00 12 00 01 03 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+sendmsg(3, {iov_base="\x10\x00\x00\x00\x12\x00\x01\x03\x02\x00\x00\x00\x00\x00\x00\x00", iov_len=16}
+< 0000: 14 00 00 00 03 00 02 00 01 00 00 00 39 30 00 00 00 00 00 00
+`
+	out, errs, code := cliIn(t, dump, "decode")
+	want := "→ RTM_GETLINK seq=1 REQUEST|ROOT|MATCH\n" +
+		"→ RTM_GETLINK seq=2 REQUEST|ROOT|MATCH MALFORMED: ifinfomsg needs 16 bytes, the message has 0\n" +
+		"← DONE seq=1\n"
+	if code != 0 || out != want {
+		t.Errorf("decode of a hex dump: exit %d %s\n%s\nwant\n%s", code, errs, out, want)
+	}
+	if _, errs, code := cliIn(t, "20 00 0", "decode"); code != 1 || !strings.Contains(errs, "odd number of hex digits") {
+		t.Errorf("a bad dump: exit %d: %s", code, errs)
 	}
 }

@@ -21,10 +21,9 @@ import (
 // are safe to call from several goroutines, Close included.
 type File struct{ *desc }
 
-// desc is a File's state, apart from it so that a cleanup can close it
-// when the File is dropped unclosed: the cleanup must not keep the File
-// alive, and must not close a number that Close freed and another file
-// may have been given since.
+// desc is a File's state. Closing marks it closed, so that the finalizer
+// of a File dropped after Close does not close the number again, which
+// the kernel may have given to another file since.
 type desc struct {
 	mu   sync.Mutex
 	fd   int // -1 once closed
@@ -35,7 +34,7 @@ type desc struct {
 // the File is garbage collected without it, as os closes its files.
 func NewFile(fd int, name string) *File {
 	f := &File{&desc{fd: fd, name: name}}
-	runtime.AddCleanup(f, func(d *desc) { d.close() }, f.desc)
+	runtime.SetFinalizer(f, (*File).finalize)
 	return f
 }
 
@@ -99,6 +98,8 @@ func (f *File) Close() error {
 	}
 	return nil
 }
+
+func (f *File) finalize() { f.close() }
 
 func (d *desc) close() error {
 	d.mu.Lock()

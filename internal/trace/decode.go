@@ -94,6 +94,7 @@ func decode(proto int, b []byte) []msg {
 	return out
 }
 
+//go:noinline
 func align(n int) int { return (n + 3) &^ 3 }
 
 // typeName names message type t of protocol proto.
@@ -365,6 +366,8 @@ func fieldValue(header, field string, v uint64) string {
 }
 
 // enumName is prefix and the vth name of names, or v's digits.
+//
+//go:noinline
 func enumName(prefix, names string, v uint64) string {
 	if n, ok := nth(names, int(v)); ok && n != "-" && v < 64 {
 		return prefix + n
@@ -372,6 +375,7 @@ func enumName(prefix, names string, v uint64) string {
 	return strconv.FormatUint(v, 10)
 }
 
+//go:noinline
 func orZero(s string) string {
 	if s == "" {
 		return "0"
@@ -584,6 +588,8 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 }
 
 // nth is the nth space-separated word of s.
+//
+//go:noinline
 func nth(s string, n int) (string, bool) {
 	for ; n > 0; n-- {
 		i := strings.IndexByte(s, ' ')
@@ -623,13 +629,13 @@ func hexBytes(v []byte) string {
 	var b strings.Builder
 	for i, c := range v {
 		if i == most {
-			b.WriteString(" … (" + strconv.Itoa(len(v)) + " bytes)")
+			put(&b, " … ("+strconv.Itoa(len(v))+" bytes)")
 			break
 		}
 		if i > 0 {
-			b.WriteByte(' ')
+			put(&b, " ")
 		}
-		b.WriteString(strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+		put(&b, strconv.FormatUint(uint64(c)|0x100, 16)[1:])
 	}
 	return b.String()
 }
@@ -638,9 +644,9 @@ func macString(v []byte) string {
 	var b strings.Builder
 	for i, c := range v {
 		if i > 0 {
-			b.WriteByte(':')
+			put(&b, ":")
 		}
-		b.WriteString(strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+		put(&b, strconv.FormatUint(uint64(c)|0x100, 16)[1:])
 	}
 	return b.String()
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/nsnet/nsnet/nl"
 )
 
+// put appends s to b. Not inlined: the trace writes at a hundred places,
+// and Builder.WriteString inlined carries its growth code to each.
+//
+//go:noinline
+//go:noinline
+func put(b *strings.Builder, s string) { b.WriteString(s) }
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // title is what a message is, in a word: its type, or for the control
@@ -30,35 +37,35 @@ func (m *msg) title() string {
 // REQUEST|ACK|EXCL|CREATE ifname=br0 linkinfo{kind=bridge}`.
 func (m *msg) brief(proto int, req *request) string {
 	var b strings.Builder
-	b.WriteString(m.title() + " seq=" + strconv.FormatUint(uint64(m.hdr.seq), 10))
+	put(&b, m.title()+" seq="+strconv.FormatUint(uint64(m.hdr.seq), 10))
 	if m.flags != "" && m.ctrl == nil {
-		b.WriteString(" " + m.flags)
+		put(&b, " "+m.flags)
 	}
 	if c := m.ctrl; c != nil && c.errno != 0 {
-		b.WriteString(" " + errText(c.errno))
+		put(&b, " "+errText(c.errno))
 	}
 	for _, f := range m.fixed {
 		if !f.zero {
-			b.WriteString(" " + f.name + "=" + f.value)
+			put(&b, " "+f.name+"="+f.value)
 		}
 	}
 	if m.ctrl != nil {
 		for _, n := range m.attrs {
 			switch n.typ {
 			case unix.NLMSGERR_ATTR_MSG:
-				b.WriteString(" kernel: " + quote(n.value))
+				put(&b, " kernel: "+quote(n.value))
 			case unix.NLMSGERR_ATTR_OFFS:
 				if at := pointedAt(proto, req, m.ctrl, n.value); at != nil {
-					b.WriteString(" (at " + at.name + ")")
+					put(&b, " (at "+at.name+")")
 				}
 			}
 		}
 	} else if len(m.attrs) > 0 {
-		b.WriteString(" ")
+		put(&b, " ")
 		briefAttrs(&b, m.attrs)
 	}
 	if m.bad != "" {
-		b.WriteString(" MALFORMED: " + m.bad)
+		put(&b, " MALFORMED: "+m.bad)
 	}
 	return b.String()
 }
@@ -66,23 +73,23 @@ func (m *msg) brief(proto int, req *request) string {
 func briefAttrs(b *strings.Builder, nodes []node) {
 	for i, n := range nodes {
 		if i > 0 {
-			b.WriteByte(' ')
+			put(b, " ")
 		}
 		switch {
 		case n.bad != "":
-			b.WriteString("MALFORMED: " + n.bad)
+			put(b, "MALFORMED: "+n.bad)
 		case strings.HasPrefix(n.value, "["): // an nftables expression
-			b.WriteString(n.value)
+			put(b, n.value)
 		case len(n.kids) > 0:
-			b.WriteString(n.short() + "{")
+			put(b, n.short()+"{")
 			briefAttrs(b, n.kids)
-			b.WriteString("}")
+			put(b, "}")
 		case n.value == "" && n.vt != vString:
-			b.WriteString(n.short())
+			put(b, n.short())
 		case n.vt == vString && strings.ContainsAny(n.value, " \"\\{}"):
-			b.WriteString(n.short() + "=" + quote(n.value))
+			put(b, n.short()+"="+quote(n.value))
 		default:
-			b.WriteString(n.short() + "=" + n.value)
+			put(b, n.short()+"="+n.value)
 		}
 	}
 }
@@ -115,20 +122,24 @@ func (n *node) shown() string {
 }
 
 // quote puts a printable string in double quotes, escaping them.
+//
+//go:noinline
 func quote(s string) string {
 	var b strings.Builder
-	b.WriteByte('"')
+	put(&b, `"`)
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' || s[i] == '\\' {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(s[i])
 	}
-	b.WriteByte('"')
+	put(&b, `"`)
 	return b.String()
 }
 
 // repeat is n times c.
+//
+//go:noinline
 func repeat(c byte, n int) string {
 	b := make([]byte, max(n, 0))
 	for i := range b {
@@ -139,31 +150,31 @@ func repeat(c byte, n int) string {
 
 // full writes every field of the message, one per line, with offsets.
 func (m *msg) full(b *strings.Builder, indent, arrow string, proto int, req *request, ms string) {
-	b.WriteString(indent + arrow + " " + m.title() + " seq=" + strconv.FormatUint(uint64(m.hdr.seq), 10))
+	put(b, indent+arrow+" "+m.title()+" seq="+strconv.FormatUint(uint64(m.hdr.seq), 10))
 	if m.flags != "" {
-		b.WriteString(" " + m.flags)
+		put(b, " "+m.flags)
 	}
-	b.WriteString(ms + "\n")
+	put(b, ms+"\n")
 	indent += "  "
-	b.WriteString(indent + "0000 nlmsghdr " + headerText(proto, m.hdr) + "\n")
+	put(b, indent+"0000 nlmsghdr "+headerText(proto, m.hdr)+"\n")
 	if m.fixedName != "" {
-		b.WriteString(indent + hex4(unix.NLMSG_HDRLEN) + " " + m.fixedName + " " + fieldsText(m.fixed) + "\n")
+		put(b, indent+hex4(unix.NLMSG_HDRLEN)+" "+m.fixedName+" "+fieldsText(m.fixed)+"\n")
 	}
 	if c := m.ctrl; c != nil {
-		b.WriteString(indent + hex4(unix.NLMSG_HDRLEN) + " error " + itoa(int(c.errno)))
+		put(b, indent+hex4(unix.NLMSG_HDRLEN)+" error "+itoa(int(c.errno)))
 		if c.errno != 0 {
-			b.WriteString(" " + errText(c.errno))
+			put(b, " "+errText(c.errno))
 		}
-		b.WriteString("\n")
+		put(b, "\n")
 		if c.req != nil {
-			b.WriteString(indent + hex4(unix.NLMSG_HDRLEN+4) + " request's nlmsghdr " + headerText(proto, *c.req))
+			put(b, indent+hex4(unix.NLMSG_HDRLEN+4)+" request's nlmsghdr "+headerText(proto, *c.req))
 			switch {
 			case c.capped:
-				b.WriteString(" (NLM_F_CAPPED: its payload not echoed)")
+				put(b, " (NLM_F_CAPPED: its payload not echoed)")
 			case c.payload != nil:
-				b.WriteString(" (its payload echoed: " + itoa(len(c.payload)) + " bytes)")
+				put(b, " (its payload echoed: "+itoa(len(c.payload))+" bytes)")
 			}
-			b.WriteString("\n")
+			put(b, "\n")
 		}
 	}
 	fullAttrs(b, indent, m.attrs, 0, -1)
@@ -174,13 +185,13 @@ func (m *msg) full(b *strings.Builder, indent, arrow string, proto int, req *req
 			}
 			if r := decodeRequest(proto, req, m.ctrl); r != nil {
 				off, _ := strconv.Atoi(n.value)
-				b.WriteString(indent + "     the request, the kernel pointing at offset " + n.value + ":\n")
+				put(b, indent+"     the request, the kernel pointing at offset "+n.value+":\n")
 				fullAttrs(b, indent+"     ", r.attrs, 0, off)
 			}
 		}
 	}
 	if m.bad != "" {
-		b.WriteString(indent + "MALFORMED: " + m.bad + "\n")
+		put(b, indent+"MALFORMED: "+m.bad+"\n")
 	}
 }
 
@@ -211,11 +222,11 @@ func fullAttrs(b *strings.Builder, indent string, nodes []node, depth, mark int)
 		if n.bad != "" {
 			line += " MALFORMED: " + n.bad
 		}
-		b.WriteString(line + "\n")
+		put(b, line+"\n")
 		inside := mark >= n.off && mark < n.off+max(n.length, 1)
 		innermost := inside && !anyHolds(n.kids, mark)
 		if innermost {
-			b.WriteString(repeat(' ', col) + repeat('^', len(name)) + " here\n")
+			put(b, repeat(' ', col)+repeat('^', len(name))+" here\n")
 		}
 		fullAttrs(b, indent, n.kids, depth+1, mark)
 	}
@@ -230,6 +241,7 @@ func anyHolds(nodes []node, mark int) bool {
 	return false
 }
 
+//go:noinline
 func hex4(n int) string {
 	s := strconv.FormatInt(int64(n), 16)
 	return repeat('0', 4-len(s)) + s
@@ -329,7 +341,7 @@ func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request
 	if len(m.attrs) > 0 {
 		o.Set("attrs", jsonAttrs(m.attrs))
 	}
-	if req != nil && m.ctrl != nil {
+	if req != nil && m.ctrl != nil && !req.at.IsZero() {
 		o.Set("us", int(us))
 	}
 	if m.bad != "" {
@@ -337,7 +349,7 @@ func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request
 	}
 	var sb strings.Builder
 	ipfmt.WriteJSON(&sb, o)
-	b.WriteString(sb.String())
+	put(b, sb.String())
 }
 
 func jsonAttrs(nodes []node) []ipfmt.Object {

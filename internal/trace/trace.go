@@ -90,7 +90,7 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 		arrow = "←"
 	}
 	if len(msgs) > 1 && t.mode != JSON {
-		out.WriteString(arrow + " datagram of " + itoa(len(msgs)) + " messages, " + itoa(len(b)) + " bytes\n")
+		put(&out, arrow+" datagram of "+itoa(len(msgs))+" messages, "+itoa(len(b))+" bytes\n")
 	}
 	for i := range msgs {
 		m := &msgs[i]
@@ -99,8 +99,11 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 		var us int64
 		if dir == nl.Received && m.ctrl != nil {
 			if r, ok := t.sent[m.hdr.seq]; ok {
-				req, us = &r, now.Sub(r.at).Microseconds()
-				ms = " " + itoa(int(us/1000)) + "." + itoa(int(us%1000/100)) + " ms"
+				req = &r
+				if !now.IsZero() { // times unknown (a hex dump): none shown
+					us = now.Sub(r.at).Microseconds()
+					ms = " " + itoa(int(us/1000)) + "." + itoa(int(us%1000/100)) + " ms"
+				}
 				delete(t.sent, m.hdr.seq)
 			}
 		}
@@ -110,7 +113,7 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 		}
 		switch t.mode {
 		case Brief:
-			out.WriteString(indent + arrow + " " + m.brief(proto, req) + ms + "\n")
+			put(&out, indent+arrow+" "+m.brief(proto, req)+ms+"\n")
 		case Full:
 			m.full(&out, indent, arrow, proto, req, ms)
 		case JSON:
@@ -122,6 +125,8 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 
 // errText is "EEXIST: file exists" for a negative errno as the kernel
 // sends it.
+//
+//go:noinline
 func errText(errno int32) string {
 	e := errnoOf(errno)
 	return unix.ErrnoName(e) + ": " + e.Error()
