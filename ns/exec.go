@@ -223,7 +223,7 @@ func startIn(h *Handle, name string, argv []string, opt ExecOptions, start func(
 		return err
 	}
 	// Looked up here, where /etc and the mounts are the command's.
-	path, err := lookPath(argv[0])
+	path, err := LookPath(argv[0])
 	if err != nil {
 		return &ExecError{Code: 127, Err: err}
 	}
@@ -237,17 +237,16 @@ func startIn(h *Handle, name string, argv []string, opt ExecOptions, start func(
 	return nil
 }
 
-// lookPath finds a command as a shell does: a name with a slash is a
+// LookPath finds a command as a shell does: a name with a slash is a
 // path, any other is searched for in $PATH (an empty entry is ".").
-func lookPath(file string) (string, error) {
+func LookPath(file string) (string, error) {
 	if strings.Contains(file, "/") {
 		return file, nil // exec says why it cannot run it
 	}
 	dirs := rawos.Getenv("PATH")
-	for dir := range strings.SplitSeq(dirs, ":") {
-		if dirs == "" {
-			break // no $PATH: nowhere to look
-		}
+	for more := dirs != ""; more; { // "a::b" and "a:" search "." too
+		var dir string
+		dir, dirs, more = strings.Cut(dirs, ":")
 		p := path.Join(cmp.Or(dir, "."), file)
 		var st unix.Stat_t
 		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,20 +13,15 @@ import (
 	"github.com/nsnet/nsnet/nl"
 )
 
-const decodeHelp = `Usage: nsnet [-trace=brief|full|json] decode [route|netfilter|NUMBER] [FILE|-]
+const decodeHelp = `Usage: nsnet [-trace=brief|full|json] decode [route|netfilter|generic] [FILE|-]
 
-Shows netlink messages as -trace does, read from FILE (standard input when
-it is - or absent): a pcap file of link type NETLINK (what -pcap writes, or
-tcpdump -w on an nlmon device), or text with one datagram a line in hex -
-digit pairs, spaced or not, after an optional OFFSET: - or as the C string
-escapes strace -xx prints ("\x14\x00\x00\x00..."). A text line that starts
-with < came from the kernel, any other was sent to it; the protocol of text
-is route (NETLINK_ROUTE) unless given. Nothing is sent to the kernel.
+Shows netlink messages as -trace does, from FILE or standard input: a pcap
+of link type NETLINK (-pcap's, or nlmon's), or text with a datagram a line
+in hex - digit pairs after an optional OFFSET:, or strace -xx's "\x14\x00..."
+escapes; a line starting with < came from the kernel. Text is of protocol
+route unless one is given. Nothing is sent to the kernel.
 
-Examples:
-  nsnet -pcap /tmp/br.pcap link add br0 type bridge
-  nsnet -trace=full decode /tmp/br.pcap
-  echo '20 00 00 00 12 00 01 03 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00' | nsnet decode
+Example: nsnet -pcap br.pcap link add br0 type bridge; nsnet -trace=full decode br.pcap
 `
 
 var netlinkProtocols = []struct {
@@ -47,11 +41,6 @@ func runDecode(e *env, args []string) error {
 				proto, args = p.proto, args[1:]
 				break
 			}
-		}
-	}
-	if len(args) > 0 {
-		if n, err := strconv.ParseUint(args[0], 10, 5); err == nil && len(args) == 2 {
-			proto, args = int(n), args[1:]
 		}
 	}
 	switch len(args) {
@@ -118,37 +107,36 @@ func decodeText(tr *trace.Tracer, proto int, file, text string) error {
 // inside double quotes, as strace prints it), or else digit pairs after an
 // optional "OFFSET:", blanks and colons between them ignored.
 func hexBytes(line string) ([]byte, error) {
-	var digits strings.Builder
 	if strings.Contains(line, `\x`) {
-		for _, part := range strings.Split(line, `"`)[1:] {
-			for _, esc := range strings.Split(part, `\x`)[1:] {
-				if len(esc) < 2 {
-					return nil, fmt.Errorf("a \\x escape without two hex digits")
-				}
-				digits.WriteString(esc[:2])
+		var inside []string
+		for i, part := range strings.Split(line, `"`) {
+			if i%2 == 1 {
+				inside = append(inside, strings.Split(part, `\x`)...)
 			}
 		}
-	} else {
-		if i := strings.IndexByte(line, ':'); i >= 0 && i < 10 && !strings.ContainsAny(line[:i], " \t") {
-			line = line[i+1:] // an offset
-		}
-		for _, c := range line {
-			if c != ' ' && c != '\t' && c != ':' {
-				digits.WriteRune(c)
-			}
-		}
+		line = strings.Join(inside, "")
+	} else if i := strings.IndexByte(line, ':'); i >= 0 && i < 10 && !strings.ContainsAny(line[:i], " \t") {
+		line = line[i+1:] // an offset
 	}
-	s := digits.String()
-	if len(s)%2 != 0 {
-		return nil, fmt.Errorf("an odd number of hex digits (%d)", len(s))
-	}
-	b := make([]byte, len(s)/2)
-	for i := range b {
-		v, err := strconv.ParseUint(s[2*i:2*i+2], 16, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a hex byte", s[2*i:2*i+2])
+	var b []byte
+	digits := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		v := strings.IndexByte("0123456789abcdef", c|0x20) // ASCII lower case
+		switch {
+		case c == ' ' || c == '\t' || c == ':':
+			continue
+		case v < 0 || c > 'f':
+			return nil, fmt.Errorf("%q is not a hex digit", line[i:i+1])
+		case digits%2 == 0:
+			b = append(b, byte(v)<<4)
+		default:
+			b[len(b)-1] |= byte(v)
 		}
-		b[i] = byte(v)
+		digits++
+	}
+	if digits%2 != 0 {
+		return nil, fmt.Errorf("an odd number of hex digits (%d)", digits)
 	}
 	return b, nil
 }

@@ -65,6 +65,7 @@ func objectTable() []object {
 		{"probe", runProbe, "check reachability with TCP/UDP (no ping needed)"},
 		{"up", runUp, "build the topology a batch file describes, all or nothing"},
 		{"down", runDown, "remove what a topology file builds"},
+		{"lab", runLab, "a shell in namespaces of its own, where you are root without being root"},
 		{"decode", runDecode, "show netlink messages from a pcap file or a hex dump, as -trace does"},
 		{"help", runHelp, ""},
 	}

@@ -170,7 +170,7 @@ func (m *msg) full(b *strings.Builder, indent, arrow string, proto int, req *req
 			put(b, indent+hex4(unix.NLMSG_HDRLEN+4)+" request's nlmsghdr "+headerText(proto, *c.req))
 			switch {
 			case c.capped:
-				put(b, " (NLM_F_CAPPED: its payload not echoed)")
+				put(b, " (capped: no payload)")
 			case c.payload != nil:
 				put(b, " (its payload echoed: "+itoa(len(c.payload))+" bytes)")
 			}
@@ -309,7 +309,6 @@ func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request
 	o.Set("protocol", proto)
 	o.Set("len", int(m.hdr.len))
 	o.Set("type", m.typeName)
-	o.Set("type_number", int(m.hdr.typ))
 	o.Set("flags", strings.Split(m.flags, "|"))
 	if m.flags == "" {
 		o.Set("flags", []string{})
@@ -326,8 +325,9 @@ func (m *msg) json(b *strings.Builder, dir nl.Direction, proto int, req *request
 	if c := m.ctrl; c != nil {
 		e := ipfmt.Object{{Key: "errno", Value: int(c.errno)}}
 		if c.errno != 0 {
-			e.Set("name", unix.ErrnoName(errnoOf(c.errno)))
-			e.Set("text", errnoOf(c.errno).Error())
+			name, text, _ := strings.Cut(errText(c.errno), ": ")
+			e.Set("name", name)
+			e.Set("text", text)
 		}
 		for _, n := range m.attrs {
 			if n.typ == unix.NLMSGERR_ATTR_OFFS {

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// The seed tutorial, run by an unprivileged user (nobody) in nsnet lab:
+// namespaces, veths, a bridge, NAT and traffic, all without root, and
+// nothing of it left on the host.
+func TestLabRunsDemoUnprivileged(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to become nobody")
+	}
+	// This test binary acts as nsnet; nobody must be able to run it.
+	dir := t.TempDir()
+	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+	self, _ := os.ReadFile("/proc/self/exe")
+	bin, demo := filepath.Join(dir, "nsnet"), filepath.Join(dir, "demo.sh")
+	script, err := os.ReadFile("../../docs/demo.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(bin, self, 0o755)
+	os.WriteFile(demo, script, 0o644)
+	cmd := exec.Command(bin, "lab", "sh", "-c", "NSNET="+bin+" sh "+demo)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if strings.Contains(string(out), "unprivileged user namespaces are off") {
+		t.Skipf("this kernel forbids unprivileged user namespaces: %s", out)
+	}
+	if err != nil || !strings.Contains(string(out), "demo: all checks passed") {
+		t.Fatalf("the demo in a lab as nobody: %v\n%s", err, tail(string(out)))
+	}
+	if _, err := os.Stat("/run/netns/red"); err == nil {
+		t.Error("the lab's namespace red shows on the host")
+	}
+}
+
+// An exit status of the command run in the lab is nsnet lab's.
+func TestLabExitStatus(t *testing.T) {
+	cmd := exec.Command("/proc/self/exe", "lab", "sh", "-c", "test \"$NSNET_LAB\" = 1 && exit 7")
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 7 {
+		t.Fatalf("lab exit: %v, want status 7", err)
+	}
+}
+
+// When the kernel refuses user namespaces, the error names the setting.
+func TestLabErrorNamesSetting(t *testing.T) {
+	files := map[string]string{"/proc/sys/user/max_user_namespaces": "0\n"}
+	read := func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	err := labError(unix.ENOSPC, read)
+	if !strings.Contains(err.Error(), "user.max_user_namespaces is 0") || !strings.Contains(err.Error(), "sysctl -w user.max_user_namespaces=") {
+		t.Errorf("%v", err)
+	}
+	files = map[string]string{"/proc/sys/kernel/unprivileged_userns_clone": "0"}
+	if err := labError(unix.EPERM, read); !strings.Contains(err.Error(), "kernel.unprivileged_userns_clone=1") {
+		t.Errorf("%v", err)
+	}
+	if err := labError(unix.EPERM, func(string) ([]byte, error) { return nil, fs.ErrNotExist }); !strings.Contains(err.Error(), "operation not permitted") {
+		t.Errorf("%v", err)
+	}
+}
