@@ -67,6 +67,7 @@ const (
 	vText   valueType = iota // an address, names of flags, hex...
 	vNumber                  // decimal digits, perhaps signed
 	vString                  // the attribute's string, unquoted
+	vHex                     // bytes in hex: in brief, only their count
 )
 
 // decode splits a datagram of protocol proto into messages and decodes
@@ -546,7 +547,7 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 	s := strings.TrimSuffix(string(v), "\x00")
 	switch {
 	case k == kBytes:
-		return hexBytes(v), vText
+		return hexBytes(v), vHex
 	case k == kIP && (len(v) == 4 || len(v) == 16):
 		a, _ := netip.AddrFromSlice(v)
 		return a.String(), vText
@@ -575,7 +576,7 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 	case 8:
 		return strconv.FormatUint(order.Uint64(v), 10), vNumber
 	}
-	return hexBytes(v), vText
+	return hexBytes(v), vHex
 }
 
 // nth is the nth space-separated word of s.

@@ -86,6 +86,8 @@ func briefAttrs(b *strings.Builder, nodes []node) {
 			put(b, "}")
 		case n.value == "" && n.vt != vString:
 			put(b, n.short())
+		case n.vt == vHex:
+			put(b, n.short()+"=<"+itoa(n.length-unix.NLA_HDRLEN)+" bytes>")
 		case n.vt == vString && strings.ContainsAny(n.value, " \"\\{}"):
 			put(b, n.short()+"="+quote(n.value))
 		default:
