@@ -31,7 +31,7 @@ var netlinkProtocols = []struct {
 
 func runDecode(e *env, args []string) error {
 	proto, file := unix.NETLINK_ROUTE, "-"
-	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && args[0] == "help" {
 		fmt.Fprint(e.stdout, decodeHelp)
 		return nil
 	}

@@ -30,7 +30,7 @@ Example: nsnet lab sh docs/demo.sh
 const labInside = "NSNET_LAB_INSIDE"
 
 func runLab(e *env, args []string) error {
-	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && args[0] == "help" {
 		fmt.Fprint(e.stdout, labHelp)
 		return nil
 	}

@@ -147,7 +147,11 @@ func (e *env) main(args []string) (err error) {
 func (e *env) dispatch(args []string) error {
 	for _, o := range objects {
 		if matches(args[0], o.name) {
-			return o.run(e, args[1:])
+			rest := args[1:]
+			if len(rest) > 0 && (rest[0] == "--help" || rest[0] == "-help" || rest[0] == "-h") {
+				rest = []string{"help"} // every object's help: nsnet link --help
+			}
+			return o.run(e, rest)
 		}
 	}
 	return usagef("object %q is unknown", args[0])
