@@ -38,6 +38,7 @@ depmod -b "$cache/kernel" "$kver"
 modules="veth bridge macvlan macvtap vxlan tun ifb nf_tables nft_chain_nat nft_nat nft_masq nft_redir nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6"
 
 root=$(mktemp -d)
+chmod 755 "$root" # the guest's /: mktemp's 0700 would keep everyone but root out (the lab test runs as nobody)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/dev" "$root/proc" \
 	"$root/sys" "$root/tmp" "$root/run" "$root/etc" "$root/tests" "$root/src" "$root/lib/modules/$kver"
