@@ -47,15 +47,12 @@ func docSteps(t *testing.T, file string) []docStep {
 // Every command shown in docs/ runs, in the order shown, and prints what
 // the page says it prints: the pages cannot rot. Each page runs in a shell
 // of its own, in a fresh network namespace with its own /run, with nsnet
-// on $PATH (this test binary acting as nsnet).
+// on $PATH.
 func TestDocs(t *testing.T) {
 	testns.Require(t)
 	files, _ := filepath.Glob("../../docs/*.md")
 	bin := t.TempDir()
-	self, _ := os.Executable()
-	if err := os.Symlink(self, filepath.Join(bin, "nsnet")); err != nil {
-		t.Fatal(err)
-	}
+	buildNsnet(t, filepath.Join(bin, "nsnet"))
 	total := 0
 	for _, file := range files {
 		steps := docSteps(t, file)

@@ -31,19 +31,7 @@ func TestLabRunsDemoUnprivileged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// nsnet itself where a toolchain can build it: the demo starts nsnet a
-	// hundred times, and this test binary may be built with -race (half a
-	// second each). Else (the 6.1 VM) this test binary, acting as nsnet.
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		if _, lerr := exec.LookPath("go"); lerr == nil {
-			t.Fatalf("go build: %v\n%s", err, out)
-		}
-		self, _ := os.ReadFile("/proc/self/exe")
-		os.WriteFile(bin, self, 0o755)
-	}
-	os.Chmod(bin, 0o755)
+	buildNsnet(t, bin)
 	os.WriteFile(demo, script, 0o644)
 	// Each topology of examples/ too: up, up again (nothing to do), down.
 	// First: a namespace deleted is destroyed by the kernel a little later,
@@ -74,6 +62,24 @@ func TestLabRunsDemoUnprivileged(t *testing.T) {
 	if _, err := os.Stat("/run/netns/red"); err == nil {
 		t.Error("the lab's namespace red shows on the host")
 	}
+}
+
+// buildNsnet puts an nsnet at bin, for tests that run it a hundred times:
+// built where a toolchain can (this test binary may be built with -race:
+// half a second a start), else (the 6.1 VM) this test binary, acting as
+// nsnet when cliEnv is set.
+func buildNsnet(t *testing.T, bin string) {
+	t.Helper()
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		if _, lerr := exec.LookPath("go"); lerr == nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		self, _ := os.ReadFile("/proc/self/exe")
+		os.WriteFile(bin, self, 0o755)
+	}
+	os.Chmod(bin, 0o755)
 }
 
 // An exit status of the command run in the lab is nsnet lab's.
