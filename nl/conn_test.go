@@ -320,4 +320,9 @@ func TestCloseEndsWaitingReceive(t *testing.T) {
 	if _, err := c.Receive(); !errors.Is(err, nl.ErrClosed) {
 		t.Fatalf("Receive on a closed subscription: %v", err)
 	}
+	// Nothing is written to its old descriptor number, which may be another
+	// file's by now.
+	if _, err := c.Execute(getLinks()); !errors.Is(err, nl.ErrClosed) {
+		t.Fatalf("a request on a closed subscription: %v", err)
+	}
 }

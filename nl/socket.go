@@ -59,21 +59,23 @@ func (s *socket) release() {
 }
 
 func (s *socket) Send(b []byte) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed { // its number may be another file's by now
+		return ErrClosed
+	}
 	if err := fitSendBuffer(s.fd, &s.sndbuf, len(b)); err != nil {
 		return err
 	}
 	for {
-		err := unix.Sendmsg(s.fd, b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
-		switch err {
-		case unix.EINTR: // Go's preemption signals interrupt syscalls
-			continue
-		case unix.EAGAIN:
-			if err := s.poll(unix.POLLOUT); err != nil {
-				return err
-			}
-			continue
+		err := sendmsg(s.fd, b)
+		if err != unix.EAGAIN {
+			return err
 		}
-		return err
+		if err := s.poll(unix.POLLOUT); err != nil {
+			return err
+		}
 	}
 }
 
@@ -156,15 +158,20 @@ func (s *blockingSocket) Send(b []byte) error {
 	if err := fitSendBuffer(s.fd, &s.sndbuf, len(b)); err != nil {
 		return err
 	}
-	for {
-		err := unix.Sendmsg(s.fd, b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
-		switch err {
-		case unix.EINTR: // Go's preemption signals interrupt syscalls
-			continue
-		case unix.EAGAIN: // SO_SNDTIMEO passed
-			return ErrTimeout
-		}
+	if err := sendmsg(s.fd, b); err != unix.EAGAIN {
 		return err
+	}
+	return ErrTimeout // SO_SNDTIMEO passed
+}
+
+// sendmsg sends datagram b to the kernel, retried on EINTR, which Go's
+// preemption signals cause.
+func sendmsg(fd int, b []byte) error {
+	for {
+		err := unix.Sendmsg(fd, b, nil, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}, 0)
+		if err != unix.EINTR {
+			return err
+		}
 	}
 }
 

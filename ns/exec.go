@@ -79,20 +79,12 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 		}
 		return execFailed(err), err
 	}
-	var ws unix.WaitStatus
-	for {
-		if _, err = unix.Wait4(pid, &ws, 0, nil); err != unix.EINTR {
-			break
-		}
-	}
+	code, err := rawos.Wait(pid)
 	copies()
 	if err != nil {
-		return 1, fmt.Errorf("exec in namespace %q: wait: %w", displayName(h, name), err)
+		return code, fmt.Errorf("exec in namespace %q: wait: %w", displayName(h, name), err)
 	}
-	if ws.Signaled() {
-		return 128 + int(ws.Signal()), nil
-	}
-	return ws.ExitStatus(), nil
+	return code, nil
 }
 
 // Replace is Exec without a child: the command takes this process over,

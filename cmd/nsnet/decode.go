@@ -7,7 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
-	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/internal/sysfile"
 	"github.com/nsnet/nsnet/internal/trace"
 	"github.com/nsnet/nsnet/nl"
@@ -50,16 +49,13 @@ func runDecode(e *env, args []string) error {
 	default:
 		return usagef("decode: want [PROTOCOL] [FILE], got %q", strings.Join(args, " "))
 	}
-	in := e.stdin
-	if file != "-" {
-		f, err := rawos.Open(file)
-		if err != nil {
-			return fmt.Errorf("decode: %w", err)
-		}
-		defer f.Close()
-		in = f
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = sysfile.ReadAll(e.stdin)
+	} else {
+		b, err = sysfile.ReadFile(file)
 	}
-	b, err := sysfile.ReadAll(in)
 	if err != nil {
 		return fmt.Errorf("decode %s: %w", file, err)
 	}

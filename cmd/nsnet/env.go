@@ -282,24 +282,23 @@ func (e *env) startTrace() (func() error, error) {
 	if e.trace != "" {
 		w = e.stderr
 	}
-	mode := e.traceMode()
-	if e.pcap == "" {
-		e.tracer = trace.New(w, mode, nil)
-		return func() error { return nil }, nil
-	}
-	f, err := rawos.Create(e.pcap)
-	if err != nil {
-		return nil, fmt.Errorf("-pcap: %w", err)
-	}
-	p := trace.NewPcap(f)
-	e.tracer = trace.New(w, mode, p)
-	return func() error {
-		err := cmp.Or(p.Err(), f.Close())
+	var p *trace.Pcap
+	done := func() error { return nil }
+	if e.pcap != "" {
+		f, err := rawos.Create(e.pcap)
 		if err != nil {
-			return fmt.Errorf("-pcap %s: %w", e.pcap, err)
+			return nil, fmt.Errorf("-pcap: %w", err)
 		}
-		return nil
-	}, nil
+		p = trace.NewPcap(f)
+		done = func() error {
+			if err := cmp.Or(p.Err(), f.Close()); err != nil {
+				return fmt.Errorf("-pcap %s: %w", e.pcap, err)
+			}
+			return nil
+		}
+	}
+	e.tracer = trace.New(w, e.traceMode(), p)
+	return done, nil
 }
 
 // linkKey names a link in a batch: its namespace (-n) and name.

@@ -59,19 +59,11 @@ func runLab(e *env, args []string) error {
 	if err != nil {
 		return labError(err, sysfile.ReadFile)
 	}
-	var ws unix.WaitStatus
-	for {
-		if _, err = unix.Wait4(pid, &ws, 0, nil); err != unix.EINTR {
-			break
-		}
-	}
+	code, err := rawos.Wait(pid)
 	if err != nil {
 		return fmt.Errorf("lab: wait: %w", err)
 	}
-	if ws.Signaled() {
-		return exitCode(128 + int(ws.Signal()))
-	}
-	return exitCode(ws.ExitStatus())
+	return exitCode(code)
 }
 
 // labEnter runs in the lab's namespaces, as its root: mounts made here

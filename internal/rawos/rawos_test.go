@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -80,5 +81,21 @@ func TestPipe(t *testing.T) {
 func TestArgs(t *testing.T) {
 	if a := Args(); len(a) == 0 || a[0] == "" {
 		t.Fatalf("Args() = %q: the runtime's argv is not reached", a)
+	}
+}
+
+// Wait gives a child's status as a shell does: exit status, or 128+signal.
+func TestWait(t *testing.T) {
+	for _, c := range []struct {
+		script string
+		want   int
+	}{{"exit 3", 3}, {"kill -TERM $$", 128 + 15}} {
+		pid, err := syscall.ForkExec("/bin/sh", []string{"sh", "-c", c.script}, &syscall.ProcAttr{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Wait(pid); err != nil || got != c.want {
+			t.Errorf("%s: status %d, %v; want %d", c.script, got, err, c.want)
+		}
 	}
 }
