@@ -73,6 +73,9 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 	if t.pcap != nil {
 		t.pcap.Write(now, dir, proto, b)
 	}
+	if t.w == nil {
+		return // a capture alone: nothing to decode
+	}
 	msgs := decode(proto, b)
 	t.datagrams++
 	if dir == nl.Sent {
@@ -84,9 +87,6 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 				t.sent[m.hdr.seq] = request{now, append([]byte(nil), b[m.off:m.off+int(m.hdr.len)]...)}
 			}
 		}
-	}
-	if t.w == nil {
-		return
 	}
 	var out strings.Builder
 	arrow := "→"
