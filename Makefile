@@ -10,8 +10,8 @@ all: build
 # GOEXPERIMENT=nogreenteagc: Go 1.26's default collector (Green Tea, built
 # for large heaps, with vector scanning kernels) adds 49 KB to a binary
 # whose heap stays a few MB; the collector of Go 1.25 is used instead.
-# cmd/nsnet/size_test.go holds this build to the budget (and a plain go
-# build to the budget plus what Green Tea costs).
+# cmd/nsnet/size_test.go holds this build and a plain go build to the
+# budget.
 build:
 	CGO_ENABLED=0 GOEXPERIMENT=nogreenteagc $(GO) build -trimpath -ldflags="-s -w -X main.version=$$(git describe --always --dirty 2>/dev/null || echo devel)" -o $(BIN) ./cmd/nsnet
 

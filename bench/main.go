@@ -12,7 +12,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -284,7 +284,7 @@ func withLink(l *rtnl.Link, prefix string) *ns.Handle {
 	defer c.Close()
 	made, err := c.LinkAdd(l)
 	check(err)
-	check(c.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix(prefix), Index: made.Index}))
+	check(c.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix(prefix), Index: made.Index}))
 	check(c.LinkSetUp(made.Index))
 	return h
 }

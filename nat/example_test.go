@@ -2,9 +2,9 @@ package nat_test
 
 import (
 	"log"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/nat"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -30,13 +30,13 @@ func Example_seedTopology() {
 	// nsnet -n red link add veth-red type veth peer name veth-blue netns blue
 	vr := must(r.LinkAdd(&rtnl.Link{Name: "veth-red", Info: &rtnl.Veth{PeerName: "veth-blue", PeerNetNS: blue}}))
 	vb := must(b.LinkByName("veth-blue"))
-	check(r.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("192.168.15.1/24"), Index: vr.Index}))
-	check(b.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("192.168.15.2/24"), Index: vb.Index}))
+	check(r.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.1/24"), Index: vr.Index}))
+	check(b.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.2/24"), Index: vb.Index}))
 	check(r.LinkSetUp(vr.Index)) // nsnet -n red link set veth-red up
 	check(b.LinkSetUp(vb.Index))
-	check(r.RouteAdd(&rtnl.Route{Gateway: netip.MustParseAddr("192.168.15.2")})) // default via blue
+	check(r.RouteAdd(&rtnl.Route{Gateway: netaddr.MustParseAddr("192.168.15.2")})) // default via blue
 	// nsnet -n blue nat masquerade add 192.168.15.0/24 (turns on forwarding in blue)
-	must(nat.Add(blue, nat.Masquerade{Prefix: netip.MustParsePrefix("192.168.15.0/24")}, nil))
+	must(nat.Add(blue, nat.Masquerade{Prefix: netaddr.MustParsePrefix("192.168.15.0/24")}, nil))
 }
 
 // Port forwarding: connections to port 8080 on this host's addresses go
@@ -44,7 +44,7 @@ func Example_seedTopology() {
 // server's neighbours (hairpin), as `nsnet nat forward add tcp 8080 to
 // 192.168.15.2:80`. As root.
 func ExampleAdd_forward() {
-	res, err := nat.Add(nil, nat.Forward{Proto: nat.TCP, Port: 8080, To: netip.MustParseAddrPort("192.168.15.2:80")}, nil)
+	res, err := nat.Add(nil, nat.Forward{Proto: nat.TCP, Port: 8080, To: netaddr.MustParseAddrPort("192.168.15.2:80")}, nil)
 	if err != nil {
 		log.Fatal(err) // fs.ErrExist when it is there already
 	}

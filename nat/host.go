@@ -1,10 +1,9 @@
 package nat
 
 import (
-	"net/netip"
-
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -32,19 +31,19 @@ func ensureSysctl(h *ns.Handle, key string) (bool, error) {
 // localSubnet finds the prefix of h's address on the link that leads to
 // a, if a is on such a subnet: the clients that need hairpin NAT. A server
 // behind a router, or unreachable now, has none.
-func localSubnet(c *rtnl.Conn, a netip.Addr) (netip.Prefix, error) {
+func localSubnet(c *rtnl.Conn, a netaddr.Addr) (netaddr.Prefix, error) {
 	r, err := c.RouteGet(a)
 	if err != nil || r.Gateway.IsValid() {
-		return netip.Prefix{}, nil
+		return netaddr.Prefix{}, nil
 	}
 	addrs, err := c.Addrs(rtnl.AddrFilter{Index: r.OIF})
 	if err != nil {
-		return netip.Prefix{}, err
+		return netaddr.Prefix{}, err
 	}
 	for _, ad := range addrs {
 		if p := ad.Prefix.Masked(); p.Contains(a) && ad.Scope != unix.RT_SCOPE_LINK {
 			return p, nil
 		}
 	}
-	return netip.Prefix{}, nil
+	return netaddr.Prefix{}, nil
 }

@@ -3,13 +3,13 @@ package nat_test
 import (
 	"errors"
 	"io/fs"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/nsnet/nsnet/internal/testns"
 	"github.com/nsnet/nsnet/nat"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -28,7 +28,7 @@ func gateway(t *testing.T) *ns.Handle {
 	defer c.Close()
 	l, err := c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}})
 	if err == nil {
-		err = errors.Join(c.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("192.168.15.1/24"), Index: l.Index}), c.LinkSetUp(l.Index))
+		err = errors.Join(c.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.1/24"), Index: l.Index}), c.LinkSetUp(l.Index))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +40,8 @@ func gateway(t *testing.T) *ns.Handle {
 // removes exactly them.
 func TestRulesReadByNft(t *testing.T) {
 	h := gateway(t)
-	m := nat.Masquerade{Prefix: netip.MustParsePrefix("192.168.15.0/24"), OIF: "eth0"}
-	f := nat.Forward{Proto: nat.TCP, Port: 8080, To: netip.MustParseAddrPort("192.168.15.2:80")}
+	m := nat.Masquerade{Prefix: netaddr.MustParsePrefix("192.168.15.0/24"), OIF: "eth0"}
+	f := nat.Forward{Proto: nat.TCP, Port: 8080, To: netaddr.MustParseAddrPort("192.168.15.2:80")}
 	for _, n := range []nat.NAT{m, f} {
 		if _, err := nat.Add(h, n, nil); err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func TestFlushLeavesForeignTables(t *testing.T) {
 		t.Fatalf("nft -f: %v %s", err, out)
 	}
 	for _, p := range []string{"fd00::/64", "10.0.0.0/8"} {
-		if _, err := nat.Add(h, nat.Masquerade{Prefix: netip.MustParsePrefix(p)}, nil); err != nil {
+		if _, err := nat.Add(h, nat.Masquerade{Prefix: netaddr.MustParsePrefix(p)}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -115,7 +115,7 @@ func TestFlushLeavesForeignTables(t *testing.T) {
 // exists.
 func TestConcurrentAddInstallsOneCopy(t *testing.T) {
 	h := gateway(t)
-	f := nat.Forward{Proto: nat.TCP, Port: 8080, To: netip.MustParseAddrPort("10.9.0.2:80")}
+	f := nat.Forward{Proto: nat.TCP, Port: 8080, To: netaddr.MustParseAddrPort("10.9.0.2:80")}
 	for round := range 5 {
 		var wg sync.WaitGroup
 		errs := make([]error, 16)
@@ -158,7 +158,7 @@ func TestUnknownExpressionListed(t *testing.T) {
 	if err != nil || len(got) != 1 || !strings.Contains(got[0].String(), `unknown "`) {
 		t.Fatalf("rules: %+v %v", got, err)
 	}
-	if _, err := nat.Add(h, nat.Masquerade{Prefix: netip.MustParsePrefix("10.1.0.0/16")}, nil); err != nil {
+	if _, err := nat.Add(h, nat.Masquerade{Prefix: netaddr.MustParsePrefix("10.1.0.0/16")}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -167,7 +167,7 @@ func TestUnknownExpressionListed(t *testing.T) {
 // the rules exist already (a run killed between the two steps).
 func TestForwardingReported(t *testing.T) {
 	h := gateway(t)
-	m := nat.Masquerade{Prefix: netip.MustParsePrefix("10.7.0.0/16")}
+	m := nat.Masquerade{Prefix: netaddr.MustParsePrefix("10.7.0.0/16")}
 	if res, err := nat.Add(h, m, nil); err != nil || res.Forwarding != "net.ipv4.ip_forward" {
 		t.Fatalf("first add: %+v %v", res, err)
 	}
@@ -189,7 +189,7 @@ func TestAddAllOneTransaction(t *testing.T) {
 	h := gateway(t)
 	var nats []nat.NAT
 	for i := range 1000 {
-		nats = append(nats, nat.Forward{Proto: nat.TCP, Port: uint16(20000 + i), To: netip.MustParseAddrPort("192.168.15.2:80")})
+		nats = append(nats, nat.Forward{Proto: nat.TCP, Port: uint16(20000 + i), To: netaddr.MustParseAddrPort("192.168.15.2:80")})
 	}
 	nats = append(nats, nats[7])
 	c, err := nft.Dial(h, nil)

@@ -2,9 +2,9 @@ package nat
 
 import (
 	"io/fs"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 
 	"golang.org/x/sys/unix"
@@ -36,7 +36,7 @@ type NAT interface {
 	family() uint8
 	// rules are the rules that implement the NAT, given the hairpin
 	// subnet Add found for it (if any).
-	rules(hairpin netip.Prefix) []*nft.Rule
+	rules(hairpin netaddr.Prefix) []*nft.Rule
 }
 
 // Result is what Add changed besides the rules.
@@ -164,9 +164,9 @@ func AddAll(h *ns.Handle, nats []NAT, force bool, cfg *nl.Config) (turnedOn []st
 
 // hairpinSubnets is, for each Forward, the subnet of the host's address
 // beside its server (see localSubnet), looked up on one socket.
-func hairpinSubnets(h *ns.Handle, nats []NAT, cfg *nl.Config) ([]netip.Prefix, error) {
-	out := make([]netip.Prefix, len(nats))
-	seen := map[netip.Addr]netip.Prefix{} // many forwards, few servers
+func hairpinSubnets(h *ns.Handle, nats []NAT, cfg *nl.Config) ([]netaddr.Prefix, error) {
+	out := make([]netaddr.Prefix, len(nats))
+	seen := map[netaddr.Addr]netaddr.Prefix{} // many forwards, few servers
 	var c *rtnl.Conn
 	for i, x := range nats {
 		f, ok := x.(Forward)

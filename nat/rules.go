@@ -1,9 +1,8 @@
 package nat
 
 import (
-	"net/netip"
-
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"github.com/nsnet/nsnet/nft"
 )
@@ -12,7 +11,7 @@ import (
 // (through OIF, if set) take the address of the link they leave by.
 // `nft add rule ip nsnet postrouting ip saddr PREFIX [oifname OIF] masquerade`.
 type Masquerade struct {
-	Prefix netip.Prefix
+	Prefix netaddr.Prefix
 	OIF    string
 }
 
@@ -27,7 +26,7 @@ func (m Masquerade) Comment() string {
 
 func (m Masquerade) family() uint8 { return nft.FamilyOf(m.Prefix.Addr()) }
 
-func (m Masquerade) rules(netip.Prefix) []*nft.Rule {
+func (m Masquerade) rules(netaddr.Prefix) []*nft.Rule {
 	x := nft.MatchSaddr(m.Prefix.Masked())
 	if m.OIF != "" {
 		x = append(x, nft.MatchOifname(m.OIF)...)
@@ -52,9 +51,9 @@ func (p Proto) String() string { return map[Proto]string{TCP: "tcp", UDP: "udp"}
 // subnet of this host; clients in that subnet then need hairpin NAT.
 type Forward struct {
 	Proto Proto
-	Port  uint16         // the port on this host
-	To    netip.AddrPort // where connections go
-	IIF   string         // only connections arriving on this link, if set
+	Port  uint16           // the port on this host
+	To    netaddr.AddrPort // where connections go
+	IIF   string           // only connections arriving on this link, if set
 }
 
 // Comment names the rules in the kernel.
@@ -77,7 +76,7 @@ func (f Forward) family() uint8 { return nft.FamilyOf(f.To.Addr()) }
 //   - postrouting: `ct status dnat ip saddr HAIRPIN ip daddr TO PROTO dport
 //     TOPORT masquerade`, so that a neighbour of the server, whose
 //     connection was rewritten, gets the answer back through this host.
-func (f Forward) rules(hairpin netip.Prefix) []*nft.Rule {
+func (f Forward) rules(hairpin netaddr.Prefix) []*nft.Rule {
 	fam := f.family()
 	match := func(iif bool) []nft.Expr {
 		var x []nft.Expr
@@ -95,7 +94,7 @@ func (f Forward) rules(hairpin netip.Prefix) []*nft.Rule {
 	if hairpin.IsValid() {
 		x := nft.MatchCtDNAT()
 		x = append(x, nft.MatchSaddr(hairpin)...)
-		x = append(x, nft.MatchDaddr(netip.PrefixFrom(f.To.Addr(), f.To.Addr().BitLen()))...)
+		x = append(x, nft.MatchDaddr(netaddr.PrefixFrom(f.To.Addr(), f.To.Addr().BitLen()))...)
 		x = append(x, nft.MatchDport(uint8(f.Proto), f.To.Port())...)
 		x = append(x, &nft.Masq{})
 		rules = append(rules, &nft.Rule{Family: fam, Table: Table, Chain: "postrouting", Exprs: x, Comment: f.Comment()})

@@ -3,10 +3,10 @@ package nft_test
 import (
 	"fmt"
 	"log"
-	"net/netip"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 )
 
@@ -14,7 +14,7 @@ import (
 // nft does for the same words, and String renders them back in nft's
 // syntax.
 func ExampleRule_String() {
-	x := nft.MatchSaddr(netip.MustParsePrefix("10.0.0.0/24"))
+	x := nft.MatchSaddr(netaddr.MustParsePrefix("10.0.0.0/24"))
 	x = append(x, nft.MatchOifname("eth0")...)
 	x = append(x, &nft.Masq{})
 	r := nft.Rule{Family: nft.FamilyIP, Table: "demo", Chain: "postrouting", Exprs: x}

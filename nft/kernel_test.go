@@ -2,13 +2,13 @@ package nft_test
 
 import (
 	"errors"
-	"net/netip"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 	"github.com/nsnet/nsnet/ns"
 )
@@ -95,7 +95,7 @@ func TestRangesAccepted(t *testing.T) {
 	b.AddChain(nft.FamilyIP, "nsnet", nft.Chain{Name: "postrouting", Type: "nat", Hook: unix.NF_INET_POST_ROUTING, Priority: 100})
 	tcp := []nft.Expr{&nft.Meta{Key: unix.NFT_META_L4PROTO, Register: 1}, &nft.Cmp{Register: 1, Data: []byte{unix.IPPROTO_TCP}}}
 	b.AddRule(&nft.Rule{Family: nft.FamilyIP, Table: "nsnet", Chain: "postrouting",
-		Exprs: append(tcp, nft.SNAT(netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.5"), 1000, 2000)...)})
+		Exprs: append(tcp, nft.SNAT(netaddr.MustParseAddr("10.0.0.1"), netaddr.MustParseAddr("10.0.0.5"), 1000, 2000)...)})
 	b.AddRule(&nft.Rule{Family: nft.FamilyIP, Table: "nsnet", Chain: "postrouting", Exprs: append(tcp, nft.MasqPorts(1024, 2048)...)})
 	if err := c.Commit(b); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,8 @@ package nft
 
 import (
 	"encoding/binary"
-	"net/netip"
+
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,7 +28,7 @@ func headerAddr(family uint8) (addrField, bool) {
 // matchAddr is `ip saddr PREFIX` (or daddr). nft loads only the prefix's
 // whole bytes when the length is a multiple of 8, and masks with bitwise
 // otherwise.
-func matchAddr(family uint8, src bool, p netip.Prefix) []Expr {
+func matchAddr(family uint8, src bool, p netaddr.Prefix) []Expr {
 	h, _ := headerAddr(family)
 	off := h.daddr
 	if src {
@@ -62,10 +63,10 @@ func matchAddr(family uint8, src bool, p netip.Prefix) []Expr {
 }
 
 // MatchSaddr is `ip saddr PREFIX` (`ip6 saddr` for an IPv6 prefix).
-func MatchSaddr(p netip.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), true, p) }
+func MatchSaddr(p netaddr.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), true, p) }
 
 // MatchDaddr is `ip daddr PREFIX` (`ip6 daddr`).
-func MatchDaddr(p netip.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), false, p) }
+func MatchDaddr(p netaddr.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), false, p) }
 
 // MatchIifname is `iifname NAME`: the link a packet came in by.
 func MatchIifname(name string) []Expr { return matchIfname(unix.NFT_META_IIFNAME, name) }
@@ -74,7 +75,7 @@ func MatchIifname(name string) []Expr { return matchIfname(unix.NFT_META_IIFNAME
 func MatchOifname(name string) []Expr { return matchIfname(unix.NFT_META_OIFNAME, name) }
 
 // FamilyOf is FamilyIP or FamilyIP6, the table family for an address.
-func FamilyOf(a netip.Addr) uint8 {
+func FamilyOf(a netaddr.Addr) uint8 {
 	if a.Is4() {
 		return FamilyIP
 	}
@@ -126,11 +127,11 @@ func MatchCtDNAT() []Expr {
 }
 
 // DNATTo is `dnat to ADDR:PORT`.
-func DNATTo(to netip.AddrPort) []Expr { return DNAT(to.Addr(), netip.Addr{}, to.Port(), 0) }
+func DNATTo(to netaddr.AddrPort) []Expr { return DNAT(to.Addr(), netaddr.Addr{}, to.Port(), 0) }
 
 // natRange loads an address range and a port range into registers 1-4
 // (zero values are left out) and returns the NAT expression's registers.
-func natRange(addrMin, addrMax netip.Addr, portMin, portMax uint16) (x []Expr, n NAT) {
+func natRange(addrMin, addrMax netaddr.Addr, portMin, portMax uint16) (x []Expr, n NAT) {
 	next := uint32(unix.NFT_REG_1)
 	load := func(data []byte) uint32 {
 		x = append(x, &Immediate{Register: next, Data: data})
@@ -155,14 +156,14 @@ func natRange(addrMin, addrMax netip.Addr, portMin, portMax uint16) (x []Expr, n
 
 // SNAT is `snat to ADDRMIN[-ADDRMAX][:PORTMIN[-PORTMAX]]`; zero values are
 // left out. Port ranges need a transport protocol match before it.
-func SNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
+func SNAT(addrMin, addrMax netaddr.Addr, portMin, portMax uint16) []Expr {
 	x, n := natRange(addrMin, addrMax, portMin, portMax)
 	n.Type, n.Family = unix.NFT_NAT_SNAT, uint32(FamilyOf(addrMin))
 	return append(x, &n)
 }
 
 // DNAT is `dnat to ADDRMIN[-ADDRMAX][:PORTMIN[-PORTMAX]]`.
-func DNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
+func DNAT(addrMin, addrMax netaddr.Addr, portMin, portMax uint16) []Expr {
 	x, n := natRange(addrMin, addrMax, portMin, portMax)
 	n.Type, n.Family = unix.NFT_NAT_DNAT, uint32(FamilyOf(addrMin))
 	return append(x, &n)
@@ -171,6 +172,6 @@ func DNAT(addrMin, addrMax netip.Addr, portMin, portMax uint16) []Expr {
 // MasqPorts is `masquerade to :PORTMIN-PORTMAX`: the source port is
 // picked from the range.
 func MasqPorts(portMin, portMax uint16) []Expr {
-	x, n := natRange(netip.Addr{}, netip.Addr{}, portMin, portMax)
+	x, n := natRange(netaddr.Addr{}, netaddr.Addr{}, portMin, portMax)
 	return append(x, &Masq{Flags: n.Flags, RegProtoMin: n.RegProtoMin, RegProtoMax: n.RegProtoMax})
 }

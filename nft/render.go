@@ -2,11 +2,11 @@ package nft
 
 import (
 	"encoding/binary"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 )
@@ -125,7 +125,7 @@ func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
 	}
 	full := make([]byte, h.len)
 	copy(full, data)
-	a, _ := netip.AddrFromSlice(full)
+	a, _ := netaddr.AddrFromSlice(full)
 	bits := len(data) * 8
 	if mask != nil {
 		bits = 0
@@ -146,11 +146,11 @@ func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
 // statement names, as nft does (IPv6 addresses in brackets before a port).
 func natTarget(imm map[uint32][]byte, amin, amax, pmin, pmax uint32) string {
 	s := ""
-	if a, ok := netip.AddrFromSlice(imm[amin]); ok && amin != 0 {
+	if a, ok := netaddr.AddrFromSlice(imm[amin]); ok && amin != 0 {
 		s = a.String()
 		// The kernel reports the max register even for a single address: the
 		// same register as the min.
-		if b, ok := netip.AddrFromSlice(imm[amax]); ok && amax != 0 && amax != amin {
+		if b, ok := netaddr.AddrFromSlice(imm[amax]); ok && amax != 0 && amax != amin {
 			s += "-" + b.String()
 		}
 		if a.Is6() && pmin != 0 {

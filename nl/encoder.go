@@ -3,9 +3,9 @@ package nl
 import (
 	"encoding/binary"
 	"math"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 )
 
 // Encoder appends attributes to a byte slice. The first error sticks and is
@@ -70,7 +70,7 @@ func (e *Encoder) Flag(typ uint16) { e.attr(typ, 0) }
 // IPv6 (an IPv4-mapped address stays 16), nothing for the zero Addr.
 //
 //go:noinline
-func (e *Encoder) Addr(typ uint16, a netip.Addr) {
+func (e *Encoder) Addr(typ uint16, a netaddr.Addr) {
 	v := a.As16()
 	switch {
 	case a.Is4():

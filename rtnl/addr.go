@@ -2,9 +2,9 @@ package rtnl
 
 import (
 	"encoding/binary"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 
@@ -13,13 +13,13 @@ import (
 
 // Addr is an address on a link: struct ifaddrmsg and its IFA_* attributes.
 type Addr struct {
-	Prefix    netip.Prefix // IFA_LOCAL and ifa_prefixlen: 10.0.0.1/24
-	Peer      netip.Addr   // IFA_ADDRESS when it differs from IFA_LOCAL (point-to-point)
-	Index     int32        // ifa_index: the link
-	Flags     uint32       // ifa_flags, or IFA_FLAGS when wider: IFA_F_*
-	Scope     uint8        // ifa_scope: RT_SCOPE_*
-	Label     string       // IFA_LABEL (IPv4 only): "eth0:1"
-	Broadcast netip.Addr   // IFA_BROADCAST
+	Prefix    netaddr.Prefix // IFA_LOCAL and ifa_prefixlen: 10.0.0.1/24
+	Peer      netaddr.Addr   // IFA_ADDRESS when it differs from IFA_LOCAL (point-to-point)
+	Index     int32          // ifa_index: the link
+	Flags     uint32         // ifa_flags, or IFA_FLAGS when wider: IFA_F_*
+	Scope     uint8          // ifa_scope: RT_SCOPE_*
+	Label     string         // IFA_LABEL (IPv4 only): "eth0:1"
+	Broadcast netaddr.Addr   // IFA_BROADCAST
 	// Lifetimes in seconds (IFA_CACHEINFO); LifetimeForever is infinite. In
 	// a request, both zero means "not given" (forever) unless SetLifetimes.
 	ValidLft, PreferredLft uint32
@@ -47,7 +47,7 @@ func encodeAddr(a *Addr) ([]byte, error) {
 	// an IPv4 address is cut to its first four bytes.
 	for _, o := range []struct {
 		what string
-		addr netip.Addr
+		addr netaddr.Addr
 	}{{"peer", a.Peer}, {"broadcast", a.Broadcast}} {
 		if o.addr.IsValid() && family(o.addr) != fam {
 			return nil, fmt.Errorf("%s %s is not of the address's family", o.what, o.addr)
@@ -87,7 +87,7 @@ func DecodeAddr(b []byte) (*Addr, error) {
 	}
 	fam, bits := b[0], b[1]
 	a := &Addr{Flags: uint32(b[2]), Scope: b[3], Index: int32(binary.NativeEndian.Uint32(b[4:8]))}
-	var local, address netip.Addr
+	var local, address netaddr.Addr
 	d := nl.NewDecoder(b[unix.SizeofIfAddrmsg:])
 	for d.Next() {
 		var err error

@@ -2,12 +2,12 @@ package rtnl_test
 
 import (
 	"errors"
-	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -25,7 +25,7 @@ func TestListingsRetryInterruptedDumps(t *testing.T) {
 	// Enough addresses that one dump spans many datagrams, so a change can
 	// land in the middle of it.
 	for i := range 1000 {
-		a := &rtnl.Addr{Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 50, byte(i >> 8), byte(i)}), 32), Index: lo.Index}
+		a := &rtnl.Addr{Prefix: netaddr.PrefixFrom(netaddr.AddrFrom4([4]byte{10, 50, byte(i >> 8), byte(i)}), 32), Index: lo.Index}
 		if err := c.AddrAdd(a); err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func TestListingsRetryInterruptedDumps(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		a := &rtnl.Addr{Prefix: netip.MustParsePrefix("10.51.0.1/32"), Index: lo.Index}
+		a := &rtnl.Addr{Prefix: netaddr.MustParsePrefix("10.51.0.1/32"), Index: lo.Index}
 		for {
 			select {
 			case <-stop:
@@ -86,7 +86,7 @@ func TestAllAddrsStreams(t *testing.T) {
 	// More than any one datagram holds (a dump is checked for changes as
 	// each datagram is filled).
 	for i := range 4000 {
-		must(t, c.AddrAdd(&rtnl.Addr{Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 52, byte(i >> 8), byte(i)}), 32), Index: lo.Index}))
+		must(t, c.AddrAdd(&rtnl.Addr{Prefix: netaddr.PrefixFrom(netaddr.AddrFrom4([4]byte{10, 52, byte(i >> 8), byte(i)}), 32), Index: lo.Index}))
 	}
 	n := 0
 	for a, err := range c.AllAddrs(rtnl.AddrFilter{Index: lo.Index}) {
@@ -111,7 +111,7 @@ func TestAllAddrsStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n++; n == 1 {
-			must(t, churn.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("10.53.0.1/32"), Index: a.Index}))
+			must(t, churn.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("10.53.0.1/32"), Index: a.Index}))
 		}
 	}
 	if !interrupted {

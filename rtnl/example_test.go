@@ -3,8 +3,8 @@ package rtnl_test
 import (
 	"fmt"
 	"log"
-	"net/netip"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -28,12 +28,12 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = c.AddrAdd(&rtnl.Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Index: v.Index}) // addr add ... dev veth-host
+	err = c.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("10.0.0.1/24"), Index: v.Index}) // addr add ... dev veth-host
 	if err == nil {
 		err = c.LinkSetUp(v.Index) // nsnet link set veth-host up
 	}
 	if err == nil { // nsnet route add default via 10.0.0.2: table, protocol and scope as ip sets them
-		err = c.RouteAdd(&rtnl.Route{Gateway: netip.MustParseAddr("10.0.0.2")})
+		err = c.RouteAdd(&rtnl.Route{Gateway: netaddr.MustParseAddr("10.0.0.2")})
 	}
 	if err != nil {
 		log.Fatal(err)

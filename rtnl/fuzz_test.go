@@ -3,9 +3,9 @@ package rtnl
 import (
 	"bytes"
 	"encoding/hex"
-	"net/netip"
 	"testing"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 	"golang.org/x/sys/unix"
 )
@@ -75,8 +75,8 @@ func FuzzRule(f *testing.F) {
 	// Rules with most attributes, as ip sends them.
 	mask := uint32(0xff)
 	for _, r := range []*Rule{
-		{Src: netip.MustParsePrefix("10.0.0.0/8"), Table: 100, Priority: 100, Action: unix.FR_ACT_TO_TBL},
-		{Dst: netip.MustParsePrefix("fd00::/8"), IIF: "v0", OIF: "v1", Mark: 0x10, Mask: &mask, Invert: true, Action: unix.FR_ACT_PROHIBIT},
+		{Src: netaddr.MustParsePrefix("10.0.0.0/8"), Table: 100, Priority: 100, Action: unix.FR_ACT_TO_TBL},
+		{Dst: netaddr.MustParsePrefix("fd00::/8"), IIF: "v0", OIF: "v1", Mark: 0x10, Mask: &mask, Invert: true, Action: unix.FR_ACT_PROHIBIT},
 		{IPProto: unix.IPPROTO_TCP, SPort: [2]uint16{1000, 2000}, DPort: [2]uint16{80, 80}, UIDRange: &[2]uint32{100, 200}, Table: 7},
 		{Priority: 50, Goto: 100, Action: unix.FR_ACT_GOTO, Protocol: unix.RTPROT_STATIC},
 	} {

@@ -2,8 +2,9 @@ package rtnl
 
 import (
 	"encoding/hex"
-	"net/netip"
 	"testing"
+
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,7 +35,7 @@ var goldens = []struct {
 		// ifaddrmsg: AF_INET, /24, flags 0, scope 0, index 3; IFA_LOCAL; IFA_ADDRESS
 		"0218000003000000080002000a000001080001000a000001",
 		func() ([]byte, error) {
-			return encodeAddr(&Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Index: 3})
+			return encodeAddr(&Addr{Prefix: netaddr.MustParsePrefix("10.0.0.1/24"), Index: 3})
 		}},
 	{"ip route add 10.1.0.0/16 via 10.0.0.254 dev v0 metric 7",
 		// rtmsg: AF_INET, dst_len 16, src_len 0, tos 0, table main, proto boot, scope universe,
@@ -42,14 +43,14 @@ var goldens = []struct {
 		"02100000fe03000100000000080001000a010000080005000a0000fe08000600070000000800040003000000",
 		func() ([]byte, error) {
 			// Only what ip was given: the defaults fill the rest as ip does.
-			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
+			return encodeRoute(routeDefaults(&Route{Dst: netaddr.MustParsePrefix("10.1.0.0/16"), Gateway: netaddr.MustParseAddr("10.0.0.254"),
 				OIF: 3, Priority: 7}, false))
 		}},
 	{"ip route del 10.1.0.0/16 via 10.0.0.254 dev v0",
 		// rtmsg: table main, protocol 0, scope RT_SCOPE_NOWHERE (matches any), type 0
 		"02100000fe00ff0000000000080001000a010000080005000a0000fe0800040003000000",
 		func() ([]byte, error) {
-			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: netip.MustParseAddr("10.0.0.254"),
+			return encodeRoute(routeDefaults(&Route{Dst: netaddr.MustParsePrefix("10.1.0.0/16"), Gateway: netaddr.MustParseAddr("10.0.0.254"),
 				OIF: 3}, true))
 		}},
 	{"ip -6 route add 2001:db8::/64 dev v0 table 1000",
@@ -57,24 +58,24 @@ var goldens = []struct {
 		// universe, unicast; RTA_DST; RTA_TABLE 1000; RTA_OIF 3
 		"0a40000000030001000000001400010020010db800000000000000000000000008000f00e80300000800040003000000",
 		func() ([]byte, error) {
-			return encodeRoute(routeDefaults(&Route{Dst: netip.MustParsePrefix("2001:db8::/64"), OIF: 3, Table: 1000}, false))
+			return encodeRoute(routeDefaults(&Route{Dst: netaddr.MustParsePrefix("2001:db8::/64"), OIF: 3, Table: 1000}, false))
 		}},
 	{"ip addr del 10.0.0.1/24 dev v0",
 		"0218000003000000080002000a000001080001000a000001",
 		func() ([]byte, error) {
-			return encodeAddr(&Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Index: 3})
+			return encodeAddr(&Addr{Prefix: netaddr.MustParsePrefix("10.0.0.1/24"), Index: 3})
 		}},
 	{"ip neigh del 10.0.0.9 dev v0",
 		// ip sends NUD_PERMANENT, its default, even to delete
 		"020000000300000080000000080001000a000009",
 		func() ([]byte, error) {
-			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), Index: 3, State: unix.NUD_PERMANENT})
+			return encodeNeigh(&Neigh{IP: netaddr.MustParseAddr("10.0.0.9"), Index: 3, State: unix.NUD_PERMANENT})
 		}},
 	{"ip route get 10.0.0.9",
 		// rtmsg: AF_INET, dst_len 32, everything else 0 but rtm_flags RTM_F_LOOKUP_TABLE; RTA_DST
 		"022000000000000000100000080001000a000009",
 		func() ([]byte, error) {
-			return encodeRoute(&Route{Dst: netip.MustParsePrefix("10.0.0.9/32"), Flags: unix.RTM_F_LOOKUP_TABLE})
+			return encodeRoute(&Route{Dst: netaddr.MustParsePrefix("10.0.0.9/32"), Flags: unix.RTM_F_LOOKUP_TABLE})
 		}},
 	{"ip netns set other 5 (the namespace open as fd 6)",
 		// rtgenmsg AF_UNSPEC padded to 4; NETNSA_FD 6; NETNSA_NSID 5
@@ -84,7 +85,7 @@ var goldens = []struct {
 		// ndmsg: AF_INET, pads, index 3, state NUD_PERMANENT, flags 0, type 0; NDA_DST; NDA_LLADDR
 		"020000000300000080000000080001000a0000090a0002000200000000090000",
 		func() ([]byte, error) {
-			return encodeNeigh(&Neigh{IP: netip.MustParseAddr("10.0.0.9"), LLAddr: HardwareAddr{2, 0, 0, 0, 0, 9}, Index: 3, State: unix.NUD_PERMANENT})
+			return encodeNeigh(&Neigh{IP: netaddr.MustParseAddr("10.0.0.9"), LLAddr: HardwareAddr{2, 0, 0, 0, 0, 9}, Index: 3, State: unix.NUD_PERMANENT})
 		}},
 }
 

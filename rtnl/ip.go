@@ -1,9 +1,8 @@
 package rtnl
 
 import (
-	"net/netip"
-
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,7 +10,7 @@ import (
 // family is AF_INET or AF_INET6 for a, 0 for the zero Addr.
 //
 //go:noinline
-func family(a netip.Addr) uint8 {
+func family(a netaddr.Addr) uint8 {
 	switch {
 	case a.Is4():
 		return unix.AF_INET
@@ -23,7 +22,7 @@ func family(a netip.Addr) uint8 {
 
 // addrFrom decodes an address attribute of family fam; a value of the
 // wrong size is an error, not a panic.
-func addrFrom(b []byte, fam uint8) (netip.Addr, error) {
+func addrFrom(b []byte, fam uint8) (netaddr.Addr, error) {
 	want := 0 // another family: nothing is an address
 	switch fam {
 	case unix.AF_INET:
@@ -32,17 +31,17 @@ func addrFrom(b []byte, fam uint8) (netip.Addr, error) {
 		want = 16
 	}
 	if len(b) != want {
-		return netip.Addr{}, fmt.Errorf("rtnl: address of %d bytes for family %d", len(b), fam)
+		return netaddr.Addr{}, fmt.Errorf("rtnl: address of %d bytes for family %d", len(b), fam)
 	}
-	a, _ := netip.AddrFromSlice(b)
+	a, _ := netaddr.AddrFromSlice(b)
 	return a, nil
 }
 
 // prefixFrom builds a prefix, refusing a length the family cannot have.
-func prefixFrom(a netip.Addr, bits uint8) (netip.Prefix, error) {
-	p := netip.PrefixFrom(a, int(bits))
+func prefixFrom(a netaddr.Addr, bits uint8) (netaddr.Prefix, error) {
+	p := netaddr.PrefixFrom(a, int(bits))
 	if !p.IsValid() {
-		return netip.Prefix{}, fmt.Errorf("rtnl: prefix length %d for %v", bits, a)
+		return netaddr.Prefix{}, fmt.Errorf("rtnl: prefix length %d for %v", bits, a)
 	}
 	return p, nil
 }

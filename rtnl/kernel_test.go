@@ -3,13 +3,13 @@ package rtnl_test
 import (
 	"encoding/json"
 	"errors"
-	"net/netip"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -95,7 +95,7 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	v0, err := c.LinkByName("v0")
 	must(t, err)
 	must(t, c.LinkSetUp(v0.Index))
-	a := &rtnl.Addr{Prefix: netip.MustParsePrefix("10.7.0.1/24"), Index: v0.Index, Label: "v0:x"}
+	a := &rtnl.Addr{Prefix: netaddr.MustParsePrefix("10.7.0.1/24"), Index: v0.Index, Label: "v0:x"}
 	must(t, c.AddrAdd(a))
 	if err := c.AddrAdd(a); !errors.Is(err, unix.EEXIST) {
 		t.Fatalf("second add: %v", err)
@@ -104,7 +104,7 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	if err != nil || len(addrs) != 1 || addrs[0].Prefix != a.Prefix || addrs[0].Label != "v0:x" {
 		t.Fatalf("addrs: %+v %v", addrs, err)
 	}
-	r := &rtnl.Route{Dst: netip.MustParsePrefix("10.8.0.0/16"), Gateway: netip.MustParseAddr("10.7.0.254"), OIF: v0.Index,
+	r := &rtnl.Route{Dst: netaddr.MustParsePrefix("10.8.0.0/16"), Gateway: netaddr.MustParseAddr("10.7.0.254"), OIF: v0.Index,
 		Table: 100, Protocol: unix.RTPROT_STATIC, Type: unix.RTN_UNICAST, Priority: 9}
 	must(t, c.RouteAdd(r))
 	ipr := ipJSON(t, h, "route", "show", "table", "100")
@@ -119,14 +119,14 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	if routes, _ := c.Routes(rtnl.RouteFilter{Family: unix.AF_INET, Table: 100}); len(routes) != 0 {
 		t.Fatalf("route survived delete: %+v", routes)
 	}
-	n := &rtnl.Neigh{IP: netip.MustParseAddr("10.7.0.9"), LLAddr: []byte{2, 0, 0, 0, 0, 9}, Index: v0.Index, State: unix.NUD_PERMANENT}
+	n := &rtnl.Neigh{IP: netaddr.MustParseAddr("10.7.0.9"), LLAddr: []byte{2, 0, 0, 0, 0, 9}, Index: v0.Index, State: unix.NUD_PERMANENT}
 	must(t, c.NeighAdd(n))
 	ns4, err := c.Neighs(rtnl.NeighFilter{Family: unix.AF_INET, Index: v0.Index})
 	if err != nil || len(ns4) != 1 || ns4[0].LLAddr.String() != "02:00:00:00:00:09" {
 		t.Fatalf("neighbours: %+v %v", ns4, err)
 	}
-	got, err := c.RouteGet(netip.MustParseAddr("10.7.0.9"))
-	if err != nil || got.OIF != v0.Index || got.PrefSrc != netip.MustParseAddr("10.7.0.1") {
+	got, err := c.RouteGet(netaddr.MustParseAddr("10.7.0.9"))
+	if err != nil || got.OIF != v0.Index || got.PrefSrc != netaddr.MustParseAddr("10.7.0.1") {
 		t.Fatalf("route get: %+v %v", got, err)
 	}
 	must(t, c.AddrDel(a))

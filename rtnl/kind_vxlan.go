@@ -1,10 +1,9 @@
 package rtnl
 
 import (
-	"net/netip"
-
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 )
 
@@ -12,11 +11,11 @@ import (
 // `ip link add NAME type vxlan id ID [remote|group ADDR] [local ADDR]
 // [dev DEV] [dstport PORT]`.
 type Vxlan struct {
-	ID      uint32     // IFLA_VXLAN_ID: the 24-bit VNI; in a request, 0 is not sent
-	Group   netip.Addr // IFLA_VXLAN_GROUP(6): remote peer or multicast group
-	Local   netip.Addr // IFLA_VXLAN_LOCAL(6)
-	Dev     int32      // IFLA_VXLAN_LINK: underlying device
-	DstPort uint16     // IFLA_VXLAN_PORT, big-endian on the wire; 0 is the kernel default
+	ID      uint32       // IFLA_VXLAN_ID: the 24-bit VNI; in a request, 0 is not sent
+	Group   netaddr.Addr // IFLA_VXLAN_GROUP(6): remote peer or multicast group
+	Local   netaddr.Addr // IFLA_VXLAN_LOCAL(6)
+	Dev     int32        // IFLA_VXLAN_LINK: underlying device
+	DstPort uint16       // IFLA_VXLAN_PORT, big-endian on the wire; 0 is the kernel default
 
 	// Settings are the other IFLA_VXLAN_* of a request (ttl, tos, df,
 	// learning, ...), sent after the fields above (request only).
@@ -48,7 +47,7 @@ func (v *Vxlan) encode(e *nl.Encoder) error {
 }
 
 // pick chooses the IPv4 or the IPv6 attribute for a.
-func pick(a netip.Addr, v4, v6 uint16) uint16 {
+func pick(a netaddr.Addr, v4, v6 uint16) uint16 {
 	if a.Is4() {
 		return v4
 	}
@@ -61,9 +60,9 @@ func (v *Vxlan) decode(d *nl.Decoder) {
 		case unix.IFLA_VXLAN_ID:
 			v.ID = d.Uint32()
 		case unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6:
-			v.Group, _ = netip.AddrFromSlice(d.Bytes())
+			v.Group, _ = netaddr.AddrFromSlice(d.Bytes())
 		case unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6:
-			v.Local, _ = netip.AddrFromSlice(d.Bytes())
+			v.Local, _ = netaddr.AddrFromSlice(d.Bytes())
 		case unix.IFLA_VXLAN_LINK:
 			v.Dev = d.Int32()
 		case unix.IFLA_VXLAN_PORT:

@@ -2,9 +2,9 @@ package rtnl
 
 import (
 	"encoding/binary"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 
@@ -13,7 +13,7 @@ import (
 
 // Neigh is a neighbour (ARP or NDP) table entry: struct ndmsg and NDA_*.
 type Neigh struct {
-	IP     netip.Addr   // NDA_DST
+	IP     netaddr.Addr // NDA_DST
 	LLAddr HardwareAddr // NDA_LLADDR
 	Index  int32        // ndm_ifindex
 	State  uint16       // ndm_state: NUD_*

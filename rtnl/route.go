@@ -3,9 +3,9 @@ package rtnl
 import (
 	"encoding/binary"
 	"errors"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 
@@ -14,29 +14,29 @@ import (
 
 // Route is a routing table entry: struct rtmsg and its RTA_* attributes.
 type Route struct {
-	Family   uint8        // rtm_family: AF_INET or AF_INET6 (set from Dst or Gateway if zero)
-	Dst      netip.Prefix // RTA_DST and rtm_dst_len; the zero Prefix is the default route
-	Src      netip.Prefix // RTA_SRC and rtm_src_len (decoded only): source routing, IPv6
-	Gateway  netip.Addr   // RTA_GATEWAY
-	OIF      int32        // RTA_OIF: output link
-	IIF      int32        // RTA_IIF (decoded only): the input link of a route get with iif
-	Mark     uint32       // RTA_MARK (decoded only): the firewall mark of a route get with mark
-	PrefSrc  netip.Addr   // RTA_PREFSRC: `src`
-	Priority uint32       // RTA_PRIORITY: `metric`
-	Table    uint32       // rtm_table, or RTA_TABLE above 255: RT_TABLE_MAIN is 254
-	Protocol uint8        // rtm_protocol: RTPROT_*
-	Scope    uint8        // rtm_scope: RT_SCOPE_*
-	Type     uint8        // rtm_type: RTN_UNICAST, RTN_LOCAL...
-	TOS      uint8        // rtm_tos: the TOS byte (DS field) of the packets the route is for (IPv4); 0: any
-	Flags    uint32       // rtm_flags: RTNH_F_ONLINK...
-	Nexthops []Nexthop    // RTA_MULTIPATH
-	Pref     *uint8       // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
-	UID      *uint32      // RTA_UID: the user a route get was asked for, when sent
-	Metrics  []Metric     // RTA_METRICS: per-route TCP and path settings (`mtu 1400`)
-	Locked   uint32       // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
-	CongCtl  string       // RTAX_CC_ALGO in RTA_METRICS: the TCP congestion control (`congctl reno`)
-	Realms   uint32       // RTA_FLOW (IPv4): from<<16 | to, the realms a route classifies traffic into (`realms 1/2`)
-	Set      RouteFields  // request only: fields sent as given even when zero
+	Family   uint8          // rtm_family: AF_INET or AF_INET6 (set from Dst or Gateway if zero)
+	Dst      netaddr.Prefix // RTA_DST and rtm_dst_len; the zero Prefix is the default route
+	Src      netaddr.Prefix // RTA_SRC and rtm_src_len (decoded only): source routing, IPv6
+	Gateway  netaddr.Addr   // RTA_GATEWAY
+	OIF      int32          // RTA_OIF: output link
+	IIF      int32          // RTA_IIF (decoded only): the input link of a route get with iif
+	Mark     uint32         // RTA_MARK (decoded only): the firewall mark of a route get with mark
+	PrefSrc  netaddr.Addr   // RTA_PREFSRC: `src`
+	Priority uint32         // RTA_PRIORITY: `metric`
+	Table    uint32         // rtm_table, or RTA_TABLE above 255: RT_TABLE_MAIN is 254
+	Protocol uint8          // rtm_protocol: RTPROT_*
+	Scope    uint8          // rtm_scope: RT_SCOPE_*
+	Type     uint8          // rtm_type: RTN_UNICAST, RTN_LOCAL...
+	TOS      uint8          // rtm_tos: the TOS byte (DS field) of the packets the route is for (IPv4); 0: any
+	Flags    uint32         // rtm_flags: RTNH_F_ONLINK...
+	Nexthops []Nexthop      // RTA_MULTIPATH
+	Pref     *uint8         // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
+	UID      *uint32        // RTA_UID: the user a route get was asked for, when sent
+	Metrics  []Metric       // RTA_METRICS: per-route TCP and path settings (`mtu 1400`)
+	Locked   uint32         // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
+	CongCtl  string         // RTAX_CC_ALGO in RTA_METRICS: the TCP congestion control (`congctl reno`)
+	Realms   uint32         // RTA_FLOW (IPv4): from<<16 | to, the realms a route classifies traffic into (`realms 1/2`)
+	Set      RouteFields    // request only: fields sent as given even when zero
 }
 
 // Metric is one RTAX_* value of a route, in the order given.
@@ -108,11 +108,11 @@ func (q *Route) applyDefaults(del bool) {
 
 // Nexthop is one path of a multipath route (struct rtnexthop).
 type Nexthop struct {
-	Gateway netip.Addr // RTA_GATEWAY inside the rtnexthop
-	OIF     int32      // rtnh_ifindex
-	Weight  int        // rtnh_hops+1
-	Flags   uint8      // rtnh_flags
-	Realms  uint32     // RTA_FLOW inside the rtnexthop, as Route.Realms
+	Gateway netaddr.Addr // RTA_GATEWAY inside the rtnexthop
+	OIF     int32        // rtnh_ifindex
+	Weight  int          // rtnh_hops+1
+	Flags   uint8        // rtnh_flags
+	Realms  uint32       // RTA_FLOW inside the rtnexthop, as Route.Realms
 }
 
 // AddressFamily is Family, or the family of Dst, Gateway or the first
@@ -243,12 +243,12 @@ func decodeRoute(r *Route, b []byte) error {
 		var err error
 		switch d.Type() {
 		case unix.RTA_DST:
-			var a netip.Addr
+			var a netaddr.Addr
 			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
 				r.Dst, err = prefixFrom(a, dstLen)
 			}
 		case unix.RTA_SRC:
-			var a netip.Addr
+			var a netaddr.Addr
 			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
 				r.Src, err = prefixFrom(a, srcLen)
 			}
@@ -373,7 +373,7 @@ func checkRoute(r *Route) error {
 	}
 	for _, a := range []struct {
 		what string
-		addr netip.Addr
+		addr netaddr.Addr
 	}{{"gateway", r.Gateway}, {"src", r.PrefSrc}} {
 		if !a.addr.IsValid() {
 			continue
@@ -438,7 +438,7 @@ func (c *Conn) RouteDel(r *Route) error {
 
 // RouteGet asks the kernel which route it would use to reach dst:
 // `ip route get ADDR`.
-func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
+func (c *Conn) RouteGet(dst netaddr.Addr) (*Route, error) {
 	return c.RouteLookup(&RouteQuery{Dst: dst})
 }
 
@@ -446,15 +446,15 @@ func (c *Conn) RouteGet(dst netip.Addr) (*Route, error) {
 // Src, arriving on IIF (which needs Src), leaving by OIF, with Mark;
 // FibMatch asks for the table entry that matched instead of the result.
 type RouteQuery struct {
-	Dst, Src     netip.Addr
+	Dst, Src     netaddr.Addr
 	IIF, OIF     int32
 	Mark         uint32
 	UID          *uint32
 	FibMatch     bool
-	TOS          uint8      // rtm_tos: `tos`
-	IPProto      uint8      // RTA_IP_PROTO: the flow's protocol, for rules and multipath hashing: `ipproto`
-	SPort, DPort uint16     // RTA_SPORT, RTA_DPORT: its ports (with IPProto TCP, UDP...)
-	NewDst       netip.Addr // RTA_NEWDST: `as` (MPLS: the label to swap to; IP refuses it)
+	TOS          uint8        // rtm_tos: `tos`
+	IPProto      uint8        // RTA_IP_PROTO: the flow's protocol, for rules and multipath hashing: `ipproto`
+	SPort, DPort uint16       // RTA_SPORT, RTA_DPORT: its ports (with IPProto TCP, UDP...)
+	NewDst       netaddr.Addr // RTA_NEWDST: `as` (MPLS: the label to swap to; IP refuses it)
 }
 
 // RouteLookup asks the kernel which route a packet would take:
@@ -462,7 +462,7 @@ type RouteQuery struct {
 // [fibmatch]`.
 func (c *Conn) RouteLookup(q *RouteQuery) (*Route, error) {
 	dst := q.Dst
-	req := &Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), OIF: q.OIF, TOS: q.TOS}
+	req := &Route{Dst: netaddr.PrefixFrom(dst, dst.BitLen()), OIF: q.OIF, TOS: q.TOS}
 	// For IPv4, RTM_F_LOOKUP_TABLE as ip sends: report the table the route
 	// was found in. IPv6 refuses the flag ("Invalid flags for get route
 	// request").

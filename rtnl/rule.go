@@ -2,11 +2,11 @@ package rtnl
 
 import (
 	"encoding/binary"
-	"net/netip"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 )
 
@@ -14,22 +14,22 @@ import (
 // FRA_* attributes. The kernel tries rules in Priority order; the first
 // that matches a packet decides which table (or action) routes it.
 type Rule struct {
-	Family   uint8        // AF_INET or AF_INET6 (from Src or Dst if zero)
-	Priority uint32       // FRA_PRIORITY: `pref`; 0 on add: the kernel picks one below the last
-	Src, Dst netip.Prefix // FRA_SRC, FRA_DST with src_len, dst_len: `from`, `to`
-	Invert   bool         // FIB_RULE_INVERT: `not`
-	TOS      uint8        // fib_rule_hdr tos: the TOS byte (DS field) to match; 0: any
-	IIF, OIF string       // FRA_IIFNAME, FRA_OIFNAME
-	Mark     uint32       // FRA_FWMARK: `fwmark MARK[/MASK]`
-	Mask     *uint32      // FRA_FWMASK, when given
-	Table    uint32       // table to look up (FRA_TABLE above 255)
-	Action   uint8        // FR_ACT_TO_TBL (a table), _GOTO, _NOP, _BLACKHOLE, _UNREACHABLE, _PROHIBIT
-	Goto     uint32       // FRA_GOTO: the priority a goto jumps to
-	IPProto  uint8        // FRA_IP_PROTO
-	SPort    [2]uint16    // FRA_SPORT_RANGE: start, end; zero: none
-	DPort    [2]uint16    // FRA_DPORT_RANGE
-	UIDRange *[2]uint32   // FRA_UID_RANGE
-	Protocol uint8        // FRA_PROTOCOL: who made it (RTPROT_KERNEL for the defaults)
+	Family   uint8          // AF_INET or AF_INET6 (from Src or Dst if zero)
+	Priority uint32         // FRA_PRIORITY: `pref`; 0 on add: the kernel picks one below the last
+	Src, Dst netaddr.Prefix // FRA_SRC, FRA_DST with src_len, dst_len: `from`, `to`
+	Invert   bool           // FIB_RULE_INVERT: `not`
+	TOS      uint8          // fib_rule_hdr tos: the TOS byte (DS field) to match; 0: any
+	IIF, OIF string         // FRA_IIFNAME, FRA_OIFNAME
+	Mark     uint32         // FRA_FWMARK: `fwmark MARK[/MASK]`
+	Mask     *uint32        // FRA_FWMASK, when given
+	Table    uint32         // table to look up (FRA_TABLE above 255)
+	Action   uint8          // FR_ACT_TO_TBL (a table), _GOTO, _NOP, _BLACKHOLE, _UNREACHABLE, _PROHIBIT
+	Goto     uint32         // FRA_GOTO: the priority a goto jumps to
+	IPProto  uint8          // FRA_IP_PROTO
+	SPort    [2]uint16      // FRA_SPORT_RANGE: start, end; zero: none
+	DPort    [2]uint16      // FRA_DPORT_RANGE
+	UIDRange *[2]uint32     // FRA_UID_RANGE
+	Protocol uint8          // FRA_PROTOCOL: who made it (RTPROT_KERNEL for the defaults)
 	// FRA_SUPPRESS_PREFIXLEN: ignore table results with prefixes this
 	// long or shorter; -1 (the kernel's default): none.
 	SuppressPrefixLen *int32
@@ -114,7 +114,7 @@ func encodeRule(r *Rule) ([]byte, error) {
 	return e.Encode()
 }
 
-func bitsOf(p netip.Prefix) uint8 {
+func bitsOf(p netaddr.Prefix) uint8 {
 	if !p.IsValid() {
 		return 0
 	}
@@ -137,7 +137,7 @@ func DecodeRule(b []byte) (*Rule, error) {
 		case unix.FRA_PRIORITY:
 			r.Priority = d.Uint32()
 		case unix.FRA_SRC, unix.FRA_DST:
-			var a netip.Addr
+			var a netaddr.Addr
 			if a, err = addrFrom(d.Bytes(), r.Family); err == nil {
 				if d.Type() == unix.FRA_SRC {
 					r.Src, err = prefixFrom(a, srcLen)

@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"net/netip"
 	"path"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 
@@ -127,38 +127,38 @@ func lifetimeWord(w *words, kw string) (uint32, error) {
 
 // parsePrefixOrHost accepts 10.0.0.1/24, or a bare address as a host
 // prefix (/32, /128) like ip.
-func parsePrefixOrHost(s string) (netip.Prefix, error) {
+func parsePrefixOrHost(s string) (netaddr.Prefix, error) {
 	if strings.Contains(s, "/") {
-		return netip.ParsePrefix(s)
+		return netaddr.ParsePrefix(s)
 	}
-	a, err := netip.ParseAddr(s)
+	a, err := netaddr.ParseAddr(s)
 	if err != nil {
-		return netip.Prefix{}, err
+		return netaddr.Prefix{}, err
 	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
+	return netaddr.PrefixFrom(a, a.BitLen()), nil
 }
 
 // broadcast is `broadcast ADDR`, or `+`: the prefix's last address.
-func broadcast(p netip.Prefix, s string) (netip.Addr, error) {
+func broadcast(p netaddr.Prefix, s string) (netaddr.Addr, error) {
 	if s != "+" && s != "-" {
-		a, err := netip.ParseAddr(s)
+		a, err := netaddr.ParseAddr(s)
 		if err != nil {
 			return a, fmt.Errorf("broadcast %q is not an address", s)
 		}
 		return a, nil
 	}
 	if !p.Addr().Is4() {
-		return netip.Addr{}, errors.New("a broadcast address can be set only for IPv4 addresses")
+		return netaddr.Addr{}, errors.New("a broadcast address can be set only for IPv4 addresses")
 	}
 	if p.Bits() >= 31 {
-		return netip.Addr{}, nil
+		return netaddr.Addr{}, nil
 	}
 	b := p.Masked().Addr().As4()
 	host := uint32(1)<<(32-p.Bits()) - 1
 	for i := range 4 {
 		b[i] |= byte(host >> (24 - 8*i))
 	}
-	return netip.AddrFrom4(b), nil
+	return netaddr.AddrFrom4(b), nil
 }
 
 // withAddr parses an address command and runs fn with the link resolved.
@@ -221,7 +221,7 @@ func addrFlush(e *env, args []string) error {
 // scope, label (a shell pattern) and flags.
 type addrSel struct {
 	linkSel
-	to               netip.Prefix
+	to               netaddr.Prefix
 	scope            *uint8
 	label            string
 	flags, flagsMask uint32

@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/binary"
 	"errors"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -400,9 +400,9 @@ func parseVxlan(w *words, r *linkRequest, set bool) error {
 				v.Settings = append(v.Settings, rtnl.Setting{Attr: unix.IFLA_VXLAN_ID, Size: 4}) // VNI 0, which ID 0 does not send
 			}
 		case matches(kw, "group") || matches(kw, "remote") || matches(kw, "local"):
-			var a netip.Addr
+			var a netaddr.Addr
 			if s, err = w.value(kw); err == nil {
-				if a, err = netip.ParseAddr(s); err != nil {
+				if a, err = netaddr.ParseAddr(s); err != nil {
 					return w.usagef("vxlan: %s %q is not an IP address", kw, s)
 				}
 			}

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"encoding/binary"
 	"errors"
-	"net/netip"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
 
@@ -199,7 +199,7 @@ func (w *monitorWriter) print(evs []rtnl.Event) error {
 // groups only, and drops neighbours of other families, a bridge's too).
 func (w *monitorWriter) wants(ev rtnl.Event) bool {
 	dev, fam := int32(-1), uint8(0)
-	inet := func(a netip.Addr) uint8 {
+	inet := func(a netaddr.Addr) uint8 {
 		switch {
 		case a.Is4():
 			return unix.AF_INET

@@ -3,11 +3,11 @@ package main
 import (
 	"errors"
 	"io/fs"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/nat"
@@ -59,7 +59,7 @@ func natMasquerade(e *env, args []string) error {
 		return usagef("nat masquerade: which PREFIX?")
 	}
 	s := w.next()
-	p, err := netip.ParsePrefix(s)
+	p, err := netaddr.ParsePrefix(s)
 	if err != nil {
 		return usagef("nat masquerade: %q is not a prefix (like 192.168.15.0/24)", s)
 	}
@@ -120,18 +120,18 @@ func parsePort(s string) (uint16, error) {
 }
 
 // parseTarget reads ADDR, ADDR:PORT, [V6ADDR]:PORT or a bare V6ADDR.
-func parseTarget(s string, port uint16) (netip.AddrPort, error) {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
+func parseTarget(s string, port uint16) (netaddr.AddrPort, error) {
+	if ap, err := netaddr.ParseAddrPort(s); err == nil {
 		if ap.Port() == 0 {
 			return ap, usagef("nat forward: port 0 in %q", s)
 		}
 		return ap, nil
 	}
-	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	a, err := netaddr.ParseAddr(strings.Trim(s, "[]"))
 	if err != nil {
-		return netip.AddrPort{}, usagef("nat forward: %q is not ADDR or ADDR:PORT", s)
+		return netaddr.AddrPort{}, usagef("nat forward: %q is not ADDR or ADDR:PORT", s)
 	}
-	return netip.AddrPortFrom(a, port), nil
+	return netaddr.AddrPortFrom(a, port), nil
 }
 
 // changeNAT adds or deletes a NAT in the -n namespace, and says when

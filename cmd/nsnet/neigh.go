@@ -1,11 +1,10 @@
 package main
 
 import (
-	"net/netip"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -73,7 +72,7 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 				return nil, "", w.usagef("unexpected %q", kw)
 			}
 			if err == nil {
-				if n.IP, err = netip.ParseAddr(kw); err != nil {
+				if n.IP, err = netaddr.ParseAddr(kw); err != nil {
 					return nil, "", w.usagef("%q is not an address", kw)
 				}
 			}
@@ -122,7 +121,7 @@ func neighDel(e *env, args []string) error {
 func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, f rtnl.NeighFilter, keep func(*rtnl.Neigh) bool, names map[int32]string, err error) {
 	w := &words{args: args, cmd: cmd}
 	var dev, master string
-	var to netip.Prefix
+	var to netaddr.Prefix
 	var proxy, vrf, nomaster, unused bool // proxy: list the proxy table instead
 	var proto *uint8
 	mask := uint16(0xff &^ unix.NUD_NOARP)

@@ -2,11 +2,11 @@ package main
 
 import (
 	"cmp"
-	"net/netip"
 	"strconv"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 
 	"github.com/nsnet/nsnet/ns"
 	"golang.org/x/sys/unix"
@@ -43,7 +43,7 @@ func runProbe(e *env, args []string) error {
 type probe struct {
 	listen  bool
 	proto   string // "tcp" or "udp"
-	addr    netip.Addr
+	addr    netaddr.Addr
 	port    uint16
 	count   int
 	timeout time.Duration
@@ -71,7 +71,7 @@ func parseProbe(args []string) (probe, error) {
 		return p, usagef("probe: protocol %q is not tcp or udp", p.proto)
 	}
 	if !p.listen {
-		a, err := netip.ParseAddr(args[1])
+		a, err := netaddr.ParseAddr(args[1])
 		if err != nil {
 			return p, usagef("probe: %q is not an IP address", args[1])
 		}
@@ -169,9 +169,9 @@ func listenOne(p probe, fam int) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	sa := sockaddr(netip.IPv4Unspecified(), p.port)
+	sa := sockaddr(netaddr.IPv4Unspecified(), p.port)
 	if fam == unix.AF_INET6 {
-		sa = sockaddr(netip.IPv6Unspecified(), p.port)
+		sa = sockaddr(netaddr.IPv6Unspecified(), p.port)
 		err = unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
 	}
 	if err == nil {
@@ -192,11 +192,11 @@ func listenOne(p probe, fam int) (int, error) {
 
 // answer takes the next client on a ready socket, tells it the address
 // it was seen as, and returns that address.
-func answer(p probe, fd int) (netip.AddrPort, error) {
+func answer(p probe, fd int) (netaddr.AddrPort, error) {
 	if p.proto == "tcp" {
 		c, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
 		if err != nil {
-			return netip.AddrPort{}, err
+			return netaddr.AddrPort{}, err
 		}
 		defer unix.Close(c)
 		from := addrPort(sa)
@@ -206,7 +206,7 @@ func answer(p probe, fd int) (netip.AddrPort, error) {
 	buf := make([]byte, 64)
 	_, sa, err := unix.Recvfrom(fd, buf, 0)
 	if err != nil {
-		return netip.AddrPort{}, err
+		return netaddr.AddrPort{}, err
 	}
 	from := addrPort(sa)
 	unix.Sendto(fd, []byte(from.String()+"\n"), 0, sa)
@@ -214,7 +214,7 @@ func answer(p probe, fd int) (netip.AddrPort, error) {
 }
 
 func (e *env) probeConnect(h *ns.Handle, p probe) error {
-	target := netip.AddrPortFrom(p.addr, p.port)
+	target := netaddr.AddrPortFrom(p.addr, p.port)
 	fam, typ := unix.AF_INET, unix.SOCK_DGRAM
 	if p.addr.Is6() {
 		fam = unix.AF_INET6
@@ -300,19 +300,19 @@ func timedOut(err error) error {
 	return err
 }
 
-func sockaddr(a netip.Addr, port uint16) unix.Sockaddr {
+func sockaddr(a netaddr.Addr, port uint16) unix.Sockaddr {
 	if a.Is4() {
 		return &unix.SockaddrInet4{Addr: a.As4(), Port: int(port)}
 	}
 	return &unix.SockaddrInet6{Addr: a.As16(), Port: int(port)}
 }
 
-func addrPort(sa unix.Sockaddr) netip.AddrPort {
+func addrPort(sa unix.Sockaddr) netaddr.AddrPort {
 	switch sa := sa.(type) {
 	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
+		return netaddr.AddrPortFrom(netaddr.AddrFrom4(sa.Addr), uint16(sa.Port))
 	case *unix.SockaddrInet6:
-		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port))
+		return netaddr.AddrPortFrom(netaddr.AddrFrom16(sa.Addr), uint16(sa.Port))
 	}
-	return netip.AddrPort{}
+	return netaddr.AddrPort{}
 }

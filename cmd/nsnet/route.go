@@ -2,7 +2,6 @@ package main
 
 import (
 	"iter"
-	"net/netip"
 	"strconv"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -292,12 +292,12 @@ func dsfieldWord(w *words, kw string) (uint8, error) {
 	return n, nil
 }
 
-func addrWord(w *words, kw string) (netip.Addr, error) {
+func addrWord(w *words, kw string) (netaddr.Addr, error) {
 	s, err := w.value(kw)
 	if err != nil {
-		return netip.Addr{}, err
+		return netaddr.Addr{}, err
 	}
-	a, err := netip.ParseAddr(s)
+	a, err := netaddr.ParseAddr(s)
 	if err != nil {
 		return a, w.usagef("%s %q is not an address", kw, s)
 	}
@@ -536,9 +536,9 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 type routeSel struct {
 	table      uint32
 	dev, iif   string
-	root, mtch *netip.Prefix // exact sets both
+	root, mtch *netaddr.Prefix // exact sets both
 	// from: the source prefix (IPv6 source routing), the same way
-	srcRoot, srcMatch *netip.Prefix
+	srcRoot, srcMatch *netaddr.Prefix
 	mark              *uint32
 	cloned            bool // cached, cloned: the kernel's route cache (exceptions) instead
 	proto             *uint8
@@ -546,7 +546,7 @@ type routeSel struct {
 	typ               *uint8
 	metric            *uint32
 	tos               *uint8
-	via, src          netip.Prefix
+	via, src          netaddr.Prefix
 	realms            uint32 // RTA_FLOW, compared where realmMask is set:
 	realmMask         uint32 // the half of FROM/TO that was not 0
 }
@@ -622,7 +622,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 				}
 			}
 		case kw == "via" || kw == "src":
-			var p netip.Prefix
+			var p netaddr.Prefix
 			if p, err = routePrefix(w, kw, w.args); err == nil {
 				w.next()
 				if kw == "via" {
@@ -661,7 +661,7 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 // rootMatch reads `[root|match|exact] PREFIX`, kw its first word, into
 // the prefixes a route's must be covered by (root) and cover (match); a
 // bare prefix is exact, both.
-func rootMatch(w *words, kw string) (root, mtch *netip.Prefix, err error) {
+func rootMatch(w *words, kw string) (root, mtch *netaddr.Prefix, err error) {
 	how := "exact"
 	if kw == "root" || kw == "match" || kw == "exact" {
 		if !w.more() {
@@ -681,13 +681,13 @@ func rootMatch(w *words, kw string) (root, mtch *netip.Prefix, err error) {
 
 // routePrefix reads args[0] as ip's get_prefix does: a prefix, an address
 // (a host prefix), or default/any/all (no bits).
-func routePrefix(w *words, kw string, args []string) (netip.Prefix, error) {
+func routePrefix(w *words, kw string, args []string) (netaddr.Prefix, error) {
 	if len(args) == 0 {
-		return netip.Prefix{}, w.usagef("%s needs a value", kw)
+		return netaddr.Prefix{}, w.usagef("%s needs a value", kw)
 	}
 	switch s := args[0]; s {
 	case "default", "any", "all":
-		return netip.PrefixFrom(netip.Addr{}, 0), nil
+		return netaddr.PrefixFrom(netaddr.Addr{}, 0), nil
 	default:
 		p, err := parsePrefixOrHost(s)
 		if err != nil {
@@ -699,26 +699,25 @@ func routePrefix(w *words, kw string, args []string) (netip.Prefix, error) {
 
 // bitsMatch reports whether a and p's address agree on their first n bits
 // (inet_addr_match); an invalid (default) prefix agrees with anything.
-func bitsMatch(a netip.Addr, p netip.Prefix, n int) bool {
+func bitsMatch(a netaddr.Addr, p netaddr.Prefix, n int) bool {
 	if !p.Addr().IsValid() || n <= 0 {
 		return true
 	}
 	if !a.IsValid() {
-		a = netip.IPv6Unspecified()
+		a = netaddr.IPv6Unspecified()
 		if p.Addr().Is4() {
-			a = netip.IPv4Unspecified()
+			a = netaddr.IPv4Unspecified()
 		}
 	}
 	if a.Is4() != p.Addr().Is4() {
 		return false
 	}
-	x, err := a.Prefix(n)
-	y, err2 := p.Addr().Prefix(n)
-	return err == nil && err2 == nil && x == y
+	x, y := netaddr.PrefixFrom(a, n).Masked(), netaddr.PrefixFrom(p.Addr(), n).Masked()
+	return x.IsValid() && x == y
 }
 
 // bits is p's length; default (an invalid prefix here) has none.
-func bits(p netip.Prefix) int { return max(p.Bits(), 0) }
+func bits(p netaddr.Prefix) int { return max(p.Bits(), 0) }
 
 // keep is filter_nlmsg for the selectors parseRouteSel reads.
 func (q *routeSel) keep(r *rtnl.Route) bool {

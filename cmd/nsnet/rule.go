@@ -1,13 +1,13 @@
 package main
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -60,10 +60,10 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 	r := &rtnl.Rule{Family: uint8(e.family)}
 	hasTable := false
 	var given ruleFields
-	prefix := func(kw string) (netip.Prefix, error) {
+	prefix := func(kw string) (netaddr.Prefix, error) {
 		s, err := w.value(kw)
 		if err != nil || s == "all" || sel && (s == "default" || s == "any") {
-			return netip.Prefix{}, err // for a selector too: every rule of the family
+			return netaddr.Prefix{}, err // for a selector too: every rule of the family
 		}
 		p, err := parsePrefixOrHost(s)
 		if err != nil {
@@ -197,7 +197,7 @@ func ipprotoWord(w *words, kw string) (uint8, error) {
 // prefix must cover r's; as in ip, a mark, mask, protocol or port of 0
 // and table 0 select any.
 func ruleMatches(t *rtnl.Rule, given ruleFields, r *rtnl.Rule) bool {
-	covers := func(f, p netip.Prefix) bool {
+	covers := func(f, p netaddr.Prefix) bool {
 		return !f.IsValid() || f.Bits() <= max(p.Bits(), 0) && bitsMatch(p.Addr(), f, f.Bits())
 	}
 	mask := func(m *uint32) uint32 {

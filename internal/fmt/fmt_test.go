@@ -4,11 +4,11 @@ import (
 	"errors"
 	stdfmt "fmt"
 	"io/fs"
-	"net/netip"
 	"testing"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/netaddr"
 )
 
 type state uint8
@@ -38,7 +38,7 @@ func TestSameAsStandard(t *testing.T) {
 		{"% x|%x", []any{[]byte{1, 2, 0xff}, "AB"}},
 		{"%-16s|%14s|%-12d|%6d|%8s", []any{"veth0@if2", "UP", 4026531840, 3, "-"}},
 		{" %*s %*d", []any{7, "RX:", 9, 12345}},
-		{"%v %s %d", []any{netip.MustParseAddr("10.0.0.1"), 2 * time.Second, -0}},
+		{"%v %s %d", []any{netaddr.MustParseAddr("10.0.0.1"), 2 * time.Second, -0}},
 		{"%v|%s|%v", []any{errors.New("boom"), fs.ErrNotExist, nil}},
 		{"%v %t", []any{true, false}},
 		{"%v %s", []any{np, np}},

@@ -2,13 +2,13 @@ package ipfmt
 
 import (
 	"encoding/binary"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/sysfile"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -445,12 +445,12 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 	// The group is multicast, else it is the one remote; IPv4 first.
 	ends := func(v4, v6 uint16, key, multiKey, word, multiWord string) {
-		var a netip.Addr
+		var a netaddr.Addr
 		suffix := ""
 		if b := tb[v4]; b != nil {
-			a, _ = netip.AddrFromSlice(append(b[:len(b):len(b)], 0, 0, 0, 0)[:4])
+			a, _ = netaddr.AddrFromSlice(append(b[:len(b):len(b)], 0, 0, 0, 0)[:4])
 		} else if b := tb[v6]; b != nil {
-			a, _ = netip.AddrFromSlice(append(b[:len(b):len(b)], make([]byte, 16)...)[:16])
+			a, _ = netaddr.AddrFromSlice(append(b[:len(b):len(b)], make([]byte, 16)...)[:16])
 			suffix = "6"
 		}
 		if !a.IsValid() || a.IsUnspecified() {

@@ -1,7 +1,6 @@
 package ipfmt
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,6 +8,7 @@ import (
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/order"
 	"github.com/nsnet/nsnet/internal/sysfile"
+	"github.com/nsnet/nsnet/netaddr"
 	"golang.org/x/sys/unix"
 )
 
@@ -213,7 +213,7 @@ var NudStates = Names{{0x01, "INCOMPLETE"}, {0x02, "REACHABLE"}, {0x04, "STALE"}
 	{0x10, "PROBE"}, {0x20, "FAILED"}, {0x40, "NOARP"}, {0x80, "PERMANENT"}}
 
 // inetName is the word ip uses for an address's family.
-func inetName(a netip.Addr) string {
+func inetName(a netaddr.Addr) string {
 	if a.Is4() {
 		return "inet"
 	}

@@ -1,9 +1,10 @@
 package ipfmt
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/nsnet/nsnet/netaddr"
 )
 
 // record is one object being printed, as iproute2's print_* calls with
@@ -124,7 +125,7 @@ func (r *record) str(key, word, value string) {
 // addr is str for an address.
 //
 //go:noinline
-func (r *record) addr(key, word string, a netip.Addr) {
+func (r *record) addr(key, word string, a netaddr.Addr) {
 	if r.j != nil {
 		r.line = a.AppendTo(r.line[:0])
 		r.j.name(key)
@@ -144,7 +145,7 @@ func (r *record) addr(key, word string, a netip.Addr) {
 // address.
 //
 //go:noinline
-func (r *record) prefix(key, word string, p netip.Prefix) {
+func (r *record) prefix(key, word string, p netaddr.Prefix) {
 	if r.j != nil {
 		r.line = appendPrefix(r.line[:0], p)
 		r.j.name(key)
@@ -211,9 +212,9 @@ func (r *record) js(key string, value any) {
 }
 
 // prefixString is ip's form of a prefix: a host prefix as a bare address.
-func prefixString(p netip.Prefix) string { return string(appendPrefix(nil, p)) }
+func prefixString(p netaddr.Prefix) string { return string(appendPrefix(nil, p)) }
 
-func appendPrefix(b []byte, p netip.Prefix) []byte {
+func appendPrefix(b []byte, p netaddr.Prefix) []byte {
 	b = p.Addr().AppendTo(b)
 	if p.Bits() == p.Addr().BitLen() || p.Bits() == 0 && p.Addr().IsUnspecified() {
 		return b

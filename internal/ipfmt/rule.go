@@ -1,11 +1,11 @@
 package ipfmt
 
 import (
-	"net/netip"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -37,7 +37,7 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		o.any("not", "not ", nil)
 	}
 	ends := []struct {
-		pfx               netip.Prefix
+		pfx               netaddr.Prefix
 		word, key, lenKey string
 	}{{r.Src, "from ", "src", "srclen"}, {r.Dst, " to ", "dst", "dstlen"}}
 	for i, e := range ends {

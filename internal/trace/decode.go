@@ -2,12 +2,12 @@ package trace
 
 import (
 	"encoding/binary"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 )
 
@@ -549,7 +549,7 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 	case k == kBytes:
 		return hexBytes(v), vHex
 	case k == kIP && (len(v) == 4 || len(v) == 16):
-		a, _ := netip.AddrFromSlice(v)
+		a, _ := netaddr.AddrFromSlice(v)
 		return a.String(), vText
 	case k == kMAC && len(v) > 0:
 		return macString(v), vText
