@@ -191,6 +191,8 @@ func (j *jsonWriter) value(v any) {
 		j.str(v)
 	case jsonRaw:
 		j.raw(string(v))
+	case Number:
+		j.raw(string(v))
 	case bool:
 		j.raw(strconv.FormatBool(v))
 	case nil:
