@@ -49,7 +49,7 @@ var compatSetup = []string{
 	"-6 route add fd00:5::/64 via fd00:1::fe rtt 3s congctl reno initrwnd 20",
 	"-6 route add fd00:4::/64 via fd00:1::fe", "-6 route append fd00:4::/64 via fd00:1::fd",
 	"-6 route add fd00:6::/64 from fd00:7::/64 via fd00:1::fe", // source routing (IPv6 subtrees)
-	"-6 route add ::10.21.0.0/112 via fd00:1::fe", // an IPv4-compatible address: ip (inet_ntop) writes it dotted
+	"-6 route add ::10.21.0.0/112 via fd00:1::fe",              // an IPv4-compatible address: ip (inet_ntop) writes it dotted
 	// The TOS byte: by number (hex) and by name from rt_dsfield.
 	"route add 10.19.0.0/16 tos 0x10 via 10.1.0.254", "route add 10.19.0.0/16 dsfield AF11 via 10.1.0.253",
 	"route add 10.20.0.0/16 tos 4 dev v0 table 100",
