@@ -101,3 +101,27 @@ func (f Forward) rules(hairpin netaddr.Prefix) []*nft.Rule {
 	}
 	return rules
 }
+
+// Set is rules a package above this one made (the CNI plugin's, for one
+// container's interface), added and deleted together under one name, in
+// table nsnet's chains of one family: prerouting, output, postrouting.
+type Set struct {
+	Name   string // the comment of each rule, how Delete and List find them
+	Family uint8  // nft.FamilyIP or nft.FamilyIP6
+	Rules  []*nft.Rule
+}
+
+// Comment is the set's name.
+func (s Set) Comment() string { return s.Name }
+
+func (s Set) family() uint8 { return s.Family }
+
+func (s Set) rules(netaddr.Prefix) []*nft.Rule {
+	out := make([]*nft.Rule, len(s.Rules))
+	for i, r := range s.Rules {
+		c := *r
+		c.Family, c.Table, c.Comment = s.Family, Table, s.Name
+		out[i] = &c
+	}
+	return out
+}

@@ -37,6 +37,8 @@ func AddrFrom4(b [4]byte) Addr {
 func AddrFrom16(b [16]byte) Addr { return Addr{b: b, n: 16} }
 
 // AddrFromSlice is the address of 4 or 16 bytes; false for any other length.
+//
+//go:noinline
 func AddrFromSlice(b []byte) (Addr, bool) {
 	if len(b) != 4 && len(b) != 16 {
 		return Addr{}, false
@@ -65,6 +67,8 @@ func (a Addr) Is6() bool { return a.n == 16 }
 func (a Addr) BitLen() int { return int(a.n) * 8 }
 
 // AsSlice is the address's 4 or 16 bytes (nil for the zero Addr), as netlink carries them.
+//
+//go:noinline
 func (a Addr) AsSlice() []byte {
 	if a.n == 0 {
 		return nil
@@ -85,6 +89,8 @@ func (a Addr) As4() [4]byte {
 }
 
 // As16 is the address in 16 bytes; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d).
+//
+//go:noinline
 func (a Addr) As16() [16]byte {
 	if a.n == 4 {
 		var b [16]byte
@@ -112,6 +118,8 @@ func (a Addr) IsMulticast() bool {
 }
 
 // Next is the address after a, or the zero Addr after the family's last.
+//
+//go:noinline
 func (a Addr) Next() Addr {
 	for i := int(a.n) - 1; i >= 0; i-- {
 		if a.b[i]++; a.b[i] != 0 {
@@ -150,6 +158,8 @@ type Prefix struct {
 }
 
 // PrefixFrom is a/bits; not valid (Bits -1) if bits is out of 0…a.BitLen().
+//
+//go:noinline
 func PrefixFrom(a Addr, bits int) Prefix {
 	if bits < 0 || bits > a.BitLen() || !a.IsValid() {
 		return Prefix{a: a}
@@ -167,6 +177,8 @@ func (p Prefix) Bits() int { return int(p.bits) - 1 }
 func (p Prefix) IsValid() bool { return p.bits != 0 }
 
 // Masked is p with the host bits of its address cleared: 192.168.15.0/24.
+//
+//go:noinline
 func (p Prefix) Masked() Prefix {
 	if !p.IsValid() {
 		return Prefix{}
@@ -184,6 +196,8 @@ func (p Prefix) Masked() Prefix {
 }
 
 // Contains says whether address b lies in p (same family only).
+//
+//go:noinline
 func (p Prefix) Contains(b Addr) bool {
 	return p.IsValid() && b.n == p.a.n && PrefixFrom(b, p.Bits()).Masked() == p.Masked()
 }

@@ -200,6 +200,8 @@ func MustParseAddrPort(s string) AddrPort {
 }
 
 // String is the address as ip prints it; "invalid IP" for the zero Addr.
+//
+//go:noinline
 func (a Addr) String() string {
 	if a.n == 0 {
 		return "invalid IP"
@@ -208,6 +210,8 @@ func (a Addr) String() string {
 }
 
 // AppendTo appends the address's text to b (nothing for the zero Addr).
+//
+//go:noinline
 func (a Addr) AppendTo(b []byte) []byte {
 	switch a.n {
 	case 4:
@@ -275,6 +279,8 @@ func (a Addr) append6(b []byte) []byte {
 }
 
 // String is "ADDR/BITS"; "invalid Prefix" for a prefix that is not valid.
+//
+//go:noinline
 func (p Prefix) String() string {
 	if !p.IsValid() {
 		return "invalid Prefix"

@@ -29,6 +29,11 @@ func headerAddr(family uint8) (addrField, bool) {
 // whole bytes when the length is a multiple of 8, and masks with bitwise
 // otherwise.
 func matchAddr(family uint8, src bool, p netaddr.Prefix) []Expr {
+	return matchAddrOp(family, src, p, unix.NFT_CMP_EQ)
+}
+
+// matchAddrOp is matchAddr with the comparison op (NFT_CMP_NEQ: `!=`).
+func matchAddrOp(family uint8, src bool, p netaddr.Prefix, op uint32) []Expr {
 	h, _ := headerAddr(family)
 	off := h.daddr
 	if src {
@@ -43,7 +48,7 @@ func matchAddr(family uint8, src bool, p netaddr.Prefix) []Expr {
 		n := bits / 8
 		return []Expr{
 			&Payload{Base: unix.NFT_PAYLOAD_NETWORK_HEADER, Offset: off, Len: n, Register: unix.NFT_REG_1},
-			&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: addr[:n]},
+			&Cmp{Op: op, Register: unix.NFT_REG_1, Data: addr[:n]},
 		}
 	}
 	m := make([]byte, h.len)
@@ -58,7 +63,7 @@ func matchAddr(family uint8, src bool, p netaddr.Prefix) []Expr {
 	return []Expr{
 		&Payload{Base: unix.NFT_PAYLOAD_NETWORK_HEADER, Offset: off, Len: h.len, Register: unix.NFT_REG_1},
 		&Bitwise{SReg: unix.NFT_REG_1, DReg: unix.NFT_REG_1, Len: h.len, Mask: m, Xor: make([]byte, h.len)},
-		&Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: addr},
+		&Cmp{Op: op, Register: unix.NFT_REG_1, Data: addr},
 	}
 }
 
@@ -67,6 +72,12 @@ func MatchSaddr(p netaddr.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), 
 
 // MatchDaddr is `ip daddr PREFIX` (`ip6 daddr`).
 func MatchDaddr(p netaddr.Prefix) []Expr { return matchAddr(FamilyOf(p.Addr()), false, p) }
+
+// MatchDaddrNot is `ip daddr != PREFIX` (`ip6 daddr`), for a prefix
+// longer than /0 (which nothing is outside of).
+func MatchDaddrNot(p netaddr.Prefix) []Expr {
+	return matchAddrOp(FamilyOf(p.Addr()), false, p, unix.NFT_CMP_NEQ)
+}
 
 // MatchIifname is `iifname NAME`: the link a packet came in by.
 func MatchIifname(name string) []Expr { return matchIfname(unix.NFT_META_IIFNAME, name) }

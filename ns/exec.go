@@ -24,6 +24,8 @@ type ExecOptions struct {
 	// Stdin, Stdout and Stderr of the command; nil means this process's.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Env is the command's environment; nil: this process's.
+	Env []string
 	// Warn, if set, hears what did not stop the command but is not as
 	// asked, like ip's "Bind /etc/netns/red/x -> /etc/x failed".
 	Warn func(error)
@@ -63,7 +65,7 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	err = prepare(h, name, argv, opt, func(path string) error {
 		fds := []uintptr{files[0].Fd(), files[1].Fd(), files[2].Fd()}
 		var err error
-		if pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: rawos.Environ(), Files: fds}); err != nil {
+		if pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: environ(opt), Files: fds}); err != nil {
 			return &fs.PathError{Op: "exec", Path: path, Err: err}
 		}
 		return nil
@@ -94,7 +96,7 @@ func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 // not used.
 func Replace(h *Handle, name string, argv []string, opt ExecOptions) error {
 	return prepare(h, name, argv, opt, func(path string) error {
-		return &fs.PathError{Op: "exec", Path: path, Err: unix.Exec(path, argv, rawos.Environ())}
+		return &fs.PathError{Op: "exec", Path: path, Err: unix.Exec(path, argv, environ(opt))}
 	})
 }
 
@@ -246,6 +248,13 @@ func LookPath(file string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: command not found in $PATH", file)
+}
+
+func environ(opt ExecOptions) []string {
+	if opt.Env != nil {
+		return opt.Env
+	}
+	return rawos.Environ()
 }
 
 // execFailed is the exit status for a command that did not start.

@@ -15,7 +15,13 @@ import (
 )
 
 func main() {
-	rawos.Exit(run(rawos.Args()[1:], rawos.Stdin, rawos.Stdout, rawos.Stderr))
+	args := rawos.Args()[1:]
+	// A container runtime runs a CNI plugin with no arguments and
+	// CNI_COMMAND set (a link to nsnet in CNI_PATH).
+	if len(args) == 0 && rawos.Getenv("CNI_COMMAND") != "" && cniPlugin != nil {
+		rawos.Exit(cniPlugin())
+	}
+	rawos.Exit(run(args, rawos.Stdin, rawos.Stdout, rawos.Stderr))
 }
 
 // offMainThread runs fn on another thread than the caller's, which it

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/internal/testns"
+)
+
+// cniLab is a sandbox for the CNI plugin driven by the real cnitool:
+// CNI_PATH holds nsnet (built with -tags cni) and the reference plugins
+// (CI installs them in /opt/cni/bin with go install), the network
+// configurations are in a directory of the test's, and /var/lib (where
+// libcni caches results and the IPAM keeps leases) is a tmpfs of the
+// test's mount namespace.
+type cniLab struct {
+	t       *testing.T
+	bin     string // CNI_PATH
+	confDir string
+}
+
+func newCNILab(t *testing.T) *cniLab {
+	testns.Require(t)
+	testns.LookPath(t, "cnitool")
+	plugins := os.Getenv("NSNET_CNI_PLUGINS")
+	if plugins == "" {
+		plugins = "/opt/cni/bin"
+	}
+	if _, err := os.Stat(filepath.Join(plugins, "host-local")); err != nil {
+		if os.Getenv("NSNET_REQUIRE_KERNEL") == "1" && !strings.Contains(os.Getenv("NSNET_OPTIONAL_ORACLES"), "cnitool") {
+			t.Fatalf("the reference CNI plugins are not in %s (NSNET_CNI_PLUGINS)", plugins)
+		}
+		t.Skipf("the reference CNI plugins are not in %s (NSNET_CNI_PLUGINS)", plugins)
+	}
+	testns.DefaultNetnsDir(t)
+	if err := unix.Mount("tmpfs", "/var/lib", "tmpfs", 0, "mode=0755"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Unmount("/var/lib", unix.MNT_DETACH) })
+	l := &cniLab{t: t, bin: t.TempDir(), confDir: t.TempDir()}
+	build := exec.Command("go", "build", "-tags", "cni", "-o", filepath.Join(l.bin, "nsnet"), ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags cni: %v\n%s", err, out)
+	}
+	for _, p := range []string{"bridge", "host-local", "portmap", "tuning", "static"} {
+		if _, err := os.Stat(filepath.Join(plugins, p)); err == nil {
+			must(t, os.Symlink(filepath.Join(plugins, p), filepath.Join(l.bin, p)))
+		}
+	}
+	script(t, "link set lo up")
+	return l
+}
+
+// conf writes a network configuration list.
+func (l *cniLab) conf(name, plugins string) {
+	l.t.Helper()
+	s := `{"cniVersion":"1.1.0","name":"` + name + `","plugins":[` + plugins + `]}`
+	must(l.t, os.WriteFile(filepath.Join(l.confDir, name+".conflist"), []byte(s), 0o644))
+}
+
+// cnitool runs `cnitool CMD NET /run/netns/POD` with capability args.
+func (l *cniLab) cnitool(cmd, network, pod, capArgs string) (string, error) {
+	c := exec.Command("cnitool", cmd, network, "/run/netns/"+pod)
+	c.Env = append(os.Environ(), "CNI_PATH="+l.bin, "NETCONFPATH="+l.confDir, "CAP_ARGS="+capArgs)
+	out, err := c.CombinedOutput()
+	return string(out), err
+}
+
+func (l *cniLab) mustCnitool(cmd, network, pod, capArgs string) string {
+	l.t.Helper()
+	out, err := l.cnitool(cmd, network, pod, capArgs)
+	if err != nil {
+		l.t.Fatalf("cnitool %s %s %s: %v\n%s", cmd, network, pod, err, out)
+	}
+	return out
+}
+
+const nsnetPods = `{"type":"nsnet","bridge":"cni0","isGateway":true,"isDefaultGateway":true,"ipMasq":true,"hairpinMode":true,
+	"ipam":{"type":"host-local","subnet":"10.22.0.0/16","routes":[{"dst":"10.99.0.0/16"}]},"capabilities":{"portMappings":true}}`
+
+const portMap = `{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}`
+
+// The plugin does what the seed tutorials do for a container, checked with
+// ip and nft, and five paths of traffic through it; DEL takes it all away.
+func TestCNIAddCheckDel(t *testing.T) {
+	l := newCNILab(t)
+	l.conf("pods", nsnetPods)
+	// The outside: a namespace on a veth, 192.0.2.0/24, with no route to
+	// the pods: what reaches it from them was masqueraded.
+	script(t, `
+		netns add pod1
+		netns add pod2
+		netns add outside
+		link add up0 type veth peer name up1 netns outside
+		addr add 192.0.2.1/24 dev up0
+		link set up0 up
+		-n outside addr add 192.0.2.2/24 dev up1
+		-n outside link set up1 up
+		-n outside link set lo up
+		-n pod1 link set lo up
+		-n pod2 link set lo up`)
+	var res struct {
+		Interfaces []struct{ Name, Mac, Sandbox string }
+		IPs        []struct {
+			Address, Gateway string
+			Interface        int
+		}
+		Routes []struct{ Dst, GW string }
+	}
+	out := l.mustCnitool("add", "pods", "pod1", portMap)
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("ADD result: %v\n%s", err, out)
+	}
+	if len(res.Interfaces) != 3 || res.Interfaces[2].Name != "eth0" || res.Interfaces[2].Sandbox != "/run/netns/pod1" ||
+		len(res.IPs) != 1 || res.IPs[0].Address != "10.22.0.2/16" || res.IPs[0].Gateway != "10.22.0.1" || res.IPs[0].Interface != 2 {
+		t.Fatalf("ADD result:\n%s", out)
+	}
+	l.mustCnitool("add", "pods", "pod2", "")
+
+	// The state, as ip and nft see it.
+	hostVeth := res.Interfaces[1].Name
+	if got := ipJSON(t, "link", "show", hostVeth); got[0]["master"] != "cni0" {
+		t.Errorf("%s is not a port of cni0: %v", hostVeth, got)
+	}
+	if got := oracle(t, "ip", "-d", "link", "show", hostVeth); !strings.Contains(got, "hairpin on") {
+		t.Errorf("hairpin is off on %s:\n%s", hostVeth, got)
+	}
+	if got := oracle(t, "ip", "-br", "addr", "show", "cni0"); !strings.Contains(got, "10.22.0.1/16") {
+		t.Errorf("the gateway is not on cni0: %s", got)
+	}
+	if got := oracle(t, "ip", "-n", "pod1", "route"); !strings.Contains(got, "default via 10.22.0.1 dev eth0") ||
+		!strings.Contains(got, "10.99.0.0/16 via 10.22.0.1 dev eth0") {
+		t.Errorf("pod1's routes:\n%s", got)
+	}
+	if got := oracle(t, "ip", "-n", "pod2", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.22.0.3/16") {
+		t.Errorf("pod2's address: %s", got)
+	}
+	lease, err := os.ReadFile("/var/lib/cni/networks/pods/10.22.0.2")
+	if err != nil || !strings.HasSuffix(string(lease), "\r\neth0") {
+		t.Errorf("pod1's lease: %q %v", lease, err)
+	}
+	if got, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); string(got) != "1\n" {
+		t.Errorf("forwarding is %q", got)
+	}
+	rules := oracle(t, "nft", "list", "table", "ip", "nsnet")
+	for _, want := range []string{
+		"fib daddr type local tcp dport 8080 dnat to 10.22.0.2:80",
+		"ip saddr 10.22.0.2 ip daddr != 10.22.0.0/16 ip daddr != 224.0.0.0/4 masquerade",
+		"ct status dnat ip saddr 10.22.0.0/16 ip daddr 10.22.0.2 tcp dport 80 masquerade",
+		"ip saddr 10.22.0.3 ip daddr != 10.22.0.0/16",
+	} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("no rule %q in:\n%s", want, rules)
+		}
+	}
+
+	// Five paths.
+	if got := reachVia(t, "", "pod1", "127.0.0.1", 8080, 80); got != "127.0.0.1" && got != "10.22.0.1" {
+		t.Errorf("host (localhost) -> pod1 by the host port: server saw %s", got)
+	}
+	if got := reachVia(t, "", "pod1", "192.0.2.1", 8080, 80); got == "" {
+		t.Errorf("host -> pod1 by the host port")
+	}
+	if got := reachVia(t, "outside", "pod1", "192.0.2.1", 8080, 80); got != "192.0.2.2" {
+		t.Errorf("outside -> pod1 by the host port: server saw %s, want the client itself", got)
+	}
+	if got := reachVia(t, "pod2", "pod1", "10.22.0.1", 8080, 80); got != "10.22.0.1" {
+		t.Errorf("pod2 -> pod1 by the host port: server saw %s, want the bridge (hairpin masquerade)", got)
+	}
+	if got := reachVia(t, "pod1", "pod1", "10.22.0.1", 8080, 80); got != "10.22.0.1" {
+		t.Errorf("pod1 -> itself by the host port: server saw %s, want the bridge", got)
+	}
+	if got := reach(t, "pod1", "outside", "192.0.2.2", 9000); got != "192.0.2.1" {
+		t.Errorf("pod1 -> outside: server saw %s, want the host's address (masquerade)", got)
+	}
+
+	l.mustCnitool("check", "pods", "pod1", portMap)
+	// A rule taken away is seen by CHECK (the reference bridge plugin's
+	// CHECK does not look at its masquerade rule).
+	handles := oracle(t, "nft", "-a", "list", "chain", "ip", "nsnet", "postrouting")
+	for _, line := range strings.Split(handles, "\n") {
+		if strings.Contains(line, "ip saddr 10.22.0.2 ") {
+			h := line[strings.LastIndex(line, " ")+1:]
+			oracle(t, "nft", "delete", "rule", "ip", "nsnet", "postrouting", "handle", h)
+		}
+	}
+	if out, err := l.cnitool("check", "pods", "pod1", portMap); err == nil || !strings.Contains(out, "NAT rule is missing") {
+		t.Errorf("CHECK with the masquerade rule gone: %v\n%s", err, out)
+	}
+
+	l.mustCnitool("del", "pods", "pod1", portMap)
+	l.mustCnitool("del", "pods", "pod1", portMap) // again: nothing left to do is no error
+	if got := oracle(t, "ip", "-n", "pod1", "-br", "link"); strings.Contains(got, "eth0") {
+		t.Errorf("eth0 left in pod1:\n%s", got)
+	}
+	if _, err := os.Stat("/var/lib/cni/networks/pods/10.22.0.2"); err == nil {
+		t.Errorf("pod1's lease left")
+	}
+	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.2") || !strings.Contains(rules, "10.22.0.3") {
+		t.Errorf("after DEL of pod1:\n%s", rules)
+	}
+	// DEL of a container whose namespace is gone.
+	script(t, "netns del pod2")
+	l.mustCnitool("del", "pods", "pod2", "")
+	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.3") {
+		t.Errorf("after DEL of pod2:\n%s", rules)
+	}
+}
+
+// ADD refuses an interface that exists and leaves nothing behind; ten ADDs
+// at once get ten addresses; GC keeps only the valid attachments; STATUS
+// says when the pool is empty.
+func TestCNIConcurrencyGCStatus(t *testing.T) {
+	l := newCNILab(t)
+	l.conf("pods", nsnetPods)
+	l.conf("tiny", `{"type":"nsnet","bridge":"cni1","ipam":{"type":"host-local","subnet":"10.30.0.0/30"}}`)
+	var wg sync.WaitGroup
+	errs := make([]string, 10)
+	for i := range 10 {
+		name := "p" + string(rune('0'+i))
+		script(t, "netns add "+name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if out, err := l.cnitool("add", "pods", name, ""); err != nil {
+				errs[i] = out
+			}
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i := range 10 {
+		if errs[i] != "" {
+			t.Fatalf("parallel ADD %d: %s", i, errs[i])
+		}
+		out := oracle(t, "ip", "-n", "p"+string(rune('0'+i)), "-br", "addr", "show", "eth0")
+		f := strings.Fields(out)
+		if len(f) < 3 || seen[f[2]] {
+			t.Fatalf("p%d: %q (seen %v)", i, out, seen)
+		}
+		seen[f[2]] = true
+	}
+	// An interface that is there already: refused, and nothing left.
+	script(t, "netns add busy\n-n busy link add eth0 type veth peer name x")
+	before := oracle(t, "ip", "-br", "link")
+	if out, err := l.cnitool("add", "pods", "busy", ""); err == nil || !strings.Contains(out, "exists") {
+		t.Errorf("ADD where eth0 exists: %v\n%s", err, out)
+	}
+	if after := oracle(t, "ip", "-br", "link"); after != before {
+		t.Errorf("a failed ADD left links:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	// GC with no valid attachment (what cnitool sends) takes every lease
+	// and rule of the network, and no link.
+	l.mustCnitool("gc", "pods", "p0", "")
+	if names, _ := os.ReadDir("/var/lib/cni/networks/pods"); len(names) != 2 { // lock, last_reserved_ip.0
+		t.Errorf("leases after GC: %v", names)
+	}
+	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.") {
+		t.Errorf("rules after GC:\n%s", rules)
+	}
+	// STATUS: the /30 has one address to give (.2; .1 is the gateway).
+	l.mustCnitool("status", "tiny", "p0", "")
+	l.mustCnitool("add", "tiny", "p1", "")
+	if out, err := l.cnitool("status", "tiny", "p0", ""); err == nil || !strings.Contains(out, "no IP addresses available") {
+		t.Errorf("STATUS of a full pool: %v\n%s", err, out)
+	}
+}
+
+// oracle runs a tool (ip, nft) in the test's own namespace.
+func oracle(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
