@@ -112,9 +112,6 @@ func run(env Env, stdin io.Reader, version *string) (ipfmt.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !supported(c.Version) {
-		return nil, &Error{Code: CodeVersion, Msg: "incompatible CNI version", Details: "nsnet speaks " + fmt.Sprint(Versions) + ", not " + c.Version}
-	}
 	*version = c.Version
 	switch env.Command {
 	case "ADD":

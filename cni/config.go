@@ -220,6 +220,9 @@ func parseConfig(b []byte) (*Config, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if !supported(c.Version) {
+		return nil, &Error{Code: CodeVersion, Msg: "incompatible CNI version", Details: "nsnet speaks " + fmt.Sprint(Versions) + ", not " + c.Version}
+	}
 	if c.Name == "" {
 		return nil, errorf(CodeConfig, "the network configuration has no name")
 	}
