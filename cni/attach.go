@@ -82,6 +82,8 @@ func add(c *Config, env Env) (ipfmt.Object, error) {
 		a := &rtnl.Addr{Prefix: l.Prefix, Index: cv.Index}
 		if l.Prefix.Addr().Is6() {
 			a.Flags = unix.IFA_F_NODAD // usable at once: the container starts now
+		} else if l.Prefix.Bits() < 31 {
+			a.Broadcast = broadcast(l.Prefix.Masked()) // as the bridge plugin sets it
 		}
 		if err := ctr.AddrAdd(a); err != nil {
 			return nil, kernel("add "+l.Prefix.String()+" to "+env.IfName, err)

@@ -277,19 +277,27 @@ func (p *IPAM) canonicalize() error {
 	return nil
 }
 
-// lastAddr is the last address of s, less one for IPv4.
+// lastAddr is the last address of s, less one for IPv4 (the broadcast
+// address is not given out).
 func lastAddr(s netaddr.Prefix) netaddr.Addr {
-	b := s.Addr().As16()
-	for i := range 16 {
-		if bit := 128 - s.Addr().BitLen() + s.Bits(); i*8+8 > bit {
-			b[i] |= 0xff >> max(bit-i*8, 0)
+	if s.Addr().Is4() {
+		b := broadcast(s).As4()
+		b[3]--
+		return netaddr.AddrFrom4(b)
+	}
+	return broadcast(s)
+}
+
+// broadcast is the last address of s.
+func broadcast(s netaddr.Prefix) netaddr.Addr {
+	b := s.Addr().AsSlice()
+	for i := range b {
+		if bits := s.Bits() - i*8; bits < 8 {
+			b[i] |= 0xff >> max(bits, 0)
 		}
 	}
-	if s.Addr().Is4() {
-		b[15]--
-		return netaddr.AddrFrom4([4]byte(b[12:]))
-	}
-	return netaddr.AddrFrom16(b)
+	a, _ := netaddr.AddrFromSlice(b)
+	return a
 }
 
 func overlap(a, b []Range) bool {

@@ -56,6 +56,15 @@ func newCNILab(t *testing.T) *cniLab {
 		}
 	}
 	script(t, "link set lo up")
+	// The plugin works in the test binary's own namespace (the host's,
+	// to the plugin), which every test of the package shares: what a
+	// test made there goes with it.
+	t.Cleanup(func() {
+		for _, dev := range []string{"cni0", "cni1", "up0"} {
+			cli(t, "link", "del", dev)
+		}
+		cli(t, "nat", "flush")
+	})
 	return l
 }
 
@@ -282,4 +291,92 @@ func oracle(t *testing.T, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// The reference chain (bridge + host-local + portmap) and nsnet, given the
+// same network, leave the same state: the container's link, addresses and
+// routes, the bridge and its port, forwarding, and the lease files (MACs,
+// veth names and link-local addresses aside).
+func TestCNISameStateAsReference(t *testing.T) {
+	l := newCNILab(t)
+	for _, p := range []string{"bridge", "portmap"} {
+		if _, err := os.Stat(filepath.Join(l.bin, p)); err != nil {
+			t.Skipf("no reference %s plugin", p)
+		}
+	}
+	const common = `"bridge":"cni0","isGateway":true,"isDefaultGateway":true,"hairpinMode":true,"mtu":1400,
+		"ipam":{"type":"host-local","ranges":[[{"subnet":"10.40.0.0/24","rangeStart":"10.40.0.10"}]],"routes":[{"dst":"10.98.0.0/16"}]}`
+	states := map[string]string{}
+	for _, run := range []struct{ name, plugins string }{
+		{"reference", `{"type":"bridge",` + common + `},{"type":"portmap","capabilities":{"portMappings":true}}`},
+		{"nsnet", `{"type":"nsnet",` + common + `,"capabilities":{"portMappings":true}}`},
+	} {
+		l.conf("same", run.plugins)
+		script(t, "netns add c1")
+		l.mustCnitool("add", "same", "c1", portMap)
+		states[run.name] = cniState(t, "c1")
+		l.mustCnitool("del", "same", "c1", portMap)
+		script(t, "netns del c1\nlink del cni0")
+		must(t, os.RemoveAll("/var/lib/cni/networks/same"))
+	}
+	if states["reference"] != states["nsnet"] {
+		t.Errorf("state after ADD differs:\n--- reference\n%s\n--- nsnet\n%s", states["reference"], states["nsnet"])
+	}
+}
+
+// cniState describes what ADD made, without what differs by chance.
+func cniState(t *testing.T, pod string) string {
+	var b strings.Builder
+	add := func(label string, v any) {
+		j, _ := json.Marshal(v)
+		b.WriteString(label + " " + string(j) + "\n")
+	}
+	keep := func(m map[string]any, keys ...string) map[string]any {
+		out := map[string]any{}
+		for _, k := range keys {
+			if v, ok := m[k]; ok {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	for _, a := range ipJSON(t, "-n", pod, "addr", "show", "eth0") {
+		var addrs []any
+		for _, x := range a["addr_info"].([]any) {
+			if x := x.(map[string]any); x["scope"] != "link" {
+				addrs = append(addrs, keep(x, "family", "local", "prefixlen", "broadcast", "scope"))
+			}
+		}
+		add("container link", keep(a, "ifname", "flags", "mtu", "operstate", "link_type"))
+		add("container addresses", addrs)
+	}
+	for _, r := range ipJSON(t, "-n", pod, "-4", "route", "show") {
+		add("container route", keep(r, "dst", "gateway", "dev", "protocol", "scope", "prefsrc", "flags"))
+	}
+	for _, a := range ipJSON(t, "addr", "show", "cni0") {
+		var addrs []any
+		for _, x := range a["addr_info"].([]any) {
+			if x := x.(map[string]any); x["scope"] != "link" {
+				addrs = append(addrs, keep(x, "family", "local", "prefixlen", "scope"))
+			}
+		}
+		add("bridge", keep(a, "ifname", "flags", "mtu", "operstate"))
+		add("bridge addresses", addrs)
+	}
+	for _, p := range ipJSON(t, "-d", "link", "show", "master", "cni0") {
+		info, _ := p["linkinfo"].(map[string]any)
+		slave, _ := info["info_slave_data"].(map[string]any)
+		add("port", keep(p, "flags", "mtu", "operstate"))
+		add("port settings", keep(slave, "hairpin", "learning", "state", "flood"))
+	}
+	for _, k := range []string{"net/ipv4/ip_forward"} {
+		v, _ := os.ReadFile("/proc/sys/" + k)
+		add(k, strings.TrimSpace(string(v)))
+	}
+	names, _ := os.ReadDir("/var/lib/cni/networks/same")
+	for _, n := range names {
+		v, _ := os.ReadFile("/var/lib/cni/networks/same/" + n.Name())
+		add("lease file "+n.Name(), string(v))
+	}
+	return b.String()
 }
