@@ -106,7 +106,11 @@ func AddAll(h *ns.Handle, nats []NAT, force bool, cfg *nl.Config) (turnedOn []st
 		sent = sent[:0]
 		clear(errs) // a plan made again starts afresh
 		b := &nft.Batch{}
-		seen := map[string]bool{}
+		type key struct { // a NAT's rules are one family's
+			fam     uint8
+			comment string
+		}
+		seen := map[key]bool{}
 		for _, fam := range []uint8{nft.FamilyIP, nft.FamilyIP6} {
 			if !fams[fam] {
 				continue
@@ -116,7 +120,7 @@ func AddAll(h *ns.Handle, nats []NAT, force bool, cfg *nl.Config) (turnedOn []st
 				return nil, err
 			}
 			for _, r := range existing {
-				seen[r.Comment] = true
+				seen[key{fam, r.Comment}] = true
 			}
 			b.AddTable(fam, Table)
 			for _, ch := range chains() {
@@ -124,13 +128,14 @@ func AddAll(h *ns.Handle, nats []NAT, force bool, cfg *nl.Config) (turnedOn []st
 			}
 		}
 		for i, x := range nats {
-			if seen[x.Comment()] {
+			k := key{x.family(), x.Comment()}
+			if seen[k] {
 				if !fail(i, fs.ErrExist) {
 					break
 				}
 				continue
 			}
-			seen[x.Comment()] = true
+			seen[k] = true
 			for _, r := range x.rules(hairpins[i]) {
 				b.AddRule(r)
 			}

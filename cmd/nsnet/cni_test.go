@@ -380,3 +380,61 @@ func cniState(t *testing.T, pod string) string {
 	}
 	return b.String()
 }
+
+// nsnet's result chains into the reference tuning and portmap plugins;
+// CHECK and DEL go through the whole chain.
+func TestCNIChain(t *testing.T) {
+	l := newCNILab(t)
+	for _, p := range []string{"tuning", "portmap"} {
+		if _, err := os.Stat(filepath.Join(l.bin, p)); err != nil {
+			t.Skipf("no reference %s plugin", p)
+		}
+	}
+	l.conf("chain", `{"type":"nsnet","bridge":"cni0","isGateway":true,"isDefaultGateway":true,"ipam":{"subnet":"10.50.0.0/24"}},
+		{"type":"tuning","sysctl":{"net.ipv4.conf.eth0.arp_notify":"1"},"mac":"02:00:00:00:50:02"},
+		{"type":"portmap","capabilities":{"portMappings":true}}`)
+	script(t, "netns add c1\n-n c1 link set lo up")
+	out := l.mustCnitool("add", "chain", "c1", `{"portMappings":[{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}`)
+	if !strings.Contains(out, `"mac": "02:00:00:00:50:02"`) || !strings.Contains(out, `"address": "10.50.0.2/24"`) {
+		t.Errorf("the chain's result:\n%s", out)
+	}
+	if got := oracle(t, "ip", "-n", "c1", "link", "show", "eth0"); !strings.Contains(got, "02:00:00:00:50:02") {
+		t.Errorf("tuning did not set the MAC:\n%s", got)
+	}
+	if got := reachVia(t, "", "c1", "10.50.0.1", 8081, 81); got == "" {
+		t.Errorf("host -> c1 through portmap's rules")
+	}
+	l.mustCnitool("check", "chain", "c1", `{"portMappings":[{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}`)
+	l.mustCnitool("del", "chain", "c1", `{"portMappings":[{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}`)
+	if got := oracle(t, "ip", "-n", "c1", "-br", "link"); strings.Contains(got, "eth0") {
+		t.Errorf("eth0 left after DEL:\n%s", got)
+	}
+}
+
+// Both families: an address of each, a default route of each, NAT rules
+// in both of nsnet's tables, a port mapping reached over IPv6.
+func TestCNIDualStack(t *testing.T) {
+	l := newCNILab(t)
+	l.conf("dual", `{"type":"nsnet","bridge":"cni0","isGateway":true,"isDefaultGateway":true,"ipMasq":true,
+		"ipam":{"ranges":[[{"subnet":"10.60.0.0/24"}],[{"subnet":"fd00:60::/64"}]]},"capabilities":{"portMappings":true}}`)
+	script(t, "netns add c1\n-n c1 link set lo up")
+	out := l.mustCnitool("add", "dual", "c1", portMap)
+	if !strings.Contains(out, `"address": "fd00:60::2/64"`) || !strings.Contains(out, `"gateway": "fd00:60::1"`) {
+		t.Errorf("result:\n%s", out)
+	}
+	if got := oracle(t, "ip", "-n", "c1", "-6", "route"); !strings.Contains(got, "default via fd00:60::1 dev eth0") {
+		t.Errorf("IPv6 routes:\n%s", got)
+	}
+	if got := oracle(t, "nft", "list", "table", "ip6", "nsnet"); !strings.Contains(got, "ip6 saddr fd00:60::2 ip6 daddr != fd00:60::/64 ip6 daddr != ff00::/8 masquerade") ||
+		!strings.Contains(got, "dnat to [fd00:60::2]:80") {
+		t.Errorf("ip6 rules:\n%s", got)
+	}
+	if got := reachVia(t, "", "c1", "fd00:60::1", 8080, 80); got == "" {
+		t.Errorf("host -> c1 by the host port over IPv6")
+	}
+	l.mustCnitool("check", "dual", "c1", portMap)
+	l.mustCnitool("del", "dual", "c1", portMap)
+	if got := oracle(t, "nft", "list", "table", "ip6", "nsnet"); strings.Contains(got, "fd00:60::2") {
+		t.Errorf("ip6 rules after DEL:\n%s", got)
+	}
+}
