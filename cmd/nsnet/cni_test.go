@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,11 +260,11 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 	}
 	// An interface that is there already: refused, and nothing left.
 	script(t, "netns add busy\n-n busy link add eth0 type veth peer name x")
-	before := oracle(t, "ip", "-br", "link")
+	before := linkNames(t)
 	if out, err := l.cnitool("add", "pods", "busy", ""); err == nil || !strings.Contains(out, "exists") {
 		t.Errorf("ADD where eth0 exists: %v\n%s", err, out)
 	}
-	if after := oracle(t, "ip", "-br", "link"); after != before {
+	if after := linkNames(t); after != before {
 		t.Errorf("a failed ADD left links:\nbefore\n%s\nafter\n%s", before, after)
 	}
 	// GC with no valid attachment (what cnitool sends) takes every lease
@@ -437,4 +438,42 @@ func TestCNIDualStack(t *testing.T) {
 	if got := oracle(t, "nft", "list", "table", "ip6", "nsnet"); strings.Contains(got, "fd00:60::2") {
 		t.Errorf("ip6 rules after DEL:\n%s", got)
 	}
+}
+
+// An IPAM type other than host-local is run from CNI_PATH, as the spec
+// delegates: here the reference static plugin.
+func TestCNIDelegatedIPAM(t *testing.T) {
+	l := newCNILab(t)
+	if _, err := os.Stat(filepath.Join(l.bin, "static")); err != nil {
+		t.Skip("no reference static plugin")
+	}
+	l.conf("static", `{"type":"nsnet","bridge":"cni0","isGateway":true,"ipam":{"type":"static","addresses":[{"address":"10.70.0.5/24","gateway":"10.70.0.1"}]}}`)
+	script(t, "netns add c1")
+	out := l.mustCnitool("add", "static", "c1", "")
+	if !strings.Contains(out, `"address": "10.70.0.5/24"`) {
+		t.Errorf("result:\n%s", out)
+	}
+	if got := oracle(t, "ip", "-n", "c1", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.70.0.5/24") {
+		t.Errorf("c1: %s", got)
+	}
+	l.mustCnitool("check", "static", "c1", "")
+	l.mustCnitool("del", "static", "c1", "")
+	// A delegate that is not there: ADD fails and leaves no link.
+	l.conf("missing", `{"type":"nsnet","bridge":"cni0","ipam":{"type":"no-such-ipam"}}`)
+	before := linkNames(t)
+	if out, err := l.cnitool("add", "missing", "c1", ""); err == nil || !strings.Contains(out, "not in CNI_PATH") {
+		t.Errorf("a missing IPAM plugin: %v\n%s", err, out)
+	}
+	if after := linkNames(t); after != before {
+		t.Errorf("a failed ADD left links:\n%s\n%s", before, after)
+	}
+}
+
+// linkNames are the names of the links here, and their masters.
+func linkNames(t *testing.T) string {
+	var b strings.Builder
+	for _, l := range ipJSON(t, "link") {
+		fmt.Fprintln(&b, l["ifname"], l["master"])
+	}
+	return b.String()
 }
