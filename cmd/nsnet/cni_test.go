@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha512"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -267,6 +268,24 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 	if after := linkNames(t); after != before {
 		t.Errorf("a failed ADD left links:\nbefore\n%s\nafter\n%s", before, after)
 	}
+	// GC with valid attachments (what a runtime sends) keeps theirs: all
+	// but p0's here.
+	var valid []string
+	for i := 1; i < 10; i++ {
+		valid = append(valid, `{"containerID":"`+cnitoolID("p"+string(rune('0'+i)))+`","ifname":"eth0"}`)
+	}
+	gc := exec.Command(filepath.Join(l.bin, "nsnet"))
+	gc.Env = append(os.Environ(), "CNI_COMMAND=GC", "CNI_PATH="+l.bin)
+	gc.Stdin = strings.NewReader(`{"cniVersion":"1.1.0","name":"pods","type":"nsnet","bridge":"cni0","isGateway":true,"ipMasq":true,
+		"ipam":{"type":"host-local","subnet":"10.22.0.0/16"},"cni.dev/valid-attachments":[` + strings.Join(valid, ",") + `]}`)
+	if out, err := gc.CombinedOutput(); err != nil {
+		t.Fatalf("GC: %v\n%s", err, out)
+	}
+	leases, _ := os.ReadDir("/var/lib/cni/networks/pods")
+	rules := oracle(t, "nft", "list", "table", "ip", "nsnet")
+	if len(leases) != 11 || strings.Contains(rules, cnitoolID("p0")) || !strings.Contains(rules, cnitoolID("p1")) {
+		t.Errorf("after GC of p0 only: %d files\n%s", len(leases), rules)
+	}
 	// GC with no valid attachment (what cnitool sends) takes every lease
 	// and rule of the network, and no link.
 	l.mustCnitool("gc", "pods", "p0", "")
@@ -476,4 +495,24 @@ func linkNames(t *testing.T) string {
 		fmt.Fprintln(&b, l["ifname"], l["master"])
 	}
 	return b.String()
+}
+
+// cnitoolID is the container ID cnitool gives the namespace /run/netns/NAME.
+func cnitoolID(name string) string {
+	sum := sha512.Sum512([]byte("/run/netns/" + name))
+	return fmt.Sprintf("cnitool-%x", sum[:10])
+}
+
+// A network of spec 0.4.0 gets a 0.4.0 result (each IP with its version).
+func TestCNIVersion040(t *testing.T) {
+	l := newCNILab(t)
+	s := `{"cniVersion":"0.4.0","name":"old","plugins":[{"type":"nsnet","bridge":"cni0","ipam":{"subnet":"10.80.0.0/24"}}]}`
+	must(t, os.WriteFile(filepath.Join(l.confDir, "old.conflist"), []byte(s), 0o644))
+	script(t, "netns add c1")
+	out := l.mustCnitool("add", "old", "c1", "")
+	if !strings.Contains(out, `"cniVersion": "0.4.0"`) || !strings.Contains(out, `"version": "4"`) {
+		t.Errorf("0.4.0 result:\n%s", out)
+	}
+	l.mustCnitool("check", "old", "c1", "")
+	l.mustCnitool("del", "old", "c1", "")
 }
