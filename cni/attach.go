@@ -65,7 +65,7 @@ func add(c *Config, env Env) (ipfmt.Object, error) {
 			u.run()
 		}
 	}()
-	br, err := ensureBridge(host, c, &u)
+	br, err := ensureBridge(host, c)
 	if err != nil {
 		return nil, err
 	}
@@ -156,16 +156,15 @@ func gatewayFor(leases []Lease, dst netaddr.Addr) netaddr.Addr {
 	return netaddr.Addr{}
 }
 
-// ensureBridge finds the bridge or makes it (up, with the MTU).
-func ensureBridge(host *rtnl.Conn, c *Config, u *undo) (*rtnl.Link, error) {
+// ensureBridge finds the bridge or makes it (up, with the MTU). A failed
+// ADD leaves a bridge it made, as the bridge plugin does: it is the
+// network's, and a parallel ADD may be joining it.
+func ensureBridge(host *rtnl.Conn, c *Config) (*rtnl.Link, error) {
 	br, err := host.LinkByName(c.Bridge)
 	if errors.Is(err, rtnl.ErrNoLink) {
 		br, err = host.LinkAdd(&rtnl.Link{Name: c.Bridge, MTU: c.MTU, Info: &rtnl.Bridge{}})
 		if errors.Is(err, unix.EEXIST) { // made meanwhile by a parallel ADD
 			br, err = host.LinkByName(c.Bridge)
-		} else if err == nil {
-			idx := br.Index
-			u.push(func() { host.LinkDel(idx) })
 		}
 	}
 	if err != nil {

@@ -115,17 +115,17 @@ func run(env Env, stdin io.Reader, version *string) (ipfmt.Object, error) {
 	*version = c.Version
 	switch env.Command {
 	case "ADD":
-		if err := env.need(); err != nil {
+		if err := env.need("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"); err != nil {
 			return nil, err
 		}
 		return add(c, env)
 	case "DEL":
-		if env.ContainerID == "" || env.IfName == "" {
-			return nil, env.need()
+		if err := env.need("CNI_CONTAINERID", "CNI_IFNAME"); err != nil {
+			return nil, err
 		}
 		return nil, del(c, env)
 	case "CHECK":
-		if err := env.need(); err != nil {
+		if err := env.need("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"); err != nil {
 			return nil, err
 		}
 		return nil, check(c, env)
@@ -139,11 +139,12 @@ func run(env Env, stdin io.Reader, version *string) (ipfmt.Object, error) {
 	return nil, errorf(CodeEnv, "unknown CNI_COMMAND %q", env.Command)
 }
 
-// need checks the variables ADD and CHECK cannot do without.
-func (env Env) need() error {
-	for _, v := range [][2]string{{"CNI_CONTAINERID", env.ContainerID}, {"CNI_NETNS", env.Netns}, {"CNI_IFNAME", env.IfName}} {
-		if v[1] == "" {
-			return errorf(CodeEnv, "%s is not set", v[0])
+// need checks that the variables a command cannot do without are set.
+func (env Env) need(names ...string) error {
+	vals := map[string]string{"CNI_CONTAINERID": env.ContainerID, "CNI_NETNS": env.Netns, "CNI_IFNAME": env.IfName}
+	for _, n := range names {
+		if vals[n] == "" {
+			return errorf(CodeEnv, "%s is not set", n)
 		}
 	}
 	return nil
