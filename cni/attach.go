@@ -3,10 +3,12 @@ package cni
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/sysfile"
 	"github.com/nsnet/nsnet/nat"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
@@ -442,5 +444,40 @@ func result(c *Config, env Env, br, hv, cv *rtnl.Link, leases []Lease, routes []
 	if len(rts) > 0 {
 		out = append(out, ipfmt.Field{Key: "routes", Value: rts})
 	}
-	return append(out, ipfmt.Field{Key: "dns", Value: ipfmt.Object{}})
+	dns := c.DNS
+	if dns == nil {
+		dns = resolvConf(c.IPAM.ResolvConf)
+	}
+	return append(out, ipfmt.Field{Key: "dns", Value: dns})
+}
+
+// resolvConf is what host-local reads from its resolvConf file: the
+// nameservers, domain, search list and options, as the result's dns.
+func resolvConf(file string) ipfmt.Object {
+	o := ipfmt.Object{}
+	if file == "" {
+		return o
+	}
+	b, _ := sysfile.ReadFile(file)
+	lists := map[string][]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0][0] == '#' || f[0][0] == ';' {
+			continue
+		}
+		switch f[0] {
+		case "nameserver":
+			lists["nameservers"] = append(lists["nameservers"], f[1])
+		case "domain":
+			o.Set("domain", f[1])
+		case "search", "options":
+			lists[f[0]] = append(lists[f[0]], f[1:]...)
+		}
+	}
+	for _, k := range []string{"nameservers", "search", "options"} {
+		if lists[k] != nil {
+			o.Set(k, lists[k])
+		}
+	}
+	return o
 }

@@ -108,7 +108,7 @@ func run(env Env, stdin io.Reader, version *string) (ipfmt.Object, error) {
 	if env.Command == "VERSION" {
 		return versionInfo(b, version), nil
 	}
-	c, err := parseConfig(b)
+	c, err := parseConfig(b, env.Args)
 	if err != nil {
 		return nil, err
 	}

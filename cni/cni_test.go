@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/netaddr"
 )
 
@@ -61,7 +62,7 @@ func str(v any) string { s, _ := v.(string); return s }
 
 // host-local's defaults, for IPv4 and IPv6.
 func TestRangeDefaults(t *testing.T) {
-	c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","ipam":{"type":"host-local","ranges":[[{"subnet":"10.1.0.0/16"}],[{"subnet":"fd00::/120","rangeStart":"fd00::10"}]]}}`))
+	c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","ipam":{"type":"host-local","ranges":[[{"subnet":"10.1.0.0/16"}],[{"subnet":"fd00::/120","rangeStart":"fd00::10"}]]}}`), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestRangeDefaults(t *testing.T) {
 // them; exhaustion and release.
 func TestAllocate(t *testing.T) {
 	dir := t.TempDir()
-	c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","ipam":{"subnet":"10.9.0.0/29","dataDir":"` + dir + `"}}`))
+	c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","ipam":{"subnet":"10.9.0.0/29","dataDir":"`+dir+`"}}`), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +142,61 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"cniVersion":"1.1.0","name":"n","bridge":"b","isGateway":true,"mtu":1400,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.1.0.0/16","rangeStart":"10.1.0.10","rangeEnd":"10.1.0.20","gateway":"10.1.0.1"}]],"routes":[{"dst":"0.0.0.0/0"}]},"runtimeConfig":{"portMappings":[{"hostPort":80,"containerPort":8080,"protocol":"udp","hostIP":"1.2.3.4"}]},"prevResult":{"ips":[]},"cni.dev/valid-attachments":[{"containerID":"a","ifname":"eth0"}]}`))
 	f.Add([]byte(`{"cniVersion":"1.1.0","name":"n","ipam":{"subnet":"fd00::/64"}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		parseConfig(b) // must not panic
+		parseConfig(b, "IP=1.2.3.4;X=y") // must not panic
 	})
+}
+
+// Addresses asked for (CNI_ARGS IP=, args.cni.ips, runtimeConfig.ips) are
+// given if free and in a range, as host-local gives them.
+func TestRequestedIPs(t *testing.T) {
+	dir := t.TempDir()
+	conf := func(extra, args string) *Config {
+		c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n",`+extra+`"ipam":{"subnet":"10.9.0.0/24","dataDir":"`+dir+`"}}`), args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	s, err := openStore(dir, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	for _, c := range []struct {
+		conf *Config
+		id   string
+		want string // address, or the error's words
+	}{
+		{conf("", "IP=10.9.0.50;K8S_POD_NAME=x"), "a", "10.9.0.50/24"},
+		{conf(`"args":{"cni":{"ips":["10.9.0.51"]}},`, ""), "b", "10.9.0.51/24"},
+		{conf(`"runtimeConfig":{"ips":["10.9.0.52/24"]},`, ""), "c", "10.9.0.52/24"},
+		{conf("", "IP=10.9.0.50"), "d", "not available"},
+		{conf("", "IP=10.9.0.1"), "e", "gateway"},
+		{conf("", "IP=10.8.0.1"), "f", "failed to allocate all requested IPs"},
+	} {
+		ls, err := s.allocate(&c.conf.IPAM, Attachment{c.id, "eth0"})
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = ls[0].Prefix.String()
+		}
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s: %s, want %s", c.id, got, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "n", "10.9.0.1")); err == nil {
+		t.Errorf("a refused request left a lease")
+	}
+}
+
+func TestResolvConf(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "resolv.conf")
+	os.WriteFile(f, []byte("# comment\nnameserver 10.0.0.53\nnameserver fd00::53\n; old\ndomain example.org\nsearch a.example b.example\noptions ndots:2\n"), 0o644)
+	var b bytes.Buffer
+	ipfmt.WriteJSON(&b, resolvConf(f))
+	want := `{"domain":"example.org","nameservers":["10.0.0.53","fd00::53"],"search":["a.example","b.example"],"options":["ndots:2"]}`
+	if strings.TrimSpace(b.String()) != want {
+		t.Errorf("dns: %s\nwant %s", b.String(), want)
+	}
 }

@@ -1,6 +1,8 @@
 package cni
 
 import (
+	"strings"
+
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/netaddr"
@@ -21,6 +23,7 @@ type Config struct {
 	MTU              uint32 // mtu: of the bridge and both ends of the veth; 0: the kernel's
 	IPAM             IPAM   // ipam
 	Ports            []PortMapping
+	DNS              ipfmt.Object // dns: passed on in the result as given
 	Prev             ipfmt.Object // prevResult (CHECK)
 	Valid            []Attachment // cni.dev/valid-attachments (GC)
 	raw              []byte       // as read, for a delegated IPAM plugin
@@ -33,6 +36,13 @@ type IPAM struct {
 	Ranges  [][]Range // ranges, with subnet/rangeStart/rangeEnd/gateway at the top as the first
 	Routes  []Route
 	DataDir string // dataDir: default /var/lib/cni/networks
+	// ResolvConf (resolvConf) is a resolv.conf whose nameserver, domain,
+	// search and options lines become the result's dns.
+	ResolvConf string
+	// Want are the addresses asked for, as host-local takes them: IP= in
+	// CNI_ARGS, args.cni.ips, runtimeConfig.ips ("10.22.0.5" or with a
+	// length, which is ignored).
+	Want []netaddr.Addr
 }
 
 // Range is one range of a range set, as host-local reads it.
@@ -155,7 +165,7 @@ func (r *reader) rng(o ipfmt.Object) Range {
 }
 
 // parseConfig reads the configuration and fills in host-local's defaults.
-func parseConfig(b []byte) (*Config, error) {
+func parseConfig(b []byte, cniArgs string) (*Config, error) {
 	v, err := ipfmt.ParseJSON(b)
 	if err != nil {
 		return nil, &Error{Code: CodeDecode, Msg: "decode the network configuration", Details: err.Error()}
@@ -168,13 +178,27 @@ func parseConfig(b []byte) (*Config, error) {
 	c := &Config{raw: b, Version: r.str(o, "cniVersion"), Name: r.str(o, "name"), Type: r.str(o, "type"),
 		Bridge: r.str(o, "bridge"), IsGateway: r.boolean(o, "isGateway"), IsDefaultGateway: r.boolean(o, "isDefaultGateway"),
 		IPMasq: r.boolean(o, "ipMasq"), HairpinMode: r.boolean(o, "hairpinMode"), MTU: uint32(r.number(o, "mtu", 65535)),
-		Prev: r.object(o, "prevResult")}
+		Prev: r.object(o, "prevResult"), DNS: r.object(o, "dns")}
 	if c.Bridge == "" {
 		c.Bridge = "cni0"
 	}
 	c.IsGateway = c.IsGateway || c.IsDefaultGateway
 	ipam := r.object(o, "ipam")
-	c.IPAM.Type, c.IPAM.DataDir = r.str(ipam, "type"), r.str(ipam, "dataDir")
+	c.IPAM.Type, c.IPAM.DataDir, c.IPAM.ResolvConf = r.str(ipam, "type"), r.str(ipam, "dataDir"), r.str(ipam, "resolvConf")
+	for _, ips := range []any{r.object(r.object(o, "args"), "cni").Get("ips"), r.object(o, "runtimeConfig").Get("ips")} {
+		a, _ := ips.([]any)
+		for _, x := range a {
+			s, _ := x.(string)
+			if p, err := netaddr.ParsePrefix(s); err == nil {
+				s = p.Addr().String()
+			}
+			ip, err := netaddr.ParseAddr(s)
+			if err != nil {
+				r.bad("ips", "a list of IP addresses")
+			}
+			c.IPAM.Want = append(c.IPAM.Want, ip)
+		}
+	}
 	if c.IPAM.DataDir == "" {
 		c.IPAM.DataDir = "/var/lib/cni/networks"
 	}
@@ -216,6 +240,15 @@ func parseConfig(b []byte) (*Config, error) {
 	}
 	for _, a := range r.objects(o, "cni.dev/valid-attachments") {
 		c.Valid = append(c.Valid, Attachment{r.str(a, "containerID"), r.str(a, "ifname")})
+	}
+	for _, kv := range strings.Split(cniArgs, ";") { // K=V;K=V: IP= is host-local's
+		if k, v, _ := strings.Cut(kv, "="); k == "IP" {
+			ip, err := netaddr.ParseAddr(v)
+			if err != nil {
+				return nil, errorf(CodeConfig, "CNI_ARGS: IP=%s is not an address", v)
+			}
+			c.IPAM.Want = append(c.IPAM.Want, ip)
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -3,6 +3,7 @@ package cni
 import (
 	"errors"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,7 +163,25 @@ func (s *store) allocate(p *IPAM, att Attachment) ([]Lease, error) {
 	if err != nil {
 		return nil, err
 	}
+	want := append([]netaddr.Addr(nil), p.Want...)
 	for i, set := range p.Ranges {
+		if j := slices.IndexFunc(want, func(a netaddr.Addr) bool { return inSet(set, a) }); j >= 0 {
+			a := want[j]
+			want = slices.Delete(want, j, j+1)
+			r := set[slices.IndexFunc(set, func(r Range) bool { return r.contains(a) })]
+			if a == r.Gateway {
+				return fail(errorf(CodeConfig, "ipam: requested ip %v is subnet's gateway", a))
+			}
+			ok, err := s.reserve(a, att, i)
+			if err == nil && !ok {
+				err = errorf(CodeConfig, "ipam: requested IP address %v is not available in range set %s", a, setString(set))
+			}
+			if err != nil {
+				return fail(err)
+			}
+			out = append(out, Lease{netaddr.PrefixFrom(a, r.Subnet.Bits()), r.Gateway})
+			continue
+		}
 		for _, l := range ls {
 			if l.owns(att) && inSet(set, l.addr) {
 				return fail(errorf(CodeConfig, "ipam: %v has been allocated to %s, duplicate allocation is not allowed", l.addr, att.ContainerID))
@@ -183,6 +202,9 @@ func (s *store) allocate(p *IPAM, att Attachment) ([]Lease, error) {
 				break
 			}
 		}
+	}
+	if len(want) > 0 {
+		return fail(errorf(CodeConfig, "ipam: failed to allocate all requested IPs: %v", want))
 	}
 	return out, nil
 }

@@ -77,10 +77,11 @@ func (l *cniLab) conf(name, plugins string) {
 	must(l.t, os.WriteFile(filepath.Join(l.confDir, name+".conflist"), []byte(s), 0o644))
 }
 
-// cnitool runs `cnitool CMD NET /run/netns/POD` with capability args.
-func (l *cniLab) cnitool(cmd, network, pod, capArgs string) (string, error) {
+// cnitool runs `cnitool CMD NET /run/netns/POD` with capability args
+// (and more environment: CNI_ARGS=...).
+func (l *cniLab) cnitool(cmd, network, pod, capArgs string, env ...string) (string, error) {
 	c := exec.Command("cnitool", cmd, network, "/run/netns/"+pod)
-	c.Env = append(os.Environ(), "CNI_PATH="+l.bin, "NETCONFPATH="+l.confDir, "CAP_ARGS="+capArgs)
+	c.Env = append(append(os.Environ(), "CNI_PATH="+l.bin, "NETCONFPATH="+l.confDir, "CAP_ARGS="+capArgs), env...)
 	out, err := c.CombinedOutput()
 	return string(out), err
 }
@@ -515,4 +516,17 @@ func TestCNIVersion040(t *testing.T) {
 	}
 	l.mustCnitool("check", "old", "c1", "")
 	l.mustCnitool("del", "old", "c1", "")
+}
+
+// An address asked for in CNI_ARGS (IP=) is given; dns from the
+// configuration is in the result.
+func TestCNIRequestedIPAndDNS(t *testing.T) {
+	l := newCNILab(t)
+	l.conf("req", `{"type":"nsnet","bridge":"cni0","dns":{"nameservers":["10.85.0.53"],"search":["pods.example"]},"ipam":{"subnet":"10.85.0.0/24"}}`)
+	script(t, "netns add c1")
+	out, err := l.cnitool("add", "req", "c1", "", "CNI_ARGS=IgnoreUnknown=1;IP=10.85.0.9")
+	if err != nil || !strings.Contains(out, `"address": "10.85.0.9/24"`) || !strings.Contains(out, `"10.85.0.53"`) || !strings.Contains(out, `"pods.example"`) {
+		t.Errorf("ADD with IP=10.85.0.9: %v\n%s", err, out)
+	}
+	l.mustCnitool("del", "req", "c1", "")
 }
