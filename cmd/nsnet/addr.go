@@ -336,84 +336,83 @@ func addrShow(e *env, args []string) error {
 	if e.family == unix.AF_INET6 && dev == "" {
 		f.Family = unix.AF_INET6
 	}
-	links, err := c.Links(f)
-	if err == nil && f.Family != 0 {
-		err = e.txqlenByIoctl(links)
-	}
-	if err != nil {
-		return err
-	}
 	addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family)})
 	if err != nil {
 		return err
 	}
-	names := ipfmt.LinkNames(links)
-	if dev != "" && !hasLink(links, func(l *rtnl.Link) bool { return l.Name == dev }) {
+	byLink := map[int32][]rtnl.Addr{}
+	for _, a := range addrs {
+		byLink[a.Index] = append(byLink[a.Index], a)
+	}
+	// Links are streamed as in link show: a dump learns their names and
+	// states, a second prints each with its addresses as it comes.
+	names, up := map[int32]string{}, map[int32]bool{}
+	nsids, found := false, dev == ""
+	for l, err := range c.AllLinks(f) {
+		if err != nil {
+			return err
+		}
+		names[l.Index], up[l.Index] = l.Name, l.IsUp()
+		nsids, found = nsids || l.LinkNetNSID >= 0, found || l.Name == dev
+	}
+	if !found {
 		return fmt.Errorf("device %q does not exist", dev)
 	}
-	up := ipfmt.LinksUp(links)
-	for i := range links {
-		ipfmt.MarkMasterDown(&links[i], up)
-	}
-	if links, err = q.filter(c, links); err != nil {
+	master, err := q.masterIndex(c)
+	if err != nil {
 		return err
 	}
-	nsNames := e.netnsNames(c, links)
-	out := []ipfmt.Object{}
-	for i := range links {
-		l := &links[i]
+	txqlen := -1
+	if f.Family != 0 {
+		if txqlen, err = e.txqlenSocket(); err != nil {
+			return err
+		}
+		defer unix.Close(txqlen)
+	}
+	p := e.printer()
+	if nsids {
+		p.NetnsNames = e.nsidNames(c)
+	}
+	p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
+	s := p.Begin()
+	for l, err := range c.AllLinks(f) {
+		if err != nil {
+			s.End()
+			return err
+		}
+		if !q.linkSel.keep(l, master) {
+			continue
+		}
 		var mine []rtnl.Addr
-		any := false
-		for _, a := range addrs {
-			if a.Index == l.Index {
-				any = true
-				if q.keep(&a, l.Name) {
-					mine = append(mine, a)
-				}
+		for _, a := range byLink[l.Index] {
+			if q.keep(&a, l.Name) {
+				mine = append(mine, a)
 			}
 		}
 		// Like ip: a link with addresses but none selected is left out,
 		// and so, with -4 or -6, is a link without addresses.
-		if len(mine) == 0 && (any || e.family != 0) {
+		if len(mine) == 0 && (len(byLink[l.Index]) > 0 || e.family != 0) {
 			continue
 		}
-		if e.json {
-			out = append(out, e.printer().LinkAddrsJSON(l, mine, names))
-			continue
-		}
-		p := e.printer()
-		p.NetnsNames = nsNames
-		p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
-		p.LinkAddrs(l, mine, names)
-	}
-	if e.json {
-		return e.printer().PrintJSON(out)
-	}
-	return nil
-}
-
-// txqlenByIoctl fills in the queue length of links whose message had
-// none (a family's own dump sends no IFLA_TXQLEN) from SIOCGIFTXQLEN, as
-// ip's print_queuelen does. Not inlined into addrShow: that costs a
-// kilobyte of closure metadata, in a binary at its budget.
-//
-//go:noinline
-func (e *env) txqlenByIoctl(links []rtnl.Link) error {
-	return e.inNetns(func() error {
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(fd)
-		for i := range links {
-			l := &links[i]
-			if l.Set&rtnl.SetTxQLen != 0 {
-				continue
-			}
-			if ifr, err := unix.NewIfreq(l.Name); err == nil && unix.IoctlIfreq(fd, unix.SIOCGIFTXQLEN, ifr) == nil {
+		if txqlen >= 0 && l.Set&rtnl.SetTxQLen == 0 {
+			if ifr, err := unix.NewIfreq(l.Name); err == nil && unix.IoctlIfreq(txqlen, unix.SIOCGIFTXQLEN, ifr) == nil {
 				l.TxQLen = ifr.Uint32()
 			}
 		}
-		return nil
+		ipfmt.MarkMasterDown(l, up)
+		s.LinkAddrs(l, mine, names)
+	}
+	return s.End()
+}
+
+// txqlenSocket is a socket in the -n namespace to ask for links' queue
+// lengths (SIOCGIFTXQLEN, by name): a family's own link dump (ip -6 addr)
+// sends no IFLA_TXQLEN, and ip's print_queuelen asks for it so.
+func (e *env) txqlenSocket() (int, error) {
+	fd := -1
+	err := e.inNetns(func() (err error) {
+		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		return err
 	})
+	return fd, err
 }

@@ -692,17 +692,15 @@ func linkShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	var links []rtnl.Link
-	if q.dev != "" {
-		l, err := c.LinkByName(q.dev)
-		if err != nil {
-			return err
-		}
-		links = []rtnl.Link{*l}
-	} else if links, err = c.Links(rtnl.LinkFilter{}); err != nil {
+	if q.dev == "" {
+		return e.linkStream(c, &q)
+	}
+	l, err := c.LinkByName(q.dev)
+	if err != nil {
 		return err
 	}
-	if links, err = q.filter(c, links); err != nil {
+	links, err := q.filter(c, []rtnl.Link{*l})
+	if err != nil {
 		return err
 	}
 	all, err := withReferenced(c, links)
@@ -712,6 +710,42 @@ func linkShow(e *env, args []string) error {
 	p := e.printer()
 	p.NetnsNames = e.netnsNames(c, links)
 	return p.Links(links, all)
+}
+
+// linkStream prints every link q keeps as ip does, in two dumps: the
+// first learns each link's name and state (for "@master" names and
+// M-DOWN), the second prints each link as it comes. Memory holds a name
+// per link, not the links: flat at any number of them.
+func (e *env) linkStream(c *rtnl.Conn, q *linkSel) error {
+	names, up := map[int32]string{}, map[int32]bool{}
+	nsids := false
+	for l, err := range c.AllLinks(rtnl.LinkFilter{}) {
+		if err != nil {
+			return err
+		}
+		names[l.Index], up[l.Index] = l.Name, l.IsUp()
+		nsids = nsids || l.LinkNetNSID >= 0
+	}
+	master, err := q.masterIndex(c)
+	if err != nil {
+		return err
+	}
+	p := e.printer()
+	if nsids {
+		p.NetnsNames = e.nsidNames(c)
+	}
+	s := p.Begin()
+	for l, err := range c.AllLinks(rtnl.LinkFilter{}) {
+		if err != nil {
+			s.End()
+			return err
+		}
+		if q.keep(l, master) {
+			ipfmt.MarkMasterDown(l, up)
+			s.Link(l, names)
+		}
+	}
+	return s.End()
 }
 
 // withReferenced is links and the links they name by index (master,

@@ -65,6 +65,17 @@ func (s *Stream) Link(l *rtnl.Link, names map[int32]string) {
 	}
 }
 
+// LinkAddrs prints a link and its addresses as ip addr does.
+func (s *Stream) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]string) {
+	if s.j != nil {
+		s.j.value(s.p.LinkAddrsJSON(l, addrs, names))
+		return
+	}
+	q := *s.p
+	q.W = s.bw
+	q.LinkAddrs(l, addrs, names)
+}
+
 // emit prints the record fill makes: an object of the JSON array, or a
 // line.
 func (s *Stream) emit(fill func(*record)) {
