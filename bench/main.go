@@ -104,6 +104,26 @@ func main() {
 	})
 	big.Close()
 
+	// Listing many links: 3,000 veth pairs, an address on one end of each.
+	manyLinks := write(dir, "links", func(b *strings.Builder) {
+		for i := range 3000 {
+			fmt.Fprintf(b, "link add a%d type veth peer name b%d\naddr add 10.%d.%d.1/24 dev a%d\n", i, i, 100+i/250, i%250, i)
+		}
+	})
+	links := fresh()
+	_, err = run(links, []string{bin, "-batch", manyLinks})
+	check(err)
+	sharedLinks := func() (*ns.Handle, func()) { return links, func() {} }
+	work("link show, 6,000 links", *rounds, sharedLinks, []tool{
+		{"ip link show", []string{"ip", "link", "show"}},
+		{"nsnet link show", []string{bin, "link", "show"}},
+	})
+	work("addr show, 6,000 links", *rounds, sharedLinks, []tool{
+		{"ip addr show", []string{"ip", "addr", "show"}},
+		{"nsnet addr show", []string{bin, "addr", "show"}},
+	})
+	links.Close()
+
 	work("link show lo, one process (×200)", *rounds, once(fresh), []tool{
 		{"ip", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do ip link show lo >/dev/null; i=$((i+1)); done"}},
 		{"nsnet", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do " + bin + " link show lo >/dev/null; i=$((i+1)); done"}},

@@ -31,7 +31,7 @@ func openStore(dataDir, network string) (*store, error) {
 		return nil, errorf(CodeConfig, "ipam: network name %q cannot name a directory", network)
 	}
 	dir := path.Join(dataDir, network)
-	if err := mkdirAll(dir); err != nil {
+	if err := sysfile.MkdirAll(dir); err != nil {
 		return nil, &Error{Code: CodeIO, Msg: "ipam: create " + dir, Details: err.Error()}
 	}
 	f, err := rawos.OpenFile(path.Join(dir, "lock"), unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
@@ -53,20 +53,6 @@ func openStore(dataDir, network string) (*store, error) {
 
 // close releases the lock (closing the file does).
 func (s *store) close() { s.lock.Close() }
-
-func mkdirAll(dir string) error {
-	err := unix.Mkdir(dir, 0o755)
-	if err == unix.ENOENT && path.Dir(dir) != dir {
-		if err := mkdirAll(path.Dir(dir)); err != nil {
-			return err
-		}
-		err = unix.Mkdir(dir, 0o755)
-	}
-	if err == unix.EEXIST {
-		return nil
-	}
-	return err
-}
 
 // lease is one address given out: its file's name and its owner.
 type lease struct {

@@ -113,7 +113,7 @@ func isStale(path string) (bool, error) {
 // exclusive flock on dir held, against concurrent first-time setup making
 // one bind mount each.
 func prepareDir(dir string) (unlock func(), err error) {
-	if err := mkdirAll(dir); err != nil {
+	if err := sysfile.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create netns directory: %w", err)
 	}
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -234,26 +234,4 @@ func List(dir string) ([]string, error) {
 		}
 	}
 	return names, nil
-}
-
-// mkdirAll is os.MkdirAll(dir, 0o755) without its os.Stat calls (see
-// readFile).
-func mkdirAll(dir string) error {
-	err := unix.Mkdir(dir, 0o755)
-	if err == unix.ENOENT && path.Dir(dir) != dir {
-		if err := mkdirAll(path.Dir(dir)); err != nil {
-			return err
-		}
-		err = unix.Mkdir(dir, 0o755)
-	}
-	if err == unix.EEXIST {
-		var st unix.Stat_t
-		if unix.Stat(dir, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			return nil
-		}
-	}
-	if err != nil {
-		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ package sysfile
 import (
 	"io"
 	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 
@@ -95,4 +96,25 @@ func Account(file, name string, id uint32) (string, uint32, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// MkdirAll is os.MkdirAll(dir, 0o755) without its os.Stat calls.
+func MkdirAll(dir string) error {
+	err := unix.Mkdir(dir, 0o755)
+	if err == unix.ENOENT && path.Dir(dir) != dir {
+		if err := MkdirAll(path.Dir(dir)); err != nil {
+			return err
+		}
+		err = unix.Mkdir(dir, 0o755)
+	}
+	if err == unix.EEXIST {
+		var st unix.Stat_t
+		if unix.Stat(dir, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			return nil
+		}
+	}
+	if err != nil {
+		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
+	}
+	return nil
 }
