@@ -267,3 +267,23 @@ func TestOutputEqualsIP(t *testing.T) {
 	t.Logf("output equal to ip's for %d of %d commands (text %d of %d, -j %d of %d); listed deviations %d; unexpected %d: %q",
 		same, len(compatCommands), same-jsonSame, len(compatCommands)-jsonAll, jsonSame, jsonAll, len(compatDeviations), len(failed), failed)
 }
+
+// A namespace just made, before anything is in it, is where every
+// tutorial starts: no IPv4 route there means no main table, and the
+// kernel ends a dump of it with ENOENT, which ip's route show takes for
+// an empty table.
+func TestOutputEqualsIPInEmptyNamespace(t *testing.T) {
+	testns.LookPath(t, "ip")
+	testns.DefaultNetnsDir(t)
+	mustCLI(t, "netns", "add", "empty")
+	defer cli(t, "netns", "del", "empty")
+	for _, c := range []string{"route", "route show table main", "-j route", "-4 route show", "-6 route", "route show table all",
+		"link", "-br link", "addr", "-j addr", "neigh", "rule", "-6 rule", "route show table 100", "-j -p link"} {
+		args := strings.Fields(c)
+		want, err := exec.Command("ip", append([]string{"-n", "empty"}, args...)...).Output()
+		got, errs, code := cli(t, append([]string{"-n", "empty"}, args...)...)
+		if got != string(want) || (code == 0) != (err == nil) {
+			t.Errorf("%s: nsnet exit %d %q %s; ip %v %q", c, code, got, errs, err, want)
+		}
+	}
+}
