@@ -19,14 +19,7 @@ func check(c *Config, env Env) error {
 	}
 	var r reader
 	ifaces := r.objects(c.Prev, "interfaces")
-	var leases []Lease
-	for _, ipo := range r.objects(c.Prev, "ips") {
-		leases = append(leases, Lease{Prefix: r.prefix(ipo, "address"), Gateway: r.addr(ipo, "gateway")})
-	}
-	var routes []Route
-	for _, ro := range r.objects(c.Prev, "routes") {
-		routes = append(routes, Route{Dst: r.prefix(ro, "dst"), GW: r.addr(ro, "gw")})
-	}
+	leases, routes := r.result(c.Prev)
 	if r.err != nil {
 		return r.err
 	}

@@ -164,6 +164,20 @@ func (r *reader) rng(o ipfmt.Object) Range {
 	return Range{Subnet: r.prefix(o, "subnet"), Start: r.addr(o, "rangeStart"), End: r.addr(o, "rangeEnd"), Gateway: r.addr(o, "gateway")}
 }
 
+// result reads the addresses and routes of a result (an IPAM plugin's,
+// or prevResult).
+func (r *reader) result(o ipfmt.Object) ([]Lease, []Route) {
+	var leases []Lease
+	for _, ipo := range r.objects(o, "ips") {
+		leases = append(leases, Lease{Prefix: r.prefix(ipo, "address"), Gateway: r.addr(ipo, "gateway")})
+	}
+	var routes []Route
+	for _, ro := range r.objects(o, "routes") {
+		routes = append(routes, Route{Dst: r.prefix(ro, "dst"), GW: r.addr(ro, "gw")})
+	}
+	return leases, routes
+}
+
 // parseConfig reads the configuration and fills in host-local's defaults.
 func parseConfig(b []byte, cniArgs string) (*Config, error) {
 	v, err := ipfmt.ParseJSON(b)

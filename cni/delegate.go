@@ -80,14 +80,7 @@ func delegateAdd(c *Config, env Env, u *undo) ([]Lease, []Route, error) {
 		return nil, nil, &Error{Code: CodeDecode, Msg: "decode the result of ipam plugin " + c.IPAM.Type, Details: out.String()}
 	}
 	var r reader
-	var leases []Lease
-	for _, ipo := range r.objects(o, "ips") {
-		leases = append(leases, Lease{Prefix: r.prefix(ipo, "address"), Gateway: r.addr(ipo, "gateway")})
-	}
-	var routes []Route
-	for _, ro := range r.objects(o, "routes") {
-		routes = append(routes, Route{Dst: r.prefix(ro, "dst"), GW: r.addr(ro, "gw")})
-	}
+	leases, routes := r.result(o)
 	if r.err == nil && len(leases) == 0 {
 		return nil, nil, errorf(CodeConfig, "ipam plugin %s gave no address", c.IPAM.Type)
 	}
