@@ -85,7 +85,7 @@ func add(c *Config, env Env) (ipfmt.Object, error) {
 		if l.Prefix.Addr().Is6() {
 			a.Flags = unix.IFA_F_NODAD // usable at once: the container starts now
 		} else if l.Prefix.Bits() < 31 {
-			a.Broadcast = broadcast(l.Prefix.Masked()) // as the bridge plugin sets it
+			a.Broadcast = l.Prefix.Last() // as the bridge plugin sets it
 		}
 		if err := ctr.AddrAdd(a); err != nil {
 			return nil, kernel("add "+l.Prefix.String()+" to "+env.IfName, err)

@@ -150,15 +150,6 @@ func (env Env) need(names ...string) error {
 	return nil
 }
 
-func supported(v string) bool {
-	for _, s := range Versions {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 // versionInfo answers VERSION: the versions nsnet speaks, in the version
 // asked for ({"cniVersion": "1.0.0"} on stdin) or the newest.
 func versionInfo(b []byte, version *string) ipfmt.Object {

@@ -1,6 +1,7 @@
 package cni
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -267,7 +268,7 @@ func parseConfig(b []byte, cniArgs string) (*Config, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if !supported(c.Version) {
+	if !slices.Contains(Versions, c.Version) {
 		return nil, &Error{Code: CodeVersion, Msg: "incompatible CNI version", Details: "nsnet speaks " + fmt.Sprint(Versions) + ", not " + c.Version}
 	}
 	if c.Name == "" {
@@ -328,23 +329,11 @@ func (p *IPAM) canonicalize() error {
 // address is not given out).
 func lastAddr(s netaddr.Prefix) netaddr.Addr {
 	if s.Addr().Is4() {
-		b := broadcast(s).As4()
+		b := s.Last().As4()
 		b[3]--
 		return netaddr.AddrFrom4(b)
 	}
-	return broadcast(s)
-}
-
-// broadcast is the last address of s.
-func broadcast(s netaddr.Prefix) netaddr.Addr {
-	b := s.Addr().AsSlice()
-	for i := range b {
-		if bits := s.Bits() - i*8; bits < 8 {
-			b[i] |= 0xff >> max(bits, 0)
-		}
-	}
-	a, _ := netaddr.AddrFromSlice(b)
-	return a
+	return s.Last()
 }
 
 func overlap(a, b []Range) bool {

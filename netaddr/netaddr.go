@@ -18,7 +18,11 @@
 // of ::ffff:0:0/96 and of ::/96 (except :: and ::1) written dotted.
 package netaddr
 
-import "errors"
+import (
+	"bytes"
+	"cmp"
+	"errors"
+)
 
 // Addr is an IPv4 or IPv6 address; the zero Addr is no address (IsValid is false).
 type Addr struct {
@@ -132,21 +136,9 @@ func (a Addr) Next() Addr {
 // Compare orders addresses: IPv4 before IPv6, then by bytes; -1, 0 or +1.
 func (a Addr) Compare(b Addr) int {
 	if a.n != b.n {
-		return cmp(int(a.n), int(b.n))
+		return cmp.Compare(a.n, b.n)
 	}
-	for i := range a.b {
-		if a.b[i] != b.b[i] {
-			return cmp(int(a.b[i]), int(b.b[i]))
-		}
-	}
-	return 0
-}
-
-func cmp(x, y int) int {
-	if x < y {
-		return -1
-	}
-	return 1
+	return bytes.Compare(a.b[:], b.b[:])
 }
 
 // Prefix is an address and a prefix length, "192.168.15.1/24": the
@@ -193,6 +185,23 @@ func (p Prefix) Masked() Prefix {
 		}
 	}
 	return Prefix{a: a, bits: p.bits}
+}
+
+// Last is p's last address: the host bits of its address set (an IPv4
+// subnet's broadcast address); the zero Addr if p is not valid.
+//
+//go:noinline
+func (p Prefix) Last() Addr {
+	if !p.IsValid() {
+		return Addr{}
+	}
+	a := p.a
+	for i, bits := 0, p.Bits(); i < int(a.n); i, bits = i+1, bits-8 {
+		if bits < 8 {
+			a.b[i] |= 0xff >> max(bits, 0)
+		}
+	}
+	return a
 }
 
 // Contains says whether address b lies in p (same family only).

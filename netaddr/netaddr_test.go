@@ -149,3 +149,17 @@ func TestAddrPort(t *testing.T) {
 		}
 	}
 }
+
+func TestLast(t *testing.T) {
+	for _, c := range []struct{ p, want string }{
+		{"10.1.0.7/16", "10.1.255.255"}, {"10.1.2.3/23", "10.1.3.255"}, {"10.0.0.5/32", "10.0.0.5"},
+		{"0.0.0.0/0", "255.255.255.255"}, {"fd00::1/120", "fd00::ff"}, {"fd00::/121", "fd00::7f"},
+	} {
+		if got := netaddr.MustParsePrefix(c.p).Last().String(); got != c.want {
+			t.Errorf("%s: last %s, want %s", c.p, got, c.want)
+		}
+	}
+	if (netaddr.Prefix{}).Last().IsValid() {
+		t.Errorf("the zero Prefix has a last address")
+	}
+}

@@ -153,12 +153,7 @@ func broadcast(p netaddr.Prefix, s string) (netaddr.Addr, error) {
 	if p.Bits() >= 31 {
 		return netaddr.Addr{}, nil
 	}
-	b := p.Masked().Addr().As4()
-	host := uint32(1)<<(32-p.Bits()) - 1
-	for i := range 4 {
-		b[i] |= byte(host >> (24 - 8*i))
-	}
-	return netaddr.AddrFrom4(b), nil
+	return p.Last(), nil
 }
 
 // withAddr parses an address command and runs fn with the link resolved.
@@ -346,19 +341,7 @@ func addrShow(e *env, args []string) error {
 	}
 	// Links are streamed as in link show: a dump learns their names and
 	// states, a second prints each with its addresses as it comes.
-	names, up := map[int32]string{}, map[int32]bool{}
-	nsids, found := false, dev == ""
-	for l, err := range c.AllLinks(f) {
-		if err != nil {
-			return err
-		}
-		names[l.Index], up[l.Index] = l.Name, l.IsUp()
-		nsids, found = nsids || l.LinkNetNSID >= 0, found || l.Name == dev
-	}
-	if !found {
-		return fmt.Errorf("device %q does not exist", dev)
-	}
-	master, err := q.masterIndex(c)
+	k, err := e.learnLinks(c, f, &q.linkSel)
 	if err != nil {
 		return err
 	}
@@ -369,10 +352,7 @@ func addrShow(e *env, args []string) error {
 		}
 		defer unix.Close(txqlen)
 	}
-	p := e.printer()
-	if nsids {
-		p.NetnsNames = e.nsidNames(c)
-	}
+	p := k.p
 	p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
 	s := p.Begin()
 	for l, err := range c.AllLinks(f) {
@@ -380,7 +360,7 @@ func addrShow(e *env, args []string) error {
 			s.End()
 			return err
 		}
-		if !q.linkSel.keep(l, master) {
+		if !q.linkSel.keep(l, k.master) {
 			continue
 		}
 		var mine []rtnl.Addr
@@ -399,8 +379,8 @@ func addrShow(e *env, args []string) error {
 				l.TxQLen = ifr.Uint32()
 			}
 		}
-		ipfmt.MarkMasterDown(l, up)
-		s.LinkAddrs(l, mine, names)
+		ipfmt.MarkMasterDown(l, k.up)
+		s.LinkAddrs(l, mine, k.names)
 	}
 	return s.End()
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
@@ -712,40 +713,60 @@ func linkShow(e *env, args []string) error {
 	return p.Links(links, all)
 }
 
-// linkStream prints every link q keeps as ip does, in two dumps: the
-// first learns each link's name and state (for "@master" names and
-// M-DOWN), the second prints each link as it comes. Memory holds a name
-// per link, not the links: flat at any number of them.
+// linkStream prints every link q keeps as ip does, in two dumps (see
+// learnLinks), each link printed as the second brings it. Memory holds a
+// name per link, not the links: flat at any number of them.
 func (e *env) linkStream(c *rtnl.Conn, q *linkSel) error {
-	names, up := map[int32]string{}, map[int32]bool{}
-	nsids := false
-	for l, err := range c.AllLinks(rtnl.LinkFilter{}) {
-		if err != nil {
-			return err
-		}
-		names[l.Index], up[l.Index] = l.Name, l.IsUp()
-		nsids = nsids || l.LinkNetNSID >= 0
-	}
-	master, err := q.masterIndex(c)
+	k, err := e.learnLinks(c, rtnl.LinkFilter{}, q)
 	if err != nil {
 		return err
 	}
-	p := e.printer()
-	if nsids {
-		p.NetnsNames = e.nsidNames(c)
-	}
-	s := p.Begin()
+	s := k.p.Begin()
 	for l, err := range c.AllLinks(rtnl.LinkFilter{}) {
 		if err != nil {
 			s.End()
 			return err
 		}
-		if q.keep(l, master) {
-			ipfmt.MarkMasterDown(l, up)
-			s.Link(l, names)
+		if q.keep(l, k.master) {
+			ipfmt.MarkMasterDown(l, k.up)
+			s.Link(l, k.names)
 		}
 	}
 	return s.End()
+}
+
+// knownLinks is what the first dump of a streamed listing learns.
+type knownLinks struct {
+	names  map[int32]string // every link's, for "@parent" and "master NAME"
+	up     map[int32]bool   // for M-DOWN
+	master int32            // q's master or vrf, resolved
+	p      *ipfmt.Printer   // knowing the names of the namespaces links point into
+}
+
+// learnLinks dumps the links f selects once, for their names and states;
+// a device q names must be among them.
+func (e *env) learnLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *linkSel) (*knownLinks, error) {
+	k := &knownLinks{names: map[int32]string{}, up: map[int32]bool{}}
+	nsids, found := false, q.dev == ""
+	for l, err := range c.AllLinks(f) {
+		if err != nil {
+			return nil, err
+		}
+		k.names[l.Index], k.up[l.Index] = l.Name, l.IsUp()
+		nsids, found = nsids || l.LinkNetNSID >= 0, found || l.Name == q.dev
+	}
+	if !found {
+		return nil, fmt.Errorf("device %q does not exist", q.dev)
+	}
+	var err error
+	if k.master, err = q.masterIndex(c); err != nil {
+		return nil, err
+	}
+	k.p = e.printer()
+	if nsids {
+		k.p.NetnsNames = e.nsidNames(c)
+	}
+	return k, nil
 }
 
 // withReferenced is links and the links they name by index (master,
