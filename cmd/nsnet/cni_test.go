@@ -142,17 +142,17 @@ func TestCNIAddCheckDel(t *testing.T) {
 	if got := ipJSON(t, "link", "show", hostVeth); got[0]["master"] != "cni0" {
 		t.Errorf("%s is not a port of cni0: %v", hostVeth, got)
 	}
-	if got := oracle(t, "ip", "-d", "link", "show", hostVeth); !strings.Contains(got, "hairpin on") {
+	if got := testns.Oracle(t, "ip", "-d", "link", "show", hostVeth); !strings.Contains(got, "hairpin on") {
 		t.Errorf("hairpin is off on %s:\n%s", hostVeth, got)
 	}
-	if got := oracle(t, "ip", "-br", "addr", "show", "cni0"); !strings.Contains(got, "10.22.0.1/16") {
+	if got := testns.Oracle(t, "ip", "-br", "addr", "show", "cni0"); !strings.Contains(got, "10.22.0.1/16") {
 		t.Errorf("the gateway is not on cni0: %s", got)
 	}
-	if got := oracle(t, "ip", "-n", "pod1", "route"); !strings.Contains(got, "default via 10.22.0.1 dev eth0") ||
+	if got := testns.Oracle(t, "ip", "-n", "pod1", "route"); !strings.Contains(got, "default via 10.22.0.1 dev eth0") ||
 		!strings.Contains(got, "10.99.0.0/16 via 10.22.0.1 dev eth0") {
 		t.Errorf("pod1's routes:\n%s", got)
 	}
-	if got := oracle(t, "ip", "-n", "pod2", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.22.0.3/16") {
+	if got := testns.Oracle(t, "ip", "-n", "pod2", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.22.0.3/16") {
 		t.Errorf("pod2's address: %s", got)
 	}
 	lease, err := os.ReadFile("/var/lib/cni/networks/pods/10.22.0.2")
@@ -162,7 +162,7 @@ func TestCNIAddCheckDel(t *testing.T) {
 	if got, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); string(got) != "1\n" {
 		t.Errorf("forwarding is %q", got)
 	}
-	rules := oracle(t, "nft", "list", "table", "ip", "nsnet")
+	rules := testns.Oracle(t, "nft", "list", "table", "ip", "nsnet")
 	for _, want := range []string{
 		"fib daddr type local tcp dport 8080 dnat to 10.22.0.2:80",
 		"ip saddr 10.22.0.2 ip daddr != 10.22.0.0/16 ip daddr != 224.0.0.0/4 masquerade",
@@ -197,11 +197,11 @@ func TestCNIAddCheckDel(t *testing.T) {
 	l.mustCnitool("check", "pods", "pod1", portMap)
 	// A rule taken away is seen by CHECK (the reference bridge plugin's
 	// CHECK does not look at its masquerade rule).
-	handles := oracle(t, "nft", "-a", "list", "chain", "ip", "nsnet", "postrouting")
+	handles := testns.Oracle(t, "nft", "-a", "list", "chain", "ip", "nsnet", "postrouting")
 	for _, line := range strings.Split(handles, "\n") {
 		if strings.Contains(line, "ip saddr 10.22.0.2 ") {
 			h := line[strings.LastIndex(line, " ")+1:]
-			oracle(t, "nft", "delete", "rule", "ip", "nsnet", "postrouting", "handle", h)
+			testns.Oracle(t, "nft", "delete", "rule", "ip", "nsnet", "postrouting", "handle", h)
 		}
 	}
 	if out, err := l.cnitool("check", "pods", "pod1", portMap); err == nil || !strings.Contains(out, "NAT rule is missing") {
@@ -210,19 +210,19 @@ func TestCNIAddCheckDel(t *testing.T) {
 
 	l.mustCnitool("del", "pods", "pod1", portMap)
 	l.mustCnitool("del", "pods", "pod1", portMap) // again: nothing left to do is no error
-	if got := oracle(t, "ip", "-n", "pod1", "-br", "link"); strings.Contains(got, "eth0") {
+	if got := testns.Oracle(t, "ip", "-n", "pod1", "-br", "link"); strings.Contains(got, "eth0") {
 		t.Errorf("eth0 left in pod1:\n%s", got)
 	}
 	if _, err := os.Stat("/var/lib/cni/networks/pods/10.22.0.2"); err == nil {
 		t.Errorf("pod1's lease left")
 	}
-	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.2") || !strings.Contains(rules, "10.22.0.3") {
+	if rules := testns.Oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.2") || !strings.Contains(rules, "10.22.0.3") {
 		t.Errorf("after DEL of pod1:\n%s", rules)
 	}
 	// DEL of a container whose namespace is gone.
 	script(t, "netns del pod2")
 	l.mustCnitool("del", "pods", "pod2", "")
-	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.3") {
+	if rules := testns.Oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.0.3") {
 		t.Errorf("after DEL of pod2:\n%s", rules)
 	}
 }
@@ -253,7 +253,7 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 		if errs[i] != "" {
 			t.Fatalf("parallel ADD %d: %s", i, errs[i])
 		}
-		out := oracle(t, "ip", "-n", "p"+string(rune('0'+i)), "-br", "addr", "show", "eth0")
+		out := testns.Oracle(t, "ip", "-n", "p"+string(rune('0'+i)), "-br", "addr", "show", "eth0")
 		f := strings.Fields(out)
 		if len(f) < 3 || seen[f[2]] {
 			t.Fatalf("p%d: %q (seen %v)", i, out, seen)
@@ -283,7 +283,7 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 		t.Fatalf("GC: %v\n%s", err, out)
 	}
 	leases, _ := os.ReadDir("/var/lib/cni/networks/pods")
-	rules := oracle(t, "nft", "list", "table", "ip", "nsnet")
+	rules := testns.Oracle(t, "nft", "list", "table", "ip", "nsnet")
 	if len(leases) != 11 || strings.Contains(rules, cnitoolID("p0")) || !strings.Contains(rules, cnitoolID("p1")) {
 		t.Errorf("after GC of p0 only: %d files\n%s", len(leases), rules)
 	}
@@ -293,7 +293,7 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 	if names, _ := os.ReadDir("/var/lib/cni/networks/pods"); len(names) != 2 { // lock, last_reserved_ip.0
 		t.Errorf("leases after GC: %v", names)
 	}
-	if rules := oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.") {
+	if rules := testns.Oracle(t, "nft", "list", "table", "ip", "nsnet"); strings.Contains(rules, "10.22.") {
 		t.Errorf("rules after GC:\n%s", rules)
 	}
 	// STATUS: the /30 has one address to give (.2; .1 is the gateway).
@@ -302,16 +302,6 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 	if out, err := l.cnitool("status", "tiny", "p0", ""); err == nil || !strings.Contains(out, "no IP addresses available") {
 		t.Errorf("STATUS of a full pool: %v\n%s", err, out)
 	}
-}
-
-// oracle runs a tool (ip, nft) in the test's own namespace.
-func oracle(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
 }
 
 // The reference chain (bridge + host-local + portmap) and nsnet, given the
@@ -419,7 +409,7 @@ func TestCNIChain(t *testing.T) {
 	if !strings.Contains(out, `"mac": "02:00:00:00:50:02"`) || !strings.Contains(out, `"address": "10.50.0.2/24"`) {
 		t.Errorf("the chain's result:\n%s", out)
 	}
-	if got := oracle(t, "ip", "-n", "c1", "link", "show", "eth0"); !strings.Contains(got, "02:00:00:00:50:02") {
+	if got := testns.Oracle(t, "ip", "-n", "c1", "link", "show", "eth0"); !strings.Contains(got, "02:00:00:00:50:02") {
 		t.Errorf("tuning did not set the MAC:\n%s", got)
 	}
 	if got := reachVia(t, "", "c1", "10.50.0.1", 8081, 81); got == "" {
@@ -427,7 +417,7 @@ func TestCNIChain(t *testing.T) {
 	}
 	l.mustCnitool("check", "chain", "c1", `{"portMappings":[{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}`)
 	l.mustCnitool("del", "chain", "c1", `{"portMappings":[{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}`)
-	if got := oracle(t, "ip", "-n", "c1", "-br", "link"); strings.Contains(got, "eth0") {
+	if got := testns.Oracle(t, "ip", "-n", "c1", "-br", "link"); strings.Contains(got, "eth0") {
 		t.Errorf("eth0 left after DEL:\n%s", got)
 	}
 }
@@ -443,10 +433,10 @@ func TestCNIDualStack(t *testing.T) {
 	if !strings.Contains(out, `"address": "fd00:60::2/64"`) || !strings.Contains(out, `"gateway": "fd00:60::1"`) {
 		t.Errorf("result:\n%s", out)
 	}
-	if got := oracle(t, "ip", "-n", "c1", "-6", "route"); !strings.Contains(got, "default via fd00:60::1 dev eth0") {
+	if got := testns.Oracle(t, "ip", "-n", "c1", "-6", "route"); !strings.Contains(got, "default via fd00:60::1 dev eth0") {
 		t.Errorf("IPv6 routes:\n%s", got)
 	}
-	if got := oracle(t, "nft", "list", "table", "ip6", "nsnet"); !strings.Contains(got, "ip6 saddr fd00:60::2 ip6 daddr != fd00:60::/64 ip6 daddr != ff00::/8 masquerade") ||
+	if got := testns.Oracle(t, "nft", "list", "table", "ip6", "nsnet"); !strings.Contains(got, "ip6 saddr fd00:60::2 ip6 daddr != fd00:60::/64 ip6 daddr != ff00::/8 masquerade") ||
 		!strings.Contains(got, "dnat to [fd00:60::2]:80") {
 		t.Errorf("ip6 rules:\n%s", got)
 	}
@@ -455,7 +445,7 @@ func TestCNIDualStack(t *testing.T) {
 	}
 	l.mustCnitool("check", "dual", "c1", portMap)
 	l.mustCnitool("del", "dual", "c1", portMap)
-	if got := oracle(t, "nft", "list", "table", "ip6", "nsnet"); strings.Contains(got, "fd00:60::2") {
+	if got := testns.Oracle(t, "nft", "list", "table", "ip6", "nsnet"); strings.Contains(got, "fd00:60::2") {
 		t.Errorf("ip6 rules after DEL:\n%s", got)
 	}
 }
@@ -473,7 +463,7 @@ func TestCNIDelegatedIPAM(t *testing.T) {
 	if !strings.Contains(out, `"address": "10.70.0.5/24"`) {
 		t.Errorf("result:\n%s", out)
 	}
-	if got := oracle(t, "ip", "-n", "c1", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.70.0.5/24") {
+	if got := testns.Oracle(t, "ip", "-n", "c1", "-br", "addr", "show", "eth0"); !strings.Contains(got, "10.70.0.5/24") {
 		t.Errorf("c1: %s", got)
 	}
 	l.mustCnitool("check", "static", "c1", "")

@@ -227,3 +227,14 @@ func TryStdin(h *ns.Handle, stdin, name string, args ...string) (string, error) 
 	}
 	return out.String(), nil
 }
+
+// Oracle runs an independent tool (ip, nft) in the test's own namespace and
+// returns its output, stderr included; its failure fails t.
+func Oracle(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
