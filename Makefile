@@ -55,7 +55,8 @@ vmtest:
 # iproute2 and nftables. Prints the table kept in docs/performance.md.
 bench: build
 	CGO_ENABLED=0 $(GO) build -o bench/bench ./bench
-	unshare --mount --net --propagation private sh -c 'mount -t tmpfs tmpfs /run && bench/bench -nsnet ./$(BIN)'
+	$(MAKE) build-cni BIN=bench/nsnet-cni
+	unshare --mount --net --propagation private sh -c 'mount -t tmpfs tmpfs /run && bench/bench -nsnet ./$(BIN) -cni bench/nsnet-cni'
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
 # Short fuzzing of every decoder (FUZZTIME each).

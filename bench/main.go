@@ -6,10 +6,11 @@
 // private sandbox (new network and mount namespaces, /run on tmpfs), so
 // the host is untouched. See docs/performance.md for the latest table.
 //
-//	bench -nsnet ./nsnet [-rounds 5]
+//	bench -nsnet ./nsnet [-cni ./nsnet-cni] [-rounds 5] [-only NAME]
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -38,6 +39,7 @@ func main() {
 	nsnet := flag.String("nsnet", "./nsnet", "the nsnet binary")
 	rounds := flag.Int("rounds", 5, "runs of each tool per workload")
 	flag.StringVar(&only, "only", "", "run only the workloads whose name contains this")
+	flag.StringVar(&cniBin, "cni", "", "nsnet built with the CNI plugin (-tags cni), for the CNI workloads")
 	flag.StringVar(&other, "compare", "", "another nsnet binary, run alongside (an A/B of two builds)")
 	flag.Parse()
 	bin, err := filepath.Abs(*nsnet)
@@ -57,9 +59,9 @@ func main() {
 			}
 		})
 		work(fmt.Sprintf("%d route adds", n), *rounds, once(withVeth), []tool{
-			{"ip -batch", []string{"ip", "-batch", file}},
-			{"nsnet -batch", []string{bin, "-batch", file}},
-			{"raw client", []string{self, "raw-routes", strconv.Itoa(n)}},
+			{name: "ip -batch", argv: []string{"ip", "-batch", file}},
+			{name: "nsnet -batch", argv: []string{bin, "-batch", file}},
+			{name: "raw client", argv: []string{self, "raw-routes", strconv.Itoa(n)}},
 		})
 	}
 	routes(20000)
@@ -79,14 +81,14 @@ func main() {
 	h.Close()
 	nftFile := write(dir, "forwards.nft", func(b *strings.Builder) { b.WriteString(rules) })
 	work("1,000 port forwards", *rounds, once(withBridge), []tool{
-		{"nft -f", []string{"nft", "-f", nftFile}},
-		{"nsnet -batch", []string{bin, "-batch", forwards}},
+		{name: "nft -f", argv: []string{"nft", "-f", nftFile}},
+		{name: "nsnet -batch", argv: []string{bin, "-batch", forwards}},
 	})
 
 	topo, script := hundredNamespaces(dir)
 	work("100 namespaces on a bridge", *rounds, once(withHostBridge), []tool{
-		{"ip, a shell script", []string{"sh", script}},
-		{"nsnet -batch", []string{bin, "-batch", topo}},
+		{name: "ip, a shell script", argv: []string{"sh", script}},
+		{name: "nsnet -batch", argv: []string{bin, "-batch", topo}},
 	})
 
 	// Listing a large table: the routes added once, then each tool in turn.
@@ -95,12 +97,12 @@ func main() {
 	check(err)
 	shared := func() (*ns.Handle, func()) { return big, func() {} }
 	work("route show, 100,000 routes", *rounds, shared, []tool{
-		{"ip route show", []string{"ip", "route", "show"}},
-		{"nsnet route show", []string{bin, "route", "show"}},
+		{name: "ip route show", argv: []string{"ip", "route", "show"}},
+		{name: "nsnet route show", argv: []string{bin, "route", "show"}},
 	})
 	work("-j route show, 100,000 routes", *rounds, shared, []tool{
-		{"ip -j route show", []string{"ip", "-j", "route", "show"}},
-		{"nsnet -j route show", []string{bin, "-j", "route", "show"}},
+		{name: "ip -j route show", argv: []string{"ip", "-j", "route", "show"}},
+		{name: "nsnet -j route show", argv: []string{bin, "-j", "route", "show"}},
 	})
 	big.Close()
 
@@ -115,19 +117,21 @@ func main() {
 	check(err)
 	sharedLinks := func() (*ns.Handle, func()) { return links, func() {} }
 	work("link show, 6,000 links", *rounds, sharedLinks, []tool{
-		{"ip link show", []string{"ip", "link", "show"}},
-		{"nsnet link show", []string{bin, "link", "show"}},
+		{name: "ip link show", argv: []string{"ip", "link", "show"}},
+		{name: "nsnet link show", argv: []string{bin, "link", "show"}},
 	})
 	work("addr show, 6,000 links", *rounds, sharedLinks, []tool{
-		{"ip addr show", []string{"ip", "addr", "show"}},
-		{"nsnet addr show", []string{bin, "addr", "show"}},
+		{name: "ip addr show", argv: []string{"ip", "addr", "show"}},
+		{name: "nsnet addr show", argv: []string{bin, "addr", "show"}},
 	})
 	links.Close()
 
+	cniWork(dir, *rounds)
+
 	work("link show lo, one process (×200)", *rounds, once(fresh), []tool{
-		{"ip", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do ip link show lo >/dev/null; i=$((i+1)); done"}},
-		{"nsnet", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do " + bin + " link show lo >/dev/null; i=$((i+1)); done"}},
-		{"sh alone", []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do true; i=$((i+1)); done"}},
+		{name: "ip", argv: []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do ip link show lo >/dev/null; i=$((i+1)); done"}},
+		{name: "nsnet", argv: []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do " + bin + " link show lo >/dev/null; i=$((i+1)); done"}},
+		{name: "sh alone", argv: []string{"sh", "-c", "i=0; while [ $i -lt 200 ]; do true; i=$((i+1)); done"}},
 	})
 
 	fmt.Println()
@@ -147,6 +151,7 @@ var only, other, nsnetBin string
 type tool struct {
 	name string
 	argv []string
+	prep []string // run before each measured run, in its namespace, not timed
 }
 
 type sample struct {
@@ -164,7 +169,7 @@ func work(name string, rounds int, setup func() (*ns.Handle, func()), tools []to
 		for _, t := range tools {
 			if t.argv[0] == nsnetBin { // not the shell loops
 
-				tools = append(tools, tool{t.name + " (" + other + ")", append([]string{other}, t.argv[1:]...)})
+				tools = append(tools, tool{name: t.name + " (" + other + ")", argv: append([]string{other}, t.argv[1:]...)})
 			}
 		}
 	}
@@ -172,7 +177,12 @@ func work(name string, rounds int, setup func() (*ns.Handle, func()), tools []to
 	for range rounds {
 		for i, t := range tools {
 			h, done := setup()
-			s, err := run(h, t.argv)
+			var err error
+			if t.prep != nil {
+				_, err = output(h, t.prep...)
+			}
+			s, err2 := run(h, t.argv)
+			err = cmp.Or(err, err2)
 			done()
 			// The kernel frees a namespace's routes after the last handle
 			// is gone, in a worker thread: let it finish before the next
