@@ -13,6 +13,7 @@
 package cni
 
 import (
+	"cmp"
 	"io"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -115,7 +116,7 @@ func run(env Env, stdin io.Reader, version *string) (ipfmt.Object, error) {
 	*version = c.Version
 	switch env.Command {
 	case "ADD":
-		if err := env.need("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"); err != nil {
+		if err := cmp.Or(env.need("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"), c.unsupported); err != nil {
 			return nil, err
 		}
 		return add(c, env)

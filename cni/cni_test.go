@@ -49,6 +49,9 @@ func TestErrors(t *testing.T) {
 		{Env{Command: "ADD"}, `{"cniVersion":"1.1.0","name":"n","ipam":{"subnet":"10.0.0.0/31"}}`, CodeConfig, "too small"},
 		{Env{Command: "ADD"}, `{"cniVersion":"1.1.0","name":"n","ipam":{}}`, CodeConfig, "no IP ranges"},
 		{Env{Command: "ADD"}, `{"cniVersion":"1.1.0","name":"n","ipam":{"ranges":[[{"subnet":"10.0.0.0/24"}],[{"subnet":"10.0.0.0/25"}]]}}`, CodeConfig, "overlaps"},
+		{Env{Command: "ADD", ContainerID: "c", Netns: "/n", IfName: "eth0"}, `{"cniVersion":"1.1.0","name":"n","vlan":100,"ipam":{"subnet":"10.0.0.0/24"}}`, CodeField, `"vlan": 100`},
+		{Env{Command: "ADD", ContainerID: "c", Netns: "/n", IfName: "eth0"}, `{"cniVersion":"1.1.0","name":"n","vlanTrunk":[{"id":5}],"ipam":{"subnet":"10.0.0.0/24"}}`, CodeField, `"vlanTrunk": [{"id":5}]`},
+		{Env{Command: "ADD", ContainerID: "c", Netns: "/n", IfName: "eth0"}, `{"cniVersion":"1.1.0","name":"n","macspoofchk":true,"ipam":{"subnet":"10.0.0.0/24"}}`, CodeField, `"macspoofchk": true`},
 		{Env{Command: "NOPE"}, `{"cniVersion":"1.1.0","name":"n","ipam":{"subnet":"10.0.0.0/24"}}`, CodeEnv, "unknown CNI_COMMAND"},
 	} {
 		v, code := runMain(t, c.env, c.conf)
@@ -198,5 +201,19 @@ func TestResolvConf(t *testing.T) {
 	want := `{"domain":"example.org","nameservers":["10.0.0.53","fd00::53"],"search":["a.example","b.example"],"options":["ndots:2"]}`
 	if strings.TrimSpace(b.String()) != want {
 		t.Errorf("dns: %s\nwant %s", b.String(), want)
+	}
+}
+
+// The bridge plugin's keys nsnet does not do are accepted at their
+// defaults; set otherwise, they are recorded for ADD to refuse (DEL of such
+// a network still cleans up).
+func TestUnsupportedKeys(t *testing.T) {
+	c, err := parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","vlan":0,"promiscMode":false,"vlanTrunk":[],"enabledad":null,"ipam":{"subnet":"10.9.0.0/24"}}`), "")
+	if err != nil || c.unsupported != nil {
+		t.Errorf("keys at their defaults: %v %v", err, c.unsupported)
+	}
+	c, err = parseConfig([]byte(`{"cniVersion":"1.1.0","name":"n","promiscMode":true,"ipam":{"subnet":"10.9.0.0/24"}}`), "")
+	if err != nil || c.unsupported == nil {
+		t.Errorf("promiscMode true: %v %v", err, c.unsupported)
 	}
 }

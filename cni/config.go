@@ -28,6 +28,31 @@ type Config struct {
 	Prev             ipfmt.Object // prevResult (CHECK)
 	Valid            []Attachment // cni.dev/valid-attachments (GC)
 	raw              []byte       // as read, for a delegated IPAM plugin
+	unsupported      error        // a key ADD refuses (unsupportedKeys)
+}
+
+// unsupportedKeys are the reference bridge plugin's keys nsnet does not
+// implement. Set to anything but their default they ask for another
+// network than nsnet builds (a VLAN, a promiscuous bridge, MAC spoofing
+// rules, DAD), so ADD refuses them, with the spec's code 2 and the key
+// and value, rather than leave them out silently.
+var unsupportedKeys = []string{"vlan", "vlanTrunk", "promiscMode", "forceAddress", "macspoofchk", "enabledad",
+	"disableContainerInterface", "portIsolation"}
+
+func unsupported(o ipfmt.Object) error {
+	for _, k := range unsupportedKeys {
+		v := o.Get(k)
+		if v == nil || v == false || v == ipfmt.Number("0") {
+			continue
+		}
+		if a, ok := v.([]any); ok && len(a) == 0 {
+			continue
+		}
+		var b strings.Builder
+		ipfmt.WriteJSON(&b, v)
+		return errorf(CodeField, "%q: %s: nsnet does not do this key of the bridge plugin", k, strings.TrimSpace(b.String()))
+	}
+	return nil
 }
 
 // IPAM is the ipam section. Type "host-local" (or none with ranges
@@ -193,7 +218,7 @@ func parseConfig(b []byte, cniArgs string) (*Config, error) {
 	c := &Config{raw: b, Version: r.str(o, "cniVersion"), Name: r.str(o, "name"), Type: r.str(o, "type"),
 		Bridge: r.str(o, "bridge"), IsGateway: r.boolean(o, "isGateway"), IsDefaultGateway: r.boolean(o, "isDefaultGateway"),
 		IPMasq: r.boolean(o, "ipMasq"), HairpinMode: r.boolean(o, "hairpinMode"), MTU: uint32(r.number(o, "mtu", 65535)),
-		Prev: r.object(o, "prevResult"), DNS: r.object(o, "dns")}
+		Prev: r.object(o, "prevResult"), DNS: r.object(o, "dns"), unsupported: unsupported(o)}
 	if c.Bridge == "" {
 		c.Bridge = "cni0"
 	}
