@@ -115,7 +115,7 @@ func (h *Handle) ID() (ID, error) {
 	if err := unix.Fstat(h.FD(), &st); err != nil {
 		return ID{}, fmt.Errorf("stat network namespace %q: %w", h.Path(), err)
 	}
-	return ID{Dev: st.Dev, Ino: st.Ino}, nil
+	return ID{Dev: uint64(st.Dev), Ino: st.Ino}, nil
 }
 
 // Close releases the handle. Closing twice is not an error.

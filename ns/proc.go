@@ -18,7 +18,7 @@ func idOf(path string) (ID, error) {
 	if err := unix.Stat(path, &st); err != nil {
 		return ID{}, err
 	}
-	return ID{Dev: st.Dev, Ino: st.Ino}, nil
+	return ID{Dev: uint64(st.Dev), Ino: st.Ino}, nil
 }
 
 // Identify returns the names in dir of process pid's network namespace:

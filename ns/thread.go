@@ -83,7 +83,7 @@ func here() (int, ID, error) {
 		unix.Close(fd)
 		return -1, ID{}, fmt.Errorf("stat this thread's network namespace: %w", err)
 	}
-	return fd, ID{Dev: st.Dev, Ino: st.Ino}, nil
+	return fd, ID{Dev: uint64(st.Dev), Ino: st.Ino}, nil
 }
 
 // restore switches the thread back to the namespace open as back and
@@ -93,7 +93,7 @@ func restore(back int, want ID) bool {
 		return false
 	}
 	var st unix.Stat_t // stat follows procfs's link to the namespace itself
-	return unix.Stat(threadNS, &st) == nil && (ID{Dev: st.Dev, Ino: st.Ino}) == want
+	return unix.Stat(threadNS, &st) == nil && (ID{Dev: uint64(st.Dev), Ino: st.Ino}) == want
 }
 
 // setnsTo enters h.

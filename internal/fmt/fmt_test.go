@@ -36,7 +36,7 @@ func TestSameAsStandard(t *testing.T) {
 		{"%v %v %s", []any{state(3), name("n"), name("m")}},
 		{"%04x 0x%x %x %#x", []any{42, uint32(0xdead), []byte{1, 0xab}, 255}},
 		{"% x|%x", []any{[]byte{1, 2, 0xff}, "AB"}},
-		{"%-16s|%14s|%-12d|%6d|%8s", []any{"veth0@if2", "UP", 4026531840, 3, "-"}},
+		{"%-16s|%14s|%-12d|%6d|%8s", []any{"veth0@if2", "UP", int64(4026531840), 3, "-"}},
 		{" %*s %*d", []any{7, "RX:", 9, 12345}},
 		{"%v %s %d", []any{netaddr.MustParseAddr("10.0.0.1"), 2 * time.Second, -0}},
 		{"%v|%s|%v", []any{errors.New("boom"), fs.ErrNotExist, nil}},
