@@ -133,7 +133,7 @@ func (t *Tracer) Datagram(dir nl.Direction, proto int, b []byte) {
 //go:noinline
 func errText(errno int32) string {
 	e := syscall.Errno(-errno)
-	return unix.ErrnoName(e) + ": " + e.Error()
+	return errnoName(e) + ": " + e.Error()
 }
 
 // Pcap writes datagrams as a pcap file of link type NETLINK (253), the

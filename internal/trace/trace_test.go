@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,4 +127,13 @@ func FuzzDecode(f *testing.F) {
 			tr.Datagram(nl.Received, proto, b)
 		}
 	})
+}
+
+// The generated errno names are unix.ErrnoName's on this architecture.
+func TestErrnoNames(t *testing.T) {
+	for e := syscall.Errno(0); e < 200; e++ {
+		if got, want := errnoName(e), unix.ErrnoName(e); got != want {
+			t.Errorf("errno %d: %q, unix.ErrnoName says %q", int(e), got, want)
+		}
+	}
 }

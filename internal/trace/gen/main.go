@@ -32,6 +32,7 @@ type space struct {
 	block         string
 	match         string
 	extra         map[string]int // what x/sys lacks, from the kernel's uapi headers
+	errno         bool           // the errno names of x/sys's errorList (amd64's, the generic ABI's)
 }
 
 var spaces = []space{
@@ -85,6 +86,7 @@ var spaces = []space{
 	{ident: "spRTM", prefix: "RTM_", match: `^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$`},
 	{ident: "spNFT", prefix: "NFT_MSG_", block: "NFT_MSG_NEWTABLE"},
 	{ident: "spCtrl", prefix: "NLMSG_", match: `^NLMSG_(NOOP|ERROR|DONE|OVERRUN)$`},
+	{ident: "spErrno", prefix: "E", errno: true},
 }
 
 type constant struct {
@@ -117,6 +119,8 @@ func main() {
 	for _, s := range spaces {
 		var cs []constant
 		switch {
+		case s.errno:
+			cs = errnos(filepath.Join(dir, "unix", "zerrors_linux_amd64.go"))
 		case s.block != "":
 			cs = block(types, s.block, s.prefix)
 		case s.match != "":
@@ -159,6 +163,35 @@ func main() {
 	if err := os.WriteFile(*output, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// errnos reads x/sys's errorList, the table unix.ErrnoName looks in: one
+// name for each number (EAGAIN, not EWOULDBLOCK). amd64's numbers are the
+// kernel's generic ones (asm-generic/errno.h), which most architectures
+// share; the trace uses unix.ErrnoName itself on the others.
+func errnos(path string) []constant {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out []constant
+	ast.Inspect(f, func(n ast.Node) bool {
+		v, ok := n.(*ast.ValueSpec)
+		if !ok || len(v.Names) != 1 || v.Names[0].Name != "errorList" || len(v.Values) != 1 {
+			return true
+		}
+		for _, e := range v.Values[0].(*ast.CompositeLit).Elts {
+			elts := e.(*ast.CompositeLit).Elts
+			num, _ := strconv.ParseInt(elts[0].(*ast.BasicLit).Value, 0, 64)
+			name, _ := strconv.Unquote(elts[1].(*ast.BasicLit).Value)
+			out = append(out, constant{name, int(num)})
+		}
+		return false
+	})
+	if len(out) == 0 {
+		log.Fatalf("%s: no errorList", path)
+	}
+	return out
 }
 
 // consts lists the integer constants of a Go file in declaration order.
