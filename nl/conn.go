@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 
 	"golang.org/x/sys/unix"
 )
@@ -143,11 +144,11 @@ func setup(fd int, cfg *Config) (uint32, error) {
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return 0, fmt.Errorf("nl: bind netlink socket: %w", err)
 	}
-	sa, err := unix.Getsockname(fd)
+	sa, err := rawos.Getsockname(fd)
 	if err != nil {
 		return 0, fmt.Errorf("nl: read netlink port id: %w", err)
 	}
-	port := sa.(*unix.SockaddrNetlink).Pid
+	port, _ := rawos.NetlinkPort(&sa)
 	// Each option exists only on newer kernels; ENOPROTOOPT just means
 	// "not here", and the conn works without it.
 	for _, opt := range []int{unix.NETLINK_EXT_ACK, unix.NETLINK_CAP_ACK, unix.NETLINK_GET_STRICT_CHK} {

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"golang.org/x/sys/unix"
 )
 
@@ -221,31 +222,20 @@ func readDatagram(fd int, buf *[]byte, flags int) ([]byte, uint32, error) {
 	// being cut. Offering the whole buffer (not a few bytes) also tells the
 	// kernel it may send dumps in large datagrams (netlink_recvmsg records
 	// max_recvmsg_len).
-	n, _, _, _, err := recvmsg(fd, *buf, flags|unix.MSG_PEEK|unix.MSG_TRUNC)
+	n, _, err := rawos.Recvmsg(fd, *buf, flags|unix.MSG_PEEK|unix.MSG_TRUNC)
 	if err != nil {
 		return nil, 0, err
 	}
 	if n > len(*buf) {
 		*buf = make([]byte, align(n))
 	}
-	n, _, _, from, err := recvmsg(fd, *buf, flags)
+	n, from, err := rawos.Recvmsg(fd, *buf, flags)
 	if err != nil {
 		return nil, 0, err
 	}
-	sa, ok := from.(*unix.SockaddrNetlink)
+	port, ok := rawos.NetlinkPort(&from)
 	if !ok {
 		return nil, 0, errors.New("a datagram from a non-netlink address")
 	}
-	return (*buf)[:n], sa.Pid, nil
-}
-
-// recvmsg is unix.Recvmsg retried on EINTR, which Go's preemption signals
-// cause and which must never reach a caller.
-func recvmsg(fd int, b []byte, flags int) (n, oobn, rflags int, from unix.Sockaddr, err error) {
-	for {
-		n, oobn, rflags, from, err = unix.Recvmsg(fd, b, nil, flags)
-		if err != unix.EINTR {
-			return
-		}
-	}
+	return (*buf)[:n], port, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/netaddr"
 
 	"github.com/nsnet/nsnet/ns"
@@ -194,22 +195,22 @@ func listenOne(p probe, fam int) (int, error) {
 // it was seen as, and returns that address.
 func answer(p probe, fd int) (netaddr.AddrPort, error) {
 	if p.proto == "tcp" {
-		c, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
+		c, sa, err := rawos.Accept4(fd, unix.SOCK_CLOEXEC)
 		if err != nil {
 			return netaddr.AddrPort{}, err
 		}
 		defer unix.Close(c)
-		from := addrPort(sa)
+		from := rawos.AddrPort(&sa)
 		unix.Write(c, []byte(from.String()+"\n"))
 		return from, nil
 	}
 	buf := make([]byte, 64)
-	_, sa, err := unix.Recvfrom(fd, buf, 0)
+	_, sa, err := rawos.Recvmsg(fd, buf, 0)
 	if err != nil {
 		return netaddr.AddrPort{}, err
 	}
-	from := addrPort(sa)
-	unix.Sendto(fd, []byte(from.String()+"\n"), 0, sa)
+	from := rawos.AddrPort(&sa)
+	unix.Sendto(fd, []byte(from.String()+"\n"), 0, sockaddr(from.Addr(), from.Port()))
 	return from, nil
 }
 
@@ -265,8 +266,8 @@ func (e *env) probeConnect(h *ns.Handle, p probe) error {
 	if err != nil {
 		return fmt.Errorf("probe: no answer from %s %s: %w", p.proto, target, timedOut(err))
 	}
-	local, _ := unix.Getsockname(fd)
-	fmt.Fprintf(e.stdout, "%s %s reached from %s; seen as %s", p.proto, target, addrPort(local), buf[:n])
+	local, _ := rawos.Getsockname(fd)
+	fmt.Fprintf(e.stdout, "%s %s reached from %s; seen as %s", p.proto, target, rawos.AddrPort(&local), buf[:n])
 	return nil
 }
 
@@ -305,14 +306,4 @@ func sockaddr(a netaddr.Addr, port uint16) unix.Sockaddr {
 		return &unix.SockaddrInet4{Addr: a.As4(), Port: int(port)}
 	}
 	return &unix.SockaddrInet6{Addr: a.As16(), Port: int(port)}
-}
-
-func addrPort(sa unix.Sockaddr) netaddr.AddrPort {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netaddr.AddrPortFrom(netaddr.AddrFrom4(sa.Addr), uint16(sa.Port))
-	case *unix.SockaddrInet6:
-		return netaddr.AddrPortFrom(netaddr.AddrFrom16(sa.Addr), uint16(sa.Port))
-	}
-	return netaddr.AddrPort{}
 }
