@@ -223,7 +223,37 @@ func stream[T any](c *Conn, what string, req nl.Message, decode func(*T, []byte)
 			return nil
 		})
 		if err != nil && err != errStop {
-			yield(nil, fmt.Errorf("rtnl: list %s: %w", what, err))
+			yield(nil, listError(what, err))
 		}
 	}
+}
+
+func listError(what string, err error) error {
+	if err != nil {
+		err = fmt.Errorf("rtnl: list %s: %w", what, err)
+	}
+	return err
+}
+
+// RouteMessages calls fn with each route f selects and the message the
+// kernel sent it in (valid during the call): what `ip route save` writes.
+func (c *Conn) RouteMessages(f RouteFilter, fn func(*Route, nl.Message) error) error {
+	var r Route
+	return listError("routes", c.nl.Dump(routeDump(f), func(m nl.Message) error {
+		if err := decodeRoute(&r, m.Data); err != nil || !f.keep(&r) {
+			return err
+		}
+		return fn(&r, m)
+	}))
+}
+
+// AddrMessages is RouteMessages for addresses (`ip addr save`).
+func (c *Conn) AddrMessages(f AddrFilter, fn func(*Addr, nl.Message) error) error {
+	return listError("addresses", c.nl.Dump(addrDump(f), func(m nl.Message) error {
+		a, err := DecodeAddr(m.Data)
+		if err != nil || !f.keep(a) {
+			return err
+		}
+		return fn(a, m)
+	}))
 }

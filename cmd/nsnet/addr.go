@@ -21,6 +21,8 @@ const addrHelp = `Usage: nsnet addr {add|change|replace} PREFIX dev DEV [label L
        nsnet addr flush dev DEV
        nsnet [-4|-6] addr show [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...]
                        [type KIND] [master DEV | vrf DEV | nomaster] [group G] [up]
+       nsnet [-4|-6] addr save [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...] > FILE
+       nsnet addr {restore|showdump} < FILE
 FLAG := [-]{permanent|dynamic|secondary|primary|tentative|deprecated|dadfailed|temporary
         |home|nodad|mngtmpaddr|noprefixroute|autojoin|stable-privacy}
 SCOPE := global | site | link | host | NUMBER
@@ -29,6 +31,7 @@ SCOPE := global | site | link | host | NUMBER
 var addrCommands = []command{
 	{"add", addrAdd}, {"change", addrReplace}, {"replace", addrReplace}, {"delete", addrDel},
 	{"flush", addrFlush}, {"show", addrShow}, {"list", addrShow}, {"lst", addrShow},
+	{"save", addrSave}, {"restore", addrRestore}, {"showdump", addrShowdump},
 }
 
 func runAddr(e *env, args []string) error {

@@ -3,9 +3,15 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nsnet/nsnet/nl"
+	"github.com/nsnet/nsnet/rtnl"
 )
 
 // FuzzBatch reads arbitrary batch files the way -batch does, up to the
@@ -67,6 +73,35 @@ func FuzzCommandLine(f *testing.F) {
 		case matches(args[0], "nat") && len(rest) > 2:
 			parsePort(rest[1])
 			parseTarget(rest[2], 1)
+		}
+	})
+}
+
+// FuzzSaveFile reads arbitrary files as route and addr restore and
+// showdump do, up to the kernel: no input may panic, and a file read whole
+// holds only its own kind of message.
+func FuzzSaveFile(f *testing.F) {
+	magic := func(m uint32) string { return string(binary.NativeEndian.AppendUint32(nil, m)) }
+	route := nl.Message{Header: nl.Header{Type: unix.RTM_NEWROUTE}, Data: make([]byte, 12)}
+	f.Add([]byte(magic(routeSaveMagic) + string(route.Append(nil))))
+	f.Add([]byte(magic(routeSaveMagic) + string(route.Append(nil)) + "\x08\x00\x09\x00\x08\x00\x10\x00"))
+	f.Add([]byte(magic(addrSaveMagic) + "\x14\x00\x00\x00\x14\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, file := range []saveFile{routeFile, addrFile} {
+			msgs, err := file.read(&env{stdin: bytes.NewReader(b)}, "restore")
+			if err != nil {
+				continue
+			}
+			for _, m := range msgs {
+				if m.Header.Type != file.typ {
+					t.Fatalf("a %s file read with a message of type %d", file.what, m.Header.Type)
+				}
+				if file.typ == unix.RTM_NEWADDR {
+					rtnl.DecodeAddr(m.Data)
+				} else if _, err := rtnl.DecodeRoute(m.Data); err == nil {
+					clearNexthopState(m.Data)
+				}
+			}
 		}
 	})
 }

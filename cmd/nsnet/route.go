@@ -19,6 +19,8 @@ const routeHelp = `Usage: nsnet route {add|replace|change|append|prepend|del} RO
        nsnet route get [fibmatch] ADDR [from ADDR] [iif DEV] [oif DEV] [vrf DEV] [mark N]
                  [uid N] [tos TOS] [ipproto PROTO] [sport N] [dport N] [as ADDR] [connected]
        nsnet [-4|-6] route {show|flush} [SELECTOR ...]
+       nsnet [-4|-6] route save [SELECTOR ...] > FILE
+       nsnet route {restore|showdump} < FILE
 SELECTOR := [to] [root|match|exact] PREFIX | from [root|match|exact] PREFIX
             | table TABLE|all|cache | dev DEV | iif DEV | proto PROTO | scope SCOPE
             | type TYPE | metric N | tos TOS | via PREFIX | src PREFIX | mark N
@@ -40,6 +42,7 @@ var routeCommands = []command{
 	{"add", routeAdd}, {"delete", routeDel}, {"replace", routeReplace}, {"change", routeChange},
 	{"append", routeAppend}, {"prepend", routePrepend},
 	{"get", routeGet}, {"flush", routeFlush}, {"show", routeShow}, {"list", routeShow},
+	{"save", routeSave}, {"restore", routeRestore}, {"showdump", routeShowdump},
 }
 
 func runRoute(e *env, args []string) error {
@@ -759,6 +762,24 @@ func (q *routeSel) printer(e *env) *ipfmt.Printer {
 
 // allRoutes streams the routes q selects.
 func allRoutes(e *env, c *rtnl.Conn, q *routeSel) (iter.Seq2[*rtnl.Route, error], error) {
+	f, keep, err := routeQuery(e, c, q)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(*rtnl.Route, error) bool) {
+		for r, err := range c.AllRoutes(f) {
+			if err != nil || keep(r) {
+				if !yield(r, err) {
+					return
+				}
+			}
+		}
+	}, nil
+}
+
+// routeQuery is what to ask the kernel for the routes q selects, and the
+// test of each route it sends.
+func routeQuery(e *env, c *rtnl.Conn, q *routeSel) (rtnl.RouteFilter, func(*rtnl.Route) bool, error) {
 	fam := uint8(e.family)
 	if fam == 0 && q.table != 0 {
 		fam = afInet // like ip: IPv4 unless -6, both families with table all
@@ -771,18 +792,10 @@ func allRoutes(e *env, c *rtnl.Conn, q *routeSel) (iter.Seq2[*rtnl.Route, error]
 	if q.iif != "" && err == nil {
 		iif, err = e.linkIndex(c, q.iif)
 	}
-	if err != nil {
-		return nil, err
+	keep := func(r *rtnl.Route) bool {
+		return (index == 0 || r.OIF == index) && (iif == 0 || r.IIF == iif) && q.keep(r)
 	}
-	return func(yield func(*rtnl.Route, error) bool) {
-		for r, err := range c.AllRoutes(rtnl.RouteFilter{Family: fam, Table: q.table, Cloned: q.cloned}) {
-			if err != nil || (index == 0 || r.OIF == index) && (iif == 0 || r.IIF == iif) && q.keep(r) {
-				if !yield(r, err) {
-					return
-				}
-			}
-		}
-	}, nil
+	return rtnl.RouteFilter{Family: fam, Table: q.table, Cloned: q.cloned}, keep, err
 }
 
 func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {

@@ -12,10 +12,11 @@ import (
 // the output goes through one buffer, written out when it fills and at
 // End. With -j, the records form one JSON array, as ip's.
 type Stream struct {
-	p   *Printer
-	bw  *bufio.Writer
-	j   *jsonWriter
-	rec record // reused for every record
+	p      *Printer
+	bw     *bufio.Writer
+	j      *jsonWriter
+	rec    record // reused for every record
+	within bool
 }
 
 // Begin starts a listing.
@@ -93,8 +94,39 @@ func (s *Stream) emit(fill func(*record)) {
 	s.bw.Write(rec.line)
 }
 
+// Within puts the records that follow, in JSON, into an array under key
+// in one object (ip -j addr showdump's "addr_info"), closed by End.
+func (s *Stream) Within(key string) {
+	if s.j != nil {
+		s.j.begin('{')
+		s.j.name(key)
+		s.j.startArray()
+		s.within = true
+	}
+}
+
+// SavedAddr prints an address of a file `addr save` wrote, as ip addr
+// showdump does: the index of its link, then the address as addr show
+// prints it; in JSON, the index first.
+func (s *Stream) SavedAddr(a *rtnl.Addr) {
+	if s.j != nil {
+		o := s.p.addrsJSON([]rtnl.Addr{*a})[0]
+		s.j.value(append(Object{{"index", int(a.Index)}}, o...))
+		return
+	}
+	w := s.p.W
+	s.p.W = s.bw
+	s.bw.WriteString("if" + itoa(int(a.Index)) + ":\n")
+	s.p.printAddr(&rtnl.Link{}, a)
+	s.p.W = w
+}
+
 // End closes the listing and writes out what is buffered.
 func (s *Stream) End() error {
+	if s.within {
+		s.j.endArray()
+		s.j.end('}')
+	}
 	if s.j != nil {
 		s.j.endArray()
 		s.bw.WriteByte('\n')
