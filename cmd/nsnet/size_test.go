@@ -14,7 +14,7 @@ const sizeBudget = 2621440
 
 // cniBudget is the most nsnet built with the CNI plugin (-tags cni) may
 // weigh: it runs on container hosts, not from an initramfs, and carries
-// the plugin's 180 KB (docs/cni.md); the bound keeps that from growing.
+// the plugin's 170 KB (docs/cni.md); the bound keeps that from growing.
 const cniBudget = sizeBudget + 208<<10
 
 // The budget holds for the binary nsnet ships, as `make build` makes it
