@@ -96,6 +96,8 @@ var compatWrites = [][]string{
 	{"link add vx9 type vxlan id 9 dstport 4789", "link set vx9 type vxlan id 10"}, {"link add vx9 type vxlan id 9 external"},
 	{"link add vx9 type vxlan id 9 df maybe"}, {"link add vx9 type vxlan id 9 ttl 300"}, {"link add vx9 type vxlan id 9 nosuch"},
 	{"link add dev d9 type ifb"}, {"link add dev d9 mtu 1400 type veth peer name d10"},
+	{"link add dev d9 type veth peer name d10 address 02:00:00:00:00:0a mtu 1400 txqueuelen 77"},
+	{"link add d9 address 02:00:00:00:00:0c type veth peer d10 qlen 5 mtu 70000"},
 	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},

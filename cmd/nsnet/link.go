@@ -25,7 +25,8 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [mtu N] [addr
        nsnet link del [dev] DEV
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
-TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID]] | bridge [BRIDGE_SETTING...]
+TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID] [address MAC] [mtu N] [txqueuelen N]]
+             | bridge [BRIDGE_SETTING...]
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
              | vxlan {id VNI|external} [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
                      [ttl N|inherit|auto] [tos TOS|inherit] [df unset|set|inherit] [flowlabel N]
@@ -240,6 +241,16 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 				var s string
 				if s, err = w.value(kw); err == nil {
 					v.PeerNetNS, err = e.netnsRef(r, s)
+				}
+			case "address":
+				v.PeerHardwareAddr, err = w.mac(kw)
+			case "mtu", "txqueuelen", "txqlen", "qlen":
+				var n uint64
+				n, err = w.uint(kw, 31)
+				if kw == "mtu" {
+					v.PeerMTU = uint32(n)
+				} else {
+					v.PeerTxQLen = uint32(n)
 				}
 			default:
 				if v.PeerName != "" {
