@@ -855,10 +855,7 @@ func routeShow(e *env, args []string) error {
 	}
 	s := q.printer(e).Begin()
 	for r, err := range all {
-		// A namespace with no IPv4 route has no main table yet: the
-		// kernel ends the dump with ENOENT, which ip's show (not its
-		// flush) takes for an empty table (save_route_errhndlr).
-		if err != nil && !(errors.Is(err, unix.ENOENT) && q.table == unix.RT_TABLE_MAIN) {
+		if err != nil && !q.noMainTable(err) {
 			s.End()
 			return err
 		}
@@ -867,6 +864,14 @@ func routeShow(e *env, args []string) error {
 		}
 	}
 	return s.End()
+}
+
+// noMainTable says whether err ended a dump of the main table of a
+// namespace with no IPv4 route yet: it has no main table, and the kernel
+// ends the dump with ENOENT, which ip's show and save (not its flush)
+// take for an empty table (save_route_errhndlr).
+func (q *routeSel) noMainTable(err error) bool {
+	return errors.Is(err, unix.ENOENT) && q.table == unix.RT_TABLE_MAIN
 }
 
 func routeFlush(e *env, args []string) error {

@@ -143,8 +143,8 @@ func routeSave(e *env, args []string) error {
 			}
 			return nil
 		})
-		if errors.Is(err, unix.ENOENT) && q.table == unix.RT_TABLE_MAIN {
-			return nil // no main table yet: nothing to save (as route show)
+		if q.noMainTable(err) {
+			return nil
 		}
 		return err
 	})

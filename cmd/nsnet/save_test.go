@@ -270,3 +270,16 @@ func TestRestoreLinkdownRoute(t *testing.T) {
 		t.Errorf("restored:\n%s\nsaved:\n%s", got, want)
 	}
 }
+
+// In a namespace with no IPv4 route (no main table yet) route save writes
+// the magic number alone, as ip's.
+func TestRouteSaveEmptyNamespace(t *testing.T) {
+	testns.LookPath(t, "ip")
+	cleanupNetns(t, "empty")
+	mustCLI(t, "netns", "add", "empty")
+	want := ipIO(t, nil, "-n", "empty", "route", "save")
+	got, errs, code := cliIn(t, "", "-n", "empty", "route", "save")
+	if code != 0 || got != string(want) || len(want) != 4 {
+		t.Errorf("route save: exit %d %s: %q, ip wrote %q", code, errs, got, want)
+	}
+}
