@@ -262,11 +262,11 @@ func TestCNIConcurrencyGCStatus(t *testing.T) {
 	}
 	// An interface that is there already: refused, and nothing left.
 	script(t, "netns add busy\n-n busy link add eth0 type veth peer name x")
-	before := linkNames(t)
+	before := linksAndMasters(t)
 	if out, err := l.cnitool("add", "pods", "busy", ""); err == nil || !strings.Contains(out, "exists") {
 		t.Errorf("ADD where eth0 exists: %v\n%s", err, out)
 	}
-	if after := linkNames(t); after != before {
+	if after := linksAndMasters(t); after != before {
 		t.Errorf("a failed ADD left links:\nbefore\n%s\nafter\n%s", before, after)
 	}
 	// GC with valid attachments (what a runtime sends) keeps theirs: all
@@ -470,17 +470,17 @@ func TestCNIDelegatedIPAM(t *testing.T) {
 	l.mustCnitool("del", "static", "c1", "")
 	// A delegate that is not there: ADD fails and leaves no link.
 	l.conf("missing", `{"type":"nsnet","bridge":"cni0","ipam":{"type":"no-such-ipam"}}`)
-	before := linkNames(t)
+	before := linksAndMasters(t)
 	if out, err := l.cnitool("add", "missing", "c1", ""); err == nil || !strings.Contains(out, "not in CNI_PATH") {
 		t.Errorf("a missing IPAM plugin: %v\n%s", err, out)
 	}
-	if after := linkNames(t); after != before {
+	if after := linksAndMasters(t); after != before {
 		t.Errorf("a failed ADD left links:\n%s\n%s", before, after)
 	}
 }
 
-// linkNames are the names of the links here, and their masters.
-func linkNames(t *testing.T) string {
+// linksAndMasters are the names of the links here, and their masters.
+func linksAndMasters(t *testing.T) string {
 	var b strings.Builder
 	for _, l := range ipJSON(t, "link") {
 		fmt.Fprintln(&b, l["ifname"], l["master"])

@@ -88,7 +88,7 @@ func FuzzSaveFile(f *testing.F) {
 	f.Add([]byte(magic(addrSaveMagic) + "\x14\x00\x00\x00\x14\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, file := range []saveFile{routeFile, addrFile} {
-			msgs, err := file.read(&env{stdin: bytes.NewReader(b)}, "restore")
+			msgs, err := file.read(&env{stdin: bytes.NewReader(b)}, "restore", nil)
 			if err != nil {
 				continue
 			}

@@ -525,11 +525,11 @@ func routeGet(e *env, args []string) error {
 
 // printRoutes prints routes with the names of the links they use.
 func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
-	links, err := c.Links(rtnl.LinkFilter{})
+	names, err := linkNames(c)
 	if err != nil {
 		return err
 	}
-	return e.printer().Routes(routes, ipfmt.LinkNames(links))
+	return e.printer().Routes(routes, names)
 }
 
 // routeFilter reads `[table T|all] [dev D]` for show and flush.
@@ -844,11 +844,10 @@ func routeShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	links, err := c.Links(rtnl.LinkFilter{})
+	names, err := linkNames(c)
 	if err != nil {
 		return err
 	}
-	names := ipfmt.LinkNames(links)
 	all, err := allRoutes(e, c, q)
 	if err != nil {
 		return err

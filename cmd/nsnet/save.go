@@ -61,10 +61,13 @@ func (f saveFile) save(e *env, dump func(keep func(nl.Message) error) error) err
 	return nil
 }
 
-// read reads a save file from stdin: its messages, each checked to be of
-// the file's type (ip sends whatever a file holds; a file may come from
-// anywhere).
-func (f saveFile) read(e *env, cmd string) ([]nl.Message, error) {
+// read reads a save file from stdin (cmd takes no arguments): its
+// messages, each checked to be of the file's type (ip sends whatever a
+// file holds; a file may come from anywhere).
+func (f saveFile) read(e *env, cmd string, args []string) ([]nl.Message, error) {
+	if len(args) > 0 {
+		return nil, usagef("%s %s: takes no arguments (the file comes on stdin)", f.what, cmd)
+	}
 	b, err := sysfile.ReadAll(e.stdin)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: read stdin: %w", f.what, cmd, err)
@@ -92,8 +95,8 @@ func (f saveFile) inMessage(cmd string, i int, err error) error {
 // restore sends each message back with CREATE, in the order of passes
 // (pass says in which a message goes), as ip does: what exists already
 // is no error, any other refusal ends the restore.
-func (f saveFile) restore(e *env, passes int, pass func(nl.Message) (int, error)) error {
-	msgs, err := f.read(e, "restore")
+func (f saveFile) restore(e *env, args []string, passes int, pass func(nl.Message) (int, error)) error {
+	msgs, err := f.read(e, "restore", args)
 	if err != nil {
 		return err
 	}
@@ -154,10 +157,7 @@ func routeSave(e *env, args []string) error {
 // first, then to local networks, then through gateways, so that each
 // finds the routes it depends on.
 func routeRestore(e *env, args []string) error {
-	if len(args) > 0 {
-		return usagef("route restore: takes no arguments (the file comes on stdin)")
-	}
-	return routeFile.restore(e, 3, func(m nl.Message) (int, error) {
+	return routeFile.restore(e, args, 3, func(m nl.Message) (int, error) {
 		r, err := rtnl.DecodeRoute(m.Data)
 		switch {
 		case err != nil:
@@ -205,10 +205,7 @@ func clearNexthopState(b []byte) bool {
 // showdump prints a save file with show, which decodes a message and
 // prints it.
 func (f saveFile) showdump(e *env, args []string, within string, show func(*ipfmt.Stream, nl.Message) error) error {
-	if len(args) > 0 {
-		return usagef("%s showdump: takes no arguments (the file comes on stdin)", f.what)
-	}
-	msgs, err := f.read(e, "showdump")
+	msgs, err := f.read(e, "showdump", args)
 	if err != nil {
 		return err
 	}
@@ -227,7 +224,12 @@ func (f saveFile) showdump(e *env, args []string, within string, show func(*ipfm
 
 // routeShowdump prints a save file as route show prints routes.
 func routeShowdump(e *env, args []string) error {
-	names, err := e.linkNames()
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	names, err := linkNames(c)
+	e.release(c)
 	if err != nil {
 		return err
 	}
@@ -261,7 +263,7 @@ func addrSave(e *env, args []string) error {
 	}
 	names := map[int32]string{}
 	if q.label != "" { // an address without a label matches by its link's name
-		if names, err = e.linkNames(); err != nil {
+		if names, err = linkNames(c); err != nil {
 			return err
 		}
 	}
@@ -276,10 +278,7 @@ func addrSave(e *env, args []string) error {
 }
 
 func addrRestore(e *env, args []string) error {
-	if len(args) > 0 {
-		return usagef("addr restore: takes no arguments (the file comes on stdin)")
-	}
-	return addrFile.restore(e, 1, func(nl.Message) (int, error) { return 0, nil })
+	return addrFile.restore(e, args, 1, func(nl.Message) (int, error) { return 0, nil })
 }
 
 // addrShowdump prints a save file as ip addr showdump does: each address
@@ -294,13 +293,8 @@ func addrShowdump(e *env, args []string) error {
 	})
 }
 
-// linkNames are the names of the links in the namespace, by index.
-func (e *env) linkNames() (map[int32]string, error) {
-	c, err := e.dialRoute()
-	if err != nil {
-		return nil, err
-	}
-	defer e.release(c)
+// linkNames are the names of the links in c's namespace, by index.
+func linkNames(c *rtnl.Conn) (map[int32]string, error) {
 	links, err := c.Links(rtnl.LinkFilter{})
 	if err != nil {
 		return nil, err
