@@ -694,7 +694,7 @@ var schema = [...][]attrSpec{
 		{unix.IFLA_LINKINFO, kNest, spLinkInfo}, {unix.IFLA_AF_SPEC, kNest, spAFSpec},
 		{unix.IFLA_PROP_LIST, kNest, spLink}, {unix.IFLA_LINK_NETNSID, kI32, 0}, {unix.IFLA_NEW_NETNSID, kI32, 0},
 		{unix.IFLA_TARGET_NETNSID, kI32, 0}, {unix.IFLA_NEW_IFINDEX, kI32, 0}, {unix.IFLA_STATS, kBytes, 0},
-		{unix.IFLA_STATS64, kBytes, 0}, {unix.IFLA_MAP, kBytes, 0}, {unix.IFLA_XDP, kNest, spaceNone},
+		{unix.IFLA_STATS64, kBytes, 0}, {unix.IFLA_MAP, kBytes, 0}, {unix.IFLA_XDP, kNest, spXDP},
 		{unix.IFLA_OPERSTATE, kOperState, 0},
 	},
 	spLinkInfo: {

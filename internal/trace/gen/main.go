@@ -36,7 +36,9 @@ type space struct {
 }
 
 var spaces = []space{
-	{ident: "spLink", prefix: "IFLA_", block: "IFLA_UNSPEC"},
+	{ident: "spLink", prefix: "IFLA_", block: "IFLA_UNSPEC", extra: map[string]int{"IFLA_MAX_PACING_OFFLOAD_HORIZON": 66,
+		"IFLA_NETNS_IMMUTABLE": 67, "IFLA_HEADROOM": 68, "IFLA_TAILROOM": 69}},
+	{ident: "spXDP", prefix: "IFLA_XDP_", block: "IFLA_XDP_UNSPEC"},
 	{ident: "spLinkInfo", prefix: "IFLA_INFO_", block: "IFLA_INFO_UNSPEC"},
 	{ident: "spBridge", prefix: "IFLA_BR_", block: "IFLA_BR_UNSPEC"},
 	{ident: "spBridgePort", prefix: "IFLA_BRPORT_", block: "IFLA_BRPORT_UNSPEC"},
