@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"iter"
 	"path"
 	"strings"
 
@@ -334,19 +335,17 @@ func addrShow(e *env, args []string) error {
 	if e.family == unix.AF_INET6 && dev == "" {
 		f.Family = unix.AF_INET6
 	}
-	addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family)})
+	links, k, err := e.addrLinks(c, f, q)
+	if err != nil {
+		return err
+	}
+	addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family), Index: k.devIndex})
 	if err != nil {
 		return err
 	}
 	byLink := map[int32][]rtnl.Addr{}
 	for _, a := range addrs {
 		byLink[a.Index] = append(byLink[a.Index], a)
-	}
-	// Links are streamed as in link show: a dump learns their names and
-	// states, a second prints each with its addresses as it comes.
-	k, err := e.learnLinks(c, f, &q.linkSel)
-	if err != nil {
-		return err
 	}
 	txqlen := -1
 	if f.Family != 0 {
@@ -358,7 +357,7 @@ func addrShow(e *env, args []string) error {
 	p := k.p
 	p.NoLinks = q.label != "" // ip's quirk: with label, the addresses alone
 	s := p.Begin()
-	for l, err := range c.AllLinks(f) {
+	for l, err := range links {
 		if err != nil {
 			s.End()
 			return err
@@ -386,6 +385,37 @@ func addrShow(e *env, args []string) error {
 		s.LinkAddrs(l, mine, k.names)
 	}
 	return s.End()
+}
+
+// addrLinks is what addr show lists addresses by: every link, streamed
+// as in link show (a dump learns their names and states, a second brings
+// each to print), or, for one device, that link and the links it names,
+// each asked for alone as ip does.
+func (e *env) addrLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *addrSel) (iter.Seq2[*rtnl.Link, error], *knownLinks, error) {
+	if q.dev == "" {
+		k, err := e.learnLinks(c, f, &q.linkSel)
+		return c.AllLinks(f), k, err
+	}
+	l, err := c.LinkByName(q.dev)
+	if errors.Is(err, unix.ENODEV) {
+		return nil, nil, fmt.Errorf("device %q does not exist", q.dev)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := withReferenced(c, []rtnl.Link{*l})
+	if err != nil {
+		return nil, nil, err
+	}
+	k := &knownLinks{names: map[int32]string{}, up: ipfmt.LinksUp(all), devIndex: l.Index, p: e.printer()}
+	for _, r := range all {
+		k.names[r.Index] = r.Name
+	}
+	if k.master, err = q.masterIndex(c); err != nil {
+		return nil, nil, err
+	}
+	k.p.NetnsNames = e.netnsNames(c, all[:1])
+	return func(yield func(*rtnl.Link, error) bool) { yield(l, nil) }, k, nil
 }
 
 // txqlenSocket is a socket in the -n namespace to ask for links' queue

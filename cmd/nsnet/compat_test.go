@@ -277,11 +277,34 @@ func TestOutputEqualsIPInEmptyNamespace(t *testing.T) {
 	testns.DefaultNetnsDir(t)
 	mustCLI(t, "netns", "add", "empty")
 	defer cli(t, "netns", "del", "empty")
-	for _, c := range []string{"route", "route show table main", "-j route", "-4 route show", "-6 route", "route show table all",
-		"link", "-br link", "addr", "-j addr", "neigh", "rule", "-6 rule", "route show table 100", "-j -p link"} {
+	sameAsIP(t, "empty", "route", "route show table main", "-j route", "-4 route show", "-6 route", "route show table all",
+		"link", "-br link", "addr", "-j addr", "neigh", "rule", "-6 rule", "route show table 100", "-j -p link")
+}
+
+// A veth between two new namespaces has index 2 at both ends: IFLA_LINK
+// then holds the link's own index, which ip prints as the peer (v0@if2)
+// all the same, since it is an index in the other namespace.
+func TestOutputEqualsIPPeerWithOwnIndex(t *testing.T) {
+	testns.LookPath(t, "ip")
+	testns.DefaultNetnsDir(t)
+	for _, n := range []string{"pa", "pb"} {
+		mustCLI(t, "netns", "add", n)
+		defer cli(t, "netns", "del", n)
+	}
+	mustCLI(t, "-n", "pa", "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", "pb")
+	mustCLI(t, "-n", "pa", "addr", "add", "10.1.1.1/24", "dev", "v0")
+	sameAsIP(t, "pa", "link", "-j link", "-br link", "-j -br link", "addr", "-br addr", "link show v0", "-j link show v0",
+		"-d link show v0", "addr show dev v0", "-j addr show dev v0", "-br addr show dev v0")
+}
+
+// sameAsIP runs each command with nsnet and ip in namespace n and
+// compares what they print and whether they fail.
+func sameAsIP(t *testing.T, n string, cmds ...string) {
+	t.Helper()
+	for _, c := range cmds {
 		args := strings.Fields(c)
-		want, err := exec.Command("ip", append([]string{"-n", "empty"}, args...)...).Output()
-		got, errs, code := cli(t, append([]string{"-n", "empty"}, args...)...)
+		want, err := exec.Command("ip", append([]string{"-n", n}, args...)...).Output()
+		got, errs, code := cli(t, append([]string{"-n", n}, args...)...)
 		if got != string(want) || (code == 0) != (err == nil) {
 			t.Errorf("%s: nsnet exit %d %q %s; ip %v %q", c, code, got, errs, err, want)
 		}

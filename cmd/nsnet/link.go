@@ -748,10 +748,11 @@ func (e *env) linkStream(c *rtnl.Conn, q *linkSel) error {
 
 // knownLinks is what the first dump of a streamed listing learns.
 type knownLinks struct {
-	names  map[int32]string // every link's, for "@parent" and "master NAME"
-	up     map[int32]bool   // for M-DOWN
-	master int32            // q's master or vrf, resolved
-	p      *ipfmt.Printer   // knowing the names of the namespaces links point into
+	names    map[int32]string // every link's, for "@parent" and "master NAME"
+	up       map[int32]bool   // for M-DOWN
+	master   int32            // q's master or vrf, resolved
+	devIndex int32            // the device q names, if asked for alone
+	p        *ipfmt.Printer   // knowing the names of the namespaces links point into
 }
 
 // learnLinks dumps the links f selects once, for their names and states;

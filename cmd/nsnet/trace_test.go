@@ -299,3 +299,24 @@ sendmsg(3, {iov_base="\x10\x00\x00\x00\x12\x00\x01\x03\x02\x00\x00\x00\x00\x00\x
 		t.Errorf("a bad dump: exit %d: %s", code, errs)
 	}
 }
+
+// Showing one link asks the kernel for it alone, as ip does, not for a
+// dump of every link: `link show DEV` and `addr show dev DEV`. And every
+// attribute of the kernel's answer has its name.
+func TestOneDeviceAskedAlone(t *testing.T) {
+	h := testns.New(t)
+	for _, c := range [][]string{{"link", "show", "lo"}, {"addr", "show", "dev", "lo"}, {"-br", "addr", "show", "dev", "lo"}} {
+		out, errs, code := cli(t, append([]string{"-n", nsArg(h), "-trace"}, c...)...)
+		if code != 0 || !strings.Contains(out, "lo") {
+			t.Fatalf("%q: exit %d %q %s", c, code, out, tail(errs))
+		}
+		for line := range strings.Lines(errs) {
+			if strings.HasPrefix(line, "→ RTM_GETLINK") && strings.Contains(line, "ROOT") {
+				t.Errorf("%q dumps every link: %s", c, line)
+			}
+		}
+		if strings.Contains(errs, "#") {
+			t.Errorf("%q: the trace has an attribute without a name:\n%s", c, errs)
+		}
+	}
+}

@@ -139,9 +139,9 @@ func parentName(l *rtnl.Link, names map[int32]string) string {
 	switch {
 	case p == 0 && nl.Index(l.Attrs, unix.IFLA_LINK)[unix.IFLA_LINK] != nil:
 		return "NONE"
-	case p == 0 || p == l.Index:
+	case p == 0:
 		return ""
-	case l.LinkNetNSID >= 0: // an index in another namespace: no name here
+	case l.LinkNetNSID >= 0: // an index in another namespace, even this link's own: no name here
 		names = nil
 	}
 	return linkName(p, names)
