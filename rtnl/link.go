@@ -308,6 +308,17 @@ func (c *Conn) LinkDel(index int32) error {
 	return c.linkRequest(unix.RTM_DELLINK, 0, &Link{Index: index}, "delete link", fmt.Sprintf("index %d", index))
 }
 
+// LinkDelGroup deletes every link of a group: `ip link del group G`.
+// The kernel deletes them all or, when one of them cannot be deleted (a
+// physical device, lo), none.
+func (c *Conn) LinkDelGroup(group uint32) error {
+	err := c.linkRequest(unix.RTM_DELLINK, 0, &Link{Group: group, Set: SetGroup}, "delete links", fmt.Sprintf("of group %d", group))
+	if oe, ok := errors.AsType[*OpError](err); ok && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EOPNOTSUPP)) {
+		oe.Hint = "or a link of the group cannot be deleted, such as lo or a physical device"
+	}
+	return err
+}
+
 // linkGetRequest is RTM_GETLINK for the link or links l describes.
 // IFLA_EXT_MASK RTEXT_FILTER_VF is what ip sends: with it the kernel
 // reports the number of virtual functions but not each one's details,

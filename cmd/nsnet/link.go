@@ -22,7 +22,7 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [mtu N] [addr
                        [promisc|multicast|allmulticast|arp on|off]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
                        | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...]
-       nsnet link del [dev] DEV
+       nsnet link del { [dev] DEV [type TYPE] | group GROUP }
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
 TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID] [address MAC] [mtu N] [txqueuelen N]]
@@ -668,9 +668,20 @@ func (e *env) parsePortSettings(w *words, r *linkRequest) error {
 
 func linkDel(e *env, args []string) error {
 	w := &words{args: args, cmd: "link del"}
+	if w.more() && w.args[0] == "group" {
+		return linkDelGroup(e, w)
+	}
 	dev, err := devArg(w)
 	if err != nil {
 		return err
+	}
+	// ip's grammar: `link del DEV type KIND`. The kernel deletes a link
+	// whatever kind the request names, and so does ip; so nsnet.
+	if w.more() && w.args[0] == "type" {
+		w.next()
+		if _, err := w.value("type"); err != nil {
+			return err
+		}
 	}
 	if w.more() {
 		return usagef("link del: unexpected %q", w.args[0])
@@ -678,6 +689,29 @@ func linkDel(e *env, args []string) error {
 	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
 		return named(c.LinkDel(index), dev)
 	})
+}
+
+// linkDelGroup is `link del group GROUP`: every link of the group, in one
+// request the kernel carries out whole (it refuses all if one of them,
+// such as lo, cannot be deleted).
+func linkDelGroup(e *env, w *words) error {
+	s, err := w.value(w.next())
+	if err != nil {
+		return err
+	}
+	g, err := namedNumber(w, "group", s, ipfmt.Groups, 1<<32-1)
+	if err != nil {
+		return err
+	}
+	if w.more() {
+		return usagef("link del: unexpected %q", w.args[0])
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	return c.LinkDelGroup(g)
 }
 
 func linkShow(e *env, args []string) error {
