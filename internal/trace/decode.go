@@ -328,6 +328,8 @@ func fieldValue(header, field string, v uint64) string {
 			return "RT_TABLE_LOCAL"
 		case unix.RT_TABLE_DEFAULT:
 			return "RT_TABLE_DEFAULT"
+		case unix.RT_TABLE_COMPAT: // the byte's value when RTA_TABLE holds a table above 255
+			return "RT_TABLE_COMPAT"
 		}
 	case "scope":
 		switch v {
