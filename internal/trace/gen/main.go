@@ -79,7 +79,7 @@ var spaces = []space{
 	{ident: "spNat", prefix: "NFTA_NAT_", block: "NFTA_NAT_UNSPEC"},
 	{ident: "spMasq", prefix: "NFTA_MASQ_", block: "NFTA_MASQ_UNSPEC"},
 	{ident: "spRedir", prefix: "NFTA_REDIR_", block: "NFTA_REDIR_UNSPEC"},
-	{ident: "spBitwise", prefix: "NFTA_BITWISE_", block: "NFTA_BITWISE_UNSPEC"},
+	{ident: "spBitwise", prefix: "NFTA_BITWISE_", block: "NFTA_BITWISE_UNSPEC", extra: map[string]int{"NFTA_BITWISE_OP": 6, "NFTA_BITWISE_DATA": 7, "NFTA_BITWISE_SREG2": 8}},
 	{ident: "spFib", prefix: "NFTA_FIB_", block: "NFTA_FIB_UNSPEC"},
 	{ident: "spCounter", prefix: "NFTA_COUNTER_", block: "NFTA_COUNTER_UNSPEC"},
 	{ident: "spLookup", prefix: "NFTA_LOOKUP_", block: "NFTA_LOOKUP_UNSPEC"},
