@@ -398,7 +398,7 @@ func (e *env) addrLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *addrSel) (iter.Seq2[
 	}
 	l, err := c.LinkByName(q.dev)
 	if errors.Is(err, unix.ENODEV) {
-		return nil, nil, fmt.Errorf("device %q does not exist", q.dev)
+		return nil, nil, noDevice(q.dev)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -407,10 +407,7 @@ func (e *env) addrLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *addrSel) (iter.Seq2[
 	if err != nil {
 		return nil, nil, err
 	}
-	k := &knownLinks{names: map[int32]string{}, up: ipfmt.LinksUp(all), devIndex: l.Index, p: e.printer()}
-	for _, r := range all {
-		k.names[r.Index] = r.Name
-	}
+	k := &knownLinks{names: ipfmt.LinkNames(all), up: ipfmt.LinksUp(all), devIndex: l.Index, p: e.printer()}
 	if k.master, err = q.masterIndex(c); err != nil {
 		return nil, nil, err
 	}

@@ -802,7 +802,7 @@ func (e *env) learnLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *linkSel) (*knownLin
 		nsids, found = nsids || l.LinkNetNSID >= 0, found || l.Name == q.dev
 	}
 	if !found {
-		return nil, fmt.Errorf("device %q does not exist", q.dev)
+		return nil, noDevice(q.dev)
 	}
 	var err error
 	if k.master, err = q.masterIndex(c); err != nil {
@@ -814,6 +814,9 @@ func (e *env) learnLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *linkSel) (*knownLin
 	}
 	return k, nil
 }
+
+// noDevice is ip's answer to a show of a device that is not there.
+func noDevice(name string) error { return fmt.Errorf("device %q does not exist", name) }
 
 // withReferenced is links and the links they name by index (master,
 // parent, a vxlan's dev) in this namespace, which ip prints by name: each one asked for
