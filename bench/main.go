@@ -294,7 +294,7 @@ func once(setup func() *ns.Handle) func() (*ns.Handle, func()) {
 
 // withVeth: v0 up with 10.0.0.1/16, so routes via 10.0.0.2 are accepted.
 func withVeth() *ns.Handle {
-	return withLink(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}, "10.0.0.1/16")
+	return withLink(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "v1"}}}, "10.0.0.1/16")
 }
 
 // withBridge: br0 up with 10.80.0.1/24, the servers' subnet for forwards.

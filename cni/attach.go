@@ -193,7 +193,7 @@ func addVeth(host, ctr *rtnl.Conn, h *ns.Handle, c *Config, ifname string, br in
 		hexName = append(hexName, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&15])
 	}
 	name := string(hexName)
-	hv, err = host.LinkAdd(&rtnl.Link{Name: name, MTU: c.MTU, Info: &rtnl.Veth{PeerName: ifname, PeerNetNS: h}})
+	hv, err = host.LinkAdd(&rtnl.Link{Name: name, MTU: c.MTU, Info: &rtnl.Veth{Peer: rtnl.Link{Name: ifname, NetNS: h}}})
 	if err != nil {
 		return nil, nil, kernel("make veth pair "+name+" and "+ifname, err)
 	}

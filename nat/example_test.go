@@ -28,7 +28,7 @@ func Example_seedTopology() {
 	red, blue := must(ns.Add(ns.DefaultDir, "red")), must(ns.Add(ns.DefaultDir, "blue")) // netns add
 	r, b := must(rtnl.Dial(red, nil)), must(rtnl.Dial(blue, nil))
 	// nsnet -n red link add veth-red type veth peer name veth-blue netns blue
-	vr := must(r.LinkAdd(&rtnl.Link{Name: "veth-red", Info: &rtnl.Veth{PeerName: "veth-blue", PeerNetNS: blue}}))
+	vr := must(r.LinkAdd(&rtnl.Link{Name: "veth-red", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "veth-blue", NetNS: blue}}}))
 	vb := must(b.LinkByName("veth-blue"))
 	check(r.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.1/24"), Index: vr.Index}))
 	check(b.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.2/24"), Index: vb.Index}))

@@ -26,7 +26,7 @@ func gateway(t *testing.T) *ns.Handle {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	l, err := c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}})
+	l, err := c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "v1"}}})
 	if err == nil {
 		err = errors.Join(c.AddrAdd(&rtnl.Addr{Prefix: netaddr.MustParsePrefix("192.168.15.1/24"), Index: l.Index}), c.LinkSetUp(l.Index))
 	}

@@ -24,7 +24,7 @@ func Example() {
 	}
 	defer c.Close()
 	// nsnet link add veth-host type veth peer name veth-red netns red
-	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-host", Info: &rtnl.Veth{PeerName: "veth-red", PeerNetNS: red}})
+	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-host", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "veth-red", NetNS: red}}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func ExampleBridgePort() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-c", Info: &rtnl.Veth{PeerName: "eth0"}})
+	v, err := c.LinkAdd(&rtnl.Link{Name: "veth-c", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "eth0"}}})
 	if err == nil { // a port's settings need its master set first
 		err = c.LinkSet(&rtnl.Link{Index: v.Index, Master: br.Index})
 	}

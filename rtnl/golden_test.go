@@ -20,7 +20,7 @@ var goldens = []struct {
 		// ifinfomsg (16 zero bytes); IFLA_IFNAME "v0\0"; IFLA_LINKINFO { IFLA_INFO_KIND "veth"
 		// (no NUL); IFLA_INFO_DATA { VETH_INFO_PEER { ifinfomsg; IFLA_IFNAME "v1\0" } } }
 		"0000000000000000000000000000000007000300763000002c0012000800010076657468200002001c000100000000000000000000000000000000000700030076310000",
-		func() ([]byte, error) { return encodeLink(&Link{Name: "v0", Info: &Veth{PeerName: "v1"}}) }},
+		func() ([]byte, error) { return encodeLink(&Link{Name: "v0", Info: &Veth{Peer: Link{Name: "v1"}}}) }},
 	{"ip link set dev v0 up",
 		// ifinfomsg: index 3, flags IFF_UP, change IFF_UP
 		"00000000030000000100000001000000",

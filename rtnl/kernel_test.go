@@ -39,7 +39,7 @@ func TestVethPeerInAnotherNamespace(t *testing.T) {
 	testns.LookPath(t, "ip")
 	here, there := testns.New(t), testns.New(t)
 	c := dial(t, here)
-	added, err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{PeerName: "b", PeerNetNS: there}})
+	added, err := c.LinkAdd(&rtnl.Link{Name: "a", MTU: 1400, Info: &rtnl.Veth{Peer: rtnl.Link{Name: "b", NetNS: there}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestLinksFilteredInKernel(t *testing.T) {
 	h := testns.New(t)
 	c := dial(t, h)
 	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "br0", Info: &rtnl.Bridge{}}))
-	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "v1"}}}))
 	br, err := c.LinkByName("br0")
 	must(t, err)
 	v0, err := c.LinkByName("v0")
@@ -91,7 +91,7 @@ func TestAddrRouteNeighLifecycle(t *testing.T) {
 	testns.LookPath(t, "ip")
 	h := testns.New(t)
 	c := dial(t, h)
-	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{PeerName: "v1"}}))
+	mustAdd(t)(c.LinkAdd(&rtnl.Link{Name: "v0", Info: &rtnl.Veth{Peer: rtnl.Link{Name: "v1"}}}))
 	v0, err := c.LinkByName("v0")
 	must(t, err)
 	must(t, c.LinkSetUp(v0.Index))

@@ -1,51 +1,43 @@
 package rtnl
 
 import (
+	"bytes"
+
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/nl"
-	"github.com/nsnet/nsnet/ns"
 )
 
 const vethInfoPeer = 1 // VETH_INFO_PEER, linux/veth.h
 
 // Veth is a virtual Ethernet pair: two links joined like the ends of a
-// cable. `ip link add NAME type veth peer name PEER [netns NS]`.
+// cable. `ip link add NAME type veth peer name PEER [netns NS] [OPTIONS]`.
 type Veth struct {
-	PeerName  string     // the other end's name
-	PeerNetNS *ns.Handle // where to create the other end; nil: here
-	// The other end's MAC address, MTU and queue length (`peer name PEER
-	// address MAC mtu N txqueuelen N`); unset, the kernel's choice.
-	PeerHardwareAddr HardwareAddr
-	PeerMTU          uint32
-	PeerTxQLen       uint32
+	// Peer is the other end, made in the same request: its Name (unset,
+	// the kernel picks vethN), its namespace (NetNS: made there), and what
+	// any new link takes — MTU, TxQLen, HardwareAddr, Alias, Group, flags
+	// (SetUp). The zero Link leaves all of it to the kernel.
+	Peer Link
 }
 
 func (v *Veth) Kind() string { return "veth" }
 
-// encode writes VETH_INFO_PEER. Its value is not pure attributes: it
-// starts with a struct ifinfomsg for the peer, so it carries no
-// NLA_F_NESTED.
+// encode writes VETH_INFO_PEER: the peer as a link request of its own, a
+// struct ifinfomsg then link attributes — not pure attributes, so it
+// carries no NLA_F_NESTED. Nothing is written for a peer with nothing
+// set: the kernel then names and places it itself.
 func (v *Veth) encode(e *nl.Encoder) error {
-	if v.PeerName == "" && v.PeerNetNS == nil && v.PeerHardwareAddr == nil && v.PeerMTU == 0 && v.PeerTxQLen == 0 {
+	b, err := encodeLink(&v.Peer)
+	if err != nil {
+		return fmt.Errorf("veth peer: %w", err)
+	}
+	if bytes.Equal(b, make([]byte, unix.SizeofIfInfomsg)) {
 		return nil
 	}
 	e.Nest(unix.IFLA_INFO_DATA)
 	e.Nest(vethInfoPeer)
-	e.Raw(make([]byte, unix.SizeofIfInfomsg))
-	if v.PeerName != "" {
-		e.String(unix.IFLA_IFNAME, v.PeerName)
-	}
-	if v.PeerMTU != 0 {
-		e.Uint32(unix.IFLA_MTU, v.PeerMTU)
-	}
-	if v.PeerTxQLen != 0 {
-		e.Uint32(unix.IFLA_TXQLEN, v.PeerTxQLen)
-	}
-	if v.PeerHardwareAddr != nil {
-		e.Bytes(unix.IFLA_ADDRESS, v.PeerHardwareAddr)
-	}
-	encodeNetNS(e, v.PeerNetNS)
+	e.Raw(b)
 	e.End()
 	e.End()
 	return nil

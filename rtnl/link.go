@@ -43,6 +43,8 @@ type Link struct {
 	SlaveKind      string       // IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port
 	Port           *BridgePort  // IFLA_INFO_SLAVE_DATA of a bridge port; in a request, its Settings
 	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
+	NumTxQueues    uint32       // request only, on creation: IFLA_NUM_TX_QUEUES; 0: the kernel's default
+	NumRxQueues    uint32       // request only, on creation: IFLA_NUM_RX_QUEUES; 0: the kernel's default
 	Set            LinkFields   // request: fields sent even when zero; decoded: SetGroup, SetTxQLen if they came
 
 	// Attrs are the message's IFLA_* attributes as the kernel sent them
@@ -91,11 +93,6 @@ func encodeLink(l *Link) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if v, ok := l.Info.(*Veth); ok && v.PeerName != "" {
-		if err := ValidLinkName(v.PeerName); err != nil {
-			return nil, err
-		}
-	}
 	e := nl.NewEncoder(ifinfomsg(l))
 	if l.Name != "" {
 		e.String(unix.IFLA_IFNAME, l.Name)
@@ -108,6 +105,12 @@ func encodeLink(l *Link) ([]byte, error) {
 	}
 	if l.Group != 0 || l.Set&SetGroup != 0 {
 		e.Uint32(unix.IFLA_GROUP, l.Group)
+	}
+	if l.NumTxQueues != 0 {
+		e.Uint32(unix.IFLA_NUM_TX_QUEUES, l.NumTxQueues)
+	}
+	if l.NumRxQueues != 0 {
+		e.Uint32(unix.IFLA_NUM_RX_QUEUES, l.NumRxQueues)
 	}
 	if l.HardwareAddr != nil {
 		e.Bytes(unix.IFLA_ADDRESS, l.HardwareAddr)

@@ -15,8 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [mtu N] [address LLADDR] [txqueuelen N]
-                       [netns NS|PID] [alias TEXT] type TYPE [ARGS]
+const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION...] type TYPE [ARGS]
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
                        [promisc|multicast|allmulticast|arp on|off]
@@ -25,7 +24,9 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [mtu N] [addr
        nsnet link del { [dev] DEV [type TYPE] | group GROUP }
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
-TYPE [ARGS] := veth [peer [name] PEER [netns NS|PID] [address MAC] [mtu N] [txqueuelen N]]
+LINK_OPTION := mtu N | address LLADDR | txqueuelen N | netns NS|PID | alias TEXT | group G
+               | numtxqueues N | numrxqueues N | up | promisc|multicast|allmulticast|arp on|off
+TYPE [ARGS] := veth [peer [name] PEER [LINK_OPTION...]]
              | bridge [BRIDGE_SETTING...]
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
              | vxlan {id VNI|external} [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT]
@@ -125,6 +126,17 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 	case "txqueuelen", "txqlen", "qlen":
 		n, err = w.uint(kw, 31)
 		l.TxQLen, l.Set = uint32(n), l.Set|rtnl.SetTxQLen
+	// A new link's queues; ip sends them with any command, and the
+	// kernel reads them only when it makes a link.
+	case "numtxqueues", "numrxqueues":
+		if n, err = w.uint(kw, 32); err == nil && n == 0 {
+			err = usagef("%s: a link has at least one queue", kw)
+		}
+		if kw == "numtxqueues" {
+			l.NumTxQueues = uint32(n)
+		} else {
+			l.NumRxQueues = uint32(n)
+		}
 	case "address":
 		l.HardwareAddr, err = w.mac(kw)
 	case "alias":
@@ -228,35 +240,30 @@ func (e *env) parseLinkAdd(args []string) (*linkRequest, error) {
 func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 	switch kind {
 	case "veth":
+		// The peer takes what a new link takes, as in ip (iplink_parse
+		// reads the peer's words as a link's of its own); its namespace is
+		// held open by r.
 		v := &rtnl.Veth{}
 		r.link.Info = v
+		peer := &linkRequest{}
+		defer func() { v.Peer, r.handles = peer.link, append(r.handles, peer.handles...) }()
 		for w.more() {
-			var err error
-			switch kw := w.next(); kw {
-			case "peer":
+			kw := w.next()
+			ok, err := e.parseLinkCommon(w, kw, peer)
+			switch {
+			case err != nil:
+				return err
+			case ok && peer.master != "":
+				return usagef("link add: veth: a peer is made without a master: set it after")
+			case ok:
+			case kw == "peer":
 				w.scope()
-			case "name":
-				v.PeerName, err = w.ifname(kw)
-			case "netns":
-				var s string
-				if s, err = w.value(kw); err == nil {
-					v.PeerNetNS, err = e.netnsRef(r, s)
-				}
-			case "address":
-				v.PeerHardwareAddr, err = w.mac(kw)
-			case "mtu", "txqueuelen", "txqlen", "qlen":
-				var n uint64
-				n, err = w.uint(kw, 31)
-				if kw == "mtu" {
-					v.PeerMTU = uint32(n)
-				} else {
-					v.PeerTxQLen = uint32(n)
-				}
+			case kw == "name":
+				peer.link.Name, err = w.ifname(kw)
+			case peer.link.Name != "":
+				return usagef("link add: veth: unexpected %q", kw)
 			default:
-				if v.PeerName != "" {
-					return usagef("link add: veth: unexpected %q", kw)
-				}
-				v.PeerName, err = kw, validIfname(kw)
+				peer.link.Name, err = kw, validIfname(kw)
 			}
 			if err != nil {
 				return err
