@@ -254,7 +254,7 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 			case err != nil:
 				return err
 			case ok && peer.master != "":
-				return usagef("link add: veth: a peer is made without a master: set it after")
+				return usagef("link add: veth: the kernel ignores a master for the peer: set it after, with link set PEER master BR")
 			case ok:
 			case kw == "peer":
 				w.scope()
