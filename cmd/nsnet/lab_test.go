@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -22,10 +21,7 @@ func TestLabRunsDemoUnprivileged(t *testing.T) {
 		t.Skip("needs root to become nobody")
 	}
 	// This test binary acts as nsnet; nobody must be able to run it.
-	dir := t.TempDir()
-	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
-		os.Chmod(d, 0o755)
-	}
+	dir := nobodysDir(t)
 	bin, demo := filepath.Join(dir, "nsnet"), filepath.Join(dir, "demo.sh")
 	script, err := os.ReadFile("../../docs/demo.sh")
 	if err != nil {
@@ -48,10 +44,9 @@ func TestLabRunsDemoUnprivileged(t *testing.T) {
 	if len(examples) < 2 {
 		t.Fatalf("examples/: %d topology files", len(examples))
 	}
-	cmd := exec.Command(bin, "lab", "sh", "-c", "PATH="+dir+":$PATH; "+topo+"NSNET="+bin+" sh "+demo)
+	cmd := asNobody(exec.Command(bin, "lab", "sh", "-c", "PATH="+dir+":$PATH; "+topo+"NSNET="+bin+" sh "+demo))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), cliEnv+"=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
 	if strings.Contains(string(out), "unprivileged user namespaces are off") {
 		t.Skipf("this kernel forbids unprivileged user namespaces: %s", out)
