@@ -219,6 +219,11 @@ func (c *Conn) linkRequest(typ, flags uint16, l *Link, op, object string) error 
 
 // linkHint explains the errors whose cause the request tells.
 func linkHint(flags uint16, l *Link, err error) string {
+	// A request naming a group and no link is LinkDelGroup's: the kernel
+	// refuses it whole when one link of the group cannot go.
+	if l.Index == 0 && l.Name == "" && l.Set&SetGroup != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EOPNOTSUPP)) {
+		return "or a link of the group cannot be deleted, such as lo or a physical device"
+	}
 	if !errors.Is(err, unix.EOPNOTSUPP) {
 		return ""
 	}
@@ -315,11 +320,7 @@ func (c *Conn) LinkDel(index int32) error {
 // The kernel deletes them all or, when one of them cannot be deleted (a
 // physical device, lo), none.
 func (c *Conn) LinkDelGroup(group uint32) error {
-	err := c.linkRequest(unix.RTM_DELLINK, 0, &Link{Group: group, Set: SetGroup}, "delete links", fmt.Sprintf("of group %d", group))
-	if oe, ok := errors.AsType[*OpError](err); ok && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EOPNOTSUPP)) {
-		oe.Hint = "or a link of the group cannot be deleted, such as lo or a physical device"
-	}
-	return err
+	return c.linkRequest(unix.RTM_DELLINK, 0, &Link{Group: group, Set: SetGroup}, "delete links", fmt.Sprintf("of group %d", group))
 }
 
 // linkGetRequest is RTM_GETLINK for the link or links l describes.
