@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,8 +137,13 @@ func TestSaveRestoreAsIP(t *testing.T) {
 		"ip's":    {ipIO(t, nil, "-n", "sv", "addr", "save"), ipIO(t, nil, "-n", "sv", "route", "save", "table", "all")},
 		"nsnet's": {[]byte(mustCLI(t, "-n", "sv", "addr", "save")), []byte(mustCLI(t, "-n", "sv", "route", "save", "table", "all"))},
 	}
+	// Routes sorted: the kernel keeps a prefix's routes in the order they
+	// came, and it adds each link's fe80::/64 when the link gets its
+	// carrier, in the order its linkwatch work gets to them.
 	state := func(name string) string {
-		return string(ipIO(t, nil, "-n", name, "route", "show", "table", "all")) + string(ipIO(t, nil, "-n", name, "addr", "show"))
+		routes := strings.Split(string(ipIO(t, nil, "-n", name, "route", "show", "table", "all")), "\n")
+		slices.Sort(routes)
+		return strings.Join(routes, "\n") + string(ipIO(t, nil, "-n", name, "addr", "show"))
 	}
 	before := state("sv")
 	for _, file := range []string{"ip's", "nsnet's"} {
