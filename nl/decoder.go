@@ -171,12 +171,12 @@ func AttrAt(b []byte, off int) (typ uint16, payload []byte, inner int, ok bool) 
 }
 
 // AttrLabel is names[typ], the attribute's name in a table indexed by
-// type, or "attribute N" for one the table lacks.
+// type, or its number for one the table lacks.
 func AttrLabel(names []string, typ uint16) string {
 	if int(typ) < len(names) && names[typ] != "" {
 		return names[typ]
 	}
-	return fmt.Sprintf("attribute %d", typ)
+	return fmt.Sprint(typ)
 }
 
 // Index is iproute2's parse_rtattr: the payload of each attribute of b by

@@ -45,7 +45,16 @@ type Link struct {
 	NetNS          *ns.Handle   // request only: move the link there (IFLA_NET_NS_FD); nil: stay
 	NumTxQueues    uint32       // request only, on creation: IFLA_NUM_TX_QUEUES; 0: the kernel's default
 	NumRxQueues    uint32       // request only, on creation: IFLA_NUM_RX_QUEUES; 0: the kernel's default
-	Set            LinkFields   // request: fields sent even when zero; decoded: SetGroup, SetTxQLen if they came
+	GSOMaxSize     uint32       // IFLA_GSO_MAX_SIZE: the largest packet the stack hands the driver to segment
+	GSOMaxSegs     uint32       // IFLA_GSO_MAX_SEGS: the most segments in one such packet
+	GROMaxSize     uint32       // IFLA_GRO_MAX_SIZE: the largest packet GRO builds from those received
+	ProtoDown      bool         // IFLA_PROTO_DOWN: held down by a control protocol (send with SetProtoDown)
+	// IFLA_PROTO_DOWN_REASON: the reasons (bits 0..31, named by
+	// /etc/iproute2/protodown_reasons.d) a link is held down for; in a
+	// request, the bits in ProtoDownReasonChange are set to these.
+	ProtoDownReason       uint32
+	ProtoDownReasonChange uint32
+	Set                   LinkFields // request: fields sent even when zero; decoded: those that came, of SetGroup, SetTxQLen, SetProtoDown
 
 	// Attrs are the message's IFLA_* attributes as the kernel sent them
 	// (decoded only, a copy): what the fields above leave out, such as
@@ -55,14 +64,18 @@ type Link struct {
 }
 
 // LinkFields names the Link fields whose zero value can be asked for.
-type LinkFields uint8
+type LinkFields uint16
 
 // The fields of LinkFields.
 const (
-	SetMTU    LinkFields = 1 << 0 // IFLA_MTU
-	SetTxQLen LinkFields = 1 << 1 // IFLA_TXQLEN
-	SetAlias  LinkFields = 1 << 2 // IFLA_IFALIAS ("" removes the alias)
-	SetGroup  LinkFields = 1 << 3 // IFLA_GROUP
+	SetMTU        LinkFields = 1 << 0 // IFLA_MTU
+	SetTxQLen     LinkFields = 1 << 1 // IFLA_TXQLEN
+	SetAlias      LinkFields = 1 << 2 // IFLA_IFALIAS ("" removes the alias)
+	SetGroup      LinkFields = 1 << 3 // IFLA_GROUP
+	SetGSOMaxSize LinkFields = 1 << 4 // IFLA_GSO_MAX_SIZE
+	SetGSOMaxSegs LinkFields = 1 << 5 // IFLA_GSO_MAX_SEGS
+	SetGROMaxSize LinkFields = 1 << 6 // IFLA_GRO_MAX_SIZE
+	SetProtoDown  LinkFields = 1 << 7 // IFLA_PROTO_DOWN (false clears it)
 )
 
 // Kind is the link's kind ("veth", "bridge"), or "" for a physical device
@@ -97,20 +110,33 @@ func encodeLink(l *Link) ([]byte, error) {
 	if l.Name != "" {
 		e.String(unix.IFLA_IFNAME, l.Name)
 	}
-	if l.MTU != 0 || l.Set&SetMTU != 0 {
-		e.Uint32(unix.IFLA_MTU, l.MTU)
+	// The 32-bit settings: each sent when not zero, or when asked for.
+	for _, u := range [...]struct {
+		attr uint16
+		v    uint32
+		set  LinkFields
+	}{
+		{unix.IFLA_MTU, l.MTU, SetMTU}, {unix.IFLA_TXQLEN, l.TxQLen, SetTxQLen},
+		{unix.IFLA_GROUP, l.Group, SetGroup}, {unix.IFLA_NUM_TX_QUEUES, l.NumTxQueues, 0},
+		{unix.IFLA_NUM_RX_QUEUES, l.NumRxQueues, 0}, {unix.IFLA_GSO_MAX_SIZE, l.GSOMaxSize, SetGSOMaxSize},
+		{unix.IFLA_GSO_MAX_SEGS, l.GSOMaxSegs, SetGSOMaxSegs}, {unix.IFLA_GRO_MAX_SIZE, l.GROMaxSize, SetGROMaxSize},
+	} {
+		if u.v != 0 || l.Set&u.set != 0 {
+			e.Uint32(u.attr, u.v)
+		}
 	}
-	if l.TxQLen != 0 || l.Set&SetTxQLen != 0 {
-		e.Uint32(unix.IFLA_TXQLEN, l.TxQLen)
+	if l.ProtoDown {
+		e.Uint8(unix.IFLA_PROTO_DOWN, 1)
+	} else if l.Set&SetProtoDown != 0 {
+		e.Uint8(unix.IFLA_PROTO_DOWN, 0)
 	}
-	if l.Group != 0 || l.Set&SetGroup != 0 {
-		e.Uint32(unix.IFLA_GROUP, l.Group)
-	}
-	if l.NumTxQueues != 0 {
-		e.Uint32(unix.IFLA_NUM_TX_QUEUES, l.NumTxQueues)
-	}
-	if l.NumRxQueues != 0 {
-		e.Uint32(unix.IFLA_NUM_RX_QUEUES, l.NumRxQueues)
+	// The kernel applies the reasons first, and refuses to clear
+	// protodown while any is left.
+	if l.ProtoDownReasonChange != 0 {
+		e.Nest(unix.IFLA_PROTO_DOWN_REASON | unix.NLA_F_NESTED) // as ip sends it
+		e.Uint32(unix.IFLA_PROTO_DOWN_REASON_MASK, l.ProtoDownReasonChange)
+		e.Uint32(unix.IFLA_PROTO_DOWN_REASON_VALUE, l.ProtoDownReason&l.ProtoDownReasonChange)
+		e.End()
 	}
 	if l.HardwareAddr != nil {
 		e.Bytes(unix.IFLA_ADDRESS, l.HardwareAddr)
@@ -196,6 +222,23 @@ func DecodeLink(b []byte) (*Link, error) {
 			l.Promiscuity = d.Uint32()
 		case unix.IFLA_CARRIER_CHANGES:
 			l.CarrierChanges = d.Uint32()
+		case unix.IFLA_GSO_MAX_SIZE:
+			l.GSOMaxSize = d.Uint32()
+		case unix.IFLA_GSO_MAX_SEGS:
+			l.GSOMaxSegs = d.Uint32()
+		case unix.IFLA_GRO_MAX_SIZE:
+			l.GROMaxSize = d.Uint32()
+		case unix.IFLA_PROTO_DOWN:
+			l.ProtoDown, l.Set = d.Uint8() != 0, l.Set|SetProtoDown
+		case unix.IFLA_PROTO_DOWN_REASON:
+			d.Nested(func(nd *nl.Decoder) error {
+				for nd.Next() {
+					if nd.Type() == unix.IFLA_PROTO_DOWN_REASON_VALUE {
+						l.ProtoDownReason = nd.Uint32()
+					}
+				}
+				return nil
+			})
 		case unix.IFLA_STATS64:
 			l.Stats = decodeStats64(d)
 		case unix.IFLA_LINKINFO:

@@ -69,6 +69,9 @@ var compatSetup = []string{
 	"link add vx6 type vxlan id 7 group ff05::7 dev v0 dstport 4790 ttl inherit tos inherit nolearning df set flowlabel 0x12 ageing 0 maxaddr 10 noudpcsum udp6zerocsumtx proxy l2miss",
 	"link add mvs link v0 type macvlan mode source", "link set mvs type macvlan macaddr add 02:00:00:00:00:aa",
 	"link set v1 type bridge_slave hairpin on learning off cost 7 group_fwd_mask 0x4001",
+	// Held down, for a reason (ip prints reasons 0..7 alone), and GSO/GRO limits.
+	"link set mvs protodown on", "link set vx6 protodown_reason 5 on protodown on", "link set vx6 protodown_reason 2 on",
+	"link set v1 gso_max_size 30000 gso_max_segs 100 gro_max_size 40000",
 	// tun and tap devices, made through /dev/net/tun: user and group by
 	// number and by name, every flag.
 	"tuntap add dev tun0 mode tun user 1000 group 100 pi one_queue vnet_hdr multi_queue",

@@ -18,7 +18,9 @@ import (
 const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION...] type TYPE [ARGS]
        nsnet link set [dev] DEV [up|down] [mtu N] [name NEW] [address LLADDR] [master BR]
                        [nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N] [group G]
-                       [promisc|multicast|allmulticast|arp on|off]
+                       [promisc|multicast|allmulticast|arp on|off] [protodown on|off]
+                       [protodown_reason REASON on|off] [gso_max_size BYTES]
+                       [gso_max_segs PACKETS] [gro_max_size BYTES]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
                        | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...]
        nsnet link del { [dev] DEV [type TYPE] | group GROUP }
@@ -26,6 +28,9 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION.
                        [group G] [up]
 LINK_OPTION := mtu N | address LLADDR | txqueuelen N | netns NS|PID | alias TEXT | group G
                | numtxqueues N | numrxqueues N | up | promisc|multicast|allmulticast|arp on|off
+               | protodown on|off | protodown_reason REASON on|off | gso_max_size BYTES
+               | gso_max_segs PACKETS | gro_max_size BYTES
+REASON := 0..31, or its name in /etc/iproute2/protodown_reasons.d/*.conf
 TYPE [ARGS] := veth [peer [name] PEER [LINK_OPTION...]]
              | bridge [BRIDGE_SETTING...]
              | macvlan|macvtap [mode private|vepa|bridge|passthru|source]
@@ -137,6 +142,22 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 		} else {
 			l.NumRxQueues = uint32(n)
 		}
+	// Zero is sent: the kernel says what it takes (gso_max_size 0: "integer
+	// out of range"). ip refuses gso_max_segs above GSO_MAX_SEGS, 65535.
+	case "gso_max_size":
+		n, err = w.uint(kw, 32)
+		l.GSOMaxSize, l.Set = uint32(n), l.Set|rtnl.SetGSOMaxSize
+	case "gso_max_segs":
+		n, err = w.uint(kw, 16)
+		l.GSOMaxSegs, l.Set = uint32(n), l.Set|rtnl.SetGSOMaxSegs
+	case "gro_max_size":
+		n, err = w.uint(kw, 32)
+		l.GROMaxSize, l.Set = uint32(n), l.Set|rtnl.SetGROMaxSize
+	case "protodown":
+		l.ProtoDown, err = w.onOff(kw)
+		l.Set |= rtnl.SetProtoDown
+	case "protodown_reason":
+		err = parseProtoDownReason(w, l)
 	case "address":
 		l.HardwareAddr, err = w.mac(kw)
 	case "alias":
@@ -171,6 +192,29 @@ func (e *env) parseLinkCommon(w *words, kw string, r *linkRequest) (bool, error)
 		return true, err
 	}
 	return true, err
+}
+
+// parseProtoDownReason reads `protodown_reason REASON on|off`: a bit
+// (0..31, or its name in /etc/iproute2/protodown_reasons.d) to set or
+// clear. Several go into one request, where ip sends one attribute each
+// and the kernel takes the last.
+func parseProtoDownReason(w *words, l *rtnl.Link) error {
+	if !w.more() { // not w.value: the keyword comes again for each reason
+		return w.usagef("%q needs a value", "protodown_reason")
+	}
+	s := w.next()
+	id, err := namedNumber(w, "protodown_reason", s, ipfmt.ProtoDownReasons, 31)
+	if err != nil {
+		return err
+	}
+	on, err := w.onOff("protodown_reason " + s)
+	bit := uint32(1) << id
+	if l.ProtoDownReasonChange |= bit; on {
+		l.ProtoDownReason |= bit
+	} else {
+		l.ProtoDownReason &^= bit
+	}
+	return err
 }
 
 func linkAdd(e *env, args []string) error {

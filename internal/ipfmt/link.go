@@ -210,6 +210,12 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 			fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
 		}
 	}
+	if l.ProtoDown {
+		io.WriteString(w, " protodown on ")
+	}
+	if reasons := p.protoDownReasons(l); reasons != nil {
+		fmt.Fprintf(w, "protodown_reason <%s>", strings.Join(reasons, ","))
+	}
 	if p.Details {
 		r := p.newRecord()
 		p.details(r, l, names)
@@ -447,6 +453,12 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 			o.Set("link_netnsid", l.LinkNetNSID)
 		}
 	}
+	if l.ProtoDown {
+		o.Set("proto_down", true)
+	}
+	if reasons := p.protoDownReasons(l); reasons != nil {
+		o.Set("proto_down_reason", reasons)
+	}
 	if p.Details {
 		r := &record{json: true, obj: o}
 		p.details(r, l, names)
@@ -459,6 +471,20 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 		o.Set("stats64", p.statsJSON(l))
 	}
 	return o
+}
+
+// protoDownReasons names the bits of l.ProtoDownReason, or is nil. ip 6.1
+// shows bits 0..7 only (it reads the value as a byte), and only for a
+// link with a broadcast address (it looks the value up in the link's
+// attributes): a listed deviation.
+func (p *Printer) protoDownReasons(l *rtnl.Link) []string {
+	var names []string
+	for i := uint32(0); i < 32; i++ {
+		if l.ProtoDownReason&(1<<i) != 0 {
+			names = append(names, p.named(ProtoDownReasons, i))
+		}
+	}
+	return names
 }
 
 // statsJSON is print_stats64 of iproute2 6.1, JSON: with -s -s the error

@@ -190,6 +190,10 @@ func (p *Printer) dsfield(n uint8) string {
 	return "0x" + hex2(n)
 }
 
+// ProtoDownReasons: the bits of IFLA_PROTO_DOWN_REASON, which have no
+// names but those /etc/iproute2/protodown_reasons.d gives them.
+var ProtoDownReasons = &FileNames{file: "protodown_reasons"}
+
 // Groups: link groups (IFLA_GROUP).
 var Groups = &FileNames{Names: Names{{0, "default"}}, file: "group"}
 

@@ -697,7 +697,7 @@ var schema = [...][]attrSpec{
 		{unix.IFLA_PROP_LIST, kNest, spLink}, {unix.IFLA_LINK_NETNSID, kI32, 0}, {unix.IFLA_NEW_NETNSID, kI32, 0},
 		{unix.IFLA_TARGET_NETNSID, kI32, 0}, {unix.IFLA_NEW_IFINDEX, kI32, 0}, {unix.IFLA_STATS, kBytes, 0},
 		{unix.IFLA_STATS64, kBytes, 0}, {unix.IFLA_MAP, kBytes, 0}, {unix.IFLA_XDP, kNest, spXDP},
-		{unix.IFLA_OPERSTATE, kOperState, 0},
+		{unix.IFLA_OPERSTATE, kOperState, 0}, {unix.IFLA_PROTO_DOWN_REASON, kNest, spProtoDownReason},
 	},
 	spLinkInfo: {
 		{unix.IFLA_INFO_KIND, kStr, 0}, {unix.IFLA_INFO_SLAVE_KIND, kStr, 0},
@@ -708,7 +708,7 @@ var schema = [...][]attrSpec{
 	spVxlan: {
 		{unix.IFLA_VXLAN_GROUP, kIP, 0}, {unix.IFLA_VXLAN_LOCAL, kIP, 0}, {unix.IFLA_VXLAN_GROUP6, kIP, 0},
 		{unix.IFLA_VXLAN_LOCAL6, kIP, 0}, {unix.IFLA_VXLAN_LINK, kIndex, 0}, {unix.IFLA_VXLAN_PORT, kBE16, 0},
-		{unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0},
+		{unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0}, {33, kBytes, 0}, // IFLA_VXLAN_RESERVED_BITS: the header's bits a packet may set
 	},
 	spMacvlan: {{unix.IFLA_MACVLAN_MACADDR, kMAC, 0}},
 	spVeth:    {{1, kVethPeer, 0}}, // VETH_INFO_PEER
