@@ -108,6 +108,8 @@ var compatWrites = [][]string{
 	{"link add vx9 type vxlan id 9 dstport 4789", "link set vx9 protodown on protodown_reason 5 on", "link set vx9 protodown off"},
 	{"link add vx9 type vxlan id 9 dstport 4789", "link set vx9 protodown on protodown_reason 5 on", "link set vx9 protodown_reason 5 off protodown off"},
 	{"link add vx9 type vxlan id 9 dstport 4789", "link set vx9 protodown_reason 32 on"}, {"link add vx9 type vxlan id 9 dstport 4789 protodown on"},
+	{"link set v0 type veth"}, {"link set v0 type bridge"}, {"link set v0 type nosuch"}, {"link set v0 type veth peer name x"},
+	{"link add d9 type ifb", "link set d9 type ifb"}, {"link set v0 type nosuch foo"}, {"link set v1 type bond_slave"},
 	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},

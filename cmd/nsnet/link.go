@@ -22,7 +22,8 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION.
                        [protodown_reason REASON on|off] [gso_max_size BYTES]
                        [gso_max_segs PACKETS] [gro_max_size BYTES]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
-                       | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...]
+                       | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...
+                       | type KIND (any other kind: sent alone, as ip sends it)]
        nsnet link del { [dev] DEV [type TYPE] | group GROUP }
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
@@ -334,7 +335,7 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 		return parseBridge(w, r)
 	default:
 		if w.more() {
-			return usagef("link add: type %s takes no arguments here (got %q)", kind, w.args[0])
+			return w.usagef("type %s takes no arguments here (got %q)", kind, w.args[0])
 		}
 		r.link.Info = &rtnl.GenericInfo{KindName: kind}
 	}
@@ -676,8 +677,12 @@ func (e *env) parsePortSettings(w *words, r *linkRequest) error {
 	case kind == "vxlan":
 		w.scope()
 		return parseVxlan(w, r, true)
+	case kind == "veth" && w.more():
+		return w.usagef("type veth: a veth's peer is made with it and stays (got %q)", w.args[0])
 	case kind != "bridge_slave":
-		return usagef("link set: type %q: only bridge, bridge_slave, macvlan, macvtap and vxlan settings can be changed here", kind)
+		// Any other kind alone, as ip sends it: the kernel reads only a
+		// kind's data, and a kind without data changes nothing.
+		return e.parseKind(w, kind, r)
 	}
 	w.scope()
 	port := &rtnl.BridgePort{}
