@@ -82,7 +82,7 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"link set v1 type bridge_slave hairpin on", 1, `set link "v1": operation not supported (bridge port settings need the link to be a bridge's port`, ""},
 		{"link set v1 type bridge_slave hairpin maybe", 2, `hairpin "maybe": want on or off`, ""},
 		{"link set v1 type bridge_slave bogus 1", 2, `unknown setting "bogus"`, ""},
-		{"link set v1 type veth peer x", 2, "only bridge, bridge_slave, macvlan, macvtap and vxlan settings", ""},
+		{"link set v1 type veth peer x", 2, "a veth's peer is made with it and stays", ""},
 		{"link set nosuch up", 1, `link "nosuch": no such device`, "no such device: no such device"},
 		{"route get 10.9.9.9", 1, "network is unreachable", "gateway"},
 		{"route show realms /2", 2, `realms "/2": not FROM/TO realms`, ""},
