@@ -28,6 +28,10 @@ type Config struct {
 	Timeout time.Duration
 	// RecvBuffer sets SO_RCVBUF(FORCE) in bytes; 0 keeps the default.
 	RecvBuffer int
+	// ListenAllNSID, with Groups, receives the groups' notifications from
+	// every namespace that has an id in the socket's own too
+	// (NETLINK_LISTEN_ALL_NSID); SourceNSID tells where each came from.
+	ListenAllNSID bool
 	// Trace, if set, sees every datagram sent and received.
 	Trace Tracer
 	// AttrName names the attribute at byte offset off of a request's
@@ -124,6 +128,9 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 			unix.Close(fd)
 			return nil, err
 		}
+		if c.ListenAllNSID {
+			s.oob = make([]byte, unix.CmsgSpace(4))
+		}
 		return NewConn(s, protocol, port, &c), nil
 	}
 	if c.Timeout > 0 {
@@ -167,6 +174,11 @@ func setup(fd int, cfg *Config) (uint32, error) {
 	for _, g := range cfg.Groups {
 		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
 			return 0, fmt.Errorf("nl: join multicast group %d: %w", g, err)
+		}
+	}
+	if cfg.ListenAllNSID {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_LISTEN_ALL_NSID, 1); err != nil {
+			return 0, fmt.Errorf("nl: listen to every namespace with an id (NETLINK_LISTEN_ALL_NSID): %w", err)
 		}
 	}
 	return port, nil
@@ -283,6 +295,19 @@ func (c *Conn) Receive() ([]Message, error) {
 	defer c.mu.Unlock()
 	msgs, err := c.receive()
 	return cloneMessages(msgs), err
+}
+
+// SourceNSID is, for a Conn with ListenAllNSID, the id (in the socket's
+// namespace) of the namespace the datagram Receive last returned came
+// from; -1 when it came from the socket's own, which has no id for
+// itself (the kernel then leaves the id out).
+func (c *Conn) SourceNSID() int32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.t.(*socket); ok && s.oob != nil {
+		return s.nsid
+	}
+	return -1
 }
 
 func cloneMessages(msgs []Message) []Message {

@@ -21,6 +21,8 @@ type socket struct {
 	buf      []byte // one reused receive buffer, grown for a larger datagram
 	timeout  int64  // nanoseconds; not a time.Duration, whose String (reachable from a type in an interface) costs 2 KB
 	sndbuf   int    // SO_SNDBUF as set; 0: the kernel's default
+	oob      []byte // with ListenAllNSID: room for the cmsg naming the source namespace
+	nsid     int32  // the last datagram's source namespace, from oob; -1: this one
 
 	mu        sync.Mutex
 	closed    bool
@@ -96,8 +98,11 @@ func (s *socket) Receive(wait bool) ([]byte, uint32, error) {
 		s.mu.Unlock()
 	}()
 	for {
-		b, port, err := readDatagram(s.fd, &s.buf, unix.MSG_DONTWAIT)
+		b, port, oobn, err := readDatagram(s.fd, &s.buf, s.oob, unix.MSG_DONTWAIT)
 		if err != unix.EAGAIN {
+			if s.oob != nil {
+				s.nsid = sourceNSID(s.oob[:oobn])
+			}
 			return b, port, err
 		}
 		if !wait {
@@ -181,7 +186,7 @@ func (s *blockingSocket) Receive(wait bool) ([]byte, uint32, error) {
 	if !wait {
 		flags = unix.MSG_DONTWAIT
 	}
-	b, port, err := readDatagram(s.fd, &s.buf, flags)
+	b, port, _, err := readDatagram(s.fd, &s.buf, nil, flags)
 	if err == unix.EAGAIN {
 		if wait {
 			return nil, 0, ErrTimeout // SO_RCVTIMEO passed
@@ -215,27 +220,41 @@ func fitSendBuffer(fd int, cur *int, n int) error {
 }
 
 // readDatagram reads one datagram into *buf, growing it for a larger one,
-// and returns it with the sender's port.
-func readDatagram(fd int, buf *[]byte, flags int) ([]byte, uint32, error) {
+// and returns it with the sender's port and the length of the control
+// messages read into oob.
+func readDatagram(fd int, buf *[]byte, oob []byte, flags int) ([]byte, uint32, int, error) {
 	// Peek first, with the whole buffer: MSG_TRUNC makes the kernel return
 	// the datagram's real size, so a large one grows the buffer instead of
 	// being cut. Offering the whole buffer (not a few bytes) also tells the
 	// kernel it may send dumps in large datagrams (netlink_recvmsg records
 	// max_recvmsg_len).
-	n, _, err := rawos.Recvmsg(fd, *buf, flags|unix.MSG_PEEK|unix.MSG_TRUNC)
+	n, _, _, err := rawos.Recvmsg(fd, *buf, nil, flags|unix.MSG_PEEK|unix.MSG_TRUNC)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if n > len(*buf) {
 		*buf = make([]byte, align(n))
 	}
-	n, from, err := rawos.Recvmsg(fd, *buf, flags)
+	n, oobn, from, err := rawos.Recvmsg(fd, *buf, oob, flags)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	port, ok := rawos.NetlinkPort(&from)
 	if !ok {
-		return nil, 0, errors.New("a datagram from a non-netlink address")
+		return nil, 0, 0, errors.New("a datagram from a non-netlink address")
 	}
-	return (*buf)[:n], port, nil
+	return (*buf)[:n], port, oobn, nil
+}
+
+// sourceNSID reads the NETLINK_LISTEN_ALL_NSID control message: the id of
+// the namespace a notification came from, which the kernel sends when
+// that namespace has one in the socket's. None: -1, the socket's own.
+func sourceNSID(oob []byte) int32 {
+	cms, _ := unix.ParseSocketControlMessage(oob)
+	for _, cm := range cms {
+		if cm.Header.Level == unix.SOL_NETLINK && cm.Header.Type == unix.NETLINK_LISTEN_ALL_NSID && len(cm.Data) >= 4 {
+			return int32(binary.NativeEndian.Uint32(cm.Data))
+		}
+	}
+	return -1
 }

@@ -23,6 +23,10 @@ const (
 	NetconfEvents Events = 1 << 5
 	RuleEvents    Events = 1 << 6
 	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents
+	// AllNSIDs, added to the others, reports their events in every
+	// namespace that has an id in the monitor's too (`ip monitor
+	// all-nsid`), each with its Event.SourceNSID.
+	AllNSIDs Events = 1 << 7
 )
 
 // eventGroups are the multicast groups (RTNLGRP_*, linux/rtnetlink.h)
@@ -63,6 +67,9 @@ type Event struct {
 	NSID    *int32
 	Netconf *Netconf
 	Rule    *Rule
+	// SourceNSID is, for an AllNSIDs monitor, the id of the namespace the
+	// event happened in; -1: the monitor's own (or not known).
+	SourceNSID int32
 }
 
 // Monitor receives rtnetlink notifications: `ip monitor`.
@@ -73,7 +80,7 @@ type Monitor struct {
 // NewMonitor subscribes, in namespace h (nil: the caller's), to the
 // events ev: `ip monitor link route`.
 func NewMonitor(h *ns.Handle, ev Events) (*Monitor, error) {
-	c, err := nl.Dial(unix.NETLINK_ROUTE, config(h, &nl.Config{Groups: ev.groups(), RecvBuffer: 4 << 20}))
+	c, err := nl.Dial(unix.NETLINK_ROUTE, config(h, &nl.Config{Groups: ev.groups(), RecvBuffer: 4 << 20, ListenAllNSID: ev&AllNSIDs != 0}))
 	if err != nil {
 		return nil, fmt.Errorf("rtnl: monitor: %w", err)
 	}
@@ -121,7 +128,13 @@ func (m *Monitor) Next() ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rtnl: monitor: %w", err)
 	}
-	return DecodeEvents(msgs)
+	evs, err := DecodeEvents(msgs)
+	if nsid := m.c.SourceNSID(); nsid >= 0 {
+		for i := range evs {
+			evs[i].SourceNSID = nsid
+		}
+	}
+	return evs, err
 }
 
 // DecodeEvents decodes the notifications among msgs, skipping messages
@@ -133,7 +146,7 @@ func DecodeEvents(msgs []nl.Message) ([]Event, error) {
 		if int(t) >= len(eventDecoders) || eventDecoders[t] == nil {
 			continue
 		}
-		ev := Event{Type: t, Deleted: isDel(t)}
+		ev := Event{Type: t, Deleted: isDel(t), SourceNSID: -1}
 		if err := eventDecoders[t](msg.Data, &ev); err != nil {
 			return evs, fmt.Errorf("rtnl: monitor: decode message type %d: %w", t, err)
 		}

@@ -16,13 +16,16 @@ import (
 	"github.com/nsnet/nsnet/rtnl"
 )
 
-const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [dev DEVICE] [file FILE] [count N]
+const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [all-nsid] [dev DEVICE] [file FILE] [count N]
 OBJECT := link | address | route | neigh | netconf | rule | nsid
 Prints each change as it happens, as ip monitor does: label (and all) puts
-the kind of each event before it ([LINK], [ADDR]...); dev DEVICE keeps the
-events about that device; file FILE prints the netlink messages saved in
-FILE instead of listening. With -j, one JSON object per line. count N (an
-nsnet extension) stops after N events.
+the kind of each event before it ([LINK], [ADDR]...); all-nsid adds the
+changes in every namespace that has an id here (netns set), each after
+where it happened ([nsid 5], or [nsid current] for this one); dev DEVICE
+keeps the events about that device; file FILE prints the netlink messages
+saved in FILE instead of listening. With -j, one JSON object per line
+(source_nsid: where it happened, with all-nsid). count N (an nsnet
+extension) stops after N events.
 `
 
 // monitorObjects are ip monitor's words in ip's order, which decides
@@ -40,10 +43,10 @@ type monitorObject struct {
 }
 
 type monitorArgs struct {
-	events    rtnl.Events
-	count     int // -1: forever
-	labels    bool
-	dev, file string
+	events          rtnl.Events
+	count           int // -1: forever
+	labels, allNSID bool
+	dev, file       string
 }
 
 func runMonitor(e *env, args []string) error {
@@ -60,9 +63,10 @@ func runMonitor(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	w := &monitorWriter{e: e, c: c, names: map[int32]string{}, up: map[int32]bool{}, count: a.count}
+	w := &monitorWriter{e: e, c: c, caches: map[int32]*linkCache{}, count: a.count}
+	w.use(-1)
 	w.p = e.printer()
-	w.p.Labels = a.labels
+	w.p.Labels, w.p.AllNSID = a.labels, a.allNSID
 	// ip names namespaces from what the netns directory holds when it
 	// starts, and from nsid events after.
 	w.p.NetnsNames = e.nsidNames(c)
@@ -102,6 +106,9 @@ func runMonitor(e *env, args []string) error {
 		return err
 	}
 	defer h.Close()
+	if a.allNSID {
+		a.events |= rtnl.AllNSIDs
+	}
 	m, err := rtnl.NewMonitor(h, a.events)
 	if err != nil {
 		return err
@@ -114,8 +121,8 @@ func runMonitor(e *env, args []string) error {
 			// were read. Say so, as ip does, and carry on; link events may
 			// be among the lost, so links are learnt again.
 			fmt.Fprintf(e.stderr, "nsnet: monitor: events lost: %v\n", err)
-			clear(w.names)
-			clear(w.up)
+			clear(w.caches)
+			w.use(-1)
 			continue
 		}
 		if err != nil {
@@ -161,13 +168,33 @@ func asctime(t uint32) string {
 // It does not dump every link for every event: that made a monitor fall
 // behind a route flood and die of ENOBUFS.
 type monitorWriter struct {
-	e     *env
-	c     *rtnl.Conn
-	p     *ipfmt.Printer
+	e      *env
+	c      *rtnl.Conn
+	p      *ipfmt.Printer
+	caches map[int32]*linkCache // by the namespace the events came from (all-nsid); -1: this one
+	names  map[int32]string     // the cache of the event being printed
+	up     map[int32]bool
+	local  bool  // the event is of this namespace, whose links c can look up
+	dev    int32 // dev DEVICE: only events about it; 0: all
+	count  int
+}
+
+// linkCache is what a monitor knows of one namespace's links. Indexes are
+// a namespace's own, so each namespace heard from has its cache; ip keeps
+// one for all, and names one namespace's links by another's.
+type linkCache struct {
 	names map[int32]string
 	up    map[int32]bool
-	dev   int32 // dev DEVICE: only events about it; 0: all
-	count int
+}
+
+// use makes the cache of namespace nsid (-1: this one) the current one.
+func (w *monitorWriter) use(nsid int32) {
+	k := w.caches[nsid]
+	if k == nil {
+		k = &linkCache{map[int32]string{}, map[int32]bool{}}
+		w.caches[nsid] = k
+	}
+	w.names, w.up, w.local = k.names, k.up, nsid < 0
 }
 
 func (w *monitorWriter) print(evs []rtnl.Event) error {
@@ -175,6 +202,7 @@ func (w *monitorWriter) print(evs []rtnl.Event) error {
 		if w.count == 0 {
 			break
 		}
+		w.use(ev.SourceNSID)
 		if ev.Link != nil {
 			w.learn(ev.Link, ev.Deleted) // as ip's ll_remember_index, before any filter
 		}
@@ -278,9 +306,10 @@ func (w *monitorWriter) learn(l *rtnl.Link, deleted bool) {
 }
 
 // know looks up a link index the names do not hold. A link that is gone
-// stays unknown (ip prints it as ifN) and is asked for again next time.
+// stays unknown (ip prints it as ifN) and is asked for again next time; so
+// does one of another namespace, which c cannot see.
 func (w *monitorWriter) know(i int32) {
-	if _, ok := w.names[i]; ok || i <= 0 {
+	if _, ok := w.names[i]; ok || i <= 0 || !w.local {
 		return
 	}
 	if l, err := w.c.LinkByIndex(i); err == nil {
@@ -313,8 +342,10 @@ func parseMonitorArgs(args []string) (a monitorArgs, err error) {
 				k++
 			}
 			switch {
+			case k == len(monitorObjects) && matches(word, "all-nsid"):
+				a.allNSID = true
 			case k == len(monitorObjects):
-				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, all, label, dev, file", word)
+				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, all, all-nsid, label, dev, file", word)
 			case monitorObjects[k].name == "label":
 				a.labels = true
 			case monitorObjects[k].events == 0:

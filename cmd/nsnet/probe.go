@@ -205,7 +205,7 @@ func answer(p probe, fd int) (netaddr.AddrPort, error) {
 		return from, nil
 	}
 	buf := make([]byte, 64)
-	_, sa, err := rawos.Recvmsg(fd, buf, 0)
+	_, _, sa, err := rawos.Recvmsg(fd, buf, nil, 0)
 	if err != nil {
 		return netaddr.AddrPort{}, err
 	}

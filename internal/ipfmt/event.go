@@ -75,6 +75,9 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 			verb = "del"
 		}
 		obj.Set("event", verb+kind)
+		if p.AllNSID && ev.SourceNSID >= 0 {
+			obj.Set("source_nsid", ev.SourceNSID)
+		}
 		return p.PrintJSON(obj)
 	}
 	text := b.String()
@@ -83,6 +86,13 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	}
 	if p.Labels {
 		text = label + text
+	}
+	if p.AllNSID {
+		if ev.SourceNSID >= 0 {
+			text = "[nsid " + utoa(uint64(ev.SourceNSID)) + "]" + text
+		} else {
+			text = "[nsid current]" + text
+		}
 	}
 	_, err := io.WriteString(p.W, text)
 	return err

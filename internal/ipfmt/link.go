@@ -210,6 +210,9 @@ func (p *Printer) linkText(w io.Writer, l *rtnl.Link, names map[int32]string) {
 			fmt.Fprintf(w, " link-netnsid %d", l.LinkNetNSID)
 		}
 	}
+	if p.monitor {
+		p.movedTo(w, l)
+	}
 	if l.ProtoDown {
 		io.WriteString(w, " protodown on ")
 	}
@@ -471,6 +474,23 @@ func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 		o.Set("stats64", p.statsJSON(l))
 	}
 	return o
+}
+
+// movedTo prints where a link that left for another namespace went, and
+// its index there: what the RTM_DELLINK of the move says.
+func (p *Printer) movedTo(w io.Writer, l *rtnl.Link) {
+	a := nl.Index(l.Attrs, unix.IFLA_NEW_IFINDEX)
+	if b := a[unix.IFLA_NEW_NETNSID]; len(b) == 4 {
+		id := int32(binary.NativeEndian.Uint32(b))
+		if name, ok := p.NetnsNames[id]; ok {
+			fmt.Fprintf(w, " new-netns %s", name)
+		} else {
+			fmt.Fprintf(w, " new-netnsid %d", id)
+		}
+	}
+	if b := a[unix.IFLA_NEW_IFINDEX]; len(b) == 4 {
+		fmt.Fprintf(w, " new-ifindex %d", int32(binary.NativeEndian.Uint32(b)))
+	}
 }
 
 // protoDownReasons names the bits of l.ProtoDownReason, or is nil. ip 6.1

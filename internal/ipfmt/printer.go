@@ -34,6 +34,7 @@ type Printer struct {
 
 	NoLinks bool  // ip addr: the addresses without their links' lines
 	Labels  bool  // ip monitor label: each event after its kind, [LINK], [ADDR]...
+	AllNSID bool  // ip monitor all-nsid: each event after where it happened, [nsid 5] or [nsid current]
 	Numeric bool  // -N: numbers, not names, for protocols, scopes, tables, groups
 	Color   uint8 // -c: 0, or the palette: LightBackground, DarkBackground
 	Human   bool  // -h: statistics in k, M, G... (powers of 1000, of 1024 with IEC)

@@ -15,23 +15,28 @@ import (
 // which links in all of them (unix, packet, CAN, Bluetooth, VSOCK...):
 // nsnet reads netlink and IP addresses only.
 
-// Recvmsg is recvmsg(2) without control messages, retried on EINTR
-// (which Go's preemption signals cause): the bytes read, the datagram's
-// whole length (with MSG_TRUNC), and the sender.
-func Recvmsg(fd int, b []byte, flags int) (n int, from unix.RawSockaddrAny, err error) {
+// Recvmsg is recvmsg(2), retried on EINTR (which Go's preemption
+// signals cause): the bytes read (the datagram's whole length, with
+// MSG_TRUNC), the bytes of control messages read into oob, and the
+// sender.
+func Recvmsg(fd int, b, oob []byte, flags int) (n, oobn int, from unix.RawSockaddrAny, err error) {
 	var iov unix.Iovec
 	if len(b) > 0 {
 		iov.Base = &b[0]
 		iov.SetLen(len(b))
 	}
 	msg := unix.Msghdr{Name: (*byte)(unsafe.Pointer(&from)), Namelen: unix.SizeofSockaddrAny, Iov: &iov, Iovlen: 1}
+	if len(oob) > 0 {
+		msg.Control = &oob[0]
+		msg.SetControllen(len(oob))
+	}
 	for {
 		r, _, errno := unix.Syscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), uintptr(flags))
 		if errno != unix.EINTR {
 			if errno != 0 {
-				return 0, from, errno
+				return 0, 0, from, errno
 			}
-			return int(r), from, nil
+			return int(r), int(msg.Controllen), from, nil
 		}
 	}
 }
