@@ -46,11 +46,7 @@ var monitorScenario = []string{
 // nsnet prints must be ip's.
 func TestMonitorEqualsIP(t *testing.T) {
 	testns.LookPath(t, "ip")
-	testns.DefaultNetnsDir(t)
-	for _, n := range []string{"cmon", "cmon2"} {
-		mustCLI(t, "netns", "add", n)
-		defer cli(t, "netns", "del", n)
-	}
+	namedNetns(t, "cmon", "cmon2")
 	ip := func(args ...string) {
 		t.Helper()
 		if out, err := exec.Command("ip", append([]string{"-n", "cmon"}, args...)...).CombinedOutput(); err != nil {
@@ -60,16 +56,7 @@ func TestMonitorEqualsIP(t *testing.T) {
 	ip("link", "add", "v0", "type", "veth", "peer", "name", "v1")
 	dir := t.TempDir()
 	start := func(name, prog string, args ...string) string {
-		out := filepath.Join(dir, name)
-		f, err := os.Create(out)
-		must(t, err)
-		defer f.Close()
-		cmd := exec.Command(prog, args...)
-		cmd.Env = append(os.Environ(), cliEnv+"=1")
-		cmd.Stdout, cmd.Stderr = f, f
-		must(t, cmd.Start())
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		return out
+		return startLogged(t, filepath.Join(dir, name), prog, args...)
 	}
 	var outs [][2]string
 	for i, v := range monitorVariants {
@@ -159,6 +146,20 @@ func TestMonitorEqualsIP(t *testing.T) {
 	t.Logf("monitor: %d of %d lines equal to ip's in %d variants and monitor file, %d the listed deviation", same, lines, len(monitorVariants), deviations)
 }
 
+// startLogged starts prog (nsnet, as /proc/self/exe) with its output to
+// file, to run until the test ends, and returns file.
+func startLogged(t *testing.T, file, prog string, args ...string) string {
+	f, err := os.Create(file)
+	must(t, err)
+	defer f.Close()
+	cmd := exec.Command(prog, args...)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	cmd.Stdout, cmd.Stderr = f, f
+	must(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return file
+}
+
 // renamedLinkDeviation is the listed deviation: ip monitor goes on naming
 // a renamed link by its old name (ll_entry_update rehashes the new name
 // but never copies it into its cache), where nsnet prints the new one.
@@ -216,11 +217,7 @@ func lineDiff(want, got []string) string {
 // they meet, ip names one namespace's links by another's).
 func TestMonitorAllNSIDEqualsIP(t *testing.T) {
 	testns.LookPath(t, "ip")
-	testns.DefaultNetnsDir(t)
-	for _, n := range []string{"amon", "amon2"} {
-		mustCLI(t, "netns", "add", n)
-		defer cli(t, "netns", "del", n)
-	}
+	namedNetns(t, "amon", "amon2")
 	ip := func(ns string, args ...string) {
 		t.Helper()
 		if out, err := exec.Command("ip", append([]string{"-n", ns}, args...)...).CombinedOutput(); err != nil {
@@ -233,15 +230,7 @@ func TestMonitorAllNSIDEqualsIP(t *testing.T) {
 	for i, v := range variants {
 		var pair [2]string
 		for j, prog := range []string{"ip", "/proc/self/exe"} {
-			pair[j] = filepath.Join(dir, strconv.Itoa(i)+strconv.Itoa(j))
-			f, err := os.Create(pair[j])
-			must(t, err)
-			cmd := exec.Command(prog, append([]string{"-n", "amon", "monitor"}, strings.Fields(v)...)...)
-			cmd.Env = append(os.Environ(), cliEnv+"=1")
-			cmd.Stdout, cmd.Stderr = f, f
-			must(t, cmd.Start())
-			f.Close()
-			t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+			pair[j] = startLogged(t, filepath.Join(dir, strconv.Itoa(i)+strconv.Itoa(j)), prog, append([]string{"-n", "amon", "monitor"}, strings.Fields(v)...)...)
 		}
 		outs = append(outs, pair)
 	}

@@ -179,11 +179,7 @@ var runningTimers = regexp.MustCompile(`(_timer"?:? *)[0-9]+\.[0-9]+`)
 // nsnet, byte for byte (trailing blanks included), with ip's exit status.
 func TestOutputEqualsIP(t *testing.T) {
 	testns.LookPath(t, "ip")
-	testns.DefaultNetnsDir(t)
-	mustCLI(t, "netns", "add", "cmp")
-	defer cli(t, "netns", "del", "cmp")
-	mustCLI(t, "netns", "add", "cmp2")
-	defer cli(t, "netns", "del", "cmp2")
+	namedNetns(t, "cmp", "cmp2")
 	ip := func(args ...string) ([]byte, int) {
 		cmd := exec.Command("ip", append([]string{"-n", "cmp"}, args...)...)
 		cmd.Stderr = os.Stderr
@@ -277,9 +273,7 @@ func TestOutputEqualsIP(t *testing.T) {
 // an empty table.
 func TestOutputEqualsIPInEmptyNamespace(t *testing.T) {
 	testns.LookPath(t, "ip")
-	testns.DefaultNetnsDir(t)
-	mustCLI(t, "netns", "add", "empty")
-	defer cli(t, "netns", "del", "empty")
+	namedNetns(t, "empty")
 	sameAsIP(t, "empty", "route", "route show table main", "-j route", "-4 route show", "-6 route", "route show table all",
 		"link", "-br link", "addr", "-j addr", "neigh", "rule", "-6 rule", "route show table 100", "-j -p link")
 }
@@ -289,11 +283,7 @@ func TestOutputEqualsIPInEmptyNamespace(t *testing.T) {
 // all the same, since it is an index in the other namespace.
 func TestOutputEqualsIPPeerWithOwnIndex(t *testing.T) {
 	testns.LookPath(t, "ip")
-	testns.DefaultNetnsDir(t)
-	for _, n := range []string{"pa", "pb"} {
-		mustCLI(t, "netns", "add", n)
-		defer cli(t, "netns", "del", n)
-	}
+	namedNetns(t, "pa", "pb")
 	mustCLI(t, "-n", "pa", "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", "pb")
 	mustCLI(t, "-n", "pa", "addr", "add", "10.1.1.1/24", "dev", "v0")
 	sameAsIP(t, "pa", "link", "-j link", "-br link", "-j -br link", "addr", "-br addr", "link show v0", "-j link show v0",

@@ -88,6 +88,15 @@ func reachVia(t *testing.T, from, to, addr string, port, serverPort int) string 
 
 // cleanupNetns gives t a fresh /run/netns and deletes the named
 // namespaces when t ends.
+// namedNetns makes named namespaces in the test's netns directory, each
+// deleted when the test ends.
+func namedNetns(t *testing.T, names ...string) {
+	cleanupNetns(t, names...)
+	for _, n := range names {
+		mustCLI(t, "netns", "add", n)
+	}
+}
+
 func cleanupNetns(t *testing.T, names ...string) {
 	testns.DefaultNetnsDir(t)
 	t.Cleanup(func() {
