@@ -29,7 +29,7 @@ var attrTables = []struct {
 	{[]uint16{unix.RTM_NEWROUTE, unix.RTM_DELROUTE, unix.RTM_GETROUTE}, unix.SizeofRtMsg, []string{
 		unix.RTA_DST: "RTA_DST", unix.RTA_SRC: "RTA_SRC", unix.RTA_OIF: "RTA_OIF", unix.RTA_GATEWAY: "RTA_GATEWAY",
 		unix.RTA_PRIORITY: "RTA_PRIORITY", unix.RTA_PREFSRC: "RTA_PREFSRC", unix.RTA_MULTIPATH: "RTA_MULTIPATH",
-		unix.RTA_TABLE: "RTA_TABLE",
+		unix.RTA_TABLE: "RTA_TABLE", rtaNHID: "RTA_NH_ID",
 	}},
 	{[]uint16{unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH, unix.RTM_GETNEIGH}, unix.SizeofNdMsg, []string{
 		unix.NDA_DST: "NDA_DST", unix.NDA_LLADDR: "NDA_LLADDR", unix.NDA_IFINDEX: "NDA_IFINDEX",

@@ -36,8 +36,12 @@ type Route struct {
 	Locked   uint32         // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
 	CongCtl  string         // RTAX_CC_ALGO in RTA_METRICS: the TCP congestion control (`congctl reno`)
 	Realms   uint32         // RTA_FLOW (IPv4): from<<16 | to, the realms a route classifies traffic into (`realms 1/2`)
+	NHID     uint32         // RTA_NH_ID: the nexthop object (`ip nexthop`) the route goes by, in place of a gateway
 	Set      RouteFields    // request only: fields sent as given even when zero
 }
+
+// rtaNHID is RTA_NH_ID (linux/rtnetlink.h, 5.3), which x/sys lacks.
+const rtaNHID = 30
 
 // Metric is one RTAX_* value of a route, in the order given.
 type Metric struct {
@@ -100,7 +104,7 @@ func (q *Route) applyDefaults(del bool) {
 		case del:
 			q.Scope = unix.RT_SCOPE_NOWHERE
 		case q.AddressFamily() == unix.AF_INET6:
-		case !q.Gateway.IsValid() && len(q.Nexthops) == 0:
+		case !q.Gateway.IsValid() && len(q.Nexthops) == 0 && q.NHID == 0:
 			q.Scope = unix.RT_SCOPE_LINK
 		}
 	}
@@ -160,6 +164,9 @@ func encodeRoute(r *Route) ([]byte, error) {
 	}
 	if r.Gateway.IsValid() {
 		e.Addr(unix.RTA_GATEWAY, r.Gateway)
+	}
+	if r.NHID != 0 {
+		e.Uint32(rtaNHID, r.NHID)
 	}
 	if r.Priority != 0 {
 		e.Uint32(unix.RTA_PRIORITY, r.Priority)
@@ -266,6 +273,8 @@ func decodeRoute(r *Route, b []byte) error {
 			r.Priority = d.Uint32()
 		case unix.RTA_FLOW:
 			r.Realms = d.Uint32()
+		case rtaNHID:
+			r.NHID = d.Uint32()
 		case unix.RTA_TABLE:
 			r.Table = d.Uint32()
 		case unix.RTA_MULTIPATH:

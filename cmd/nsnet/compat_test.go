@@ -290,6 +290,26 @@ func TestOutputEqualsIPPeerWithOwnIndex(t *testing.T) {
 		"-d link show v0", "addr show dev v0", "-j addr show dev v0", "-br addr show dev v0")
 }
 
+// Routes by nexthop objects (ip nexthop, which ip makes here: nsnet has
+// no nexthop object yet) print their nhid before the paths the kernel
+// fills in. Not with -d, where ip adds each nexthop object's own line.
+func TestOutputEqualsIPNexthopRoutes(t *testing.T) {
+	testns.LookPath(t, "ip")
+	namedNetns(t, "nhr")
+	for _, c := range []string{"link add v0 type veth peer name v1", "link set v0 up", "link set v1 up",
+		"addr add 10.1.0.1/24 dev v0", "addr add fd00:1::1/64 dev v0 nodad",
+		"nexthop add id 1 via 10.1.0.2 dev v0", "nexthop add id 2 via 10.1.0.3 dev v0", "nexthop add id 10 group 1/2",
+		"nexthop add id 6 via fd00:1::2 dev v0", "route add 10.5.0.0/16 nhid 1", "route add 10.6.0.0/16 nhid 10 metric 7",
+		"route add fd00:5::/64 nhid 6", "route add 10.7.0.0/16 nhid 2 table 100"} {
+		if out, err := exec.Command("ip", append([]string{"-n", "nhr"}, strings.Fields(c)...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v %s", c, err, out)
+		}
+	}
+	sameAsIP(t, "nhr", "route", "-j route", "-j -p route", "-o route", "-6 route", "-j -6 route", "route show table 100",
+		"route show table all", "route get 10.5.0.1", "route get fibmatch 10.6.0.1", "-j route get fibmatch 10.6.0.1",
+		"route show 10.6.0.0/16", "-N route")
+}
+
 // sameAsIP runs each command with nsnet and ip in namespace n and
 // compares what they print and whether they fail.
 func sameAsIP(t *testing.T, n string, cmds ...string) {

@@ -17,6 +17,7 @@ var compatBase = []string{
 	"link add v0 type veth peer name v1", "link add br0 type bridge",
 	"link set v0 up", "link set v1 up", "link set br0 up",
 	"addr add 10.1.0.1/24 dev v0", "addr add fd00:1::1/64 dev v0 nodad",
+	"nexthop add id 1 via 10.1.0.254 dev v0", "nexthop add id 2 via 10.1.0.253 dev v0", "nexthop add id 10 group 1/2",
 }
 
 // compatWrites are write commands (lines of one run), each applied by ip
@@ -110,6 +111,9 @@ var compatWrites = [][]string{
 	{"link add vx9 type vxlan id 9 dstport 4789", "link set vx9 protodown_reason 32 on"}, {"link add vx9 type vxlan id 9 dstport 4789 protodown on"},
 	{"link set v0 type veth"}, {"link set v0 type bridge"}, {"link set v0 type nosuch"}, {"link set v0 type veth peer name x"},
 	{"link add d9 type ifb", "link set d9 type ifb"}, {"link set v0 type nosuch foo"}, {"link set v1 type bond_slave"},
+	{"route add 10.5.0.0/16 nhid 1"}, {"route add 10.5.0.0/16 nhid 10 metric 7 table 100"}, {"route add 10.5.0.0/16 nhid 99"},
+	{"route add 10.5.0.0/16 nhid 1", "route del 10.5.0.0/16 nhid 1"}, {"route add 10.5.0.0/16 nhid 1", "route replace 10.5.0.0/16 nhid 2"},
+	{"route add 10.5.0.0/16 nhid 1 via 10.1.0.9"}, {"route add 10.5.0.0/16 nhid x"},
 	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},

@@ -28,7 +28,7 @@ SELECTOR := [to] [root|match|exact] PREFIX | from [root|match|exact] PREFIX
 ROUTE := [TYPE] {PREFIX|default} [tos TOS] [via ADDR] [dev DEV] [src ADDR] [metric N]
          [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
          [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
-         [features ecn] [congctl [lock] NAME]
+         [features ecn] [congctl [lock] NAME] [nhid ID (a nexthop object, as ip nexthop makes)]
          [nexthop via ADDR [dev DEV] [weight N] [onlink] [realms [FROM/]TO] ...]
 METRIC := mtu | advmss | window | ssthresh | cwnd | initcwnd | initrwnd | reordering
           | hoplimit | quickack | fastopen_no_cookie
@@ -94,6 +94,10 @@ func parseRoute(w *words) (*routeReq, error) {
 			}
 		case "onlink":
 			r.Flags |= rtnl.Onlink
+		case "nhid":
+			var v uint64
+			v, err = w.uint(kw, 32)
+			r.NHID = uint32(v)
 		case "mtu", "advmss", "window", "ssthresh", "cwnd", "initcwnd", "initrwnd", "reordering", "hoplimit",
 			"quickack", "fastopen_no_cookie":
 			err = parseMetric(w, kw, r)

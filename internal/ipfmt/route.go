@@ -98,6 +98,9 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		o.color(familyColor(r.Src.Addr().Is4()), true) // ip paints "from %s "
 		o.prefix("from", "from", r.Src)
 	}
+	if r.NHID != 0 {
+		o.num("nhid", "nhid", r.NHID)
+	}
 	if r.TOS != 0 && !p.OneTOS {
 		o.str("tos", "tos", p.dsfield(r.TOS))
 	}

@@ -50,7 +50,7 @@ var spaces = []space{
 	{ident: "spInet", prefix: "IFLA_INET_", block: "IFLA_INET_UNSPEC"},
 	{ident: "spInet6", prefix: "IFLA_INET6_", block: "IFLA_INET6_UNSPEC"},
 	{ident: "spAddr", prefix: "IFA_", block: "IFA_UNSPEC", extra: map[string]int{"IFA_PROTO": 11}},
-	{ident: "spRoute", prefix: "RTA_", block: "RTA_UNSPEC"},
+	{ident: "spRoute", prefix: "RTA_", block: "RTA_UNSPEC", extra: map[string]int{"RTA_NH_ID": 30}},
 	{ident: "spMetrics", prefix: "RTAX_", match: `^RTAX_(UNSPEC|LOCK|MTU|WINDOW|RTT|RTTVAR|SSTHRESH|CWND|ADVMSS|REORDERING|HOPLIMIT|INITCWND|FEATURES|RTO_MIN|INITRWND|QUICKACK|CC_ALGO|FASTOPEN_NO_COOKIE)$`},
 	{ident: "spNeigh", prefix: "NDA_", block: "NDA_UNSPEC", extra: map[string]int{"NDA_PROTOCOL": 12, "NDA_NH_ID": 13,
 		"NDA_FDB_EXT_ATTRS": 14, "NDA_FLAGS_EXT": 15, "NDA_NDM_STATE_MASK": 16, "NDA_NDM_FLAGS_MASK": 17}},
