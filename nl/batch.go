@@ -45,7 +45,8 @@ func (c *Conn) Batch(reqs []Message) ([]error, error) {
 			size += align(headerLen + len(reqs[end].Data))
 			end++
 		}
-		chunk := append([]Message(nil), reqs[start:end]...)
+		chunk := append(c.chunk[:0], reqs[start:end]...)
+		c.chunk = chunk
 		for i := range chunk {
 			chunk[i].Header.Flags |= unix.NLM_F_REQUEST
 			chunk[i].Header.Flags &^= unix.NLM_F_ACK
@@ -55,8 +56,10 @@ func (c *Conn) Batch(reqs []Message) ([]error, error) {
 		if err := c.send(chunk); err != nil {
 			return errs, fmt.Errorf("%w (%d of %d requests sent)", err, start, len(reqs))
 		}
-		out := make([]Outcome, len(chunk))
+		out := append(c.outcomes[:0], make([]Outcome, len(chunk))...)
+		c.outcomes = out
 		err := c.collect(chunk, out, chunk[len(chunk)-1].Header.Sequence)
+		clear(chunk) // not to keep the caller's requests alive
 		if errors.Is(err, ErrAcksLost) {
 			lost = err
 		} else if err != nil {

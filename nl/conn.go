@@ -64,6 +64,11 @@ type Conn struct {
 	cfg   Config
 	msgs  []Message // the last datagram's messages, valid until the next receive
 	out   []byte    // the last datagram sent: its room is reused by the next
+
+	// A Batch's write and its outcomes, kept for the next: a batch of
+	// 100,000 routes then allocates nothing per request here.
+	chunk    []Message
+	outcomes []Outcome
 }
 
 // Transport carries a Conn's datagrams: a netlink socket (Dial), or an

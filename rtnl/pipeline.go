@@ -40,8 +40,9 @@ type Pipeline struct {
 	handed  int           // parts handed over, results not read yet
 	sending int           // requests in them
 	refused []*PipelineError
-	stopped bool       // a part was refused without Force: nothing more is sent
-	spare   [][]queued // parts the sender is done with, emptied for reuse
+	stopped bool         // a part was refused without Force: nothing more is sent
+	spare   [][]queued   // parts the sender is done with, emptied for reuse
+	reqs    []nl.Message // send's, kept for the next part
 }
 
 // sentPart is what became of a part q: these requests refused.
@@ -98,11 +99,16 @@ func (p *Pipeline) push(m nl.Message, err error, obj, tag any) error {
 	if err != nil {
 		return addError(obj, err)
 	}
-	if p.queue == nil && len(p.spare) > 0 {
-		p.queue, p.spare = p.spare[len(p.spare)-1], p.spare[:len(p.spare)-1]
+	part := cmp.Or(p.Part, 1024)
+	if p.queue == nil {
+		if len(p.spare) > 0 {
+			p.queue, p.spare = p.spare[len(p.spare)-1], p.spare[:len(p.spare)-1]
+		} else {
+			p.queue = make([]queued, 0, part)
+		}
 	}
 	p.queue = append(p.queue, queued{req: m, obj: obj, tag: tag})
-	if len(p.queue) >= cmp.Or(p.Part, 1024) {
+	if len(p.queue) >= part {
 		p.handOver()
 	}
 	return nil
@@ -191,11 +197,15 @@ func (p *Pipeline) send(q []queued) []*PipelineError {
 	if len(q) == 0 {
 		return nil
 	}
-	reqs := make([]nl.Message, len(q))
+	// One goroutine sends at a time (the sender, or Flush when there is
+	// none), so p.reqs is never shared.
+	reqs := p.reqs[:0]
 	for i := range q {
-		reqs[i] = q[i].req
+		reqs = append(reqs, q[i].req)
 	}
 	errs, err := p.c.nl.Batch(reqs)
+	clear(reqs)
+	p.reqs = reqs
 	if err != nil {
 		// Not one refusal but the socket failing (or the answers lost):
 		// which requests took effect is unknown, so say so on the first.
