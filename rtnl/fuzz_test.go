@@ -71,6 +71,13 @@ func FuzzRoute(f *testing.F) {
 }
 func FuzzNeigh(f *testing.F) { fuzzCodec(f, DecodeNeigh, encodeNeigh) }
 
+func FuzzNexthop(f *testing.F) {
+	// A group of two, weights 1 and 3, resilient with 32 buckets.
+	b, _ := hex.DecodeString("000000000000000008000100050000001400020001000000000000000200000002000000060003000100000018000c800600010020000000080002007017000008000300000000")
+	f.Add(b)
+	fuzzCodec(f, DecodeNexthopObject, encodeNexthop)
+}
+
 func FuzzRule(f *testing.F) {
 	// Rules with most attributes, as ip sends them.
 	mask := uint32(0xff)

@@ -10,7 +10,7 @@ import (
 )
 
 // Events selects what a Monitor reports.
-type Events uint8
+type Events uint16
 
 // The kinds of Events; AllEvents is what `ip monitor` with no argument
 // reports.
@@ -22,7 +22,8 @@ const (
 	NSIDEvents    Events = 1 << 4
 	NetconfEvents Events = 1 << 5
 	RuleEvents    Events = 1 << 6
-	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents
+	NexthopEvents Events = 1 << 8
+	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents | NexthopEvents
 	// AllNSIDs, added to the others, reports their events in every
 	// namespace that has an id in the monitor's too (`ip monitor
 	// all-nsid`), each with its Event.SourceNSID.
@@ -42,6 +43,7 @@ var eventGroups = []struct {
 	{NSIDEvents, []uint32{unix.RTNLGRP_NSID}},
 	{NetconfEvents, []uint32{unix.RTNLGRP_IPV4_NETCONF, unix.RTNLGRP_IPV6_NETCONF}},
 	{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
+	{NexthopEvents, []uint32{unix.RTNLGRP_NEXTHOP}},
 }
 
 // groups are the multicast groups that carry the events of ev.
@@ -67,6 +69,7 @@ type Event struct {
 	NSID    *int32
 	Netconf *Netconf
 	Rule    *Rule
+	Nexthop *NexthopObject
 	// SourceNSID is, for an AllNSIDs monitor, the id of the namespace the
 	// event happened in; -1: the monitor's own (or not known).
 	SourceNSID int32
@@ -100,6 +103,7 @@ var eventDecoders = []func(b []byte, ev *Event) error{
 	unix.RTM_NEWNSID: decodeNSIDEvent, unix.RTM_DELNSID: decodeNSIDEvent,
 	unix.RTM_NEWNETCONF: decodeNetconfEvent, unix.RTM_DELNETCONF: decodeNetconfEvent,
 	unix.RTM_NEWRULE: decodeRuleEvent, unix.RTM_DELRULE: decodeRuleEvent,
+	unix.RTM_NEWNEXTHOP: decodeNexthopEvent, unix.RTM_DELNEXTHOP: decodeNexthopEvent,
 }
 
 func decodeLinkEvent(b []byte, ev *Event) (err error)    { ev.Link, err = DecodeLink(b); return }
@@ -108,6 +112,10 @@ func decodeRouteEvent(b []byte, ev *Event) (err error)   { ev.Route, err = Decod
 func decodeNeighEvent(b []byte, ev *Event) (err error)   { ev.Neigh, err = DecodeNeigh(b); return }
 func decodeNetconfEvent(b []byte, ev *Event) (err error) { ev.Netconf, err = DecodeNetconf(b); return }
 func decodeRuleEvent(b []byte, ev *Event) (err error)    { ev.Rule, err = DecodeRule(b); return }
+func decodeNexthopEvent(b []byte, ev *Event) (err error) {
+	ev.Nexthop, err = DecodeNexthopObject(b)
+	return
+}
 
 func decodeNSIDEvent(b []byte, ev *Event) error {
 	id, _, err := decodeNSID(b)

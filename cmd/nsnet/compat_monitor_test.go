@@ -15,13 +15,14 @@ import (
 // monitorVariants are the ways of calling monitor that are compared with
 // ip monitor; each prints the events of link v0, so that the last one of
 // the scenario (its MTU set to 1234) ends every output.
-var monitorVariants = []string{"", "all", "label link route", "dev v0", "link address neigh", "-4 monitor", "-6 monitor", "li ad ro ne netc ru ns", "-c monitor"}
+var monitorVariants = []string{"", "all", "label link route", "dev v0", "link address neigh", "-4 monitor", "-6 monitor", "li ad ro ne netc ru ns nex", "-c monitor"}
 
 // monitorScenario makes the kernel announce something of every kind
 // nsnet prints: links made, changed, renamed, enslaved and deleted (a
 // veth peer in another namespace too), addresses with labels, peers,
 // lifetimes and flags, routes of every type and multipath, neighbours and
-// proxies, a bridge's forwarding entries, rules, nsids and netconf.
+// proxies, a bridge's forwarding entries, rules, nsids, netconf and
+// nexthop objects.
 var monitorScenario = []string{
 	"link set v0 mtu 1400", "link set v0 up", "link set v1 up",
 	"addr add 10.1.0.1/24 dev v0", "addr add 10.1.0.2/24 dev v0 label v0:sec",
@@ -32,6 +33,8 @@ var monitorScenario = []string{
 	"route del 10.9.0.0/16", "route del table 100 default",
 	"neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev v0", "neigh change 10.1.0.7 lladdr 02:00:00:00:00:08 dev v0 nud reachable",
 	"neigh add proxy 10.1.0.8 dev v0", "neigh del 10.1.0.7 dev v0", "neigh del proxy 10.1.0.8 dev v0",
+	"nexthop add id 1 via 10.1.0.5 dev v0", "nexthop add id 2 group 1", "nexthop replace id 1 via 10.1.0.6 dev v0 proto static",
+	"route add 10.12.0.0/16 nhid 2", "-6 nexthop add id 3 via fd00::5 dev v0", "nexthop del id 2",
 	"addr del 10.1.0.1/24 dev v0",
 	"link add br0 type bridge", "link set v1 master br0", "link set br0 up", "link set v1 nomaster",
 	"rule add from 10.5.0.0/16 table 100 prio 100", "rule del prio 100",

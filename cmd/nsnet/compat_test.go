@@ -290,9 +290,8 @@ func TestOutputEqualsIPPeerWithOwnIndex(t *testing.T) {
 		"-d link show v0", "addr show dev v0", "-j addr show dev v0", "-br addr show dev v0")
 }
 
-// Routes by nexthop objects (ip nexthop, which ip makes here: nsnet has
-// no nexthop object yet) print their nhid before the paths the kernel
-// fills in. Not with -d, where ip adds each nexthop object's own line.
+// Routes by nexthop objects (made by ip here) print their nhid before
+// the paths the kernel fills in, and with -d the object itself (nh_info).
 func TestOutputEqualsIPNexthopRoutes(t *testing.T) {
 	testns.LookPath(t, "ip")
 	namedNetns(t, "nhr")
@@ -307,7 +306,32 @@ func TestOutputEqualsIPNexthopRoutes(t *testing.T) {
 	}
 	sameAsIP(t, "nhr", "route", "-j route", "-j -p route", "-o route", "-6 route", "-j -6 route", "route show table 100",
 		"route show table all", "route get 10.5.0.1", "route get fibmatch 10.6.0.1", "-j route get fibmatch 10.6.0.1",
-		"route show 10.6.0.0/16", "-N route")
+		"route show 10.6.0.0/16", "-N route", "-d route", "-d -j route", "-d -6 route", "-d route get 10.6.0.1",
+		"-d -o route show table all")
+}
+
+// nexthopShows are the ip nexthop listings compared with ip's.
+var nexthopShows = []string{"nexthop", "nexthop show", "nexthop list", "nexthop lst", "-d nexthop", "-j nexthop",
+	"-j -p nexthop", "-d -j nexthop", "-o nexthop", "-c nexthop", "-N nexthop", "-4 nexthop", "-6 nexthop",
+	"nexthop show id 10", "-j nexthop show id 10", "nexthop get id 7", "-d -j nexthop get id 7", "nexthop get id 99",
+	"nexthop show groups", "-j nexthop show groups", "nexthop show dev v0", "nexthop show fdb", "nexthop show protocol 4",
+	"nexthop show protocol 99", "nexthop show dev v0 groups", "nexthop show id 99", "nexthop", "nex"}
+
+// Nexthop objects of every kind, made by nsnet, listed as ip lists them.
+func TestOutputEqualsIPNexthops(t *testing.T) {
+	testns.LookPath(t, "ip")
+	namedNetns(t, "nho")
+	for _, c := range []string{"link set lo up", "link add v0 type veth peer name v1", "link set v0 up", "link set v1 up",
+		"addr add 10.1.0.1/24 dev v0", "addr add fd00:1::1/64 dev v0 nodad",
+		"nexthop add id 1 via 10.1.0.2 dev v0", "nexthop add id 2 via 10.1.0.3 dev v0 proto static", "nexthop add id 3 dev v0",
+		"nexthop add id 4 blackhole", "nexthop add id 10 group 1/2,3", "-6 nexthop add id 6 via fd00:1::2 dev v0",
+		"nexthop add id 7 group 1,2/2 type resilient buckets 32 idle_timer 60 unbalanced_timer 30",
+		"nexthop add id 8 via 10.9.9.9 dev v0 onlink", "nexthop add id 9 via 10.1.0.9 fdb", "nexthop add id 11 group 9 fdb",
+		"nexthop add id 12 via 10.1.0.12 dev v0 proto 99", "nexthop add id 13 group 1 type mpath",
+		"route add 10.5.0.0/16 nhid 10", "route add 10.7.0.0/16 nhid 7", "route add 10.4.0.0/16 nhid 4"} {
+		mustCLI(t, append([]string{"-n", "nho"}, strings.Fields(c)...)...)
+	}
+	sameAsIP(t, "nho", append(nexthopShows, "-d route", "-d -j route", "-d route get 10.7.0.1")...)
 }
 
 // sameAsIP runs each command with nsnet and ip in namespace n and

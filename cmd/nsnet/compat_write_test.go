@@ -20,7 +20,8 @@ var compatBase = []string{
 }
 
 // compatNexthops are added to compatBase for the write commands that
-// name a nexthop object (nhid), which nsnet cannot make yet.
+// name a nexthop object (nhid, or nexthop), and the state compared then
+// has the nexthop objects.
 var compatNexthops = []string{
 	"nexthop add id 1 via 10.1.0.254 dev v0", "nexthop add id 2 via 10.1.0.253 dev v0", "nexthop add id 10 group 1/2",
 }
@@ -119,6 +120,17 @@ var compatWrites = [][]string{
 	{"route add 10.5.0.0/16 nhid 1"}, {"route add 10.5.0.0/16 nhid 10 metric 7 table 100"}, {"route add 10.5.0.0/16 nhid 99"},
 	{"route add 10.5.0.0/16 nhid 1", "route del 10.5.0.0/16 nhid 1"}, {"route add 10.5.0.0/16 nhid 1", "route replace 10.5.0.0/16 nhid 2"},
 	{"route add 10.5.0.0/16 nhid 1 via 10.1.0.9"}, {"route add 10.5.0.0/16 nhid x"},
+	{"nexthop add id 5 via 10.1.0.9 dev v0"}, {"nexthop add id 5 via 10.1.0.9 dev v0 proto static"}, {"nexthop add id 5 dev v0"},
+	{"nexthop add id 5 blackhole"}, {"nexthop add id 5 via fd00:1::9 dev v0"}, {"-6 nexthop add id 5 via fd00:1::9 dev v0"},
+	{"nexthop add id 5 via 10.9.9.9 dev v0 onlink"}, {"nexthop add id 5 via 10.9.9.9 dev v0"}, {"nexthop add id 5 group 1/2,3"},
+	{"nexthop add id 5 group 1,2/2 type resilient buckets 16 idle_timer 30 unbalanced_timer 60"}, {"nexthop add id 5 group 1/2 type mpath"},
+	{"nexthop add id 1 via 10.1.0.9 dev v0"}, {"nexthop add id 5 via 10.1.0.9 dev nosuch"}, {"nexthop add id 5 group 1/99"},
+	{"nexthop add id 5 group 1,300"}, {"nexthop add id 5 via 10.1.0.9 fdb"}, {"nexthop add via 10.1.0.9 dev v0"},
+	{"nexthop add id 5 group 1/2 type resilient"}, {"nexthop add id 5 via inet 10.1.0.9 dev v0"}, {"nexthop add id 0 dev v0"},
+	{"nexthop replace id 1 via 10.1.0.9 dev v0"}, {"nexthop replace id 10 group 1"}, {"nexthop replace id 5 dev v0"},
+	{"nexthop del id 2"}, {"nexthop del id 10"}, {"nexthop del id 99"}, {"nexthop delete id 1"}, {"nexthop del"},
+	{"nexthop flush"}, {"nexthop flush dev v0"}, {"nexthop flush id 10"}, {"nexthop flush groups"},
+	{"nexthop add id 5 via 10.1.0.9 dev v0", "route add 10.5.0.0/16 nhid 5", "nexthop del id 5"},
 	{"route flush cache"}, {"-6 route flush cache"}, {"-4 route flush cached"}, {"route flush table main iif v0"},
 	{"link set v1 master br0", "link set v1 type bridge_slave hairpin on learning off cost 7 priority 5"},
 	{"link set v1 master br0", "link set v1 type bridge_slave group_fwd_mask 0x4001 mcast_flood off bcast_flood off isolated on neigh_suppress on"},
@@ -143,12 +155,16 @@ var compatWriteDeviations = map[string]bool{}
 // changes a moment later (settled).
 var macs = regexp.MustCompile(`([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}`)
 
-func compatState(t *testing.T, h *ns.Handle) string {
+func compatState(t *testing.T, h *ns.Handle, nexthops bool) string {
 	var b strings.Builder
-	for _, args := range [][]string{
+	shows := [][]string{
 		{"-d", "link", "show"}, {"addr", "show"}, {"route", "show", "table", "all"}, {"neigh", "show"}, {"neigh", "show", "proxy"},
 		{"rule"}, {"-6", "rule"},
-	} {
+	}
+	if nexthops {
+		shows = append(shows, []string{"-d", "nexthop"})
+	}
+	for _, args := range shows {
 		out := testns.Run(t, h, "ip", args...)
 		if args[0] == "route" {
 			// The kernel orders some routes by when they came (a link's
@@ -185,7 +201,8 @@ func TestWritesEqualIP(t *testing.T) {
 	for _, lines := range compatWrites {
 		name := strings.Join(lines, "; ")
 		base := compatBase
-		if strings.Contains(name, "nhid") {
+		nexthops := strings.Contains(name, "nhid") || strings.Contains(name, "nexthop")
+		if nexthops {
 			base = append(slices.Clone(compatBase), compatNexthops...)
 		}
 		byIP, byNsnet := fresh(base), fresh(base)
@@ -201,10 +218,10 @@ func TestWritesEqualIP(t *testing.T) {
 		// The kernel finishes some changes a moment later (carrier,
 		// operstate, the routes that follow them): read again while the
 		// two differ, for up to two seconds. A real difference stays.
-		want, got := compatState(t, byIP), compatState(t, byNsnet)
+		want, got := compatState(t, byIP, nexthops), compatState(t, byNsnet, nexthops)
 		for try := 0; want != got && try < 10; try++ {
 			time.Sleep(200 * time.Millisecond)
-			want, got = compatState(t, byIP), compatState(t, byNsnet)
+			want, got = compatState(t, byIP, nexthops), compatState(t, byNsnet, nexthops)
 		}
 		byIP.Close()
 		byNsnet.Close()

@@ -67,6 +67,7 @@ func objectTable() []object {
 		{"tap", runTuntap, ""},
 		{"monitor", runMonitor, "print kernel events as they happen"},
 		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
+		{"nexthop", runNexthop, "nexthop objects, for routes by nhid: add, del, replace, get, flush, show"},
 		{"nat", runNat, "NAT: masquerade, forward, show, flush"},
 		{"probe", runProbe, "check reachability with TCP/UDP (no ping needed)"},
 		{"up", runUp, "build the topology a batch file describes, all or nothing"},

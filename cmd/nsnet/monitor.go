@@ -17,7 +17,7 @@ import (
 )
 
 const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [all-nsid] [dev DEVICE] [file FILE] [count N]
-OBJECT := link | address | route | neigh | netconf | rule | nsid
+OBJECT := link | address | route | neigh | netconf | rule | nsid | nexthop
 Prints each change as it happens, as ip monitor does: label (and all) puts
 the kind of each event before it ([LINK], [ADDR]...); all-nsid adds the
 changes in every namespace that has an id here (netns set), each after
@@ -34,7 +34,7 @@ extension) stops after N events.
 var monitorObjects = []monitorObject{
 	{"label", 0}, {"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
 	{"mroute", 0}, {"prefix", 0}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
-	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", 0},
+	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", rtnl.NexthopEvents},
 }
 
 type monitorObject struct {
@@ -222,9 +222,10 @@ func (w *monitorWriter) print(evs []rtnl.Event) error {
 
 // wants is ip monitor's filter. dev DEVICE keeps links, addresses,
 // neighbours and netconf of the device, routes by their output device (a
-// multipath route has none), rules and nsids all; -4 and -6 keep links,
-// nsids and what is of their family (ip subscribes to that family's
-// groups only, and drops neighbours of other families, a bridge's too).
+// multipath route has none), rules, nsids and nexthops all; -4 and -6
+// keep links, nsids, nexthops (one group for all families) and what is of
+// their family (ip subscribes to that family's groups only, and drops
+// neighbours of other families, a bridge's too).
 func (w *monitorWriter) wants(ev rtnl.Event) bool {
 	dev, fam := int32(-1), uint8(0)
 	inet := func(a netaddr.Addr) uint8 {
@@ -253,7 +254,7 @@ func (w *monitorWriter) wants(ev rtnl.Event) bool {
 	if w.dev != 0 && dev != -1 && dev != w.dev {
 		return false
 	}
-	return w.e.family == 0 || ev.Link != nil || ev.NSID != nil || int(fam) == w.e.family
+	return w.e.family == 0 || ev.Link != nil || ev.NSID != nil || ev.Nexthop != nil || int(fam) == w.e.family
 }
 
 // prepare learns what ev tells of links, looks up the links and
@@ -279,6 +280,8 @@ func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
 		w.know(ev.Neigh.Index)
 	case ev.Netconf != nil:
 		w.know(ev.Netconf.Index)
+	case ev.Nexthop != nil:
+		w.know(ev.Nexthop.OIF)
 	case ev.NSID != nil && !ev.Deleted:
 		// A new nsid is named when a namespace in the netns directory has
 		// it (ip's print_nsid).
@@ -345,7 +348,7 @@ func parseMonitorArgs(args []string) (a monitorArgs, err error) {
 			case k == len(monitorObjects) && matches(word, "all-nsid"):
 				a.allNSID = true
 			case k == len(monitorObjects):
-				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, all, all-nsid, label, dev, file", word)
+				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, nexthop, all, all-nsid, label, dev, file", word)
 			case monitorObjects[k].name == "label":
 				a.labels = true
 			case monitorObjects[k].events == 0:

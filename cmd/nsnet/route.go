@@ -533,7 +533,9 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 	if err != nil {
 		return err
 	}
-	return e.printer().Routes(routes, names)
+	p := e.printer()
+	p.NexthopObjects = nexthopObjects(e, c)
+	return p.Routes(routes, names)
 }
 
 // routeFilter reads `[table T|all] [dev D]` for show and flush.
@@ -856,7 +858,9 @@ func routeShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s := q.printer(e).Begin()
+	p := q.printer(e)
+	p.NexthopObjects = nexthopObjects(e, c)
+	s := p.Begin()
 	for r, err := range all {
 		if err != nil && !q.noMainTable(err) {
 			s.End()

@@ -62,6 +62,12 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		r := p.rule(ev.Rule)
 		b.WriteString(r.text())
 		kind, label, obj = "rule", "[RULE]", r.obj
+	case ev.Nexthop != nil:
+		// ip prints the Deleted of a nexthop itself, "deleted": true in JSON.
+		r := p.newRecord()
+		p.nexthop(r, ev.Nexthop, names, ev.Deleted && p.JSON)
+		b.WriteString(r.text() + "\n")
+		kind, label, obj = "nexthop", "[NEXTHOP]", r.obj
 	case ev.NSID != nil:
 		r := p.nsid(*ev.NSID)
 		b.WriteString(r.text())

@@ -43,6 +43,9 @@ type Printer struct {
 	// NetnsNames names the namespaces links point into (nsid: name), so
 	// that text says link-netns NAME as ip does; JSON keeps the number.
 	NetnsNames map[int32]string
+	// NexthopObjects are the nexthop objects routes name by nhid: with
+	// -d, ip prints each under its route (nh_info).
+	NexthopObjects map[uint32]*rtnl.NexthopObject
 
 	// addrs: the links are printed by ip addr, which leaves out their
 	// mode, their statistics, and (without -d) their alias.

@@ -158,6 +158,12 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
 		o.any("pref", "pref "+RouterPrefs.Name(uint32(*r.Pref)), RouterPrefs.Name(uint32(*r.Pref)))
 	}
+	if n := p.NexthopObjects[r.NHID]; n != nil && p.Details {
+		nh := p.newRecord()
+		p.nexthop(nh, n, names, false)
+		o.fp("\n\tnh_info ", nh.text()) // a line break even with -o, as ip
+		o.js("nh_info", nh.obj)
+	}
 	if len(r.Nexthops) > 0 {
 		var nhs []Object
 		for _, nh := range r.Nexthops {

@@ -185,6 +185,7 @@ var (
 	fibRuleHdr = fixedSpec{"fib_rule_hdr", []fs{{"family", 1}, {"dst_len", 1}, {"src_len", 1}, {"tos", 1}, {"table", 1}, {"res1", 1}, {"res2", 1}, {"action", 1}, {"flags", 4}}}
 	ndmsg      = fixedSpec{"ndmsg", []fs{{"family", 1}, {"pad1", 1}, {"pad2", 2}, {"ifindex", 4}, {"state", 2}, {"flags", 1}, {"type", 1}}}
 	rtgenmsg   = fixedSpec{"rtgenmsg", []fs{{"family", 1}, {"pad", 1}, {"pad", 2}}}
+	nhmsg      = fixedSpec{"nhmsg", []fs{{"family", 1}, {"scope", 1}, {"protocol", 1}, {"resvd", 1}, {"flags", 4}}}
 	nfgenmsg   = fixedSpec{"nfgenmsg", []fs{{"family", 1}, {"version", 1}, {"res_id", 2}}}
 )
 
@@ -215,6 +216,8 @@ func layout(proto int, t uint16) (*fixedSpec, space) {
 			return &ndmsg, spNeigh
 		case t >= unix.RTM_NEWRULE && t <= unix.RTM_GETRULE:
 			return &fibRuleHdr, spRule
+		case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP:
+			return &nhmsg, spNexthop
 		case t >= unix.RTM_NEWNSID && t <= unix.RTM_GETNSID:
 			return &rtgenmsg, spNSID
 		case t >= unix.RTM_NEWNETCONF && t <= unix.RTM_GETNETCONF:
@@ -737,6 +740,8 @@ var schema = [...][]attrSpec{
 		{unix.FRA_IIFNAME, kStr, 0}, {unix.FRA_OIFNAME, kStr, 0}, {unix.FRA_DST, kIP, 0}, {unix.FRA_SRC, kIP, 0},
 		{unix.FRA_UID_RANGE, kBytes, 0}, {unix.FRA_SPORT_RANGE, kBytes, 0}, {unix.FRA_DPORT_RANGE, kBytes, 0},
 	},
+	// NHA_GROUP: struct nexthop_grp records (id, weight-1).
+	spNexthop: {{unix.NHA_GATEWAY, kIP, 0}, {unix.NHA_OIF, kIndex, 0}, {unix.NHA_MASTER, kIndex, 0}, {unix.NHA_GROUP, kBytes, 0}, {12, kNest, spResGroup}},
 	spNSID:    {{unix.NETNSA_NSID, kI32, 0}, {unix.NETNSA_TARGET_NSID, kI32, 0}, {unix.NETNSA_CURRENT_NSID, kI32, 0}},
 	spNetconf: {{1, kI32, 0}, {2, kI32, 0}, {3, kI32, 0}, {4, kI32, 0}, {5, kI32, 0}, {6, kI32, 0}, {7, kI32, 0}, {8, kI32, 0}},
 	spExtAck: {
