@@ -205,24 +205,13 @@ func nexthopGet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return printNexthop(e, id)
-}
-
-func printNexthop(e *env, id uint32) error {
 	c, err := e.dialRoute()
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	n, err := c.NexthopGet(id)
-	if err != nil {
-		return err
-	}
-	names, err := linkNames(c)
-	if err != nil {
-		return err
-	}
-	return e.printer().Nexthops([]rtnl.NexthopObject{*n}, names)
+	q := &nexthopSel{id: id, hasID: true}
+	return q.print(e, c)
 }
 
 // nexthopSel is ipnh_list_flush's selectors: the kernel filters all but
@@ -242,14 +231,12 @@ func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string) (*nexthopS
 		var s string
 		switch kw := w.next(); {
 		case matches(kw, "dev"), matches(kw, "master"):
-			var i int32
-			if s, err = w.ifname(kw); err == nil {
-				i, err = e.linkIndex(c, s)
-			}
+			index := &q.f.Master
 			if matches(kw, "dev") {
-				q.f.OIF = i
-			} else {
-				q.f.Master = i
+				index = &q.f.OIF
+			}
+			if s, err = w.ifname(kw); err == nil {
+				*index, err = e.linkIndex(c, s)
 			}
 		case matches(kw, "groups"):
 			q.f.Groups = true
@@ -274,8 +261,16 @@ func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string) (*nexthopS
 	return q, nil
 }
 
-// list dumps the nexthops q selects.
+// list dumps the nexthops q selects; with an id, as ip, the one
+// nexthop, whatever the other selectors say.
 func (q *nexthopSel) list(c *rtnl.Conn) ([]rtnl.NexthopObject, error) {
+	if q.hasID {
+		n, err := c.NexthopGet(q.id)
+		if err != nil {
+			return nil, err
+		}
+		return []rtnl.NexthopObject{*n}, nil
+	}
 	nhs, err := c.Nexthops(q.f)
 	kept := nhs[:0]
 	for _, n := range nhs {
@@ -296,9 +291,11 @@ func nexthopShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if q.hasID { // as ip: the one nexthop, whatever the other selectors say
-		return printNexthop(e, q.id)
-	}
+	return q.print(e, c)
+}
+
+// print lists the nexthops q selects as ip does.
+func (q *nexthopSel) print(e *env, c *rtnl.Conn) error {
 	nhs, err := q.list(c)
 	if err != nil {
 		return err
@@ -322,7 +319,7 @@ func nexthopFlush(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if q.hasID {
+	if q.hasID { // as ip: deleted without being looked up
 		return c.NexthopDel(q.id)
 	}
 	flushed, passes := 0, []bool{q.f.Groups}
