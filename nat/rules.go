@@ -44,7 +44,15 @@ const (
 	UDP Proto = 17
 )
 
-func (p Proto) String() string { return map[Proto]string{TCP: "tcp", UDP: "udp"}[p] }
+func (p Proto) String() string {
+	switch p {
+	case TCP:
+		return "tcp"
+	case UDP:
+		return "udp"
+	}
+	return ""
+}
 
 // Forward is a port forward: connections to Port on any of this host's
 // addresses go to To. Add finds, by asking the kernel, whether To is on a
@@ -78,18 +86,9 @@ func (f Forward) family() uint8 { return nft.FamilyOf(f.To.Addr()) }
 //     connection was rewritten, gets the answer back through this host.
 func (f Forward) rules(hairpin netaddr.Prefix) []*nft.Rule {
 	fam := f.family()
-	match := func(iif bool) []nft.Expr {
-		var x []nft.Expr
-		if iif && f.IIF != "" {
-			x = append(x, nft.MatchIifname(f.IIF)...)
-		}
-		x = append(x, nft.MatchDaddrLocal()...)
-		x = append(x, nft.MatchDport(uint8(f.Proto), f.Port)...)
-		return append(x, nft.DNATTo(f.To)...)
-	}
 	rules := []*nft.Rule{
-		{Family: fam, Table: Table, Chain: "prerouting", Exprs: match(true), Comment: f.Comment()},
-		{Family: fam, Table: Table, Chain: "output", Exprs: match(false), Comment: f.Comment()},
+		{Family: fam, Table: Table, Chain: "prerouting", Exprs: f.dnat(true), Comment: f.Comment()},
+		{Family: fam, Table: Table, Chain: "output", Exprs: f.dnat(false), Comment: f.Comment()},
 	}
 	if hairpin.IsValid() {
 		x := nft.MatchCtDNAT()
@@ -100,6 +99,18 @@ func (f Forward) rules(hairpin netaddr.Prefix) []*nft.Rule {
 		rules = append(rules, &nft.Rule{Family: fam, Table: Table, Chain: "postrouting", Exprs: x, Comment: f.Comment()})
 	}
 	return rules
+}
+
+// dnat is the forward's match and DNAT, for prerouting (with the
+// forward's iif) or for output (without: the host's own connections).
+func (f Forward) dnat(iif bool) []nft.Expr {
+	var x []nft.Expr
+	if iif && f.IIF != "" {
+		x = append(x, nft.MatchIifname(f.IIF)...)
+	}
+	x = append(x, nft.MatchDaddrLocal()...)
+	x = append(x, nft.MatchDport(uint8(f.Proto), f.Port)...)
+	return append(x, nft.DNATTo(f.To)...)
 }
 
 // Set is rules a package above this one made (the CNI plugin's, for one

@@ -58,7 +58,15 @@ const (
 
 // FamilyName is the word nft uses for a family.
 func FamilyName(f uint8) string {
-	return map[uint8]string{FamilyIP: "ip", FamilyIP6: "ip6", FamilyInet: "inet"}[f]
+	switch f {
+	case FamilyIP:
+		return "ip"
+	case FamilyIP6:
+		return "ip6"
+	case FamilyInet:
+		return "inet"
+	}
+	return ""
 }
 
 // Batch collects changes to apply in one transaction.

@@ -104,7 +104,7 @@ func (m *Meta) encode(e *nl.Encoder) { // in nft's order, for byte-equal goldens
 	e.Uint32BE(unix.NFTA_META_DREG, m.Register)
 }
 func (m *Meta) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_META_DREG: &m.Register, unix.NFTA_META_KEY: &m.Key})
+	return decodeU32s(d, []*uint32{unix.NFTA_META_DREG: &m.Register, unix.NFTA_META_KEY: &m.Key})
 }
 
 // Payload loads bytes of the packet into a register.
@@ -124,7 +124,7 @@ func (p *Payload) encode(e *nl.Encoder) {
 	e.Uint32BE(unix.NFTA_PAYLOAD_LEN, p.Len)
 }
 func (p *Payload) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_PAYLOAD_DREG: &p.Register, unix.NFTA_PAYLOAD_BASE: &p.Base,
+	return decodeU32s(d, []*uint32{unix.NFTA_PAYLOAD_DREG: &p.Register, unix.NFTA_PAYLOAD_BASE: &p.Base,
 		unix.NFTA_PAYLOAD_OFFSET: &p.Offset, unix.NFTA_PAYLOAD_LEN: &p.Len})
 }
 
@@ -245,18 +245,19 @@ func (n *NAT) encode(e *nl.Encoder) {
 	}
 }
 func (n *NAT) decode(d *nl.Decoder) error {
-	fields := map[uint16]*uint32{unix.NFTA_NAT_TYPE: &n.Type, unix.NFTA_NAT_FAMILY: &n.Family,
+	fields := []*uint32{unix.NFTA_NAT_TYPE: &n.Type, unix.NFTA_NAT_FAMILY: &n.Family,
 		unix.NFTA_NAT_REG_ADDR_MIN: &n.RegAddrMin, unix.NFTA_NAT_REG_ADDR_MAX: &n.RegAddrMax,
 		unix.NFTA_NAT_REG_PROTO_MIN: &n.RegProtoMin, unix.NFTA_NAT_REG_PROTO_MAX: &n.RegProtoMax,
 		unix.NFTA_NAT_FLAGS: &n.Flags}
 	return decodeU32s(d, fields)
 }
 
-// decodeU32s reads big-endian 32-bit attributes into the named fields.
-func decodeU32s(d *nl.Decoder, fields map[uint16]*uint32) error {
+// decodeU32s reads big-endian 32-bit attributes into the fields, indexed
+// by attribute type (nil: not one of these).
+func decodeU32s(d *nl.Decoder, fields []*uint32) error {
 	for d.Next() {
-		if f, ok := fields[d.Type()]; ok {
-			*f = be32(d)
+		if t := int(d.Type()); t < len(fields) && fields[t] != nil {
+			*fields[t] = be32(d)
 		}
 	}
 	return d.Err()
@@ -283,7 +284,7 @@ func (m *Masq) encode(e *nl.Encoder) {
 	}
 }
 func (m *Masq) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_MASQ_FLAGS: &m.Flags,
+	return decodeU32s(d, []*uint32{unix.NFTA_MASQ_FLAGS: &m.Flags,
 		unix.NFTA_MASQ_REG_PROTO_MIN: &m.RegProtoMin, unix.NFTA_MASQ_REG_PROTO_MAX: &m.RegProtoMax})
 }
 
@@ -314,7 +315,7 @@ func (r *Redir) encode(e *nl.Encoder) {
 	}
 }
 func (r *Redir) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{nftaRedirFlags: &r.Flags,
+	return decodeU32s(d, []*uint32{nftaRedirFlags: &r.Flags,
 		nftaRedirRegProtoMin: &r.RegProtoMin, nftaRedirRegProtoMax: &r.RegProtoMax})
 }
 
@@ -357,7 +358,7 @@ func (c *Ct) encode(e *nl.Encoder) { // in nft's order
 	e.Uint32BE(unix.NFTA_CT_DREG, c.Register)
 }
 func (c *Ct) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_CT_DREG: &c.Register, unix.NFTA_CT_KEY: &c.Key})
+	return decodeU32s(d, []*uint32{unix.NFTA_CT_DREG: &c.Register, unix.NFTA_CT_KEY: &c.Key})
 }
 
 // Fib looks the packet up in the routing table.
@@ -375,7 +376,7 @@ func (f *Fib) encode(e *nl.Encoder) { // in nft's order
 	e.Uint32BE(unix.NFTA_FIB_DREG, f.Register)
 }
 func (f *Fib) decode(d *nl.Decoder) error {
-	return decodeU32s(d, map[uint16]*uint32{unix.NFTA_FIB_DREG: &f.Register,
+	return decodeU32s(d, []*uint32{unix.NFTA_FIB_DREG: &f.Register,
 		unix.NFTA_FIB_RESULT: &f.Result, unix.NFTA_FIB_FLAGS: &f.Flags})
 }
 

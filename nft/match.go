@@ -94,7 +94,10 @@ func FamilyOf(a netaddr.Addr) uint8 {
 }
 
 // matchIfname is `iifname NAME` / `oifname NAME`: the name compared as
-// the kernel stores it, NUL-padded to IFNAMSIZ.
+// the kernel stores it, NUL-padded to IFNAMSIZ. The constructors of
+// matches are not inlined: a rule calls several, each allocating.
+//
+//go:noinline
 func matchIfname(key uint32, name string) []Expr {
 	b := make([]byte, unix.IFNAMSIZ)
 	copy(b, name)
@@ -102,11 +105,15 @@ func matchIfname(key uint32, name string) []Expr {
 }
 
 // MatchL4 is `meta l4proto PROTO`, the guard nft puts before a port match.
+//
+//go:noinline
 func MatchL4(proto uint8) []Expr {
 	return []Expr{&Meta{Key: unix.NFT_META_L4PROTO, Register: unix.NFT_REG_1}, &Cmp{Op: unix.NFT_CMP_EQ, Register: unix.NFT_REG_1, Data: []byte{proto}}}
 }
 
 // MatchDport is `tcp dport PORT` after its l4proto guard.
+//
+//go:noinline
 func MatchDport(proto uint8, port uint16) []Expr {
 	return append(MatchL4(proto),
 		&Payload{Base: unix.NFT_PAYLOAD_TRANSPORT_HEADER, Offset: 2, Len: 2, Register: unix.NFT_REG_1},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/netaddr"
+	"github.com/nsnet/nsnet/nl"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,12 +20,6 @@ func (r *Rule) String() string {
 	var load Expr   // the last load into a register
 	var mask []byte // a bitwise mask applied to it
 	l4 := ""        // a pending `meta l4proto` guard: nft folds it into "tcp dport"
-	flush := func() {
-		if l4 != "" {
-			out = append(out, "meta l4proto "+l4)
-			l4 = ""
-		}
-	}
 	imm := map[uint32][]byte{}
 	for _, x := range r.Exprs {
 		var stmt string
@@ -41,7 +36,7 @@ func (r *Rule) String() string {
 		case *Cmp:
 			s, isL4 := r.match(load, mask, v)
 			if isL4 {
-				flush()
+				out, l4 = withGuard(out, l4), ""
 				l4 = s
 				continue
 			}
@@ -50,8 +45,7 @@ func (r *Rule) String() string {
 			}
 			stmt = s
 		case *NAT:
-			kind := map[uint32]string{unix.NFT_NAT_SNAT: "snat", unix.NFT_NAT_DNAT: "dnat"}[v.Type]
-			stmt = kind + " to " + natTarget(imm, v.RegAddrMin, v.RegAddrMax, v.RegProtoMin, v.RegProtoMax)
+			stmt = name(natTypes, v.Type) + " to " + natTarget(imm, v.RegAddrMin, v.RegAddrMax, v.RegProtoMin, v.RegProtoMax)
 		case *Masq:
 			stmt = strings.TrimSuffix("masquerade to "+natTarget(imm, 0, 0, v.RegProtoMin, v.RegProtoMax), " to ")
 		case *Redir:
@@ -61,11 +55,22 @@ func (r *Rule) String() string {
 		case *Unknown:
 			stmt = "unknown " + strconv.Quote(v.Kind)
 		}
-		flush()
+		out, l4 = withGuard(out, l4), ""
 		out = append(out, stmt)
 	}
-	flush()
+	out, l4 = withGuard(out, l4), ""
 	return strings.Join(out, " ")
+}
+
+// withGuard is out with the l4proto guard l4 (if any) that no port match
+// took, as a statement of its own.
+//
+//go:noinline
+func withGuard(out []string, l4 string) []string {
+	if l4 != "" {
+		out = append(out, "meta l4proto "+l4)
+	}
+	return out
 }
 
 var l4Names = []string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_ICMPV6: "icmpv6"}
@@ -73,7 +78,10 @@ var l4Names = []string{unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp", unix.IP
 // match renders one comparison of what load put in the register; isL4
 // marks an l4proto guard, whose name is returned.
 func (r *Rule) match(load Expr, mask []byte, c *Cmp) (s string, isL4 bool) {
-	op := map[uint32]string{unix.NFT_CMP_EQ: "", unix.NFT_CMP_NEQ: "!= "}[c.Op]
+	op := "" // eq
+	if c.Op == unix.NFT_CMP_NEQ {
+		op = "!= "
+	}
 	switch v := load.(type) {
 	case *Meta:
 		switch v.Key {
@@ -82,8 +90,7 @@ func (r *Rule) match(load Expr, mask []byte, c *Cmp) (s string, isL4 bool) {
 				return l4Names[c.Data[0]], true
 			}
 		case unix.NFT_META_IIFNAME, unix.NFT_META_OIFNAME:
-			key := map[uint32]string{unix.NFT_META_IIFNAME: "iifname", unix.NFT_META_OIFNAME: "oifname"}[v.Key]
-			return fmt.Sprintf("%s %s%q", key, op, strings.TrimRight(string(c.Data), "\x00")), false
+			return fmt.Sprintf("%s %s%q", name(metaKeys, v.Key), op, nl.CString(c.Data)), false
 		}
 	case *Payload:
 		if s := r.payloadMatch(v, mask, c.Data); s != "" {
@@ -109,17 +116,24 @@ func exprName(x Expr) string {
 }
 
 func (r *Rule) payloadMatch(p *Payload, mask, data []byte) string {
-	if p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER && p.Len == 2 && len(data) == 2 {
-		field := map[uint32]string{0: "sport", 2: "dport"}[p.Offset]
-		if field != "" {
-			return fmt.Sprintf("th %s %d", field, binary.BigEndian.Uint16(data))
+	if p.Base == unix.NFT_PAYLOAD_TRANSPORT_HEADER && p.Len == 2 && len(data) == 2 && (p.Offset == 0 || p.Offset == 2) {
+		field := "sport" // both ports lead TCP's and UDP's headers
+		if p.Offset == 2 {
+			field = "dport"
 		}
+		return fmt.Sprintf("th %s %d", field, binary.BigEndian.Uint16(data))
 	}
 	h, ok := headerAddr(r.Family)
 	if !ok || p.Base != unix.NFT_PAYLOAD_NETWORK_HEADER {
 		return ""
 	}
-	field := map[uint32]string{h.saddr: "saddr", h.daddr: "daddr"}[p.Offset]
+	field := ""
+	switch p.Offset {
+	case h.saddr:
+		field = "saddr"
+	case h.daddr:
+		field = "daddr"
+	}
 	if field == "" || len(data) > int(h.len) {
 		return ""
 	}

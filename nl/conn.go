@@ -315,6 +315,10 @@ func (c *Conn) SourceNSID() int32 {
 	return -1
 }
 
+// cloneMessages copies msgs out of the receive buffer, which the next
+// read reuses.
+//
+//go:noinline
 func cloneMessages(msgs []Message) []Message {
 	out := make([]Message, len(msgs))
 	for i, m := range msgs {

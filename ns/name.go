@@ -28,9 +28,9 @@ func ValidName(name string) error {
 		return &NameError{name, "empty"}
 	case name == "." || name == "..":
 		return &NameError{name, "not a file name"}
-	case strings.ContainsRune(name, '/'):
+	case strings.IndexByte(name, '/') >= 0:
 		return &NameError{name, "contains '/'"}
-	case strings.ContainsRune(name, 0):
+	case strings.IndexByte(name, 0) >= 0:
 		return &NameError{name, "contains a NUL byte"}
 	case len(name) > maxName:
 		return &NameError{name, fmt.Sprintf("longer than %d bytes", maxName)}

@@ -101,22 +101,18 @@ func ListAll(dir string) ([]Namespace, error) {
 		return nil, err
 	}
 	byID := map[ID]*Namespace{}
-	get := func(id ID) *Namespace {
-		if byID[id] == nil {
-			byID[id] = &Namespace{ID: id}
-		}
-		return byID[id]
-	}
 	for id, pids := range procs {
-		get(id).PIDs = pids
+		byID[id] = &Namespace{ID: id, PIDs: pids}
 	}
 	for _, d := range append([]string{dir}, otherDirs[:]...) {
 		names, _ := List(d)
 		for _, n := range names {
 			p := path.Join(d, n)
 			if id, err := idOf(p); err == nil && isNsfs(p) {
-				ns := get(id)
-				ns.Files = append(ns.Files, p)
+				if byID[id] == nil {
+					byID[id] = &Namespace{ID: id}
+				}
+				byID[id].Files = append(byID[id].Files, p)
 			}
 		}
 	}

@@ -143,6 +143,10 @@ func addrMessage(typ, flags uint16, a *Addr) (nl.Message, error) {
 	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
 }
 
+// addrError says which address a request that failed was about. Not
+// inlined: every address request returns through it.
+//
+//go:noinline
 func addrError(a *Addr, what string, err error) error {
 	if err == nil {
 		return nil

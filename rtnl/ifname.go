@@ -2,7 +2,6 @@ package rtnl
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 )
@@ -21,10 +20,22 @@ func ValidLinkName(name string) error {
 		return fmt.Errorf("interface name %q is longer than 15 bytes", name)
 	case name == "." || name == "..":
 		return fmt.Errorf("interface name %q is not allowed", name)
-	case strings.ContainsAny(name, "/:%"):
+	case strings.IndexByte(name, '/') >= 0 || strings.IndexByte(name, ':') >= 0 || strings.IndexByte(name, '%') >= 0:
 		return fmt.Errorf("interface name %q may not contain '/', ':' or '%%'", name)
-	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
+	case hasSpace(name):
 		return fmt.Errorf("interface name %q may not contain whitespace", name)
 	}
 	return nil
+}
+
+// hasSpace is the kernel's isspace over the bytes of s: tab to carriage
+// return, blank, and 0xa0 (so a name holding "à", 0xc3 0xa0, is refused
+// as the kernel would).
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c >= '\t' && c <= '\r' || c == 0xa0 {
+			return true
+		}
+	}
+	return false
 }

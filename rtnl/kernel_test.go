@@ -201,3 +201,18 @@ func TestLinkAddIntoAnotherNamespace(t *testing.T) {
 		t.Fatalf("ip in the other namespace: %q", out)
 	}
 }
+
+// ValidLinkName refuses what the kernel's dev_valid_name refuses, byte for
+// byte: checked against the kernel itself through ip (which sends any
+// name). Only '%' is refused beyond it, by design.
+func TestValidLinkNameAsKernel(t *testing.T) {
+	testns.LookPath(t, "ip")
+	h := testns.New(t)
+	for _, name := range []string{"ok0", "a b", "a\tb", "a\vb", "a\rb", "a/b", "a:b", ".", "..", "a\u00e0", "a\u0085",
+		"a\u00e9", "fifteen-bytes-x", "sixteen-bytes-xx", "\u00e0"} {
+		_, kernelErr := testns.Try(h, "ip", "link", "add", name, "type", "bridge")
+		if err := rtnl.ValidLinkName(name); (err == nil) != (kernelErr == nil) {
+			t.Errorf("ValidLinkName(%q): %v; the kernel: %v", name, err, kernelErr)
+		}
+	}
+}

@@ -228,6 +228,9 @@ func stream[T any](c *Conn, what string, req nl.Message, decode func(*T, []byte)
 	}
 }
 
+// listError says which listing failed. Not inlined: each listing has it.
+//
+//go:noinline
 func listError(what string, err error) error {
 	if err != nil {
 		err = fmt.Errorf("rtnl: list %s: %w", what, err)

@@ -107,6 +107,10 @@ func neighMessage(typ, flags uint16, n *Neigh) (nl.Message, error) {
 	return nl.Message{Header: nl.Header{Type: typ, Flags: flags}, Data: b}, err
 }
 
+// neighError says which neighbour a request that failed was about. Not
+// inlined: every neighbour request returns through it.
+//
+//go:noinline
 func neighError(n *Neigh, what string, err error) error {
 	if err == nil {
 		return nil

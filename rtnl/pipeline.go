@@ -147,6 +147,8 @@ func (p *Pipeline) sender(parts <-chan []queued, results chan<- sentPart) {
 }
 
 // result waits for the oldest part handed over and keeps its refusals.
+//
+//go:noinline
 func (p *Pipeline) result() {
 	r := <-p.results
 	p.handed, p.sending = p.handed-1, p.sending-len(r.q)

@@ -16,10 +16,10 @@ import (
 )
 
 const addrHelp = `Usage: nsnet addr {add|change|replace} PREFIX dev DEV [label LABEL] [broadcast ADDR|+]
-                       [scope SCOPE] [peer ADDR] [nodad] [noprefixroute]
+                       [scope SCOPE] [peer PREFIX] [nodad] [noprefixroute]
                        [valid_lft SECS|forever] [preferred_lft SECS|forever]
        nsnet addr del PREFIX dev DEV
-       nsnet addr flush dev DEV
+       nsnet [-s] [-4|-6] addr flush [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...]
        nsnet [-4|-6] addr show [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...]
                        [type KIND] [master DEV | vrf DEV | nomaster] [group G] [up]
        nsnet [-4|-6] addr save [[dev] DEV] [to PREFIX] [scope SCOPE] [label PATTERN] [FLAG...] > FILE
@@ -44,6 +44,7 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 	// Lifetimes default to forever, as ip's do; given, they are sent.
 	a := &rtnl.Addr{ValidLft: rtnl.LifetimeForever, PreferredLft: rtnl.LifetimeForever}
 	var dev, bcast string
+	var peer netaddr.Prefix
 	for w.more() {
 		kw := w.next()
 		var err error
@@ -56,7 +57,10 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 		case "broadcast", "brd":
 			bcast, err = w.value(kw)
 		case "peer", "remote":
-			a.Peer, err = addrWord(w, kw)
+			var s string
+			if s, err = w.value(kw); err == nil {
+				peer, err = w.prefix(kw, s)
+			}
 		case "scope":
 			var s string
 			if s, err = w.value(kw); err == nil {
@@ -80,13 +84,19 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 				return nil, "", w.usagef("unexpected %q", kw)
 			}
 			if err == nil {
-				if a.Prefix, err = parsePrefixOrHost(kw); err != nil {
-					err = w.usagef("%q is not an address or prefix", kw)
-				}
+				a.Prefix, err = w.prefix("", kw)
 			}
 		}
 		if err != nil {
 			return nil, "", err
+		}
+	}
+	if peer.IsValid() && a.Prefix.IsValid() {
+		// As ip: the length is the peer's prefix's (a bare peer is a
+		// host), the local one's only where the peer's is 0.
+		a.Peer = peer.Addr() // of the other family: refused by rtnl, with why
+		if peer.Bits() > 0 && peer.Addr().Is4() == a.Prefix.Addr().Is4() {
+			a.Prefix = netaddr.PrefixFrom(a.Prefix.Addr(), peer.Bits())
 		}
 	}
 	return a, dev, finishAddr(w, a, dev, bcast)
@@ -162,7 +172,7 @@ func broadcast(p netaddr.Prefix, s string) (netaddr.Addr, error) {
 
 // withAddr parses an address command and runs fn with the link resolved.
 func withAddr(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Addr) error) error {
-	a, dev, err := parseAddr(&words{args: args, cmd: cmd})
+	a, dev, err := parseAddr(e.words(args, cmd))
 	if err != nil {
 		return err
 	}
@@ -189,30 +199,66 @@ func addrDel(e *env, args []string) error {
 	return withAddr(e, args, "addr del", (*rtnl.Conn).AddrDel)
 }
 
+// addrFlush is ip addr flush: the addresses addr show's selectors pick,
+// deleted.
 func addrFlush(e *env, args []string) error {
-	w := &words{args: args, cmd: "addr flush"}
-	dev, err := devArg(w)
+	if len(args) == 0 {
+		return usagef("addr flush: needs a selector (dev D, to PREFIX, scope S, label L, a flag), as ip does")
+	}
+	q, err := parseAddrSel(e.words(args, "addr flush"))
 	if err != nil {
 		return err
 	}
-	return e.withLink(dev, func(c *rtnl.Conn, index int32) error {
-		addrs, err := c.Addrs(rtnl.AddrFilter{Family: uint8(e.family), Index: index})
-		if err != nil {
-			return err
-		}
-		// Secondary addresses go with their primary: delete them first.
-		for _, secondaryPass := range []bool{true, false} {
-			for i := range addrs {
-				if (addrs[i].Flags&unix.IFA_F_SECONDARY != 0) != secondaryPass {
-					continue
-				}
-				if err := c.AddrDel(&addrs[i]); err != nil && !isGone(err) {
-					return err
-				}
+	c, f, names, err := q.open(e, "addr flush")
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	addrs, err := c.Addrs(f)
+	if err != nil {
+		return err
+	}
+	// Secondary addresses go with their primary: delete them first.
+	n := 0
+	for _, secondaryPass := range []bool{true, false} {
+		for i := range addrs {
+			a := &addrs[i]
+			if (a.Flags&unix.IFA_F_SECONDARY != 0) != secondaryPass || !q.keep(a, names[a.Index]) {
+				continue
 			}
+			if err := c.AddrDel(a); err != nil && !isGone(err) {
+				return err
+			}
+			n++
 		}
-		return nil
-	})
+	}
+	e.flushed(n, "addresses", "Nothing to flush.")
+	return nil
+}
+
+// open dials e's namespace for cmd, a save or a flush of the addresses q
+// selects: the dump's filter, and the names of the links if a label is
+// matched (an address without one matches by its link's name). Selectors
+// of links are refused: ip parses them and ignores them there.
+func (q *addrSel) open(e *env, cmd string) (c *rtnl.Conn, f rtnl.AddrFilter, names map[int32]string, err error) {
+	if l := q.linkSel; l.kind != "" || l.master != "" || l.nomaster || l.up || l.group != nil {
+		return nil, f, nil, usagef("%s: selects addresses by device, prefix, scope, label and flags, not by what their links are", cmd)
+	}
+	if c, err = e.dialRoute(); err != nil {
+		return nil, f, nil, err
+	}
+	f.Family = uint8(e.family)
+	if q.dev != "" {
+		f.Index, err = e.linkIndex(c, q.dev)
+	}
+	if err == nil && q.label != "" {
+		names, err = linkNames(c)
+	}
+	if err != nil {
+		e.release(c)
+		return nil, f, nil, err
+	}
+	return c, f, names, nil
 }
 
 // addrSel is what `ip addr show` selects by (ipaddr_list_flush_or_save,
@@ -242,9 +288,7 @@ func parseAddrSel(w *words) (*addrSel, error) {
 		case "to":
 			var s string
 			if s, err = w.value(kw); err == nil {
-				if q.to, err = parsePrefixOrHost(s); err != nil {
-					return nil, w.usagef("to %q is not a prefix", s)
-				}
+				q.to, err = w.prefix(kw, s)
 			}
 		case "scope":
 			var s string
@@ -313,7 +357,7 @@ func (q *addrSel) keep(a *rtnl.Addr, linkName string) bool {
 }
 
 func addrShow(e *env, args []string) error {
-	q, err := parseAddrSel(&words{args: args, cmd: "addr show"})
+	q, err := parseAddrSel(e.words(args, "addr show"))
 	if err != nil {
 		return err
 	}

@@ -41,41 +41,23 @@ func (e *env) runBatch(file string) error {
 	// and the queue are shared.
 	e.conns, e.indexes, e.pending = map[string]*rtnl.Conn{}, map[linkKey]int32{}, &pending{}
 	defer e.forgetConns(true)
-	failed := 0
-	fail := func(line int, err error) error {
-		err = fmt.Errorf("%s:%d: %w", file, line, err)
-		if !e.force {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "nsnet: %v\n", err)
-		failed++
-		return nil
-	}
-	// flush sends what is queued; its errors belong to the lines queued.
-	flush := func() error {
-		for _, pe := range e.pending.flush(e) {
-			if err := fail(pe.Tag.(int), pe.Err); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	b := &batchRun{e: e, file: file}
 	br := bufio.NewReader(r)
 	for n := 1; ; {
 		line, lines, err := readBatchLine(br)
 		if err != nil && err != io.EOF {
-			return cmp.Or(flush(), fmt.Errorf("%s:%d: read: %w", file, n, err))
+			return cmp.Or(b.flush(), fmt.Errorf("%s:%d: read: %w", file, n, err))
 		}
-		if werr := e.batchLine(line, n, flush); werr != nil {
+		if werr := e.batchLine(line, n, b.flush); werr != nil {
 			if f, ok := werr.(flushed); ok {
 				return f.error
 			}
 			// The lines queued before this one come first, as they would
 			// have run first.
-			if ferr := flush(); ferr != nil {
+			if ferr := b.flush(); ferr != nil {
 				return ferr
 			}
-			if ferr := fail(n, werr); ferr != nil {
+			if ferr := b.fail(n, werr); ferr != nil {
 				return ferr
 			}
 		}
@@ -84,11 +66,41 @@ func (e *env) runBatch(file string) error {
 		}
 		n += lines
 	}
-	if err := flush(); err != nil {
+	if err := b.flush(); err != nil {
 		return err
 	}
-	if failed > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%s: %d lines failed", file, failed)}
+	if b.failed > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s: %d lines failed", file, b.failed)}
+	}
+	return nil
+}
+
+// batchRun is what a batch's lines share: where they come from, and how
+// many failed under -force.
+type batchRun struct {
+	e      *env
+	file   string
+	failed int
+}
+
+// fail reports line's error: it ends the batch, or under -force is
+// printed and counted.
+func (b *batchRun) fail(line int, err error) error {
+	err = fmt.Errorf("%s:%d: %w", b.file, line, err)
+	if !b.e.force {
+		return err
+	}
+	fmt.Fprintf(b.e.stderr, "nsnet: %v\n", err)
+	b.failed++
+	return nil
+}
+
+// flush sends what is queued; its errors belong to the lines queued.
+func (b *batchRun) flush() error {
+	for _, pe := range b.e.pending.flush(b.e) {
+		if err := b.fail(pe.Tag.(int), pe.Err); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -301,7 +313,8 @@ func readBatchLine(br *bufio.Reader) (string, int, error) {
 	var b strings.Builder
 	for n := 1; ; n++ {
 		s, err := br.ReadString('\n')
-		s = strings.TrimRight(s, "\r\n")
+		s = strings.TrimSuffix(s, "\n")
+		s = strings.TrimSuffix(s, "\r")
 		if i := strings.IndexByte(s, '#'); i >= 0 {
 			s = s[:i]
 		}

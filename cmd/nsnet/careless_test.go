@@ -50,7 +50,7 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"link show vrf v0", 2, `"v0" is not a vrf device`, ""},
 		{"neigh show vrf v0", 2, `"v0" is not a vrf device`, ""},
 		{"neigh show master nosuch", 1, `link "nosuch": no such device`, ""},
-		{"neigh show to 10.1.0.0/33", 2, `to "10.1.0.0/33" is not a prefix`, ""},
+		{"neigh show to 10.1.0.0/33", 2, `to: any valid prefix is expected rather than "10.1.0.0/33"`, ""},
 		{"link show group nosuchgroup", 2, "group", ""},
 		{"-color=purple link", 2, "want always, auto or never", ""},
 		{"-Numeric=yes link", 2, "takes no value", ""},

@@ -82,12 +82,14 @@ func decodeText(tr *trace.Tracer, proto int, file, text string) error {
 			continue
 		}
 		dir := nl.Sent
-		switch {
-		case strings.HasPrefix(line, "<"), strings.HasPrefix(line, "←"):
-			dir = nl.Received
-			line = strings.TrimLeft(line, "<←")
-		case strings.HasPrefix(line, ">"), strings.HasPrefix(line, "→"):
-			line = strings.TrimLeft(line, ">→")
+		for _, m := range [...]struct {
+			mark string
+			dir  nl.Direction
+		}{{"<", nl.Received}, {"←", nl.Received}, {">", nl.Sent}, {"→", nl.Sent}} {
+			if rest, ok := strings.CutPrefix(line, m.mark); ok {
+				line, dir = rest, m.dir
+				break
+			}
 		}
 		line = strings.TrimSpace(line)
 		b, err := hexBytes(line)
@@ -111,7 +113,7 @@ func hexBytes(line string) ([]byte, error) {
 			}
 		}
 		line = strings.Join(inside, "")
-	} else if i := strings.IndexByte(line, ':'); i >= 0 && i < 10 && !strings.ContainsAny(line[:i], " \t") {
+	} else if i := strings.IndexByte(line, ':'); i >= 0 && i < 10 && strings.IndexByte(line[:i], ' ') < 0 && strings.IndexByte(line[:i], '\t') < 0 {
 		line = line[i+1:] // an offset
 	}
 	var b []byte

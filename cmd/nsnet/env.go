@@ -148,11 +148,19 @@ func setColor(e *env, mode string) error {
 	return nil
 }
 
+// optionWord is an option without its dash, or its two: -x and --x are
+// one.
+func optionWord(s string) string {
+	s, _ = strings.CutPrefix(s, "-")
+	s, _ = strings.CutPrefix(s, "-")
+	return s
+}
+
 // parseOptions consumes leading options ("-x" or "--x") and returns the
 // rest of the command line.
 func (e *env) parseOptions(args []string) ([]string, error) {
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		word, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		word, value, hasValue := strings.Cut(optionWord(args[0]), "=")
 		args = args[1:]
 		if word == "help" {
 			args = []string{"help"}
@@ -252,6 +260,8 @@ func (e *env) openNetns() (*ns.Handle, error) {
 }
 
 // nlConfig is the netlink configuration every command uses.
+//
+//go:noinline
 func (e *env) nlConfig() *nl.Config {
 	cfg := &nl.Config{Timeout: 30 * time.Second}
 	if e.tracer != nil {

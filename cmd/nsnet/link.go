@@ -239,7 +239,7 @@ func linkAdd(e *env, args []string) error {
 // parseLinkAdd reads `link add` arguments. The caller closes the request
 // (it may hold the peer's namespace open).
 func (e *env) parseLinkAdd(args []string) (*linkRequest, error) {
-	w := &words{args: args, cmd: "link add"}
+	w := e.words(args, "link add")
 	r := &linkRequest{}
 	for w.more() && r.link.Info == nil {
 		kw := w.next()
@@ -616,7 +616,7 @@ func devArg(w *words) (string, error) {
 // linkSet is `ip link set`: keywords in any order, the device named by
 // `dev DEV` or by the one word that is not a keyword, as ip parses it.
 func linkSet(e *env, args []string) error {
-	w := &words{args: args, cmd: "link set"}
+	w := e.words(args, "link set")
 	r := &linkRequest{}
 	defer r.close()
 	dev := ""
@@ -723,7 +723,7 @@ func (e *env) parsePortSettings(w *words, r *linkRequest) error {
 }
 
 func linkDel(e *env, args []string) error {
-	w := &words{args: args, cmd: "link del"}
+	w := e.words(args, "link del")
 	if w.more() && w.args[0] == "group" {
 		return linkDelGroup(e, w)
 	}
@@ -771,7 +771,7 @@ func linkDelGroup(e *env, w *words) error {
 }
 
 func linkShow(e *env, args []string) error {
-	w := &words{args: args, cmd: "link show"}
+	w := e.words(args, "link show")
 	var q linkSel
 	for w.more() {
 		kw := w.next()

@@ -188,6 +188,8 @@ type linkCache struct {
 }
 
 // use makes the cache of namespace nsid (-1: this one) the current one.
+//
+//go:noinline
 func (w *monitorWriter) use(nsid int32) {
 	k := w.caches[nsid]
 	if k == nil {

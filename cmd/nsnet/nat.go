@@ -50,7 +50,7 @@ func addOrDel(w *words) (bool, error) {
 }
 
 func natMasquerade(e *env, args []string) error {
-	w := &words{args: args, cmd: "nat masquerade"}
+	w := e.words(args, "nat masquerade")
 	add, err := addOrDel(w)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func natMasquerade(e *env, args []string) error {
 }
 
 func natForward(e *env, args []string) error {
-	w := &words{args: args, cmd: "nat forward"}
+	w := e.words(args, "nat forward")
 	add, err := addOrDel(w)
 	if err != nil {
 		return err
@@ -127,7 +127,9 @@ func parseTarget(s string, port uint16) (netaddr.AddrPort, error) {
 		}
 		return ap, nil
 	}
-	a, err := netaddr.ParseAddr(strings.Trim(s, "[]"))
+	bare, _ := strings.CutPrefix(s, "[")
+	bare, _ = strings.CutSuffix(bare, "]")
+	a, err := netaddr.ParseAddr(bare)
 	if err != nil {
 		return netaddr.AddrPort{}, usagef("nat forward: %q is not ADDR or ADDR:PORT", s)
 	}

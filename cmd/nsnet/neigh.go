@@ -72,9 +72,7 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 				return nil, "", w.usagef("unexpected %q", kw)
 			}
 			if err == nil {
-				if n.IP, err = netaddr.ParseAddr(kw); err != nil {
-					return nil, "", w.usagef("%q is not an address", kw)
-				}
+				n.IP, err = w.addr("", kw)
 			}
 		}
 		if err != nil {
@@ -88,7 +86,7 @@ func parseNeigh(w *words) (*rtnl.Neigh, string, error) {
 }
 
 func withNeigh(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Neigh) error) error {
-	n, dev, err := parseNeigh(&words{args: args, cmd: cmd})
+	n, dev, err := parseNeigh(e.words(args, cmd))
 	if err != nil {
 		return err
 	}
@@ -119,7 +117,7 @@ func neighDel(e *env, args []string) error {
 // it selects. By default NOARP entries are hidden, as ip does; flush also
 // keeps permanent ones unless `nud all` or `nud permanent`.
 func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, f rtnl.NeighFilter, keep func(*rtnl.Neigh) bool, names map[int32]string, err error) {
-	w := &words{args: args, cmd: cmd}
+	w := e.words(args, cmd)
 	var dev, master string
 	var to netaddr.Prefix
 	var proxy, vrf, nomaster, unused bool // proxy: list the proxy table instead
@@ -174,9 +172,7 @@ func neighSelect(e *env, args []string, cmd string) (c *rtnl.Conn, f rtnl.NeighF
 				kw, err = w.value(kw)
 			}
 			if err == nil {
-				if to, err = parsePrefixOrHost(kw); err != nil {
-					err = usagef("%s: to %q is not a prefix", cmd, kw)
-				}
+				to, err = w.prefix("to", kw)
 			}
 		}
 		if err != nil {
@@ -284,5 +280,6 @@ func neighFlush(e *env, args []string) error {
 			return err
 		}
 	}
+	e.flushed(len(gone), "entries", "Nothing to flush.")
 	return nil
 }

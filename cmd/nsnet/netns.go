@@ -255,7 +255,7 @@ func nsidsByName(e *env, c *rtnl.Conn) (map[string]int32, []string, error) {
 }
 
 func netnsList(e *env, args []string) error {
-	if len(args) == 1 && strings.TrimLeft(args[0], "-") == "all" {
+	if len(args) == 1 && optionWord(args[0]) == "all" {
 		return netnsListAll(e)
 	}
 	if len(args) != 0 {

@@ -58,10 +58,15 @@ func parseNexthopObject(e *env, c *rtnl.Conn, w *words) (*rtnl.NexthopObject, er
 				n.OIF, err = e.linkIndex(c, s)
 			}
 		case kw == "via":
+			asked := w.family
 			if len(w.args) > 1 && (w.args[0] == "inet" || w.args[0] == "inet6") {
-				w.next() // the family is the address's
+				w.family = afInet // the address's family, said
+				if w.next() == "inet6" {
+					w.family = afInet6
+				}
 			}
 			n.Gateway, err = addrWord(w, kw)
+			w.family = asked
 		case kw == "blackhole":
 			n.Blackhole = true
 		case kw == "fdb":
@@ -164,7 +169,7 @@ func nexthopModify(e *env, args []string, cmd string) error {
 		return err
 	}
 	defer e.release(c)
-	n, err := parseNexthopObject(e, c, &words{args: args, cmd: cmd})
+	n, err := parseNexthopObject(e, c, e.words(args, cmd))
 	if err != nil {
 		return err
 	}
@@ -225,7 +230,7 @@ type nexthopSel struct {
 
 func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string) (*nexthopSel, error) {
 	q := &nexthopSel{f: rtnl.NexthopFilter{Family: uint8(e.family)}, all: len(args) == 0}
-	w := &words{args: args, cmd: cmd}
+	w := e.words(args, cmd)
 	for w.more() {
 		var err error
 		var s string

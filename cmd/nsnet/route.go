@@ -130,8 +130,8 @@ func parseRoute(w *words) (*routeReq, error) {
 			}
 			hasDst = true
 			if kw != "default" && kw != "all" && kw != "any" {
-				if r.Dst, err = parsePrefixOrHost(kw); err != nil {
-					return nil, w.usagef("%q is not a prefix or default", kw)
+				if r.Dst, err = w.prefix("", kw); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -198,6 +198,16 @@ func parseRTT(w *words, kw string, r *rtnl.Route) error {
 	return nil
 }
 
+// allDigits reports whether every byte of s is from lo to hi.
+func allDigits(s string, lo, hi byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < lo || s[i] > hi {
+			return false
+		}
+	}
+	return true
+}
+
 // rttTime is get_time_rtt: a number (with a decimal fraction, or in C's
 // bases), then nothing (raw: the kernel's own unit), s|sec|secs or
 // ms|msec|msecs in any case; it is a count of ms, rounded up, as ip has
@@ -208,9 +218,9 @@ func rttTime(s string) (n uint64, raw, ok bool) {
 	switch u := s[len(num):]; {
 	case u == "":
 		raw = true
-	case strings.EqualFold(u, "s") || strings.EqualFold(u, "sec") || strings.EqualFold(u, "secs"):
+	case ipfmt.EqualFold(u, "s") || ipfmt.EqualFold(u, "sec") || ipfmt.EqualFold(u, "secs"):
 		unit = 1000
-	case !strings.EqualFold(u, "ms") && !strings.EqualFold(u, "msec") && !strings.EqualFold(u, "msecs"):
+	case !ipfmt.EqualFold(u, "ms") && !ipfmt.EqualFold(u, "msec") && !ipfmt.EqualFold(u, "msecs"):
 		return 0, false, false
 	}
 	whole, frac, hasFrac := strings.Cut(num, ".")
@@ -222,7 +232,7 @@ func rttTime(s string) (n uint64, raw, ok bool) {
 	if whole == "" {
 		w, err = 0, nil
 	}
-	if err != nil || whole == "" && frac == "" || strings.Trim(frac, "0123456789") != "" {
+	if err != nil || whole == "" && frac == "" || !allDigits(frac, '0', '9') {
 		return 0, false, false
 	}
 	// w.frac × unit, rounded up: the fraction's part of the product is
@@ -230,7 +240,7 @@ func rttTime(s string) (n uint64, raw, ok bool) {
 	// ninth) is one more.
 	n, rest := w*unit, false
 	if len(frac) > 9 {
-		rest = strings.Trim(frac[9:], "0") != ""
+		rest = !allDigits(frac[9:], '0', '0')
 		frac = frac[:9]
 	}
 	if frac != "" {
@@ -305,11 +315,7 @@ func addrWord(w *words, kw string) (netaddr.Addr, error) {
 	if err != nil {
 		return netaddr.Addr{}, err
 	}
-	a, err := netaddr.ParseAddr(s)
-	if err != nil {
-		return a, w.usagef("%s %q is not an address", kw, s)
-	}
-	return a, nil
+	return w.addr(kw, s)
 }
 
 // parseNexthop reads one `nexthop via A [dev D] [weight N] [onlink]`.
@@ -370,7 +376,7 @@ func (q *routeReq) resolve(e *env, c *rtnl.Conn) error {
 }
 
 func withRoute(e *env, args []string, cmd string, fn func(*rtnl.Conn, *rtnl.Route) error) error {
-	q, err := parseRoute(&words{args: args, cmd: cmd})
+	q, err := parseRoute(e.words(args, cmd))
 	if err != nil {
 		return err
 	}
@@ -420,7 +426,7 @@ func routeDel(e *env, args []string) error {
 // routeGet is `ip route get [to] ADDR [from ADDR] [iif DEV] [oif DEV]
 // [mark N] [uid N] [fibmatch]`.
 func routeGet(e *env, args []string) error {
-	w := &words{args: args, cmd: "route get"}
+	w := e.words(args, "route get")
 	q := &rtnl.RouteQuery{}
 	var iif, oif string
 	var connected, vrf bool
@@ -428,7 +434,12 @@ func routeGet(e *env, args []string) error {
 		var err error
 		switch kw := w.next(); {
 		case matches(kw, "from"):
-			q.Src, err = addrWord(w, kw)
+			var s string
+			if s, err = w.value(kw); err == nil { // ip reads a prefix, and sends its address
+				var p netaddr.Prefix
+				p, err = w.prefix(kw, s)
+				q.Src = p.Addr()
+			}
 		case matches(kw, "iif"):
 			iif, err = w.ifname(kw)
 		case matches(kw, "oif") || kw == "dev":
@@ -474,9 +485,9 @@ func routeGet(e *env, args []string) error {
 			if q.Dst.IsValid() {
 				return usagef("route get: unexpected %q", kw)
 			}
-			p, perr := parsePrefixOrHost(kw)
+			p, perr := w.prefix("", kw)
 			if perr != nil {
-				return usagef("route get: %q is not an address", kw)
+				return perr
 			}
 			q.Dst = p.Addr()
 		}
@@ -699,11 +710,7 @@ func routePrefix(w *words, kw string, args []string) (netaddr.Prefix, error) {
 	case "default", "any", "all":
 		return netaddr.PrefixFrom(netaddr.Addr{}, 0), nil
 	default:
-		p, err := parsePrefixOrHost(s)
-		if err != nil {
-			return p, w.usagef("%q is not a prefix", s)
-		}
-		return p, nil
+		return w.prefix("", s)
 	}
 }
 
@@ -786,10 +793,6 @@ func allRoutes(e *env, c *rtnl.Conn, q *routeSel) (iter.Seq2[*rtnl.Route, error]
 // routeQuery is what to ask the kernel for the routes q selects, and the
 // test of each route it sends.
 func routeQuery(e *env, c *rtnl.Conn, q *routeSel) (rtnl.RouteFilter, func(*rtnl.Route) bool, error) {
-	fam := uint8(e.family)
-	if fam == 0 && q.table != 0 {
-		fam = afInet // like ip: IPv4 unless -6, both families with table all
-	}
 	var index, iif int32
 	var err error
 	if q.dev != "" {
@@ -801,7 +804,16 @@ func routeQuery(e *env, c *rtnl.Conn, q *routeSel) (rtnl.RouteFilter, func(*rtnl
 	keep := func(r *rtnl.Route) bool {
 		return (index == 0 || r.OIF == index) && (iif == 0 || r.IIF == iif) && q.keep(r)
 	}
-	return rtnl.RouteFilter{Family: fam, Table: q.table, Cloned: q.cloned}, keep, err
+	return rtnl.RouteFilter{Family: uint8(q.family(e)), Table: q.table, Cloned: q.cloned}, keep, err
+}
+
+// family is the family of the routes q reads: as ip's, IPv4 unless -6,
+// both families with table all.
+func (q *routeSel) family(e *env) int {
+	if e.family == 0 && q.table != 0 {
+		return afInet
+	}
+	return e.family
 }
 
 func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {
@@ -820,7 +832,7 @@ func selectRoutes(e *env, c *rtnl.Conn, q *routeSel) ([]rtnl.Route, error) {
 }
 
 func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, *routeSel, []rtnl.Route) error) error {
-	q, err := parseRouteSel(e, &words{args: args, cmd: cmd})
+	q, err := parseRouteSel(e, e.words(args, cmd))
 	if err != nil {
 		return err
 	}
@@ -841,7 +853,7 @@ func withRoutes(e *env, args []string, cmd string, fn func(*rtnl.Conn, *routeSel
 // listing with ip's warning, as ip's does, where a slice would be read
 // again.
 func routeShow(e *env, args []string) error {
-	q, err := parseRouteSel(e, &words{args: args, cmd: "route show"})
+	q, err := parseRouteSel(e, e.words(args, "route show"))
 	if err != nil {
 		return err
 	}
@@ -888,11 +900,15 @@ func routeFlush(e *env, args []string) error {
 		return usagef("route flush: needs a selector (table T|all, dev D): it would flush everything")
 	}
 	return withRoutes(e, args, "route flush", func(c *rtnl.Conn, q *routeSel, routes []rtnl.Route) error {
-		if q.cloned && e.family != afInet6 {
+		fam := q.family(e)
+		if q.cloned && fam != afInet6 {
 			// IPv4 keeps no cache entries in the table to delete; as ip,
 			// ask the kernel to forget them all.
 			err := e.inNetns(func() error { return ns.SetSysctl(nil, "net.ipv4.route.flush", "-1") })
-			if err != nil || e.family == afInet {
+			if err == nil && e.stats > 0 {
+				fmt.Fprint(e.stdout, "*** IPv4 routing cache is flushed.\n")
+			}
+			if err != nil || fam == afInet {
 				return err
 			}
 		}
@@ -901,6 +917,11 @@ func routeFlush(e *env, args []string) error {
 				return err
 			}
 		}
+		none := "Nothing to flush."
+		if q.cloned && fam != afInet6 { // as ip: the IPv4 cache was flushed
+			none = "*** Flush is complete after 0 rounds ***"
+		}
+		e.flushed(len(routes), "entries", none)
 		return nil
 	})
 }

@@ -56,21 +56,22 @@ const (
 // parseRule reads iprule_modify's words, or with sel the selectors of
 // ip rule show and flush (the same words, and a bare PREFIX is `to`), and
 // says which fields were given.
+// rulePrefix reads kw's prefix: "all" (and for a selector "default" and
+// "any") is every address, no prefix. Not inlined: three keywords take it.
+//
+//go:noinline
+func rulePrefix(w *words, kw string, sel bool) (netaddr.Prefix, error) {
+	s, err := w.value(kw)
+	if err != nil || s == "all" || sel && (s == "default" || s == "any") {
+		return netaddr.Prefix{}, err
+	}
+	return w.prefix(kw, s)
+}
+
 func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) {
 	r := &rtnl.Rule{Family: uint8(e.family)}
 	hasTable := false
 	var given ruleFields
-	prefix := func(kw string) (netaddr.Prefix, error) {
-		s, err := w.value(kw)
-		if err != nil || s == "all" || sel && (s == "default" || s == "any") {
-			return netaddr.Prefix{}, err // for a selector too: every rule of the family
-		}
-		p, err := parsePrefixOrHost(s)
-		if err != nil {
-			return p, w.usagef("%s %q is not a prefix", kw, s)
-		}
-		return p, nil
-	}
 	for w.more() {
 		var err error
 		var n uint64
@@ -83,10 +84,10 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 			r.TOS, err = dsfieldWord(w, kw)
 			f = rfTOS
 		case kw == "from" || sel && matches(kw, "src"):
-			r.Src, err = prefix(kw)
+			r.Src, err = rulePrefix(w, kw, sel)
 			f = rfSrc
 		case kw == "to" || sel && matches(kw, "dst"):
-			r.Dst, err = prefix(kw)
+			r.Dst, err = rulePrefix(w, kw, sel)
 			f = rfDst
 		case matches(kw, "fwmark"):
 			if s, err = w.value(kw); err == nil {
@@ -146,7 +147,7 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 			}
 		case sel: // [to|dst] PREFIX
 			w.args = append([]string{kw}, w.args...)
-			r.Dst, err = prefix("to")
+			r.Dst, err = rulePrefix(w, "to", sel)
 			f = rfDst
 		case matches(kw, "suppress_prefixlength"):
 			var v int64
@@ -243,7 +244,7 @@ func portRange(w *words, kw string) ([2]uint16, error) {
 }
 
 func withRule(e *env, args []string, cmd string, add bool, fn func(*rtnl.Conn, *rtnl.Rule) error) error {
-	r, _, err := parseRule(e, &words{args: args, cmd: cmd}, add, false)
+	r, _, err := parseRule(e, e.words(args, cmd), add, false)
 	if err != nil {
 		return err
 	}
@@ -273,7 +274,7 @@ func ruleFamily(e *env) uint8 {
 
 // selectRules dumps the rules and keeps those the selectors of args pick.
 func selectRules(e *env, c *rtnl.Conn, cmd string, args []string) ([]rtnl.Rule, error) {
-	t, given, err := parseRule(e, &words{args: args, cmd: cmd}, false, true)
+	t, given, err := parseRule(e, e.words(args, cmd), false, true)
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,8 @@ func (f saveFile) read(e *env, cmd string, args []string) ([]nl.Message, error) 
 }
 
 // inMessage is err about message i (from 0) of a file.
+//
+//go:noinline
 func (f saveFile) inMessage(cmd string, i int, err error) error {
 	return fmt.Errorf("%s %s: message %d of the file: %w", f.what, cmd, i+1, err)
 }
@@ -126,7 +128,7 @@ func (f saveFile) restore(e *env, args []string, passes int, pass func(nl.Messag
 }
 
 func routeSave(e *env, args []string) error {
-	q, err := parseRouteSel(e, &words{args: args, cmd: "route save"})
+	q, err := parseRouteSel(e, e.words(args, "route save"))
 	if err != nil {
 		return err
 	}
@@ -243,32 +245,17 @@ func routeShowdump(e *env, args []string) error {
 }
 
 func addrSave(e *env, args []string) error {
-	q, err := parseAddrSel(&words{args: args, cmd: "addr save"})
+	q, err := parseAddrSel(e.words(args, "addr save"))
 	if err != nil {
 		return err
 	}
-	if l := q.linkSel; l.kind != "" || l.master != "" || l.nomaster || l.up || l.group != nil {
-		return usagef("addr save: selects addresses by device, prefix, scope, label and flags, not by what their links are")
-	}
-	c, err := e.dialRoute()
+	c, f, names, err := q.open(e, "addr save")
 	if err != nil {
 		return err
 	}
 	defer e.release(c)
-	var index int32
-	if q.dev != "" {
-		if index, err = e.linkIndex(c, q.dev); err != nil {
-			return err
-		}
-	}
-	names := map[int32]string{}
-	if q.label != "" { // an address without a label matches by its link's name
-		if names, err = linkNames(c); err != nil {
-			return err
-		}
-	}
 	return addrFile.save(e, func(write func(nl.Message) error) error {
-		return c.AddrMessages(rtnl.AddrFilter{Family: uint8(e.family), Index: index}, func(a *rtnl.Addr, m nl.Message) error {
+		return c.AddrMessages(f, func(a *rtnl.Addr, m nl.Message) error {
 			if q.keep(a, names[a.Index]) {
 				return write(m)
 			}

@@ -147,24 +147,24 @@ func (e *env) down(file string, steps []step) error {
 // the first command of each object, so any abbreviation of it is add.
 func (e *env) inverse(s step) (step, bool) {
 	a := s.args
-	inv := func(args ...string) (step, bool) { return step{s.n, s.sub, args}, true }
+	var undo []string
 	switch object := objectName(a[0]); {
 	case len(a) < 3:
 	case object == "netns" && (matches(a[1], "add") || matches(a[1], "attach")):
-		return inv("netns", "delete", a[2])
+		undo = []string{"netns", "delete", a[2]}
 	case object == "link" && matches(a[1], "add"):
 		r, err := s.sub.parseLinkAdd(a[2:])
 		if err != nil {
 			return step{}, false // the line itself will say what is wrong
 		}
 		r.close()
-		return inv("link", "delete", r.link.Name)
+		undo = []string{"link", "delete", r.link.Name}
 	case (object == "address" || object == "route" || object == "neighbour" || object == "neighbor") && matches(a[1], "add"):
-		return inv(append([]string{object, "delete"}, a[2:]...)...)
+		undo = append([]string{object, "delete"}, a[2:]...)
 	case object == "nat" && len(a) > 3 && matches(a[2], "add") && (matches(a[1], "masquerade") || matches(a[1], "forward")):
-		return inv(append([]string{"nat", a[1], "delete"}, a[3:]...)...)
+		undo = append([]string{"nat", a[1], "delete"}, a[3:]...)
 	}
-	return step{}, false
+	return step{s.n, s.sub, undo}, undo != nil
 }
 
 // objectName is the object a command word abbreviates, as dispatch picks

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -114,7 +113,7 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 }
 
 func tuntapAdd(e *env, args []string) error {
-	name, t, err := parseTuntap(&words{args: args, cmd: "tuntap add"}, true)
+	name, t, err := parseTuntap(e.words(args, "tuntap add"), true)
 	if err != nil {
 		return err
 	}
@@ -122,7 +121,7 @@ func tuntapAdd(e *env, args []string) error {
 }
 
 func tuntapDel(e *env, args []string) error {
-	name, t, err := parseTuntap(&words{args: args, cmd: "tuntap del"}, false)
+	name, t, err := parseTuntap(e.words(args, "tuntap del"), false)
 	if err != nil {
 		return err
 	}
@@ -134,7 +133,7 @@ func tuntapDel(e *env, args []string) error {
 // itself (ns.OpenSysfs). ip 6.1 lists every device whatever follows show;
 // a name here selects one.
 func tuntapShow(e *env, args []string) error {
-	w := &words{args: args, cmd: "tuntap show"}
+	w := e.words(args, "tuntap show")
 	dev := ""
 	for w.more() {
 		kw := w.next()
@@ -179,7 +178,7 @@ func tuntapShow(e *env, args []string) error {
 		if err != nil {
 			continue // gone since the dump
 		}
-		flags, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 0, 32)
+		flags, err := strconv.ParseUint(strings.TrimSpace(string(b)), 0, 32)
 		if err != nil {
 			continue
 		}

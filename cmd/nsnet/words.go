@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
 )
@@ -21,6 +23,18 @@ type words struct {
 	seen     [8]string
 	nseen    int
 	seenMore []string
+	// family is what -4 or -6 asked for (afInet, afInet6; 0: either):
+	// addresses and prefixes of the other family are refused, as ip
+	// refuses them, instead of sent.
+	family int
+}
+
+// words are the arguments of e's command cmd. Not inlined: its two dozen
+// callers would each zero the array.
+//
+//go:noinline
+func (e *env) words(args []string, cmd string) *words {
+	return &words{args: args, cmd: cmd, family: e.family}
 }
 
 func (w *words) more() bool { return len(w.args) > 0 }
@@ -119,6 +133,55 @@ func (w *words) mac(kw string) (rtnl.HardwareAddr, error) {
 		return nil, w.usagef("%s %q is not a link-layer address", kw, s)
 	}
 	return hw, nil
+}
+
+// addr reads s, the value of keyword kw (or a word of its own when kw is
+// ""), as an address of the family asked for.
+func (w *words) addr(kw, s string) (netaddr.Addr, error) {
+	a, err := netaddr.ParseAddr(s)
+	if err != nil || !w.ofFamily(a) {
+		return a, w.expected(kw, "address", s)
+	}
+	return a, nil
+}
+
+// prefix reads s as a prefix of the family asked for, or an address as a
+// host prefix (/32, /128) as ip does.
+func (w *words) prefix(kw, s string) (netaddr.Prefix, error) {
+	p, err := parsePrefixOrHost(s)
+	if err != nil || !w.ofFamily(p.Addr()) {
+		return p, w.expected(kw, "prefix", s)
+	}
+	return p, nil
+}
+
+func (w *words) ofFamily(a netaddr.Addr) bool {
+	return w.family == 0 || a.Is4() == (w.family == afInet)
+}
+
+// expected is ip's get_addr and get_prefix refusal: `inet6 prefix is
+// expected rather than "10.0.0.0/24"`, after the keyword if there is one.
+func (w *words) expected(kw, what, s string) error {
+	fam := "any valid"
+	if w.family != 0 {
+		fam = ipfmt.Families.Name(uint32(w.family))
+	}
+	if kw != "" {
+		kw += ": "
+	}
+	return w.usagef("%s%s %s is expected rather than %q", kw, fam, what, s)
+}
+
+// flushed reports a flush of n objects under -s as ip reports its rounds
+// (nsnet's flush needs one), or none when there were none.
+func (e *env) flushed(n int, what, none string) {
+	switch {
+	case e.stats == 0:
+	case n == 0:
+		fmt.Fprintln(e.stdout, none)
+	default:
+		fmt.Fprintf(e.stdout, "\n*** Round 1, deleting %d %s ***\n*** Flush is complete after 1 round ***\n", n, what)
+	}
 }
 
 func parseUint(s string, bits int) (uint64, error) { return strconv.ParseUint(s, 0, bits) }

@@ -21,6 +21,8 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	var b strings.Builder
 	var obj Object
 	kind, label := "", ""
+	var r *record
+	end := ""
 	switch {
 	case ev.Link != nil:
 		kind, label = "link", "[LINK]"
@@ -45,35 +47,34 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		if ev.Route.Flags&unix.RTM_F_CLONED != 0 { // a cache entry, which ip monitor leaves out
 			return nil
 		}
-		r := p.newRecord()
+		r, end = p.newRecord(), "\n"
 		p.route(r, ev.Route, names, "\n")
-		b.WriteString(r.text() + "\n")
-		kind, label, obj = "route", "[ROUTE]", r.obj
+		kind, label = "route", "[ROUTE]"
 	case ev.Neigh != nil:
-		r := p.newRecord()
+		r, end = p.newRecord(), "\n"
 		p.neigh(r, ev.Neigh, names)
-		b.WriteString(r.text() + "\n")
-		kind, label, obj = "neigh", "[NEIGH]", r.obj
+		kind, label = "neigh", "[NEIGH]"
 	case ev.Netconf != nil:
-		r := p.netconf(ev.Netconf, names)
-		b.WriteString(r.text())
-		kind, label, obj = "netconf", "[NETCONF]", r.obj
+		r = p.netconf(ev.Netconf, names)
+		kind, label = "netconf", "[NETCONF]"
 	case ev.Rule != nil:
-		r := p.rule(ev.Rule)
-		b.WriteString(r.text())
-		kind, label, obj = "rule", "[RULE]", r.obj
+		r = p.rule(ev.Rule)
+		kind, label = "rule", "[RULE]"
 	case ev.Nexthop != nil:
 		// ip prints the Deleted of a nexthop itself, "deleted": true in JSON.
-		r := p.newRecord()
+		r, end = p.newRecord(), "\n"
 		p.nexthop(r, ev.Nexthop, names, ev.Deleted && p.JSON)
-		b.WriteString(r.text() + "\n")
-		kind, label, obj = "nexthop", "[NEXTHOP]", r.obj
+		kind, label = "nexthop", "[NEXTHOP]"
 	case ev.NSID != nil:
-		r := p.nsid(*ev.NSID)
-		b.WriteString(r.text())
-		kind, label, obj = "nsid", "[NSID]", r.obj
+		r = p.nsid(*ev.NSID)
+		kind, label = "nsid", "[NSID]"
 	default:
 		return nil
+	}
+	if r != nil { // a record's line ends in a newline, or is given one
+		b.Write(r.line)
+		b.WriteString(end)
+		obj = r.obj
 	}
 	if p.JSON {
 		verb := "new"
@@ -135,14 +136,14 @@ var netconfSettings = []struct {
 // not a table of strings, which would be data in the binary.
 const rpFilters = "off|strict|loose"
 
-// families are ip's family_name.
-var families = Names{{unix.AF_INET, "inet"}, {unix.AF_INET6, "inet6"}, {unix.AF_MPLS, "mpls"},
+// Families are ip's family_name.
+var Families = Names{{unix.AF_INET, "inet"}, {unix.AF_INET6, "inet6"}, {unix.AF_MPLS, "mpls"},
 	{unix.AF_BRIDGE, "bridge"}, {unix.AF_PACKET, "link"}}
 
 // netconf is print_netconf.
 func (p *Printer) netconf(c *rtnl.Netconf, names map[int32]string) *record {
 	r := p.newRecord()
-	r.str("family", "", families.Name(uint32(c.Family)))
+	r.str("family", "", Families.Name(uint32(c.Family)))
 	if c.HasIndex {
 		dev := linkName(c.Index, names)
 		switch c.Index {

@@ -68,12 +68,27 @@ func (t Names) Lookup(s string) (uint32, bool) {
 func (t Names) ParseFold(s string, max uint64) (uint32, error) {
 	return parseNamed(func(s string) (uint32, bool) {
 		for _, e := range t {
-			if strings.EqualFold(e.name, s) {
+			if EqualFold(e.name, s) {
 				return e.n, true
 			}
 		}
 		return 0, false
 	}, s, max)
+}
+
+// EqualFold is ip's strcasecmp: a and b equal but for the case of ASCII
+// letters. (strings.EqualFold folds all of Unicode, with its tables.)
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if lower := x | 0x20; x != y && (lower != y|0x20 || lower < 'a' || lower > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // FileNames is a table ip extends from a file of "NUMBER NAME" lines:
@@ -129,13 +144,34 @@ func (t *FileNames) load() Names {
 	return t.more
 }
 
+// fields are the words of s between ASCII blanks, as sscanf's %s reads
+// them. (strings.Fields knows Unicode's blanks, with their tables.)
+//
+//go:noinline
+func fields(s string) []string {
+	var out []string
+	for {
+		for s != "" && (s[0] == ' ' || s[0] >= '\t' && s[0] <= '\r') {
+			s = s[1:]
+		}
+		if s == "" {
+			return out
+		}
+		n := 1
+		for n < len(s) && s[n] != ' ' && (s[n] < '\t' || s[n] > '\r') {
+			n++
+		}
+		out, s = append(out, s[:n]), s[n:]
+	}
+}
+
 // parseNameFile reads lines of "NUMBER NAME" (decimal or 0x hex), as
 // iproute2's fread_id_name: blanks before, # comments, anything after
 // the name ignored. A later line for a number wins, as in ip.
 func parseNameFile(text string) Names {
 	var out Names
 	for _, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
+		f := fields(line)
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
+	"github.com/nsnet/nsnet/nl"
 )
 
 // header is a struct nlmsghdr.
@@ -536,7 +537,7 @@ func siblingString(b []byte, typ uint16) string {
 			return ""
 		}
 		if binary.NativeEndian.Uint16(b[off+2:])&nlaTypeMask == typ {
-			return strings.TrimRight(string(b[off+unix.NLA_HDRLEN:off+l]), "\x00")
+			return nl.CString(b[off+unix.NLA_HDRLEN : off+l])
 		}
 		off += align(l)
 	}

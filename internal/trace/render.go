@@ -88,7 +88,7 @@ func briefAttrs(b *strings.Builder, nodes []node) {
 			put(b, n.short())
 		case n.vt == vHex:
 			put(b, n.short()+"=<"+itoa(n.length-unix.NLA_HDRLEN)+" bytes>")
-		case n.vt == vString && strings.ContainsAny(n.value, " \"\\{}"):
+		case n.vt == vString && needsQuotes(n.value):
 			put(b, n.short()+"="+quote(n.value))
 		default:
 			put(b, n.short()+"="+n.value)
@@ -121,6 +121,18 @@ func (n *node) shown() string {
 		return quote(n.value)
 	}
 	return n.value
+}
+
+// needsQuotes reports whether s holds a byte that brief's key=value
+// would make ambiguous: a blank, a quote, a backslash or a brace.
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '"', '\\', '{', '}':
+			return true
+		}
+	}
+	return false
 }
 
 // quote puts a printable string in double quotes, escaping them.
