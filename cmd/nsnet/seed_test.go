@@ -267,17 +267,16 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 	}
 }
 
-// compare lists with ip -j and nsnet -j in namespace diff and compares the
-// shared keys, element by element.
-// waitSettled waits until the links and routes of named namespace ns stop
-// changing (carrier, operstate and the routes that follow them settle a
-// moment after links come up), so that two tools reading one after the
-// other see the same state. At most 5 s.
+// waitSettled waits until the links, addresses and routes of named
+// namespace ns stop changing (carrier, operstate, IPv6 link-local
+// addresses and their DAD, and the routes that follow them settle a moment
+// after links come up), so that two tools reading one after the other see
+// the same state. At most 5 s.
 func waitSettled(t *testing.T, ns string) {
 	t.Helper()
 	read := func() string {
 		var b strings.Builder
-		for _, args := range [][]string{{"link"}, {"route", "show", "table", "all"}} {
+		for _, args := range [][]string{{"link"}, {"addr"}, {"route", "show", "table", "all"}} {
 			out, _ := exec.Command("ip", append([]string{"-n", ns}, args...)...).Output()
 			b.Write(out)
 		}
@@ -294,6 +293,8 @@ func waitSettled(t *testing.T, ns string) {
 	}
 }
 
+// compare lists with ip -j and nsnet -j in namespace diff and compares the
+// shared keys, element by element.
 func compare(t *testing.T, what string, keys []string, args ...string) {
 	t.Helper()
 	want := ipJSON(t, append([]string{"-n", "diff"}, args...)...)
