@@ -57,10 +57,7 @@ func parseAddr(w *words) (*rtnl.Addr, string, error) {
 		case "broadcast", "brd":
 			bcast, err = w.value(kw)
 		case "peer", "remote":
-			var s string
-			if s, err = w.value(kw); err == nil {
-				peer, err = w.prefix(kw, s)
-			}
+			peer, err = prefixWord(w, kw)
 		case "scope":
 			var s string
 			if s, err = w.value(kw); err == nil {
@@ -286,10 +283,7 @@ func parseAddrSel(w *words) (*addrSel, error) {
 		}
 		switch kw {
 		case "to":
-			var s string
-			if s, err = w.value(kw); err == nil {
-				q.to, err = w.prefix(kw, s)
-			}
+			q.to, err = prefixWord(w, kw)
 		case "scope":
 			var s string
 			if s, err = w.value(kw); err == nil && s != "all" {

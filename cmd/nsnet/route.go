@@ -310,12 +310,21 @@ func dsfieldWord(w *words, kw string) (uint8, error) {
 	return n, nil
 }
 
+// addrWord reads the address after keyword kw; prefixWord the prefix.
 func addrWord(w *words, kw string) (netaddr.Addr, error) {
 	s, err := w.value(kw)
 	if err != nil {
 		return netaddr.Addr{}, err
 	}
 	return w.addr(kw, s)
+}
+
+func prefixWord(w *words, kw string) (netaddr.Prefix, error) {
+	s, err := w.value(kw)
+	if err != nil {
+		return netaddr.Prefix{}, err
+	}
+	return w.prefix(kw, s)
 }
 
 // parseNexthop reads one `nexthop via A [dev D] [weight N] [onlink]`.
@@ -434,12 +443,9 @@ func routeGet(e *env, args []string) error {
 		var err error
 		switch kw := w.next(); {
 		case matches(kw, "from"):
-			var s string
-			if s, err = w.value(kw); err == nil { // ip reads a prefix, and sends its address
-				var p netaddr.Prefix
-				p, err = w.prefix(kw, s)
-				q.Src = p.Addr()
-			}
+			var p netaddr.Prefix // ip reads a prefix, and sends its address
+			p, err = prefixWord(w, kw)
+			q.Src = p.Addr()
 		case matches(kw, "iif"):
 			iif, err = w.ifname(kw)
 		case matches(kw, "oif") || kw == "dev":
