@@ -158,6 +158,10 @@ func TestSaveRestoreAsIP(t *testing.T) {
 				t.Fatalf("nsnet %s restore of %s file: exit %d: %s", object, file, code, errs)
 			}
 		}
+		// A bridge's operstate goes UNKNOWN to UP when its port's carrier
+		// work runs, later under TCG than here: both settle before reading.
+		waitSettled(t, "byip")
+		waitSettled(t, "byns")
 		want, got := state("byip"), state("byns")
 		if got != withoutLifetimes(want, got) {
 			t.Errorf("restore of %s file:\n%s", file, lineDiff(strings.Split(withoutLifetimes(want, got), "\n"), strings.Split(got, "\n")))
