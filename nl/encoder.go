@@ -35,7 +35,10 @@ func (e *Encoder) Raw(v []byte) {
 	e.pad()
 }
 
-// Bytes appends an attribute whose value is v.
+// Bytes appends an attribute whose value is v. Not inlined, as the
+// setters below.
+//
+//go:noinline
 func (e *Encoder) Bytes(typ uint16, v []byte) { copy(e.attr(typ, len(v)), v) }
 
 // attr appends an attribute header and room for a value of n bytes,

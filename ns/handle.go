@@ -119,6 +119,8 @@ func (h *Handle) ID() (ID, error) {
 }
 
 // Close releases the handle. Closing twice is not an error.
+//
+//go:noinline
 func (h *Handle) Close() error {
 	if h == nil {
 		return nil

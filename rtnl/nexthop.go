@@ -66,6 +66,11 @@ const (
 	nhaResGroupIdleTimer       = 2
 	nhaResGroupUnbalancedTimer = 3
 	nhaResGroupUnbalancedTime  = 4
+
+	nhaResBucket         = 13
+	nhaResBucketIndex    = 1
+	nhaResBucketIdleTime = 2
+	nhaResBucketNHID     = 3
 )
 
 func (n *NexthopObject) family() uint8 {
@@ -266,4 +271,99 @@ func (c *Conn) Nexthops(f NexthopFilter) (out []NexthopObject, err error) {
 		return err
 	})
 	return out, err
+}
+
+// NexthopBucket is one bucket of a resilient group (RTM_NEWNEXTHOPBUCKET,
+// Linux 5.13): the group hashes each flow to a bucket, and the bucket to
+// one member, so a flow keeps its member until the bucket moves.
+type NexthopBucket struct {
+	ID        uint32 // NHA_ID: the group
+	Index     uint16 // NHA_RES_BUCKET_INDEX
+	IdleTime  uint64 // NHA_RES_BUCKET_IDLE_TIME: hundredths of a second since a packet used it
+	NexthopID uint32 // NHA_RES_BUCKET_NH_ID: the member it sends to
+	Flags     uint32 // nh_flags: RTNH_F_OFFLOAD, RTNH_F_TRAP, as a driver sets them
+}
+
+// DecodeNexthopBucket reads an RTM_NEWNEXTHOPBUCKET payload.
+func DecodeNexthopBucket(b []byte) (*NexthopBucket, error) {
+	if len(b) < 8 { // struct nhmsg
+		return nil, fmt.Errorf("rtnl: nexthop bucket message of %d bytes", len(b))
+	}
+	k := &NexthopBucket{Flags: binary.NativeEndian.Uint32(b[4:8])}
+	d := nl.NewDecoder(b[8:])
+	for d.Next() {
+		switch d.Type() {
+		case unix.NHA_ID:
+			k.ID = d.Uint32()
+		case nhaResBucket:
+			d.Nested(func(d *nl.Decoder) error {
+				for d.Next() {
+					switch d.Type() {
+					case nhaResBucketIndex:
+						k.Index = d.Uint16()
+					case nhaResBucketIdleTime:
+						k.IdleTime = d.Uint64()
+					case nhaResBucketNHID:
+						k.NexthopID = d.Uint32()
+					}
+				}
+				return d.Err()
+			})
+		}
+	}
+	return k, d.Err()
+}
+
+// NexthopBucketFilter selects buckets; the kernel filters.
+type NexthopBucketFilter struct {
+	Family    uint8  // AF_INET, AF_INET6: of groups of this family's nexthops; 0: all
+	ID        uint32 // NHA_ID: of this group only
+	NexthopID uint32 // NHA_RES_BUCKET_NH_ID: those that send to this member
+	OIF       int32  // NHA_OIF: those whose member is on this device
+	Master    int32  // NHA_MASTER: those whose member's device is a port of this master
+}
+
+// NexthopBuckets lists the buckets of resilient groups: `ip nexthop
+// bucket show`.
+func (c *Conn) NexthopBuckets(f NexthopBucketFilter) (out []NexthopBucket, err error) {
+	e := nl.NewEncoder([]byte{f.Family, 0, 0, 0, 0, 0, 0, 0})
+	for _, a := range []struct {
+		typ uint16
+		v   uint32
+	}{{unix.NHA_OIF, uint32(f.OIF)}, {unix.NHA_MASTER, uint32(f.Master)}, {unix.NHA_ID, f.ID}} {
+		if a.v != 0 {
+			e.Uint32(a.typ, a.v)
+		}
+	}
+	if f.NexthopID != 0 {
+		e.Nest(nhaResBucket | unix.NLA_F_NESTED)
+		e.Uint32(nhaResBucketNHID, f.NexthopID)
+		e.End()
+	}
+	b, _ := e.Encode() // fixed attributes: cannot fail
+	req := nl.Message{Header: nl.Header{Type: unix.RTM_GETNEXTHOPBUCKET}, Data: b}
+	err = c.collect("nexthop buckets", req, func() { out = out[:0] }, func(b []byte) error {
+		k, err := DecodeNexthopBucket(b)
+		if err == nil {
+			out = append(out, *k)
+		}
+		return err
+	})
+	return out, err
+}
+
+// NexthopBucketGet gets bucket index of group id: `ip nexthop bucket get
+// id ID index INDEX`.
+func (c *Conn) NexthopBucketGet(id uint32, index uint16) (*NexthopBucket, error) {
+	e := nl.NewEncoder(make([]byte, 8))
+	e.Uint32(unix.NHA_ID, id)
+	e.Nest(nhaResBucket | unix.NLA_F_NESTED)
+	e.Uint16(nhaResBucketIndex, index)
+	e.End()
+	b, _ := e.Encode() // fixed attributes: cannot fail
+	m, err := c.nl.Get(nl.Message{Header: nl.Header{Type: unix.RTM_GETNEXTHOPBUCKET}, Data: b})
+	if err != nil {
+		return nil, nexthopError(id, fmt.Sprintf("get bucket %d of", index), err)
+	}
+	return DecodeNexthopBucket(m.Data)
 }

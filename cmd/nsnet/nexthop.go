@@ -15,6 +15,8 @@ const nexthopHelp = `Usage: nsnet nexthop {add|replace} id ID NH [protocol PROTO
        nsnet nexthop {get|del} id ID
        nsnet nexthop {show|flush} [id ID] [dev DEV] [master DEV] [groups] [fdb]
                                   [protocol PROTO]
+       nsnet nexthop bucket show [id ID] [nhid ID] [dev DEV] [master DEV]
+       nsnet nexthop bucket get id ID index INDEX
 NH := blackhole | [via ADDRESS] [dev DEV] [onlink] |
       group ID[,WEIGHT][/ID[,WEIGHT]...] [fdb] [type {mpath | resilient
             [buckets N] [idle_timer SECONDS] [unbalanced_timer SECONDS]}]
@@ -23,15 +25,20 @@ group of them, kept by the kernel under an id that routes use instead of
 paths of their own (route add PREFIX nhid ID): replacing the object moves
 every such route at once. Deleting it deletes those routes. A group
 spreads flows over its members by weight (1 to 256); a resilient one keeps
-each flow on its member while members come and go.
+each flow on its member while members come and go: it hashes a flow to
+one of its buckets, and the bucket to a member (nexthop bucket show).
 `
 
 var nexthopCommands = []command{
 	{"add", nexthopAdd}, {"replace", nexthopReplace}, {"delete", nexthopDel}, {"list", nexthopShow},
 	{"show", nexthopShow}, {"lst", nexthopShow}, {"get", nexthopGet}, {"flush", nexthopFlush},
-	{"bucket", func(*env, []string) error {
-		return usagef("nexthop bucket: a resilient group's buckets are not listed by nsnet yet")
+	{"bucket", func(e *env, args []string) error {
+		return dispatchCommand(e, "nexthop bucket", bucketCommands, nexthopHelp, args)
 	}},
+}
+
+var bucketCommands = []command{
+	{"list", bucketShow}, {"show", bucketShow}, {"lst", bucketShow}, {"get", bucketGet},
 }
 
 func runNexthop(e *env, args []string) error {
@@ -224,11 +231,15 @@ func nexthopGet(e *env, args []string) error {
 type nexthopSel struct {
 	f         rtnl.NexthopFilter
 	id, proto uint32
+	nhid      uint32 // bucket show: the buckets of this member
 	hasID     bool
 	all       bool // no selector: flush removes groups first
 }
 
-func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string) (*nexthopSel, error) {
+// parseNexthopSel reads the selectors of show and flush, or with buckets
+// those of bucket show: the same but for groups, fdb and protocol, and
+// with nhid.
+func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string, buckets bool) (*nexthopSel, error) {
 	q := &nexthopSel{f: rtnl.NexthopFilter{Family: uint8(e.family)}, all: len(args) == 0}
 	w := e.words(args, cmd)
 	for w.more() {
@@ -243,14 +254,16 @@ func parseNexthopSel(e *env, c *rtnl.Conn, cmd string, args []string) (*nexthopS
 			if s, err = w.ifname(kw); err == nil {
 				*index, err = e.linkIndex(c, s)
 			}
-		case matches(kw, "groups"):
+		case matches(kw, "groups") && !buckets:
 			q.f.Groups = true
-		case matches(kw, "fdb"):
+		case matches(kw, "fdb") && !buckets:
 			q.f.FDB = true
 		case kw == "id":
 			q.id, err = nexthopID(w, kw)
 			q.hasID = true
-		case matches(kw, "protocol"):
+		case kw == "nhid" && buckets:
+			q.nhid, err = nexthopID(w, kw)
+		case matches(kw, "protocol") && !buckets:
 			if s, err = w.value(kw); err == nil {
 				q.proto, err = namedNumber(w, kw, s, ipfmt.Protocols, 255)
 			}
@@ -292,7 +305,7 @@ func nexthopShow(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	q, err := parseNexthopSel(e, c, "nexthop show", args)
+	q, err := parseNexthopSel(e, c, "nexthop show", args, false)
 	if err != nil {
 		return err
 	}
@@ -312,6 +325,61 @@ func (q *nexthopSel) print(e *env, c *rtnl.Conn) error {
 	return e.printer().Nexthops(nhs, names)
 }
 
+// bucketShow lists the buckets of resilient groups; an id here is a
+// filter, as ip's, not a get.
+func bucketShow(e *env, args []string) error {
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	q, err := parseNexthopSel(e, c, "nexthop bucket show", args, true)
+	if err != nil {
+		return err
+	}
+	ks, err := c.NexthopBuckets(rtnl.NexthopBucketFilter{Family: q.f.Family, ID: q.id, NexthopID: q.nhid, OIF: q.f.OIF, Master: q.f.Master})
+	if err != nil {
+		return err
+	}
+	return e.printer().NexthopBuckets(ks)
+}
+
+// bucketGet is `bucket get id ID index INDEX`, both needed.
+func bucketGet(e *env, args []string) error {
+	w := e.words(args, "nexthop bucket get")
+	var id, index uint64
+	var err error
+	seen := 0
+	for w.more() && err == nil {
+		switch kw := w.next(); kw {
+		case "id":
+			id, err = w.uint(kw, 32)
+			seen |= 1
+		case "index":
+			index, err = w.uint(kw, 16)
+			seen |= 2
+		default:
+			err = w.usagef("unexpected %q", kw)
+		}
+	}
+	if err == nil && (seen != 3 || id == 0) {
+		err = w.usagef("which bucket? id ID index INDEX")
+	}
+	if err != nil {
+		return err
+	}
+	c, err := e.dialRoute()
+	if err != nil {
+		return err
+	}
+	defer e.release(c)
+	k, err := c.NexthopBucketGet(uint32(id), uint16(index))
+	if err != nil {
+		return err
+	}
+	return e.printer().NexthopBuckets([]rtnl.NexthopBucket{*k})
+}
+
 // nexthopFlush deletes what show would list and says how many, as ip
 // does; with no selector, groups go first, then the rest.
 func nexthopFlush(e *env, args []string) error {
@@ -320,7 +388,7 @@ func nexthopFlush(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	q, err := parseNexthopSel(e, c, "nexthop flush", args)
+	q, err := parseNexthopSel(e, c, "nexthop flush", args, false)
 	if err != nil {
 		return err
 	}

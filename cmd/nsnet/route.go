@@ -578,20 +578,20 @@ type routeSel struct {
 	realmMask         uint32 // the half of FROM/TO that was not 0
 }
 
+// byte8 is a selector's protocol or scope, by name or number; nil for
+// all.
+func byte8(w *words, kw string, t *ipfmt.FileNames) (*uint8, error) {
+	s, err := w.value(kw)
+	if err != nil || s == "all" {
+		return nil, err
+	}
+	n, err := namedNumber(w, kw, s, t, 255)
+	v := uint8(n)
+	return &v, err
+}
+
 func parseRouteSel(e *env, w *words) (*routeSel, error) {
 	q := &routeSel{table: unix.RT_TABLE_MAIN}
-	byte8 := func(kw string, t *ipfmt.FileNames) (*uint8, error) {
-		s, err := w.value(kw)
-		if err != nil {
-			return nil, err
-		}
-		if s == "all" {
-			return nil, nil
-		}
-		n, err := namedNumber(w, kw, s, t, 255)
-		v := uint8(n)
-		return &v, err
-	}
 	for w.more() {
 		var err error
 		switch kw := w.next(); {
@@ -610,9 +610,9 @@ func parseRouteSel(e *env, w *words) (*routeSel, error) {
 		case kw == "dev" || kw == "oif":
 			q.dev, err = w.ifname(kw)
 		case matches(kw, "protocol"):
-			q.proto, err = byte8(kw, ipfmt.Protocols)
+			q.proto, err = byte8(w, kw, ipfmt.Protocols)
 		case matches(kw, "scope"):
-			q.scope, err = byte8(kw, ipfmt.Scopes)
+			q.scope, err = byte8(w, kw, ipfmt.Scopes)
 		case matches(kw, "type"):
 			var s string
 			if s, err = w.value(kw); err == nil {

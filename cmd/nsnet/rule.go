@@ -197,10 +197,12 @@ func ipprotoWord(w *words, kw string) (uint8, error) {
 // ruleMatches is ip's filter_nlmsg: the fields given in t must be r's, a
 // prefix must cover r's; as in ip, a mark, mask, protocol or port of 0
 // and table 0 select any.
+// covers: selector f is not given, or prefix p lies within it.
+func covers(f, p netaddr.Prefix) bool {
+	return !f.IsValid() || f.Bits() <= max(p.Bits(), 0) && bitsMatch(p.Addr(), f, f.Bits())
+}
+
 func ruleMatches(t *rtnl.Rule, given ruleFields, r *rtnl.Rule) bool {
-	covers := func(f, p netaddr.Prefix) bool {
-		return !f.IsValid() || f.Bits() <= max(p.Bits(), 0) && bitsMatch(p.Addr(), f, f.Bits())
-	}
 	mask := func(m *uint32) uint32 {
 		if m == nil {
 			return 0

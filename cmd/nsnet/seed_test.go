@@ -271,7 +271,9 @@ func TestDifferentialIPToNsnet(t *testing.T) {
 // namespace ns stop changing (carrier, operstate, IPv6 link-local
 // addresses and their DAD, and the routes that follow them settle a moment
 // after links come up), so that two tools reading one after the other see
-// the same state. At most 5 s.
+// the same state: nothing changed for 200 ms, and no address is tentative
+// (duplicate address detection holds one for a second and more without a
+// change to see). At most 5 s.
 func waitSettled(t *testing.T, ns string) {
 	t.Helper()
 	read := func() string {
@@ -286,7 +288,7 @@ func waitSettled(t *testing.T, ns string) {
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
 		cur := read()
-		if cur == prev {
+		if cur == prev && !strings.Contains(cur, " tentative") {
 			return
 		}
 		prev = cur

@@ -50,6 +50,10 @@ type jsonParser struct {
 	err error
 }
 
+// fail keeps the first error. Not inlined, nor is lit: the parser calls
+// each at a score of places.
+//
+//go:noinline
 func (p *jsonParser) fail(why string) {
 	if p.err == nil {
 		p.err = fmt.Errorf("JSON: %s at byte %d", why, p.i)
@@ -63,6 +67,8 @@ func (p *jsonParser) space() {
 }
 
 // lit consumes word if it is next.
+//
+//go:noinline
 func (p *jsonParser) lit(word string) bool {
 	if len(p.b)-p.i >= len(word) && string(p.b[p.i:p.i+len(word)]) == word {
 		p.i += len(word)

@@ -47,10 +47,6 @@ func (p *Printer) nexthop(o *record, n *rtnl.NexthopObject, names map[int32]stri
 		o.str("type", "type", groupTypes.Name(uint32(t)))
 	}
 	if r := n.Resilient; r != nil {
-		// Timers in hundredths of a second, printed as seconds with %g.
-		secs := func(cs uint64) string {
-			return strconv.FormatFloat(float64(cs/100)+float64(cs%100*10000)/1e6, 'g', 6, 64)
-		}
 		args := Object{{"buckets", r.Buckets}}
 		o.fp("buckets ", utoa(uint64(r.Buckets)), " ")
 		for _, t := range []struct {
@@ -83,6 +79,30 @@ func (p *Printer) nexthop(o *record, n *rtnl.NexthopObject, names map[int32]stri
 	if n.FDB {
 		o.any("fdb", "fdb", nil) // ip's one item without a blank after it
 	}
+}
+
+// secs is a time in hundredths of a second (clock_t) as ip prints it:
+// seconds, with %g.
+func secs(cs uint64) string {
+	return strconv.FormatFloat(float64(cs/100)+float64(cs%100*10000)/1e6, 'g', 6, 64)
+}
+
+// NexthopBuckets prints the buckets of resilient groups as ip nexthop
+// bucket show does (print_nexthop_bucket). Not inlined: its record's
+// closure would be stamped out at each call.
+//
+//go:noinline
+func (p *Printer) NexthopBuckets(ks []rtnl.NexthopBucket) error {
+	return p.printAll(len(ks), func(i int) *record {
+		k, o := &ks[i], p.newRecord()
+		o.num("id", "id", k.ID)
+		idle := secs(k.IdleTime)
+		o.fp("index ", utoa(uint64(k.Index)), " idle_time ", idle, " nhid ", utoa(uint64(k.NexthopID)), " ")
+		o.js("bucket", Object{{"index", k.Index}, {"idle_time", Number(idle)}, {"nhid", k.NexthopID}})
+		o.flags("flags", k.Flags)
+		o.fp("\n")
+		return o
+	})
 }
 
 // groupTypes are NHA_GROUP_TYPE's names (nh_group_type_name).

@@ -79,13 +79,13 @@ func decode(proto int, b []byte) []msg {
 		m := msg{off: off}
 		rest := b[off:]
 		if len(rest) < unix.NLMSG_HDRLEN {
-			m.bad = strconv.Itoa(len(rest)) + " bytes left: too few for a message header"
+			m.bad = itoa(len(rest)) + " bytes left: too few for a message header"
 			return append(out, m)
 		}
 		ne := binary.NativeEndian
 		m.hdr = header{ne.Uint32(rest), ne.Uint16(rest[4:]), ne.Uint16(rest[6:]), ne.Uint32(rest[8:]), ne.Uint32(rest[12:])}
 		if m.hdr.len < unix.NLMSG_HDRLEN || int(m.hdr.len) > len(rest) {
-			m.bad = "nlmsg_len " + strconv.Itoa(int(m.hdr.len)) + " out of range: " + strconv.Itoa(len(rest)) + " bytes left"
+			m.bad = "nlmsg_len " + itoa(int(m.hdr.len)) + " out of range: " + itoa(len(rest)) + " bytes left"
 			m.typeName = typeName(proto, m.hdr.typ)
 			return append(out, m)
 		}
@@ -115,7 +115,7 @@ func typeName(proto int, t uint16) string {
 		n = name(spNFT, int(t&0xff))
 	}
 	if n == "" {
-		return "type " + strconv.Itoa(int(t))
+		return "type " + itoa(int(t))
 	}
 	return n
 }
@@ -217,7 +217,8 @@ func layout(proto int, t uint16) (*fixedSpec, space) {
 			return &ndmsg, spNeigh
 		case t >= unix.RTM_NEWRULE && t <= unix.RTM_GETRULE:
 			return &fibRuleHdr, spRule
-		case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP:
+		case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP,
+			t >= unix.RTM_NEWNEXTHOPBUCKET && t <= unix.RTM_GETNEXTHOPBUCKET:
 			return &nhmsg, spNexthop
 		case t >= unix.RTM_NEWNSID && t <= unix.RTM_GETNSID:
 			return &rtgenmsg, spNSID
@@ -261,7 +262,7 @@ func (m *msg) decodeBody(proto int, body []byte) {
 		return
 	}
 	if len(body) < f.size() {
-		m.bad = f.name + " needs " + strconv.Itoa(f.size()) + " bytes, the message has " + strconv.Itoa(len(body))
+		m.bad = f.name + " needs " + itoa(f.size()) + " bytes, the message has " + itoa(len(body))
 		return
 	}
 	m.fixedName, m.fixed = f.name, f.decode(body)
@@ -316,7 +317,7 @@ var fieldNames = []struct {
 func fieldValue(header, field string, v uint64) string {
 	switch field {
 	case "index", "ifindex":
-		return strconv.Itoa(int(int32(v)))
+		return itoa(int(int32(v)))
 	case "change":
 		return "0x" + strconv.FormatUint(v, 16)
 	case "family":
@@ -402,7 +403,7 @@ const (
 func (m *msg) decodeControl(body []byte) {
 	if len(body) < 4 {
 		if m.hdr.typ == unix.NLMSG_ERROR || len(body) != 0 {
-			m.bad = "an error code needs 4 bytes, the message has " + strconv.Itoa(len(body))
+			m.bad = "an error code needs 4 bytes, the message has " + itoa(len(body))
 		}
 		return
 	}
@@ -412,7 +413,7 @@ func (m *msg) decodeControl(body []byte) {
 	tlv := 4
 	if m.hdr.typ == unix.NLMSG_ERROR {
 		if len(rest) < unix.NLMSG_HDRLEN {
-			m.bad = "the request's header is cut short: " + strconv.Itoa(len(rest)) + " bytes"
+			m.bad = "the request's header is cut short: " + itoa(len(rest)) + " bytes"
 			return
 		}
 		ne := binary.NativeEndian
@@ -442,7 +443,7 @@ func walk(b []byte, base int, sp space) []node {
 	for off := 0; off < len(b); {
 		n := node{off: base + off}
 		if len(b)-off < unix.NLA_HDRLEN {
-			n.bad = strconv.Itoa(len(b)-off) + " bytes left: too few for an attribute header"
+			n.bad = itoa(len(b)-off) + " bytes left: too few for an attribute header"
 			return append(out, n)
 		}
 		l := int(binary.NativeEndian.Uint16(b[off:]))
@@ -450,13 +451,13 @@ func walk(b []byte, base int, sp space) []node {
 		n.typ, n.length = raw&nlaTypeMask, l
 		n.name = name(sp, int(n.typ))
 		if n.name != "" && int(sp) < len(spaceNames) {
-			n.prefixLen = len(spaceNames[sp].prefix)
+			n.prefixLen = strings.IndexByte(spaceNames[sp], ' ')
 		} else if n.name != "" {
 			n.prefixLen = len("AF_")
 		}
 		n.flagBits = bitNames(nlaFlagNames, uint32(raw>>14), "NLA_F_")
 		if l < unix.NLA_HDRLEN || l > len(b)-off {
-			n.bad = "nla_len " + strconv.Itoa(l) + " out of range: " + strconv.Itoa(len(b)-off) + " bytes left"
+			n.bad = "nla_len " + itoa(l) + " out of range: " + itoa(len(b)-off) + " bytes left"
 			return append(out, n)
 		}
 		n.pad = min(align(l), len(b)-off) - l
@@ -516,12 +517,12 @@ func nexthops(v []byte, base int) []node {
 		}
 		l := int(binary.NativeEndian.Uint16(v[off:]))
 		if l < unix.SizeofRtNexthop || l > len(v)-off {
-			n.bad = "rtnh_len " + strconv.Itoa(l) + " out of range"
+			n.bad = "rtnh_len " + itoa(l) + " out of range"
 			return append(out, n)
 		}
 		n.length = l
-		n.value = "ifindex=" + strconv.Itoa(int(int32(binary.NativeEndian.Uint32(v[off+4:])))) +
-			" hops=" + strconv.Itoa(int(v[off+3])) + " flags=" + orZero(bitNames("DEAD PERVASIVE ONLINK OFFLOAD LINKDOWN UNRESOLVED TRAP", uint32(v[off+2]), ""))
+		n.value = "ifindex=" + itoa(int(int32(binary.NativeEndian.Uint32(v[off+4:])))) +
+			" hops=" + itoa(int(v[off+3])) + " flags=" + orZero(bitNames("DEAD PERVASIVE ONLINK OFFLOAD LINKDOWN UNRESOLVED TRAP", uint32(v[off+2]), ""))
 		n.kids = walk(v[off+unix.SizeofRtNexthop:off+l], n.off+unix.SizeofRtNexthop, spRoute)
 		out = append(out, n)
 		off += align(l)
@@ -560,7 +561,7 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 	case k == kMAC && len(v) > 0:
 		return macString(v), vText
 	case k == kI32 && len(v) == 4:
-		return strconv.Itoa(int(int32(order.Uint32(v)))), vNumber
+		return itoa(int(int32(order.Uint32(v)))), vNumber
 	case k == kIFAFlags && len(v) == 4:
 		return orZero(bitNames(ifaFlagNames, order.Uint32(v), "IFA_F_")), vText
 	case k == kOperState && len(v) == 1:
@@ -574,9 +575,9 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 	}
 	switch len(v) {
 	case 1:
-		return strconv.Itoa(int(v[0])), vNumber
+		return itoa(int(v[0])), vNumber
 	case 2:
-		return strconv.Itoa(int(order.Uint16(v))), vNumber
+		return itoa(int(order.Uint16(v))), vNumber
 	case 4:
 		return strconv.FormatUint(uint64(order.Uint32(v)), 10), vNumber
 	case 8:
@@ -627,7 +628,7 @@ func hexBytes(v []byte) string {
 	var b strings.Builder
 	for i, c := range v {
 		if i == most {
-			put(&b, " … ("+strconv.Itoa(len(v))+" bytes)")
+			put(&b, " … ("+itoa(len(v))+" bytes)")
 			break
 		}
 		if i > 0 {
@@ -686,88 +687,73 @@ const (
 )
 
 type attrSpec struct {
+	sp   space
 	typ  uint16
 	kind kind
 	sub  space // for kNest
 }
 
-// schema lists, per space, the attributes that kAuto would show wrongly.
-var schema = [...][]attrSpec{
-	spLink: {
-		{unix.IFLA_IFNAME, kStr, 0}, {unix.IFLA_QDISC, kStr, 0}, {unix.IFLA_IFALIAS, kStr, 0},
-		{unix.IFLA_ALT_IFNAME, kStr, 0}, {unix.IFLA_ADDRESS, kMAC, 0}, {unix.IFLA_BROADCAST, kMAC, 0},
-		{unix.IFLA_PERM_ADDRESS, kMAC, 0}, {unix.IFLA_LINK, kIndex, 0}, {unix.IFLA_MASTER, kIndex, 0},
-		{unix.IFLA_LINKINFO, kNest, spLinkInfo}, {unix.IFLA_AF_SPEC, kNest, spAFSpec},
-		{unix.IFLA_PROP_LIST, kNest, spLink}, {unix.IFLA_LINK_NETNSID, kI32, 0}, {unix.IFLA_NEW_NETNSID, kI32, 0},
-		{unix.IFLA_TARGET_NETNSID, kI32, 0}, {unix.IFLA_NEW_IFINDEX, kI32, 0}, {unix.IFLA_STATS, kBytes, 0},
-		{unix.IFLA_STATS64, kBytes, 0}, {unix.IFLA_MAP, kBytes, 0}, {unix.IFLA_XDP, kNest, spXDP},
-		{unix.IFLA_OPERSTATE, kOperState, 0}, {unix.IFLA_PROTO_DOWN_REASON, kNest, spProtoDownReason},
-	},
-	spLinkInfo: {
-		{unix.IFLA_INFO_KIND, kStr, 0}, {unix.IFLA_INFO_SLAVE_KIND, kStr, 0},
-		{unix.IFLA_INFO_DATA, kKindData, 0}, {unix.IFLA_INFO_SLAVE_DATA, kSlaveData, 0},
-	},
-	spBridge:     {{unix.IFLA_BR_GROUP_ADDR, kMAC, 0}, {unix.IFLA_BR_ROOT_ID, kBytes, 0}, {unix.IFLA_BR_BRIDGE_ID, kBytes, 0}},
-	spBridgePort: {{unix.IFLA_BRPORT_ROOT_ID, kBytes, 0}, {unix.IFLA_BRPORT_BRIDGE_ID, kBytes, 0}},
-	spVxlan: {
-		{unix.IFLA_VXLAN_GROUP, kIP, 0}, {unix.IFLA_VXLAN_LOCAL, kIP, 0}, {unix.IFLA_VXLAN_GROUP6, kIP, 0},
-		{unix.IFLA_VXLAN_LOCAL6, kIP, 0}, {unix.IFLA_VXLAN_LINK, kIndex, 0}, {unix.IFLA_VXLAN_PORT, kBE16, 0},
-		{unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0}, {33, kBytes, 0}, // IFLA_VXLAN_RESERVED_BITS: the header's bits a packet may set
-	},
-	spMacvlan: {{unix.IFLA_MACVLAN_MACADDR, kMAC, 0}},
-	spVeth:    {{1, kVethPeer, 0}}, // VETH_INFO_PEER
-	spInet:    {{unix.IFLA_INET_CONF, kBytes, 0}},
-	spInet6: {
-		{unix.IFLA_INET6_CONF, kBytes, 0}, {unix.IFLA_INET6_STATS, kBytes, 0}, {unix.IFLA_INET6_ICMP6STATS, kBytes, 0},
-		{unix.IFLA_INET6_CACHEINFO, kBytes, 0}, {unix.IFLA_INET6_TOKEN, kIP, 0},
-	},
-	spAddr: {
-		{unix.IFA_ADDRESS, kIP, 0}, {unix.IFA_LOCAL, kIP, 0}, {unix.IFA_BROADCAST, kIP, 0}, {unix.IFA_ANYCAST, kIP, 0},
-		{unix.IFA_MULTICAST, kIP, 0}, {unix.IFA_CACHEINFO, kBytes, 0}, {unix.IFA_FLAGS, kIFAFlags, 0},
-		{unix.IFA_LABEL, kStr, 0},
-	},
-	spRoute: {
-		{unix.RTA_DST, kIP, 0}, {unix.RTA_SRC, kIP, 0}, {unix.RTA_GATEWAY, kIP, 0}, {unix.RTA_PREFSRC, kIP, 0},
-		{unix.RTA_NEWDST, kIP, 0}, {unix.RTA_IIF, kIndex, 0}, {unix.RTA_OIF, kIndex, 0},
-		{unix.RTA_METRICS, kNest, spMetrics}, {unix.RTA_MULTIPATH, kMultipath, 0}, {unix.RTA_CACHEINFO, kBytes, 0},
-		{unix.RTA_VIA, kBytes, 0}, {unix.RTA_SPORT, kBE16, 0}, {unix.RTA_DPORT, kBE16, 0},
-	},
-	spMetrics: {{unix.RTAX_CC_ALGO, kStr, 0}},
-	spNeigh: {
-		{unix.NDA_DST, kIP, 0}, {unix.NDA_LLADDR, kMAC, 0}, {unix.NDA_CACHEINFO, kBytes, 0},
-		{unix.NDA_IFINDEX, kIndex, 0}, {unix.NDA_MASTER, kIndex, 0}, {unix.NDA_PORT, kBE16, 0},
-	},
-	spRule: {
-		{unix.FRA_IIFNAME, kStr, 0}, {unix.FRA_OIFNAME, kStr, 0}, {unix.FRA_DST, kIP, 0}, {unix.FRA_SRC, kIP, 0},
-		{unix.FRA_UID_RANGE, kBytes, 0}, {unix.FRA_SPORT_RANGE, kBytes, 0}, {unix.FRA_DPORT_RANGE, kBytes, 0},
-	},
+// schema lists the attributes that kAuto would show wrongly, by space: one
+// array of plain values, not a slice a space (a slice's header is writable
+// data the binary carries).
+var schema = [...]attrSpec{
+	{spLink, unix.IFLA_IFNAME, kStr, 0}, {spLink, unix.IFLA_QDISC, kStr, 0}, {spLink, unix.IFLA_IFALIAS, kStr, 0},
+	{spLink, unix.IFLA_ALT_IFNAME, kStr, 0}, {spLink, unix.IFLA_ADDRESS, kMAC, 0}, {spLink, unix.IFLA_BROADCAST, kMAC, 0},
+	{spLink, unix.IFLA_PERM_ADDRESS, kMAC, 0}, {spLink, unix.IFLA_LINK, kIndex, 0}, {spLink, unix.IFLA_MASTER, kIndex, 0},
+	{spLink, unix.IFLA_LINKINFO, kNest, spLinkInfo}, {spLink, unix.IFLA_AF_SPEC, kNest, spAFSpec}, {spLink, unix.IFLA_PROP_LIST, kNest, spLink},
+	{spLink, unix.IFLA_LINK_NETNSID, kI32, 0}, {spLink, unix.IFLA_NEW_NETNSID, kI32, 0}, {spLink, unix.IFLA_TARGET_NETNSID, kI32, 0},
+	{spLink, unix.IFLA_NEW_IFINDEX, kI32, 0}, {spLink, unix.IFLA_STATS, kBytes, 0}, {spLink, unix.IFLA_STATS64, kBytes, 0},
+	{spLink, unix.IFLA_MAP, kBytes, 0}, {spLink, unix.IFLA_XDP, kNest, spXDP}, {spLink, unix.IFLA_OPERSTATE, kOperState, 0},
+	{spLink, unix.IFLA_PROTO_DOWN_REASON, kNest, spProtoDownReason},
+	{spLinkInfo, unix.IFLA_INFO_KIND, kStr, 0}, {spLinkInfo, unix.IFLA_INFO_SLAVE_KIND, kStr, 0}, {spLinkInfo, unix.IFLA_INFO_DATA, kKindData, 0},
+	{spLinkInfo, unix.IFLA_INFO_SLAVE_DATA, kSlaveData, 0},
+	{spBridge, unix.IFLA_BR_GROUP_ADDR, kMAC, 0}, {spBridge, unix.IFLA_BR_ROOT_ID, kBytes, 0}, {spBridge, unix.IFLA_BR_BRIDGE_ID, kBytes, 0},
+	{spBridgePort, unix.IFLA_BRPORT_ROOT_ID, kBytes, 0}, {spBridgePort, unix.IFLA_BRPORT_BRIDGE_ID, kBytes, 0},
+	{spVxlan, unix.IFLA_VXLAN_GROUP, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_LOCAL, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_GROUP6, kIP, 0},
+	{spVxlan, unix.IFLA_VXLAN_LOCAL6, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_LINK, kIndex, 0}, {spVxlan, unix.IFLA_VXLAN_PORT, kBE16, 0},
+	{spVxlan, unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0}, {spVxlan, 33, kBytes, 0}, // IFLA_VXLAN_RESERVED_BITS: the header's bits a packet may set
+	{spMacvlan, unix.IFLA_MACVLAN_MACADDR, kMAC, 0},
+	{spVeth, 1, kVethPeer, 0}, // VETH_INFO_PEER
+	{spInet, unix.IFLA_INET_CONF, kBytes, 0},
+	{spInet6, unix.IFLA_INET6_CONF, kBytes, 0}, {spInet6, unix.IFLA_INET6_STATS, kBytes, 0}, {spInet6, unix.IFLA_INET6_ICMP6STATS, kBytes, 0},
+	{spInet6, unix.IFLA_INET6_CACHEINFO, kBytes, 0}, {spInet6, unix.IFLA_INET6_TOKEN, kIP, 0},
+	{spAddr, unix.IFA_ADDRESS, kIP, 0}, {spAddr, unix.IFA_LOCAL, kIP, 0}, {spAddr, unix.IFA_BROADCAST, kIP, 0},
+	{spAddr, unix.IFA_ANYCAST, kIP, 0}, {spAddr, unix.IFA_MULTICAST, kIP, 0}, {spAddr, unix.IFA_CACHEINFO, kBytes, 0},
+	{spAddr, unix.IFA_FLAGS, kIFAFlags, 0}, {spAddr, unix.IFA_LABEL, kStr, 0},
+	{spRoute, unix.RTA_DST, kIP, 0}, {spRoute, unix.RTA_SRC, kIP, 0}, {spRoute, unix.RTA_GATEWAY, kIP, 0},
+	{spRoute, unix.RTA_PREFSRC, kIP, 0}, {spRoute, unix.RTA_NEWDST, kIP, 0}, {spRoute, unix.RTA_IIF, kIndex, 0},
+	{spRoute, unix.RTA_OIF, kIndex, 0}, {spRoute, unix.RTA_METRICS, kNest, spMetrics}, {spRoute, unix.RTA_MULTIPATH, kMultipath, 0},
+	{spRoute, unix.RTA_CACHEINFO, kBytes, 0}, {spRoute, unix.RTA_VIA, kBytes, 0}, {spRoute, unix.RTA_SPORT, kBE16, 0},
+	{spRoute, unix.RTA_DPORT, kBE16, 0},
+	{spMetrics, unix.RTAX_CC_ALGO, kStr, 0},
+	{spNeigh, unix.NDA_DST, kIP, 0}, {spNeigh, unix.NDA_LLADDR, kMAC, 0}, {spNeigh, unix.NDA_CACHEINFO, kBytes, 0},
+	{spNeigh, unix.NDA_IFINDEX, kIndex, 0}, {spNeigh, unix.NDA_MASTER, kIndex, 0}, {spNeigh, unix.NDA_PORT, kBE16, 0},
+	{spRule, unix.FRA_IIFNAME, kStr, 0}, {spRule, unix.FRA_OIFNAME, kStr, 0}, {spRule, unix.FRA_DST, kIP, 0},
+	{spRule, unix.FRA_SRC, kIP, 0}, {spRule, unix.FRA_UID_RANGE, kBytes, 0}, {spRule, unix.FRA_SPORT_RANGE, kBytes, 0},
+	{spRule, unix.FRA_DPORT_RANGE, kBytes, 0},
 	// NHA_GROUP: struct nexthop_grp records (id, weight-1).
-	spNexthop: {{unix.NHA_GATEWAY, kIP, 0}, {unix.NHA_OIF, kIndex, 0}, {unix.NHA_MASTER, kIndex, 0}, {unix.NHA_GROUP, kBytes, 0}, {12, kNest, spResGroup}},
-	spNSID:    {{unix.NETNSA_NSID, kI32, 0}, {unix.NETNSA_TARGET_NSID, kI32, 0}, {unix.NETNSA_CURRENT_NSID, kI32, 0}},
-	spNetconf: {{1, kI32, 0}, {2, kI32, 0}, {3, kI32, 0}, {4, kI32, 0}, {5, kI32, 0}, {6, kI32, 0}, {7, kI32, 0}, {8, kI32, 0}},
-	spExtAck: {
-		{unix.NLMSGERR_ATTR_MSG, kStr, 0}, {unix.NLMSGERR_ATTR_COOKIE, kBytes, 0},
-		{4, kNest, spaceNone}, // NLMSGERR_ATTR_POLICY
-	},
-
-	spTable: {{unix.NFTA_TABLE_NAME, kStr, 0}, {6, kBytes, 0}}, // 6: NFTA_TABLE_USERDATA
-	spChain: {
-		{unix.NFTA_CHAIN_TABLE, kStr, 0}, {unix.NFTA_CHAIN_NAME, kStr, 0}, {unix.NFTA_CHAIN_TYPE, kStr, 0},
-		{unix.NFTA_CHAIN_HOOK, kNest, spHook}, {unix.NFTA_CHAIN_COUNTERS, kNest, spCounter},
-	},
-	spHook: {{unix.NFTA_HOOK_PRIORITY, kI32, 0}, {unix.NFTA_HOOK_DEV, kStr, 0}},
-	spRuleNFT: {
-		{unix.NFTA_RULE_TABLE, kStr, 0}, {unix.NFTA_RULE_CHAIN, kStr, 0},
-		{unix.NFTA_RULE_EXPRESSIONS, kNest, spList}, {unix.NFTA_RULE_USERDATA, kComment, 0},
-	},
-	spList:      {{unix.NFTA_LIST_ELEM, kExpr, 0}},
-	spExpr:      {{unix.NFTA_EXPR_NAME, kStr, 0}, {unix.NFTA_EXPR_DATA, kExprData, 0}},
-	spData:      {{unix.NFTA_DATA_VALUE, kBytes, 0}, {unix.NFTA_DATA_VERDICT, kNest, spVerdict}},
-	spVerdict:   {{unix.NFTA_VERDICT_CODE, kI32, 0}, {unix.NFTA_VERDICT_CHAIN, kStr, 0}},
-	spGen:       {{unix.NFTA_GEN_PROC_NAME, kStr, 0}},
-	spCmp:       {{unix.NFTA_CMP_DATA, kNest, spData}},
-	spImmediate: {{unix.NFTA_IMMEDIATE_DATA, kNest, spData}},
-	spBitwise:   {{unix.NFTA_BITWISE_MASK, kNest, spData}, {unix.NFTA_BITWISE_XOR, kNest, spData}},
+	{spNexthop, unix.NHA_GATEWAY, kIP, 0}, {spNexthop, unix.NHA_OIF, kIndex, 0}, {spNexthop, unix.NHA_MASTER, kIndex, 0},
+	{spNexthop, unix.NHA_GROUP, kBytes, 0}, {spNexthop, 12, kNest, spResGroup},
+	{spNexthop, 13, kNest, spResBucket},
+	{spNSID, unix.NETNSA_NSID, kI32, 0}, {spNSID, unix.NETNSA_TARGET_NSID, kI32, 0}, {spNSID, unix.NETNSA_CURRENT_NSID, kI32, 0},
+	{spNetconf, 1, kI32, 0}, {spNetconf, 2, kI32, 0}, {spNetconf, 3, kI32, 0},
+	{spNetconf, 4, kI32, 0}, {spNetconf, 5, kI32, 0}, {spNetconf, 6, kI32, 0},
+	{spNetconf, 7, kI32, 0}, {spNetconf, 8, kI32, 0},
+	{spExtAck, unix.NLMSGERR_ATTR_MSG, kStr, 0}, {spExtAck, unix.NLMSGERR_ATTR_COOKIE, kBytes, 0}, {spExtAck, 4, kNest, spaceNone}, // NLMSGERR_ATTR_POLICY
+	{spTable, unix.NFTA_TABLE_NAME, kStr, 0}, {spTable, 6, kBytes, 0}, // 6: NFTA_TABLE_USERDATA
+	{spChain, unix.NFTA_CHAIN_TABLE, kStr, 0}, {spChain, unix.NFTA_CHAIN_NAME, kStr, 0}, {spChain, unix.NFTA_CHAIN_TYPE, kStr, 0},
+	{spChain, unix.NFTA_CHAIN_HOOK, kNest, spHook}, {spChain, unix.NFTA_CHAIN_COUNTERS, kNest, spCounter},
+	{spHook, unix.NFTA_HOOK_PRIORITY, kI32, 0}, {spHook, unix.NFTA_HOOK_DEV, kStr, 0},
+	{spRuleNFT, unix.NFTA_RULE_TABLE, kStr, 0}, {spRuleNFT, unix.NFTA_RULE_CHAIN, kStr, 0}, {spRuleNFT, unix.NFTA_RULE_EXPRESSIONS, kNest, spList},
+	{spRuleNFT, unix.NFTA_RULE_USERDATA, kComment, 0},
+	{spList, unix.NFTA_LIST_ELEM, kExpr, 0},
+	{spExpr, unix.NFTA_EXPR_NAME, kStr, 0}, {spExpr, unix.NFTA_EXPR_DATA, kExprData, 0},
+	{spData, unix.NFTA_DATA_VALUE, kBytes, 0}, {spData, unix.NFTA_DATA_VERDICT, kNest, spVerdict},
+	{spVerdict, unix.NFTA_VERDICT_CODE, kI32, 0}, {spVerdict, unix.NFTA_VERDICT_CHAIN, kStr, 0},
+	{spGen, unix.NFTA_GEN_PROC_NAME, kStr, 0},
+	{spCmp, unix.NFTA_CMP_DATA, kNest, spData},
+	{spImmediate, unix.NFTA_IMMEDIATE_DATA, kNest, spData},
+	{spBitwise, unix.NFTA_BITWISE_MASK, kNest, spData}, {spBitwise, unix.NFTA_BITWISE_XOR, kNest, spData},
 }
 
 const (
@@ -779,21 +765,20 @@ const (
 )
 
 // kindSpaces: the space of IFLA_INFO_DATA by IFLA_INFO_KIND, and of
-// NFTA_EXPR_DATA by NFTA_EXPR_NAME.
-var kindSpaces = []struct {
-	name string
-	sp   space
-}{
-	{"bridge", spBridge}, {"vxlan", spVxlan}, {"macvlan", spMacvlan}, {"macvtap", spMacvlan}, {"veth", spVeth},
-	{"payload", spPayload}, {"cmp", spCmp}, {"immediate", spImmediate}, {"meta", spMeta}, {"ct", spCt},
-	{"nat", spNat}, {"masq", spMasq}, {"redir", spRedir}, {"bitwise", spBitwise}, {"fib", spFib},
-	{"counter", spCounter}, {"lookup", spLookup},
+// NFTA_EXPR_DATA by NFTA_EXPR_NAME, the kinds named in kindNames' order.
+// (A table of names as strings would be writable data: their headers.)
+var kindSpaces = [...]space{
+	spBridge, spVxlan, spMacvlan, spMacvlan, spVeth,
+	spPayload, spCmp, spImmediate, spMeta, spCt, spNat, spMasq, spRedir, spBitwise, spFib, spCounter, spLookup,
 }
 
+const kindNames = "bridge vxlan macvlan macvtap veth " +
+	"payload cmp immediate meta ct nat masq redir bitwise fib counter lookup"
+
 func spaceOfKind(name string) space {
-	for _, k := range kindSpaces {
-		if k.name == name {
-			return k.sp
+	for i, sp := range kindSpaces {
+		if w, _ := nth(kindNames, i); w == name {
+			return sp
 		}
 	}
 	return spaceNone
@@ -804,20 +789,18 @@ func spec(sp space, typ uint16) attrSpec {
 	if sp == spAFSpec {
 		switch typ {
 		case unix.AF_INET:
-			return attrSpec{typ, kNest, spInet}
+			return attrSpec{sp, typ, kNest, spInet}
 		case unix.AF_INET6:
-			return attrSpec{typ, kNest, spInet6}
+			return attrSpec{sp, typ, kNest, spInet6}
 		}
-		return attrSpec{typ, kNest, spaceNone}
+		return attrSpec{sp, typ, kNest, spaceNone}
 	}
-	if int(sp) < len(schema) {
-		for _, a := range schema[sp] {
-			if a.typ == typ {
-				return a
-			}
+	for _, a := range schema {
+		if a.sp == sp && a.typ == typ {
+			return a
 		}
 	}
-	return attrSpec{typ: typ}
+	return attrSpec{sp: sp, typ: typ}
 }
 
 // name is the constant's name for number n in space sp, or "" when the
@@ -835,8 +818,8 @@ func name(sp space, n int) string {
 		return ""
 	}
 	s := spaceNames[sp]
-	if w, ok := nth(s.names, n); ok && w != "-" {
-		return s.prefix + w
+	if w, ok := nth(s, n+1); ok && w != "-" {
+		return s[:strings.IndexByte(s, ' ')] + w
 	}
 	return ""
 }

@@ -14,9 +14,12 @@ import (
 // and Builder.WriteString inlined carries its growth code to each.
 //
 //go:noinline
-//go:noinline
 func put(b *strings.Builder, s string) { b.WriteString(s) }
 
+// itoa is strconv.Itoa called, not inlined at each of the trace's many
+// numbers (each inlined copy carries its small-number fast path).
+//
+//go:noinline
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // title is what a message is, in a word: its type, or for the control
