@@ -67,7 +67,9 @@ func (x *Unknown) decode(d *nl.Decoder) error {
 }
 
 // be32 reads a 32-bit big-endian attribute, the width of every nftables
-// register number, key and flag.
+// register number, key and flag. Not inlined: called at every decoder.
+//
+//go:noinline
 func be32(d *nl.Decoder) uint32 { return d.Uint32BE() }
 
 // dataValue writes NFTA_DATA_VALUE nested in attribute typ (struct

@@ -59,7 +59,7 @@ func (e *ExecError) Unwrap() error { return e.Err }
 func Exec(h *Handle, name string, argv []string, opt ExecOptions) (int, error) {
 	files, copies, err := stdio(opt)
 	if err != nil {
-		return 1, fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+		return 1, nameError("exec in", displayName(h, name), err)
 	}
 	var pid int
 	err = prepare(h, name, argv, opt, func(path string) error {
@@ -119,7 +119,7 @@ func prepare(h *Handle, name string, argv []string, opt ExecOptions, start func(
 		return false // never given back: see Exec
 	})
 	if err != nil {
-		return fmt.Errorf("exec in namespace %q: %w", displayName(h, name), err)
+		return nameError("exec in", displayName(h, name), err)
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func openChecked(path string, flags int) (*Handle, error) {
 		if err == unix.ELOOP && flags&unix.O_NOFOLLOW != 0 {
 			return nil, fmt.Errorf("open network namespace %q: a symlink, refused: %w", path, ErrNotNamespace)
 		}
-		return nil, fmt.Errorf("open network namespace %q: %w", path, err)
+		return nil, nameError("open network", path, err)
 	}
 	defer unix.Close(pfd)
 	if err := checkNsfs(pfd, path); err != nil {
@@ -58,7 +58,7 @@ func openChecked(path string, flags int) (*Handle, error) {
 func checkNsfs(fd int, path string) error {
 	var st unix.Statfs_t
 	if err := unix.Fstatfs(fd, &st); err != nil {
-		return fmt.Errorf("open network namespace %q: %w", path, err)
+		return nameError("open network", path, err)
 	}
 	if st.Type != unix.NSFS_MAGIC {
 		return fmt.Errorf("open network namespace %q: %w (file system 0x%x, not nsfs)", path, ErrNotNamespace, st.Type)

@@ -58,13 +58,13 @@ func bindNamed(dir, name, src string) (err error) {
 	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
 		if stale, serr := isStale(file); serr != nil || !stale {
-			return fmt.Errorf("create namespace %q: %w", name, ErrExist)
+			return nameError("create", name, ErrExist)
 		}
 		// A name left without its namespace by a run killed between
 		// creating the file and the bind mount (we hold the directory
 		// lock, so no nsnet is half-way through it now): reclaim it.
 	} else if err != nil {
-		return fmt.Errorf("create namespace %q: %w", name, err)
+		return nameError("create", name, err)
 	} else {
 		unix.Close(fd)
 	}
@@ -75,7 +75,7 @@ func bindNamed(dir, name, src string) (err error) {
 	}()
 	if src != "" {
 		if _, err := OpenPath(src); err != nil { // fails clearly for a dead pid
-			return fmt.Errorf("attach namespace %q: %w", name, err)
+			return nameError("attach", name, err)
 		}
 		if err := unix.Mount(src, file, "none", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("attach namespace %q: bind mount %s: %w", name, src, err)
@@ -83,7 +83,7 @@ func bindNamed(dir, name, src string) (err error) {
 		return nil
 	}
 	if err := unshareAndBind(file); err != nil {
-		return fmt.Errorf("create namespace %q: %w", name, err)
+		return nameError("create", name, err)
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func Delete(dir, name string) error {
 	file := path.Join(dir, name)
 	var st unix.Stat_t
 	if err := unix.Lstat(file, &st); err != nil {
-		return fmt.Errorf("delete namespace %q: %w", name, ErrNotExist)
+		return nameError("delete", name, ErrNotExist)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return fmt.Errorf("delete namespace %q: %s is a %s, not a namespace file: refused (remove it by hand)", name, file, fileKind(st.Mode))
@@ -177,9 +177,18 @@ func Delete(dir, name string) error {
 		return fmt.Errorf("delete namespace %q: unmount: %w", name, err)
 	}
 	if err := rawos.Remove(file); err != nil {
-		return fmt.Errorf("delete namespace %q: %w", name, err)
+		return nameError("delete", name, err)
 	}
 	return nil
+}
+
+// nameError says what failed (op) on named namespace name, and why. One
+// place for the wording, not inlined: a call to Errorf is a hundred bytes
+// of binary at each site.
+//
+//go:noinline
+func nameError(op, name string, err error) error {
+	return fmt.Errorf("%s namespace %q: %w", op, name, err)
 }
 
 // fileKind names a file type for messages.
@@ -208,10 +217,10 @@ func Open(dir, name string) (*Handle, error) {
 	}
 	h, err := openChecked(path.Join(dir, name), unix.O_NOFOLLOW)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("open namespace %q: %w", name, ErrNotExist)
+		return nil, nameError("open", name, ErrNotExist)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open namespace %q: %w", name, err)
+		return nil, nameError("open", name, err)
 	}
 	return h, nil
 }

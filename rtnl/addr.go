@@ -83,7 +83,7 @@ func encodeAddr(a *Addr) ([]byte, error) {
 // DecodeAddr decodes the payload of an RTM_NEWADDR message.
 func DecodeAddr(b []byte) (*Addr, error) {
 	if len(b) < unix.SizeofIfAddrmsg {
-		return nil, fmt.Errorf("rtnl: address message of %d bytes", len(b))
+		return nil, lengthError("address message", len(b))
 	}
 	fam, bits := b[0], b[1]
 	a := &Addr{Flags: uint32(b[2]), Scope: b[3], Index: int32(binary.NativeEndian.Uint32(b[4:8]))}
@@ -107,7 +107,7 @@ func DecodeAddr(b []byte) (*Addr, error) {
 				a.PreferredLft = binary.NativeEndian.Uint32(v[0:4])
 				a.ValidLft = binary.NativeEndian.Uint32(v[4:8])
 			} else {
-				d.Fail(fmt.Errorf("rtnl: IFA_CACHEINFO of %d bytes", len(v)))
+				d.Fail(lengthError("IFA_CACHEINFO", len(v)))
 			}
 		}
 		d.Fail(err)

@@ -121,3 +121,30 @@ func FuzzNexthopBucket(f *testing.F) {
 	f.Add(bucketMessage())
 	f.Fuzz(func(t *testing.T, b []byte) { DecodeNexthopBucket(b) })
 }
+
+func TestDecodePrefix(t *testing.T) {
+	// fd00:1::/64 on link 2, on-link and autonomous, valid 3600 s and
+	// preferred 1800 s, as the kernel announces a prefix it took.
+	e := nl.NewEncoder([]byte{unix.AF_INET6, 0, 0, 0, 2, 0, 0, 0, 3, 64, PrefixOnLink | PrefixAutoconf, 0})
+	e.Addr(unix.PREFIX_ADDRESS, netaddr.MustParseAddr("fd00:1::"))
+	e.Bytes(unix.PREFIX_CACHEINFO, []byte{0x08, 0x07, 0, 0, 0x10, 0x0e, 0, 0})
+	b, err := e.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := DecodePrefix(b)
+	want := Prefix{Family: unix.AF_INET6, Index: 2, Type: 3, Addr: netaddr.MustParseAddr("fd00:1::"), Len: 64,
+		Flags: PrefixOnLink | PrefixAutoconf, HasLifetimes: true, Valid: 3600, Preferred: 1800}
+	if err != nil || *p != want {
+		t.Fatalf("got %+v, %v; want %+v", p, err, want)
+	}
+	if _, err := DecodePrefix(append(b[:len(b)-12:len(b)-12], 8, 0, 2, 0, 1, 2, 3, 4)); err == nil {
+		t.Errorf("a cacheinfo of 4 bytes decoded")
+	}
+}
+
+// Prefixes are read, never sent: the decoder only has to hold.
+func FuzzPrefix(f *testing.F) {
+	f.Add([]byte{10, 0, 0, 0, 2, 0, 0, 0, 3, 64, 3, 0})
+	f.Fuzz(func(t *testing.T, b []byte) { DecodePrefix(b) })
+}

@@ -20,6 +20,13 @@ func family(a netaddr.Addr) uint8 {
 	return 0
 }
 
+// lengthError says that a message or attribute (what) came with n bytes:
+// too few, or too many, to read. One place: inlined at each decoder, the
+// call to Errorf cost a hundred bytes of binary.
+//
+//go:noinline
+func lengthError(what string, n int) error { return fmt.Errorf("rtnl: %s of %d bytes", what, n) }
+
 // addrFrom decodes an address attribute of family fam; a value of the
 // wrong size is an error, not a panic.
 func addrFrom(b []byte, fam uint8) (netaddr.Addr, error) {

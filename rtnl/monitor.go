@@ -23,7 +23,8 @@ const (
 	NetconfEvents Events = 1 << 5
 	RuleEvents    Events = 1 << 6
 	NexthopEvents Events = 1 << 8
-	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents | NexthopEvents
+	PrefixEvents  Events = 1 << 9 // IPv6 prefixes routers advertise
+	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents | NexthopEvents | PrefixEvents
 	// AllNSIDs, added to the others, reports their events in every
 	// namespace that has an id in the monitor's too (`ip monitor
 	// all-nsid`), each with its Event.SourceNSID.
@@ -44,6 +45,7 @@ var eventGroups = []struct {
 	{NetconfEvents, []uint32{unix.RTNLGRP_IPV4_NETCONF, unix.RTNLGRP_IPV6_NETCONF}},
 	{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
 	{NexthopEvents, []uint32{unix.RTNLGRP_NEXTHOP}},
+	{PrefixEvents, []uint32{unix.RTNLGRP_IPV6_PREFIX}},
 }
 
 // groups are the multicast groups that carry the events of ev.
@@ -70,6 +72,7 @@ type Event struct {
 	Netconf *Netconf
 	Rule    *Rule
 	Nexthop *NexthopObject
+	Prefix  *Prefix
 	// SourceNSID is, for an AllNSIDs monitor, the id of the namespace the
 	// event happened in; -1: the monitor's own (or not known).
 	SourceNSID int32
@@ -104,6 +107,7 @@ var eventDecoders = []func(b []byte, ev *Event) error{
 	unix.RTM_NEWNETCONF: decodeNetconfEvent, unix.RTM_DELNETCONF: decodeNetconfEvent,
 	unix.RTM_NEWRULE: decodeRuleEvent, unix.RTM_DELRULE: decodeRuleEvent,
 	unix.RTM_NEWNEXTHOP: decodeNexthopEvent, unix.RTM_DELNEXTHOP: decodeNexthopEvent,
+	unix.RTM_NEWPREFIX: decodePrefixEvent,
 }
 
 func decodeLinkEvent(b []byte, ev *Event) (err error)    { ev.Link, err = DecodeLink(b); return }
@@ -112,6 +116,7 @@ func decodeRouteEvent(b []byte, ev *Event) (err error)   { ev.Route, err = Decod
 func decodeNeighEvent(b []byte, ev *Event) (err error)   { ev.Neigh, err = DecodeNeigh(b); return }
 func decodeNetconfEvent(b []byte, ev *Event) (err error) { ev.Netconf, err = DecodeNetconf(b); return }
 func decodeRuleEvent(b []byte, ev *Event) (err error)    { ev.Rule, err = DecodeRule(b); return }
+func decodePrefixEvent(b []byte, ev *Event) (err error)  { ev.Prefix, err = DecodePrefix(b); return }
 func decodeNexthopEvent(b []byte, ev *Event) (err error) {
 	ev.Nexthop, err = DecodeNexthopObject(b)
 	return

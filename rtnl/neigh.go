@@ -58,7 +58,7 @@ const ndaProtocol = 12
 // DecodeNeigh decodes the payload of an RTM_NEWNEIGH message.
 func DecodeNeigh(b []byte) (*Neigh, error) {
 	if len(b) < unix.SizeofNdMsg {
-		return nil, fmt.Errorf("rtnl: neighbour message of %d bytes", len(b))
+		return nil, lengthError("neighbour message", len(b))
 	}
 	fam := b[0]
 	n := &Neigh{Index: int32(binary.NativeEndian.Uint32(b[4:8])), State: binary.NativeEndian.Uint16(b[8:10]), Flags: b[10], Type: b[11]}

@@ -1,8 +1,6 @@
 package rtnl
 
 import (
-	"github.com/nsnet/nsnet/internal/fmt"
-
 	"github.com/nsnet/nsnet/nl"
 )
 
@@ -41,7 +39,7 @@ type Netconf struct {
 func DecodeNetconf(b []byte) (*Netconf, error) {
 	const hdrLen = 4 // struct netconfmsg: one byte, padded to NLMSG_ALIGNTO
 	if len(b) < hdrLen {
-		return nil, fmt.Errorf("rtnl: netconf message of %d bytes", len(b))
+		return nil, lengthError("netconf message", len(b))
 	}
 	c := &Netconf{Family: b[0], Settings: map[uint16]uint32{}}
 	d := nl.NewDecoder(b[hdrLen:])

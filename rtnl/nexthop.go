@@ -132,7 +132,7 @@ func encodeNexthop(n *NexthopObject) ([]byte, error) {
 // DecodeNexthopObject reads an RTM_NEWNEXTHOP (or DEL) payload.
 func DecodeNexthopObject(b []byte) (*NexthopObject, error) {
 	if len(b) < 8 { // struct nhmsg
-		return nil, fmt.Errorf("rtnl: nexthop message of %d bytes", len(b))
+		return nil, lengthError("nexthop message", len(b))
 	}
 	n := &NexthopObject{Family: b[0], Scope: b[1], Protocol: b[2], Flags: binary.NativeEndian.Uint32(b[4:8])}
 	d := nl.NewDecoder(b[8:])
@@ -154,7 +154,7 @@ func DecodeNexthopObject(b []byte) (*NexthopObject, error) {
 		case unix.NHA_GROUP:
 			v := d.Bytes()
 			if len(v) == 0 || len(v)%8 != 0 {
-				err = fmt.Errorf("rtnl: nexthop group of %d bytes", len(v))
+				err = lengthError("nexthop group", len(v))
 				break
 			}
 			for ; len(v) >= 8; v = v[8:] {
@@ -287,7 +287,7 @@ type NexthopBucket struct {
 // DecodeNexthopBucket reads an RTM_NEWNEXTHOPBUCKET payload.
 func DecodeNexthopBucket(b []byte) (*NexthopBucket, error) {
 	if len(b) < 8 { // struct nhmsg
-		return nil, fmt.Errorf("rtnl: nexthop bucket message of %d bytes", len(b))
+		return nil, lengthError("nexthop bucket message", len(b))
 	}
 	k := &NexthopBucket{Flags: binary.NativeEndian.Uint32(b[4:8])}
 	d := nl.NewDecoder(b[8:])

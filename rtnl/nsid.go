@@ -79,7 +79,7 @@ func (c *Conn) NSIDs() ([]int32, error) {
 // decodeNSID reads NETNSA_NSID from an RTM_NEWNSID payload.
 func decodeNSID(b []byte) (id int32, ok bool, err error) {
 	if len(b) < len(rtgenmsg) {
-		return 0, false, fmt.Errorf("rtnl: nsid message of %d bytes", len(b))
+		return 0, false, lengthError("nsid message", len(b))
 	}
 	d := nl.NewDecoder(b[len(rtgenmsg):])
 	for d.Next() {

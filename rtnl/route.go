@@ -229,6 +229,8 @@ func encodeNexthops(nhs []Nexthop) ([]byte, error) {
 }
 
 // DecodeRoute decodes the payload of an RTM_NEWROUTE message.
+//
+//go:noinline
 func DecodeRoute(b []byte) (*Route, error) {
 	r := new(Route)
 	if err := decodeRoute(r, b); err != nil {
@@ -240,7 +242,7 @@ func DecodeRoute(b []byte) (*Route, error) {
 // decodeRoute decodes into r, which a stream reuses for every route.
 func decodeRoute(r *Route, b []byte) error {
 	if len(b) < unix.SizeofRtMsg {
-		return fmt.Errorf("rtnl: route message of %d bytes", len(b))
+		return lengthError("route message", len(b))
 	}
 	*r = Route{Family: b[0], TOS: b[3], Table: uint32(b[4]), Protocol: b[5], Scope: b[6], Type: b[7],
 		Flags: binary.NativeEndian.Uint32(b[8:12])}

@@ -125,7 +125,7 @@ func bitsOf(p netaddr.Prefix) uint8 {
 func DecodeRule(b []byte) (*Rule, error) {
 	const hdrLen = 12 // struct fib_rule_hdr
 	if len(b) < hdrLen {
-		return nil, fmt.Errorf("rtnl: rule message of %d bytes", len(b))
+		return nil, lengthError("rule message", len(b))
 	}
 	r := &Rule{Family: b[0], TOS: b[3], Table: uint32(b[4]), Action: b[7], Flags: binary.NativeEndian.Uint32(b[8:12])}
 	r.Invert = r.Flags&unix.FIB_RULE_INVERT != 0
@@ -163,7 +163,7 @@ func DecodeRule(b []byte) (*Rule, error) {
 		case unix.FRA_SPORT_RANGE, unix.FRA_DPORT_RANGE:
 			v := d.Bytes()
 			if len(v) < 4 {
-				err = fmt.Errorf("rtnl: port range of %d bytes", len(v))
+				err = lengthError("port range", len(v))
 				break
 			}
 			p := [2]uint16{binary.NativeEndian.Uint16(v), binary.NativeEndian.Uint16(v[2:])}
@@ -175,7 +175,7 @@ func DecodeRule(b []byte) (*Rule, error) {
 		case unix.FRA_UID_RANGE:
 			v := d.Bytes()
 			if len(v) < 8 {
-				err = fmt.Errorf("rtnl: uid range of %d bytes", len(v))
+				err = lengthError("uid range", len(v))
 				break
 			}
 			r.UIDRange = &[2]uint32{binary.NativeEndian.Uint32(v), binary.NativeEndian.Uint32(v[4:])}

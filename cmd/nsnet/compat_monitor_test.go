@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
+	"github.com/nsnet/nsnet/rtnl"
+	"golang.org/x/sys/unix"
 )
 
 // monitorVariants are the ways of calling monitor that are compared with
@@ -269,5 +273,114 @@ func TestMonitorAllNSIDEqualsIP(t *testing.T) {
 	}
 	if want, ips := strings.Join(untilLine(t, outs[0][0], " mtu 1300 "), "\n"), "[nsid 7]inet v1 forwarding"; !strings.Contains(want, ips) {
 		t.Errorf("ip monitor all-nsid no longer names x0 by this namespace's index 2 (no %q): take the deviation off docs/compat.md:\n%s", ips, want)
+	}
+}
+
+// TestMonitorPrefixEqualsIP: a router in namespace rtr advertises two
+// prefixes on the link to namespace host; ip monitor and nsnet monitor in
+// host print what the kernel announces of them (RTM_NEWPREFIX, and the
+// address autoconfiguration makes of the first) alike.
+func TestMonitorPrefixEqualsIP(t *testing.T) {
+	testns.LookPath(t, "ip")
+	namedNetns(t, "host", "rtr")
+	for _, c := range []string{"-n host link add v0 type veth peer name v1 netns rtr", "-n rtr addr add fe80::1/64 dev v1 nodad",
+		"-n rtr link set v1 up", "-n host link set v0 up"} {
+		if out, err := exec.Command("ip", strings.Fields(c)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v %s", c, err, out)
+		}
+	}
+	// The link's own events over before the monitors start: its carrier
+	// (linkwatch runs up to a second late), its IPv6 routes, its address.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		l, _ := exec.Command("ip", "-n", "host", "link", "show", "v0").Output()
+		r, _ := exec.Command("ip", "-n", "host", "-6", "route", "show", "table", "all").Output()
+		if strings.Contains(string(l), "LOWER_UP") && strings.Contains(string(r), "fe80::/64") && strings.Contains(string(r), "ff00::/8") {
+			break
+		}
+	}
+	waitSettled(t, "host")
+	// Not the variants with routes: ip prints the lifetime an advertisement
+	// gave a route (expires 3600sec, from RTA_CACHEINFO), nsnet not yet.
+	variants := []string{"prefix", "label prefix", "pre link", "pre addr", "label pre addr neigh"}
+	dir := t.TempDir()
+	var outs [][2]string
+	for i, v := range variants {
+		args := strings.Fields(v)
+		if len(args) == 0 || args[0][0] != '-' {
+			args = append([]string{"monitor"}, args...)
+		}
+		outs = append(outs, [2]string{
+			startLogged(t, filepath.Join(dir, "ip"+strconv.Itoa(i)), "ip", append([]string{"-n", "host"}, args...)...),
+			startLogged(t, filepath.Join(dir, "nsnet"+strconv.Itoa(i)), "/proc/self/exe", append([]string{"-n", "host"}, args...)...),
+		})
+	}
+	waitSubscribed(t, "host", 2*len(variants))
+	must(t, ns.Do(hostHandle(t, "rtr"), func() error {
+		fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_RAW, unix.IPPROTO_ICMPV6)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, 255); err != nil {
+			return err // a host takes an advertisement only with hop limit 255
+		}
+		l, err := rtnl.Dial(nil, nil)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		v1, err := l.LinkIndex("v1")
+		if err != nil {
+			return err
+		}
+		all := &unix.SockaddrInet6{Addr: [16]byte{0: 0xff, 1: 0x02, 15: 1}, ZoneId: uint32(v1)}
+		for _, p := range []struct {
+			flags            byte
+			valid, preferred uint32
+			prefix           byte
+		}{{0xc0, 3600, 1800, 1}, {0x80, 7200, 7200, 2}} { // on-link and autonomous; on-link
+			// struct nd_router_advert with no router lifetime (not a
+			// default router), then one prefix information option.
+			ra := []byte{134, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+			ra = append(ra, 3, 4, 64, p.flags)
+			ra = binary.BigEndian.AppendUint32(ra, p.valid)
+			ra = binary.BigEndian.AppendUint32(ra, p.preferred)
+			ra = append(ra, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, 0, p.prefix, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+			if err := unix.Sendto(fd, ra, 0, all); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	for i, o := range outs {
+		want, got := untilPrefix(t, o[0]), untilPrefix(t, o[1])
+		if strings.Join(want, "\n") != strings.Join(got, "\n") {
+			t.Errorf("monitor %q differs from ip's:\n%s", variants[i], lineDiff(want, got))
+		}
+		// The flags: onlink autoconf from Linux 6.1; none from 6.18, whose
+		// prefixmsg carries the option's L and A bits where ip looks for
+		// IF_PREFIX_ONLINK and IF_PREFIX_AUTOCONF.
+		if w := strings.Join(want, "\n"); !strings.Contains(w, "prefix 2001:db8:1::/64dev v0 ") || !strings.Contains(w, "valid 3600 preferred 1800 ") {
+			t.Errorf("monitor %q: ip printed no first prefix:\n%s", variants[i], strings.Join(want, "\n"))
+		}
+	}
+}
+
+// untilPrefix reads a monitor's output up to the line of the second
+// prefix advertised, waiting for it.
+func untilPrefix(t *testing.T, file string) []string {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := os.ReadFile(file)
+		must(t, err)
+		lines := strings.Split(string(b), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "2001:db8:2::/64") && i+1 < len(lines) {
+				return lines[:i+1]
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no second prefix after 30s; it holds:\n%s", file, b)
+		}
 	}
 }

@@ -17,7 +17,8 @@ import (
 )
 
 const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [all-nsid] [dev DEVICE] [file FILE] [count N]
-OBJECT := link | address | route | neigh | netconf | rule | nsid | nexthop
+OBJECT := link | address | route | neigh | netconf | rule | nsid | nexthop |
+          prefix
 Prints each change as it happens, as ip monitor does: label (and all) puts
 the kind of each event before it ([LINK], [ADDR]...); all-nsid adds the
 changes in every namespace that has an id here (netns set), each after
@@ -33,7 +34,7 @@ extension) stops after N events.
 // kinds nsnet does not print yet have none.
 var monitorObjects = []monitorObject{
 	{"label", 0}, {"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
-	{"mroute", 0}, {"prefix", 0}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
+	{"mroute", 0}, {"prefix", rtnl.PrefixEvents}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
 	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", rtnl.NexthopEvents},
 }
 
@@ -252,6 +253,8 @@ func (w *monitorWriter) wants(ev rtnl.Event) bool {
 		dev, fam = ev.Netconf.Index, ev.Netconf.Family
 	case ev.Rule != nil:
 		fam = ev.Rule.Family
+	case ev.Prefix != nil:
+		fam = unix.AF_INET6 // of any device: ip's print_prefix has no filter
 	}
 	if w.dev != 0 && dev != -1 && dev != w.dev {
 		return false
@@ -284,6 +287,8 @@ func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
 		w.know(ev.Netconf.Index)
 	case ev.Nexthop != nil:
 		w.know(ev.Nexthop.OIF)
+	case ev.Prefix != nil:
+		w.know(ev.Prefix.Index)
 	case ev.NSID != nil && !ev.Deleted:
 		// A new nsid is named when a namespace in the netns directory has
 		// it (ip's print_nsid).
@@ -350,7 +355,7 @@ func parseMonitorArgs(args []string) (a monitorArgs, err error) {
 			case k == len(monitorObjects) && matches(word, "all-nsid"):
 				a.allNSID = true
 			case k == len(monitorObjects):
-				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, nexthop, all, all-nsid, label, dev, file", word)
+				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, nexthop, prefix, all, all-nsid, label, dev, file", word)
 			case monitorObjects[k].name == "label":
 				a.labels = true
 			case monitorObjects[k].events == 0:

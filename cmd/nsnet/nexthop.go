@@ -46,6 +46,8 @@ func runNexthop(e *env, args []string) error {
 }
 
 // nexthopID reads the id after kw (on add, 0 lets the kernel pick one).
+//
+//go:noinline
 func nexthopID(w *words, kw string) (uint32, error) {
 	n, err := w.uint(kw, 32)
 	return uint32(n), err

@@ -68,6 +68,29 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 	case ev.NSID != nil:
 		r = p.nsid(*ev.NSID)
 		kind, label = "nsid", "[NSID]"
+	case ev.Prefix != nil:
+		x := ev.Prefix
+		if x.Family != unix.AF_INET6 || x.Type != 3 { // ND_OPT_PREFIX_INFORMATION
+			return nil // ip complains on stderr, and prints nothing
+		}
+		r, kind, label = p.newRecord(), "prefix", "[PREFIX]"
+		if x.Addr.IsValid() {
+			s := x.Addr.String() + "/" + utoa(uint64(x.Len))
+			r.fp("prefix ", s) // no blank before dev: ip's print_prefix
+			r.js("prefix", s)
+		}
+		r.str("dev", "dev", linkName(x.Index, names))
+		if x.Flags&rtnl.PrefixOnLink != 0 {
+			r.any("onlink", "onlink ", true)
+		}
+		if x.Flags&rtnl.PrefixAutoconf != 0 {
+			r.any("autoconf", "autoconf ", true)
+		}
+		if x.HasLifetimes {
+			r.num("valid", "valid", x.Valid)
+			r.num("preferred", "preferred", x.Preferred)
+		}
+		r.fp("\n")
 	default:
 		return nil
 	}

@@ -61,6 +61,8 @@ func (r *record) value(word string) {
 }
 
 // paint is s in a's color, if r paints.
+//
+//go:noinline
 func (r *record) paint(a colorAttr, s string) string {
 	if r.pal == 0 {
 		return s

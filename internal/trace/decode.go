@@ -191,6 +191,8 @@ var (
 )
 
 // size is the header's length, padded as the kernel pads it.
+//
+//go:noinline
 func (f *fixedSpec) size() int {
 	n := 0
 	for _, x := range f.fields {
