@@ -349,22 +349,22 @@ func bucketShow(e *env, args []string) error {
 // bucketGet is `bucket get id ID index INDEX`, both needed.
 func bucketGet(e *env, args []string) error {
 	w := e.words(args, "nexthop bucket get")
-	var id, index uint64
+	var id uint32 // 0: not given (ip refuses id 0 too)
+	var index uint64
 	var err error
-	seen := 0
+	hasIndex := false
 	for w.more() && err == nil {
 		switch kw := w.next(); kw {
 		case "id":
-			id, err = w.uint(kw, 32)
-			seen |= 1
+			id, err = nexthopID(w, kw)
 		case "index":
 			index, err = w.uint(kw, 16)
-			seen |= 2
+			hasIndex = true
 		default:
 			err = w.usagef("unexpected %q", kw)
 		}
 	}
-	if err == nil && (seen != 3 || id == 0) {
+	if err == nil && (id == 0 || !hasIndex) {
 		err = w.usagef("which bucket? id ID index INDEX")
 	}
 	if err != nil {
@@ -375,7 +375,7 @@ func bucketGet(e *env, args []string) error {
 		return err
 	}
 	defer e.release(c)
-	k, err := c.NexthopBucketGet(uint32(id), uint16(index))
+	k, err := c.NexthopBucketGet(id, uint16(index))
 	if err != nil {
 		return err
 	}
