@@ -934,6 +934,7 @@ func hasLink(links []rtnl.Link, keep func(*rtnl.Link) bool) bool {
 // linkSel is the part of ip's ipaddr_list_flush_or_save that picks
 // links, for ip link show and ip addr show alike.
 type linkSel struct {
+	_                      noCompare
 	dev, kind, master, vrf string
 	slave                  bool // kind is the kind of port: type bridge_slave
 	nomaster, up           bool

@@ -89,6 +89,11 @@ func (u *usageError) Error() string { return u.msg }
 //go:noinline
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
+// noCompare, as a struct's first field, makes the struct incomparable
+// and so spares the binary the equality function the compiler would
+// write for it: the types that have it are never compared.
+type noCompare [0]func()
+
 // exitError carries the exit status of a command nsnet ran (netns exec),
 // and why, if it could not be started.
 type exitError struct {

@@ -231,6 +231,7 @@ func nexthopGet(e *env, args []string) error {
 // nexthopSel is ipnh_list_flush's selectors: the kernel filters all but
 // the protocol; an id selects the one nexthop.
 type nexthopSel struct {
+	_         noCompare
 	f         rtnl.NexthopFilter
 	id, proto uint32
 	nhid      uint32 // bucket show: the buckets of this member

@@ -42,6 +42,7 @@ func runProbe(e *env, args []string) error {
 }
 
 type probe struct {
+	_       noCompare
 	listen  bool
 	proto   string // "tcp" or "udp"
 	addr    netaddr.Addr

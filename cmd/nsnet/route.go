@@ -561,6 +561,7 @@ func (e *env) printRoutes(c *rtnl.Conn, routes []rtnl.Route) error {
 // destination, and fields that must equal. A field given is one ip then
 // leaves out of what it prints.
 type routeSel struct {
+	_          noCompare
 	table      uint32
 	dev, iif   string
 	root, mtch *netaddr.Prefix // exact sets both

@@ -149,7 +149,7 @@ func (p *Printer) addrsJSON(addrs []rtnl.Addr) []Object {
 	out := []Object{}
 	for _, a := range addrs {
 		// ip's print_addrinfo order.
-		o := Object{{"family", inetName(a.Prefix.Addr())}, {"local", a.Prefix.Addr().String()}}
+		o := Object{{Key: "family", Value: inetName(a.Prefix.Addr())}, {Key: "local", Value: a.Prefix.Addr().String()}}
 		if a.Peer.IsValid() {
 			o.Set("address", a.Peer.String())
 		}
@@ -164,7 +164,7 @@ func (p *Printer) addrsJSON(addrs []rtnl.Addr) []Object {
 		if a.Label != "" {
 			o.Set("label", a.Label)
 		}
-		o = append(o, Field{"valid_life_time", a.ValidLft}, Field{"preferred_life_time", a.PreferredLft})
+		o = append(o, Field{Key: "valid_life_time", Value: a.ValidLft}, Field{Key: "preferred_life_time", Value: a.PreferredLft})
 		out = append(out, o)
 	}
 	return out

@@ -35,7 +35,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		kind, label = "addr", "[ADDR]"
 		a, dev := ev.Addr, linkName(ev.Addr.Index, names)
 		if p.JSON {
-			obj = Object{{"ifindex", a.Index}, {"ifname", dev}, {"addr_info", p.addrsJSON([]rtnl.Addr{*a})}}
+			obj = Object{{Key: "ifindex", Value: a.Index}, {Key: "ifname", Value: dev}, {Key: "addr_info", Value: p.addrsJSON([]rtnl.Addr{*a})}}
 		} else { // print_addrinfo as ip -o prints it, lines kept
 			fmt.Fprintf(&b, "%d: %s", a.Index, dev)
 			w := p.W // p is Event's own copy

@@ -15,6 +15,7 @@ type Object []Field
 
 // Field is one key of an Object.
 type Field struct {
+	_     [0]func() // incomparable: no equality functions for [N]Field in the binary
 	Key   string
 	Value any
 }
@@ -30,13 +31,14 @@ func (o *Object) Set(key string, v any) {
 			return
 		}
 	}
-	*o = append(*o, Field{key, v})
+	*o = append(*o, Field{Key: key, Value: v})
 }
 
 // jsonWriter writes JSON exactly as iproute2's json_writer does: compact,
 // or with -p four-space indents, "[ " and " ]" around array values, and
 // objects in arrays joined by "},{". It uses no reflection.
 type jsonWriter struct {
+	_      [0]func() // incomparable: no equality function in the binary
 	w      *bufio.Writer
 	depth  int
 	pretty bool

@@ -9,8 +9,8 @@ import (
 // layout; strings escaped as it escapes them. (cmd/nsnet compares whole
 // outputs with ip -j and ip -j -p byte for byte.)
 func TestJSONWriter(t *testing.T) {
-	v := []Object{{{"s", "a\"b\\c\t<&>\x01"}, {"n", uint32(7)}, {"empty", []string{}}, {"list", []string{"x", "y"}},
-		{"inner", []Object{{{"k", true}}, {{"k", nil}}}}}}
+	v := []Object{{{Key: "s", Value: "a\"b\\c\t<&>\x01"}, {Key: "n", Value: uint32(7)}, {Key: "empty", Value: []string{}},
+		{Key: "list", Value: []string{"x", "y"}}, {Key: "inner", Value: []Object{{{Key: "k", Value: true}}, {{Key: "k", Value: nil}}}}}}
 	cases := map[bool]string{
 		false: `[{"s":"a\"b\\c\t<&>\u0001","n":7,"empty":[],"list":["x","y"],"inner":[{"k":true},{"k":null}]}]` + "\n",
 		true: `[ {

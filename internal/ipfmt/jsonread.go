@@ -103,7 +103,7 @@ func (p *jsonParser) value(depth int) any {
 				p.fail("':' expected")
 				break
 			}
-			o = append(o, Field{k, p.value(depth + 1)})
+			o = append(o, Field{Key: k, Value: p.value(depth + 1)})
 			if p.space(); p.lit("}") {
 				return o
 			}

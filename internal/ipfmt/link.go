@@ -394,36 +394,36 @@ func nameAndLink(l *rtnl.Link, names map[int32]string) Object {
 	default:
 		o.Set("link", s)
 	}
-	return append(o, Field{"ifname", l.Name})
+	return append(o, Field{Key: "ifname", Value: l.Name})
 }
 
 // briefJSON is print_linkinfo_brief in JSON; with addrs (ip -j -br addr)
 // the addresses, else (ip -j -br link) the link-layer address and flags.
 func briefJSON(l *rtnl.Link, names map[int32]string, addrs []rtnl.Addr, withAddrs bool) Object {
-	o := append(nameAndLink(l, names), Field{"operstate", operState(l.OperState)})
+	o := append(nameAndLink(l, names), Field{Key: "operstate", Value: operState(l.OperState)})
 	if !withAddrs {
 		if len(l.HardwareAddr) > 0 {
 			o.Set("address", l.HardwareAddr.String())
 		}
-		return append(o, Field{"flags", flagNames(l.Flags)})
+		return append(o, Field{Key: "flags", Value: flagNames(l.Flags)})
 	}
 	info := []Object{}
 	for _, a := range addrs {
-		o := Object{{"local", a.Prefix.Addr().String()}}
+		o := Object{{Key: "local", Value: a.Prefix.Addr().String()}}
 		if a.Peer.IsValid() {
 			o.Set("address", a.Peer.String())
 		}
-		info = append(info, append(o, Field{"prefixlen", a.Prefix.Bits()}))
+		info = append(info, append(o, Field{Key: "prefixlen", Value: a.Prefix.Bits()}))
 	}
-	return append(o, Field{"addr_info", info})
+	return append(o, Field{Key: "addr_info", Value: info})
 }
 
 // linkJSON has the keys and value shapes of ip -j link.
 func (p *Printer) LinkJSON(l *rtnl.Link, names map[int32]string) Object {
 	// ip's print_linkinfo order; its JSON names the parent before the
 	// link itself.
-	o := append(Object{{"ifindex", l.Index}}, nameAndLink(l, names)...)
-	o = append(o, Field{"flags", flagNames(l.Flags)}, Field{"mtu", l.MTU})
+	o := append(Object{{Key: "ifindex", Value: l.Index}}, nameAndLink(l, names)...)
+	o = append(o, Field{Key: "flags", Value: flagNames(l.Flags)}, Field{Key: "mtu", Value: l.MTU})
 	if l.Qdisc != "" {
 		o.Set("qdisc", l.Qdisc)
 	}
@@ -520,7 +520,7 @@ func statsFields(o Object, keys string, vals ...uint64) Object {
 			}
 			k = k[:len(k)-1]
 		}
-		o = append(o, Field{k, vals[i]})
+		o = append(o, Field{Key: k, Value: vals[i]})
 	}
 	return o
 }
@@ -539,5 +539,5 @@ func (p *Printer) statsJSON(l *rtnl.Link) Object {
 		tx = statsFields(tx, "aborted_errors fifo_errors window_errors heartbeat_errors carrier_changes",
 			s.TxAbortedErrors, s.TxFIFOErrors, s.TxWindowErrors, s.TxHeartbeatErrors, uint64(l.CarrierChanges))
 	}
-	return Object{{"rx", rx}, {"tx", tx}}
+	return Object{{Key: "rx", Value: rx}, {Key: "tx", Value: tx}}
 }

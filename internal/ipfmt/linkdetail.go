@@ -468,7 +468,7 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 	if pr := tb[unix.IFLA_VXLAN_PORT_RANGE]; len(pr) >= 4 {
 		low, high := binary.BigEndian.Uint16(pr), binary.BigEndian.Uint16(pr[2:])
-		r.any("port_range", "srcport "+itoa(int(low))+" "+itoa(int(high))+" ", Object{{"low", low}, {"high", high}})
+		r.any("port_range", "srcport "+itoa(int(low))+" "+itoa(int(high))+" ", Object{{Key: "low", Value: low}, {Key: "high", Value: high}})
 	}
 	if p := tb[unix.IFLA_VXLAN_PORT]; len(p) >= 2 {
 		r.num("port", "dstport", uint32(binary.BigEndian.Uint16(p)))

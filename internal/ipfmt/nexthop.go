@@ -29,7 +29,7 @@ func (p *Printer) nexthop(o *record, n *rtnl.NexthopObject, names map[int32]stri
 		o.fp("group ")
 		var members []Object
 		for i, m := range n.Group {
-			member := Object{{"id", m.ID}}
+			member := Object{{Key: "id", Value: m.ID}}
 			if i > 0 {
 				o.fp("/")
 			}
@@ -47,7 +47,7 @@ func (p *Printer) nexthop(o *record, n *rtnl.NexthopObject, names map[int32]stri
 		o.str("type", "type", groupTypes.Name(uint32(t)))
 	}
 	if r := n.Resilient; r != nil {
-		args := Object{{"buckets", r.Buckets}}
+		args := Object{{Key: "buckets", Value: r.Buckets}}
 		o.fp("buckets ", utoa(uint64(r.Buckets)), " ")
 		for _, t := range []struct {
 			key string
@@ -98,7 +98,7 @@ func (p *Printer) NexthopBuckets(ks []rtnl.NexthopBucket) error {
 		o.num("id", "id", k.ID)
 		idle := secs(k.IdleTime)
 		o.fp("index ", utoa(uint64(k.Index)), " idle_time ", idle, " nhid ", utoa(uint64(k.NexthopID)), " ")
-		o.js("bucket", Object{{"index", k.Index}, {"idle_time", Number(idle)}, {"nhid", k.NexthopID}})
+		o.js("bucket", Object{{Key: "index", Value: k.Index}, {Key: "idle_time", Value: Number(idle)}, {Key: "nhid", Value: k.NexthopID}})
 		o.flags("flags", k.Flags)
 		o.fp("\n")
 		return o

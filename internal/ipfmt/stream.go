@@ -111,7 +111,7 @@ func (s *Stream) Within(key string) {
 func (s *Stream) SavedAddr(a *rtnl.Addr) {
 	if s.j != nil {
 		o := s.p.addrsJSON([]rtnl.Addr{*a})[0]
-		s.j.value(append(Object{{"index", int(a.Index)}}, o...))
+		s.j.value(append(Object{{Key: "index", Value: int(a.Index)}}, o...))
 		return
 	}
 	w := s.p.W

@@ -14,7 +14,8 @@ type TunDev struct {
 
 // TunProc is a process with a file attached to the device (-d).
 type TunProc struct {
-	Name string // its comm
+	_    [0]func() // incomparable: no equality function in the binary
+	Name string    // its comm
 	PID  int
 }
 
@@ -72,7 +73,7 @@ func (p *Printer) tuntap(d *TunDev) *record {
 		procs := []Object{}
 		for _, pr := range d.Procs {
 			o.fp(pr.Name, "(", itoa(pr.PID), ")")
-			procs = append(procs, Object{{"name", pr.Name}, {"pid", pr.PID}})
+			procs = append(procs, Object{{Key: "name", Value: pr.Name}, {Key: "pid", Value: pr.PID}})
 		}
 		o.js("processes", procs)
 	}

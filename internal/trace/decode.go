@@ -43,6 +43,7 @@ type control struct {
 
 // field is one field of a fixed header.
 type field struct {
+	_           [0]func() // incomparable: no equality function in the binary
 	name, value string
 	zero        bool
 }
@@ -292,7 +293,7 @@ func (f *fixedSpec) decode(b []byte) []field {
 		if x.name == "pad" || x.name == "pad1" || x.name == "pad2" || x.name == "res1" || x.name == "res2" {
 			continue
 		}
-		out = append(out, field{x.name, fieldValue(f.name, x.name, v), v == 0})
+		out = append(out, field{name: x.name, value: fieldValue(f.name, x.name, v), zero: v == 0})
 	}
 	return out
 }

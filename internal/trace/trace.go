@@ -142,6 +142,7 @@ func errText(errno int32) string {
 // (PACKET_USER, PACKET_KERNEL), whose hardware type is ARPHRD_NETLINK and
 // whose protocol is the netlink protocol, then the datagram.
 type Pcap struct {
+	_   [0]func() // incomparable: no equality function in the binary
 	w   io.Writer
 	err error
 }
