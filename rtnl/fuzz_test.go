@@ -2,7 +2,9 @@ package rtnl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/nsnet/nsnet/netaddr"
@@ -67,9 +69,38 @@ func FuzzRoute(f *testing.F) {
 		Nexthops: []Nexthop{{Weight: 1, OIF: 2, Realms: 5}}}); err == nil {
 		f.Add(b)
 	}
+	f.Add(routeWithCache())
 	fuzzCodec(f, DecodeRoute, encodeRoute)
 }
 func FuzzNeigh(f *testing.F) { fuzzCodec(f, DecodeNeigh, encodeNeigh) }
+
+// routeWithCache is an IPv6 route as a router's advertisement leaves it:
+// RTA_CACHEINFO with its lifetime (360000 hundredths: 3600 s), the
+// rta_cacheinfo of Linux 6.x (ipid and timestamps 0).
+func routeWithCache() []byte {
+	e := nl.NewEncoder([]byte{unix.AF_INET6, 64, 0, 0, unix.RT_TABLE_MAIN, unix.RTPROT_RA, 0, unix.RTN_UNICAST, 0, 0, 0, 0})
+	e.Addr(unix.RTA_DST, netaddr.MustParseAddr("2001:db8:1::"))
+	ci := make([]byte, 0, 32)
+	for _, v := range []uint32{1, 250, 360000, 0, 7, 0, 0, 0} { // clntref, lastuse, expires, error, used, id, ts, tsage
+		ci = binary.NativeEndian.AppendUint32(ci, v)
+	}
+	e.Bytes(unix.RTA_CACHEINFO, ci)
+	b, _ := e.Encode()
+	return b
+}
+
+func TestDecodeRouteCache(t *testing.T) {
+	b := routeWithCache()
+	r, err := DecodeRoute(b)
+	want := RouteCache{Users: 1, LastUse: 250, Expires: 360000, Used: 7}
+	if err != nil || r.Cache != want {
+		t.Fatalf("got %+v, %v; want %+v", r.Cache, err, want)
+	}
+	short := append(b[:len(b)-36:len(b)-36], 20, 0, unix.RTA_CACHEINFO, 0) // 16 bytes of cacheinfo
+	if _, err := DecodeRoute(append(short, b[len(b)-32:len(b)-16]...)); err == nil || !strings.Contains(err.Error(), "RTA_CACHEINFO") {
+		t.Errorf("a cacheinfo of 16 bytes: %v", err)
+	}
+}
 
 func FuzzNexthop(f *testing.F) {
 	// A group of two, weights 1 and 3, resilient with 32 buckets.

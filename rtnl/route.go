@@ -30,14 +30,27 @@ type Route struct {
 	TOS      uint8          // rtm_tos: the TOS byte (DS field) of the packets the route is for (IPv4); 0: any
 	Flags    uint32         // rtm_flags: RTNH_F_ONLINK...
 	Nexthops []Nexthop      // RTA_MULTIPATH
-	Pref     *uint8         // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent
+	Pref     *uint8         // RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*), when sent (`pref high`)
 	UID      *uint32        // RTA_UID: the user a route get was asked for, when sent
 	Metrics  []Metric       // RTA_METRICS: per-route TCP and path settings (`mtu 1400`)
 	Locked   uint32         // RTAX_LOCK: bit RTAX_* set: that metric is not to be learned (`mtu lock 1400`)
 	CongCtl  string         // RTAX_CC_ALGO in RTA_METRICS: the TCP congestion control (`congctl reno`)
 	Realms   uint32         // RTA_FLOW (IPv4): from<<16 | to, the realms a route classifies traffic into (`realms 1/2`)
 	NHID     uint32         // RTA_NH_ID: the nexthop object (`ip nexthop`) the route goes by, in place of a gateway
+	Cache    RouteCache     // RTA_CACHEINFO (decoded only): the route's life and use; zero when not sent
+	Expires  uint32         // RTA_EXPIRES (request only): seconds the route lives, IPv6 (`expires 60`); a dump tells Cache.Expires
 	Set      RouteFields    // request only: fields sent as given even when zero
+}
+
+// RouteCache is what struct rta_cacheinfo still carries: the kernel sends
+// it for IPv6 routes and cached IPv4 ones, times in hundredths of a
+// second (USER_HZ). Its ipid and timestamps have been 0 since Linux 3.6.
+type RouteCache struct {
+	Users   uint32 // rta_clntref: references held
+	LastUse uint32 // since the route was last used
+	Expires int32  // until the route goes (an advertisement gave it a lifetime); 0: never
+	Error   uint32 // the errno a route of an error type returns
+	Used    uint32 // times used
 }
 
 // rtaNHID is RTA_NH_ID (linux/rtnetlink.h, 5.3), which x/sys lacks.
@@ -174,6 +187,12 @@ func encodeRoute(r *Route) ([]byte, error) {
 	if r.Realms != 0 {
 		e.Uint32(unix.RTA_FLOW, r.Realms)
 	}
+	if r.Expires != 0 {
+		e.Uint32(unix.RTA_EXPIRES, r.Expires)
+	}
+	if r.Pref != nil {
+		e.Uint8(unix.RTA_PREF, *r.Pref)
+	}
 	if len(r.Nexthops) > 0 {
 		mp, err := encodeNexthops(r.Nexthops)
 		if err != nil {
@@ -287,6 +306,17 @@ func decodeRoute(r *Route, b []byte) error {
 		case unix.RTA_UID:
 			u := d.Uint32()
 			r.UID = &u
+		case unix.RTA_CACHEINFO:
+			v := d.Bytes()
+			if len(v) < 20 {
+				err = lengthError("RTA_CACHEINFO", len(v))
+				break
+			}
+			var u [5]uint32
+			for i := range u {
+				u[i] = binary.NativeEndian.Uint32(v[4*i:])
+			}
+			r.Cache = RouteCache{u[0], u[1], int32(u[2]), u[3], u[4]}
 		case unix.RTA_METRICS:
 			d.Nested(func(m *nl.Decoder) error {
 				for m.Next() {

@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,9 @@ var compatWrites = [][]string{
 	{"route add 10.5.0.0/16 dev v0 rtt 5 parsecs"}, {"route add 10.5.0.0/16 dev v0 features cwr"}, {"route add 10.5.0.0/16 dev v0 congctl no-such-algorithm"},
 	{"route add 10.5.0.0/16 dev v0 rtt 5.5ms rttvar 0.3s rto_min 1.0001s"}, {"route add 10.5.0.0/16 dev v0 rtt 0x10 rttvar .25 rto_min 7.MSEC"},
 	{"route add 10.5.0.0/16 dev v0 realms 256/1"}, {"route add 10.5.0.0/16 dev v0 rto_min lock 5"},
+	{"route add fd00:5::/64 dev v0 expires 300"}, {"route add fd00:5::/64 via fd00:1::fe pref high expires 600 metric 7"},
+	{"route add fd00:5::/64 dev v0 pref low", "route append fd00:5::/64 via fd00:1::fd pref medium"}, {"route add 10.5.0.0/16 dev v0 expires 300"},
+	{"route add fd00:5::/64 dev v0 pref bogus"}, {"route add fd00:5::/64 dev v0 expires -1"}, {"route add fd00:5::/64 dev v0 expires 0x10"},
 	{"route add 10.5.0.0/16 via 10.1.0.254", "route append 10.5.0.0/16 via 10.1.0.253 metric 5"},
 	{"route add 10.5.0.0/16 via 10.1.0.254", "route prepend 10.5.0.0/16 via 10.1.0.253"},
 	{"-6 route add fd00:5::/64 via fd00:1::fe", "-6 route append fd00:5::/64 via fd00:1::fd"},
@@ -167,6 +171,11 @@ var compatWriteDeviations = map[string]bool{"addr flush to 10.1.0.0/24 up": true
 // changes a moment later (settled).
 var macs = regexp.MustCompile(`([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}`)
 
+// lifetimes are the routes' (expires Nsec): they count down, and are
+// compared to the nearest 10 s, as the two namespaces' routes came a
+// moment apart.
+var lifetimes = regexp.MustCompile(`expires [0-9]+sec`)
+
 func compatState(t *testing.T, h *ns.Handle, nexthops bool) string {
 	var b strings.Builder
 	shows := [][]string{
@@ -181,6 +190,10 @@ func compatState(t *testing.T, h *ns.Handle, nexthops bool) string {
 		if args[0] == "route" {
 			// The kernel orders some routes by when they came (a link's
 			// IPv6 multicast route): compare the set, not the order.
+			out = lifetimes.ReplaceAllStringFunc(out, func(m string) string {
+				n, _ := strconv.Atoi(m[len("expires ") : len(m)-len("sec")])
+				return "expires " + strconv.Itoa((n+5)/10*10) + "sec"
+			})
 			lines := strings.Split(out, "\n")
 			slices.Sort(lines)
 			out = strings.Join(lines, "\n")

@@ -27,6 +27,7 @@ SELECTOR := [to] [root|match|exact] PREFIX | from [root|match|exact] PREFIX
             | realms [FROM/]TO | cached
 ROUTE := [TYPE] {PREFIX|default} [tos TOS] [via ADDR] [dev DEV] [src ADDR] [metric N]
          [table TABLE] [proto PROTO] [scope SCOPE] [onlink] [realms [FROM/]TO]
+         [expires SECONDS] [pref low|medium|high] (IPv6: a lifetime, a router's preference)
          [METRIC [lock] N ...] [rtt [lock] TIME] [rttvar [lock] TIME] [rto_min TIME]
          [features ecn] [congctl [lock] NAME] [nhid ID (a nexthop object, as ip nexthop makes)]
          [nexthop via ADDR [dev DEV] [weight N] [onlink] [realms [FROM/]TO] ...]
@@ -114,6 +115,19 @@ func parseRoute(w *words) (*routeReq, error) {
 			r.CongCtl, err = lockedValue(w, kw, r, unix.RTAX_CC_ALGO)
 		case "realm", "realms":
 			r.Realms, err = realmsWord(w, kw)
+		case "expires":
+			var v uint64
+			v, err = w.uint(kw, 32)
+			r.Expires = uint32(v)
+		case "pref":
+			if s, err = w.value(kw); err == nil {
+				p, ok := ipfmt.RouterPrefs.Lookup(s)
+				if !ok {
+					return nil, w.usagef("pref %q: want low, medium or high", s)
+				}
+				v := uint8(p)
+				r.Pref = &v
+			}
 		case "tos", "dsfield":
 			r.TOS, err = dsfieldWord(w, kw)
 		case "nexthop":

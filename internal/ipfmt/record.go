@@ -182,6 +182,15 @@ func (r *record) num(key, word string, n uint32) {
 	r.line = append(r.line, ' ')
 }
 
+// secs is the item `KEY Nsec ` / "key": N of a time the kernel gives in
+// hundredths of a second (USER_HZ).
+func (r *record) secs(key string, cs uint32) {
+	r.num(key, key, cs/100)
+	if !r.json {
+		r.line = append(r.line[:len(r.line)-1], "sec "...)
+	}
+}
+
 // any is an item of both forms: text, or key and value.
 //
 //go:noinline

@@ -149,6 +149,25 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		}
 		o.js("cache", cache)
 	}
+	if c := &r.Cache; r.Family == unix.AF_INET || r.Family == unix.AF_INET6 { // print_rta_cacheinfo
+		if c.Expires != 0 {
+			o.secs("expires", uint32(c.Expires))
+		}
+		if c.Error != 0 {
+			o.num("error", "error", c.Error)
+		}
+		if p.Stats > 0 {
+			if c.Users != 0 {
+				o.num("users", "users", c.Users)
+			}
+			if c.Used != 0 {
+				o.num("used", "used", c.Used)
+			}
+			if c.LastUse != 0 {
+				o.secs("age", c.LastUse)
+			}
+		}
+	}
 	if len(r.Metrics) > 0 || r.Locked != 0 || r.CongCtl != "" {
 		printMetrics(o, r)
 	}
