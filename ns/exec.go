@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"path"
 	"strings"
 	"syscall"
 
@@ -241,7 +240,7 @@ func LookPath(file string) (string, error) {
 	for more := dirs != ""; more; { // "a::b" and "a:" search "." too
 		var dir string
 		dir, dirs, more = strings.Cut(dirs, ":")
-		p := path.Join(cmp.Or(dir, "."), file)
+		p := sysfile.Join(cmp.Or(dir, "."), file)
 		var st unix.Stat_t
 		if unix.Stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {
 			return p, nil
@@ -293,13 +292,13 @@ func execMounts(name string, opt ExecOptions) error {
 	if ValidName(name) != nil {
 		return nil // a namespace given by path has no /etc/netns directory
 	}
-	dir := path.Join(opt.EtcDir, name)
+	dir := sysfile.Join(opt.EtcDir, name)
 	entries, err := sysfile.ReadDirNames(dir)
 	if err != nil {
 		return nil // no per-namespace /etc files: nothing to do
 	}
 	for _, e := range entries {
-		src, dst := path.Join(dir, e), path.Join("/etc", e)
+		src, dst := sysfile.Join(dir, e), sysfile.Join("/etc", e)
 		// Like ip: a file that cannot be bound is reported, not fatal.
 		if err := unix.Mount(src, dst, "none", unix.MS_BIND, ""); err != nil {
 			opt.Warn(fmt.Errorf("bind %s over %s: %w", src, dst, err))

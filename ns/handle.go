@@ -31,7 +31,7 @@ func OpenPath(path string) (*Handle, error) {
 // /proc/self/fd for use: setns and IFLA_NET_NS_FD refuse O_PATH
 // descriptors.
 func openChecked(path string, flags int) (*Handle, error) {
-	pfd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC|flags, 0)
+	pfd, err := rawos.OpenFD(path, unix.O_PATH|unix.O_CLOEXEC|flags, 0)
 	if err != nil {
 		if err == unix.ELOOP && flags&unix.O_NOFOLLOW != 0 {
 			return nil, fmt.Errorf("open network namespace %q: a symlink, refused: %w", path, ErrNotNamespace)
@@ -42,7 +42,7 @@ func openChecked(path string, flags int) (*Handle, error) {
 	if err := checkNsfs(pfd, path); err != nil {
 		return nil, err
 	}
-	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := rawos.OpenFD(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open network namespace %q: reopen: %w", path, procHint(err))
 	}

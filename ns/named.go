@@ -3,7 +3,6 @@ package ns
 import (
 	"errors"
 	"io/fs"
-	"path"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/rawos"
@@ -54,8 +53,8 @@ func bindNamed(dir, name, src string) (err error) {
 		return err
 	}
 	defer unlock()
-	file := path.Join(dir, name)
-	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	file := sysfile.Join(dir, name)
+	fd, err := rawos.OpenFD(file, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
 		if stale, serr := isStale(file); serr != nil || !stale {
 			return nameError("create", name, ErrExist)
@@ -91,7 +90,7 @@ func bindNamed(dir, name, src string) (err error) {
 // isStale reports whether path is a regular file with no namespace
 // mounted on it: what a kill between Add's two steps leaves behind.
 func isStale(path string) (bool, error) {
-	pfd, err := unix.Open(path, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	pfd, err := rawos.OpenFD(path, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false, err
 	}
@@ -116,7 +115,7 @@ func prepareDir(dir string) (unlock func(), err error) {
 	if err := sysfile.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create netns directory: %w", err)
 	}
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	fd, err := rawos.OpenFD(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open netns directory: %w", err)
 	}
@@ -164,7 +163,7 @@ func Delete(dir, name string) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
-	file := path.Join(dir, name)
+	file := sysfile.Join(dir, name)
 	var st unix.Stat_t
 	if err := unix.Lstat(file, &st); err != nil {
 		return nameError("delete", name, ErrNotExist)
@@ -215,7 +214,7 @@ func Open(dir, name string) (*Handle, error) {
 	if err := ValidName(name); err != nil {
 		return nil, err
 	}
-	h, err := openChecked(path.Join(dir, name), unix.O_NOFOLLOW)
+	h, err := openChecked(sysfile.Join(dir, name), unix.O_NOFOLLOW)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nameError("open", name, ErrNotExist)
 	}
@@ -238,7 +237,7 @@ func List(dir string) ([]string, error) {
 	var names []string
 	for _, e := range entries {
 		var st unix.Stat_t
-		if unix.Lstat(path.Join(dir, e), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+		if unix.Lstat(sysfile.Join(dir, e), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
 			names = append(names, e)
 		}
 	}

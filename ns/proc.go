@@ -1,7 +1,6 @@
 package ns
 
 import (
-	"path"
 	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -34,7 +33,7 @@ func Identify(dir string, pid int) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		if nid, err := idOf(path.Join(dir, n)); err == nil && nid == id {
+		if nid, err := idOf(sysfile.Join(dir, n)); err == nil && nid == id {
 			out = append(out, n)
 		}
 	}
@@ -107,7 +106,7 @@ func ListAll(dir string) ([]Namespace, error) {
 	for _, d := range append([]string{dir}, otherDirs[:]...) {
 		names, _ := List(d)
 		for _, n := range names {
-			p := path.Join(d, n)
+			p := sysfile.Join(d, n)
 			if id, err := idOf(p); err == nil && isNsfs(p) {
 				if byID[id] == nil {
 					byID[id] = &Namespace{ID: id}

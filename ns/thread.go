@@ -4,6 +4,7 @@ import (
 	"runtime"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 
 	"golang.org/x/sys/unix"
 )
@@ -74,7 +75,7 @@ const threadNS = "/proc/thread-self/ns/net"
 // a switch, and says which namespace it is. No nsfs check: were it
 // anything else, the setns back would fail and the thread be destroyed.
 func here() (int, ID, error) {
-	fd, err := unix.Open(threadNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := rawos.OpenFD(threadNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, ID{}, fmt.Errorf("open this thread's network namespace: %w", procHint(err))
 	}

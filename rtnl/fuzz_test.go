@@ -70,6 +70,7 @@ func FuzzRoute(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(routeWithCache())
+	f.Add(mrouteMessage())
 	fuzzCodec(f, DecodeRoute, encodeRoute)
 }
 func FuzzNeigh(f *testing.F) { fuzzCodec(f, DecodeNeigh, encodeNeigh) }
@@ -87,6 +88,36 @@ func routeWithCache() []byte {
 	e.Bytes(unix.RTA_CACHEINFO, ci)
 	b, _ := e.Encode()
 	return b
+}
+
+// mrouteMessage is an IPv4 multicast route as a dump of RTNL_FAMILY_IPMR
+// has it: (10.1.0.5, 239.1.1.1) in by link 2, out by 3 (TTL threshold 1)
+// and 4 (3), with its counts and time since last use.
+func mrouteMessage() []byte {
+	e := nl.NewEncoder([]byte{FamilyIPMR, 32, 32, 0, unix.RT_TABLE_DEFAULT, unix.RTPROT_STATIC, 0, unix.RTN_MULTICAST, 0, 0, 0, 0})
+	e.Uint32(unix.RTA_TABLE, unix.RT_TABLE_DEFAULT)
+	e.Addr(unix.RTA_SRC, netaddr.MustParseAddr("10.1.0.5"))
+	e.Addr(unix.RTA_DST, netaddr.MustParseAddr("239.1.1.1"))
+	e.Uint32(unix.RTA_IIF, 2)
+	e.Bytes(unix.RTA_MULTIPATH, []byte{8, 0, 0, 1, 3, 0, 0, 0, 8, 0, 0, 3, 4, 0, 0, 0}) // rtnexthop: len, flags, hops, ifindex
+	stats := binary.NativeEndian.AppendUint64(nil, 6)
+	stats = binary.NativeEndian.AppendUint64(stats, 204)
+	e.Bytes(unix.RTA_MFC_STATS, binary.NativeEndian.AppendUint64(stats, 4))
+	e.Uint64(unix.RTA_EXPIRES, 1234)
+	b, _ := e.Encode()
+	return b
+}
+
+func TestDecodeMRoute(t *testing.T) {
+	r, err := DecodeRoute(mrouteMessage())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Src.Addr() != netaddr.MustParseAddr("10.1.0.5") || r.Dst.Addr() != netaddr.MustParseAddr("239.1.1.1") || r.IIF != 2 ||
+		len(r.Nexthops) != 2 || r.Nexthops[1] != (Nexthop{OIF: 4, Weight: 4}) || r.MFC == nil ||
+		*r.MFC != (MFCStats{Packets: 6, Bytes: 204, WrongIf: 4, LastUse: 1234}) {
+		t.Errorf("got %+v (MFC %+v)", r, r.MFC)
+	}
 }
 
 func TestDecodeRouteCache(t *testing.T) {

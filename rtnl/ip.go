@@ -32,9 +32,9 @@ func lengthError(what string, n int) error { return fmt.Errorf("rtnl: %s of %d b
 func addrFrom(b []byte, fam uint8) (netaddr.Addr, error) {
 	want := 0 // another family: nothing is an address
 	switch fam {
-	case unix.AF_INET:
+	case unix.AF_INET, FamilyIPMR:
 		want = 4
-	case unix.AF_INET6:
+	case unix.AF_INET6, FamilyIP6MR:
 		want = 16
 	}
 	if len(b) != want {

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/nl"
 )
 
@@ -107,7 +108,7 @@ func tunIoctl(name string, flags uint16, then func(fd int) error) (string, error
 	if err != nil {
 		return "", fmt.Errorf("tun device %q: %w", name, err)
 	}
-	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	fd, err := rawos.OpenFD("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return "", fmt.Errorf("open /dev/net/tun: %w", err)
 	}

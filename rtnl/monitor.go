@@ -23,8 +23,9 @@ const (
 	NetconfEvents Events = 1 << 5
 	RuleEvents    Events = 1 << 6
 	NexthopEvents Events = 1 << 8
-	PrefixEvents  Events = 1 << 9 // IPv6 prefixes routers advertise
-	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents | NexthopEvents | PrefixEvents
+	PrefixEvents  Events = 1 << 9  // IPv6 prefixes routers advertise
+	MRouteEvents  Events = 1 << 10 // multicast routes (Route of FamilyIPMR, FamilyIP6MR)
+	AllEvents            = LinkEvents | AddrEvents | RouteEvents | NeighEvents | NSIDEvents | NetconfEvents | RuleEvents | NexthopEvents | PrefixEvents | MRouteEvents
 	// AllNSIDs, added to the others, reports their events in every
 	// namespace that has an id in the monitor's too (`ip monitor
 	// all-nsid`), each with its Event.SourceNSID.
@@ -46,6 +47,7 @@ var eventGroups = []struct {
 	{RuleEvents, []uint32{unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE}},
 	{NexthopEvents, []uint32{unix.RTNLGRP_NEXTHOP}},
 	{PrefixEvents, []uint32{unix.RTNLGRP_IPV6_PREFIX}},
+	{MRouteEvents, []uint32{unix.RTNLGRP_IPV4_MROUTE, unix.RTNLGRP_IPV6_MROUTE}},
 }
 
 // groups are the multicast groups that carry the events of ev.
@@ -62,8 +64,9 @@ func (ev Events) groups() []uint32 {
 // Event is one change the kernel announced: exactly one of the object
 // fields is set.
 type Event struct {
-	Type    uint16 // RTM_NEWLINK, RTM_DELADDR...
-	Deleted bool   // an RTM_DEL* message
+	_       [0]func() // incomparable: == would compare the objects' pointers, not the objects
+	Type    uint16    // RTM_NEWLINK, RTM_DELADDR...
+	Deleted bool      // an RTM_DEL* message
 	Link    *Link
 	Addr    *Addr
 	Route   *Route

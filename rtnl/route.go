@@ -39,6 +39,7 @@ type Route struct {
 	NHID     uint32         // RTA_NH_ID: the nexthop object (`ip nexthop`) the route goes by, in place of a gateway
 	Cache    RouteCache     // RTA_CACHEINFO (decoded only): the route's life and use; zero when not sent
 	Expires  uint32         // RTA_EXPIRES (request only): seconds the route lives, IPv6 (`expires 60`); a dump tells Cache.Expires
+	MFC      *MFCStats      // RTA_MFC_STATS and RTA_EXPIRES of a multicast route (decoded only), when sent
 	Set      RouteFields    // request only: fields sent as given even when zero
 }
 
@@ -51,6 +52,26 @@ type RouteCache struct {
 	Expires int32  // until the route goes (an advertisement gave it a lifetime); 0: never
 	Error   uint32 // the errno a route of an error type returns
 	Used    uint32 // times used
+}
+
+// The families of multicast routes (RTNL_FAMILY_IPMR, RTNL_FAMILY_IP6MR):
+// the kernel's multicast forwarding caches, which a multicast routing
+// daemon fills through its mroute socket (MRT_ADD_MFC), reported as
+// routes (`ip mroute`). Src is the source (0.0.0.0 for any), Dst the
+// group, IIF the link packets must come in by, and each of Nexthops a
+// link they go out of, its Weight-1 the TTL a packet needs to be sent
+// there (rtnh_hops); Flags has RTNH_F_UNRESOLVED while the kernel waits
+// for the daemon to resolve the entry.
+const (
+	FamilyIPMR  = 128
+	FamilyIP6MR = 129
+)
+
+// MFCStats is what the kernel counts of a multicast route.
+type MFCStats struct {
+	Packets, Bytes uint64
+	WrongIf        uint64 // packets that came in by another link than the route's
+	LastUse        uint64 // hundredths of a second since a packet used the route (its RTA_EXPIRES)
 }
 
 // rtaNHID is RTA_NH_ID (linux/rtnetlink.h, 5.3), which x/sys lacks.
@@ -300,6 +321,17 @@ func decodeRoute(r *Route, b []byte) error {
 			r.Table = d.Uint32()
 		case unix.RTA_MULTIPATH:
 			r.Nexthops, err = decodeNexthops(d.Bytes(), r.Family)
+		case unix.RTA_MFC_STATS, unix.RTA_EXPIRES: // of a multicast route
+			if r.MFC == nil {
+				r.MFC = &MFCStats{}
+			}
+			if d.Type() == unix.RTA_EXPIRES {
+				r.MFC.LastUse = d.Uint64()
+			} else if v := d.Bytes(); len(v) == 24 {
+				r.MFC.Packets, r.MFC.Bytes, r.MFC.WrongIf = binary.NativeEndian.Uint64(v), binary.NativeEndian.Uint64(v[8:]), binary.NativeEndian.Uint64(v[16:])
+			} else {
+				err = lengthError("RTA_MFC_STATS", len(v))
+			}
 		case unix.RTA_PREF:
 			p := d.Uint8()
 			r.Pref = &p

@@ -14,6 +14,7 @@ import (
 // FRA_* attributes. The kernel tries rules in Priority order; the first
 // that matches a packet decides which table (or action) routes it.
 type Rule struct {
+	_        [0]func()      // incomparable: == would compare the pointers below, not the values
 	Family   uint8          // AF_INET or AF_INET6 (from Src or Dst if zero)
 	Priority uint32         // FRA_PRIORITY: `pref`; 0 on add: the kernel picks one below the last
 	Src, Dst netaddr.Prefix // FRA_SRC, FRA_DST with src_len, dst_len: `from`, `to`

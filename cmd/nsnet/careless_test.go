@@ -59,7 +59,7 @@ func TestCarelessInputRefused(t *testing.T) {
 		{"link add vx type vxlan dstport 4789", 2, "vxlan needs id VNI", ""},
 		{"link add vx type vxlan id 5 srcport 10", 2, "no HIGH", ""},
 		{"monitor count 0", 2, "count 0", ""},
-		{"monitor mroute", 2, "does not print mroute events", ""},
+		{"monitor stats", 2, "does not print stats events", ""},
 		{"monitor linky", 2, `"linky" is not one of`, ""},
 		{"monitor dev nosuch", 1, `device "nosuch"`, ""},
 		{"monitor file", 2, `"file" needs a value`, ""},

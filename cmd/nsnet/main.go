@@ -66,6 +66,7 @@ func objectTable() []object {
 		{"tuntap", runTuntap, "tun and tap devices: add, del, show"},
 		{"tap", runTuntap, ""},
 		{"monitor", runMonitor, "print kernel events as they happen"},
+		{"mroute", runMroute, "multicast routes a routing daemon set: show"},
 		{"netns", runNetns, "named network namespaces: add, del, list, exec, ..."},
 		{"nexthop", runNexthop, "nexthop objects, for routes by nhid: add, del, replace, get, flush, show"},
 		{"nat", runNat, "NAT: masquerade, forward, show, flush"},

@@ -17,8 +17,8 @@ import (
 )
 
 const monitorHelp = `Usage: nsnet monitor [all | OBJECT ...] [label] [all-nsid] [dev DEVICE] [file FILE] [count N]
-OBJECT := link | address | route | neigh | netconf | rule | nsid | nexthop |
-          prefix
+OBJECT := link | address | route | mroute | neigh | netconf | rule | nsid |
+          nexthop | prefix
 Prints each change as it happens, as ip monitor does: label (and all) puts
 the kind of each event before it ([LINK], [ADDR]...); all-nsid adds the
 changes in every namespace that has an id here (netns set), each after
@@ -34,8 +34,8 @@ extension) stops after N events.
 // kinds nsnet does not print yet have none.
 var monitorObjects = []monitorObject{
 	{"label", 0}, {"link", rtnl.LinkEvents}, {"address", rtnl.AddrEvents}, {"route", rtnl.RouteEvents},
-	{"mroute", 0}, {"prefix", rtnl.PrefixEvents}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
-	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", rtnl.NexthopEvents},
+	{"mroute", rtnl.MRouteEvents}, {"prefix", rtnl.PrefixEvents}, {"neigh", rtnl.NeighEvents}, {"netconf", rtnl.NetconfEvents},
+	{"rule", rtnl.RuleEvents}, {"nsid", rtnl.NSIDEvents}, {"nexthop", rtnl.NexthopEvents}, {"stats", 0},
 }
 
 type monitorObject struct {
@@ -245,6 +245,11 @@ func (w *monitorWriter) wants(ev rtnl.Event) bool {
 		dev = ev.Link.Index
 	case ev.Addr != nil:
 		dev, fam = ev.Addr.Index, inet(ev.Addr.Prefix.Addr())
+	case ev.Route != nil && ev.Route.Family >= rtnl.FamilyIPMR: // a multicast route, by the link it comes in by
+		dev, fam = ev.Route.IIF, unix.AF_INET
+		if ev.Route.Family == rtnl.FamilyIP6MR {
+			fam = unix.AF_INET6
+		}
 	case ev.Route != nil:
 		dev, fam = ev.Route.OIF, ev.Route.Family
 	case ev.Neigh != nil:
@@ -278,6 +283,7 @@ func (w *monitorWriter) prepare(ev rtnl.Event) rtnl.Event {
 		w.know(ev.Addr.Index)
 	case ev.Route != nil:
 		w.know(ev.Route.OIF)
+		w.know(ev.Route.IIF)
 		for _, nh := range ev.Route.Nexthops {
 			w.know(nh.OIF)
 		}
@@ -355,7 +361,7 @@ func parseMonitorArgs(args []string) (a monitorArgs, err error) {
 			case k == len(monitorObjects) && matches(word, "all-nsid"):
 				a.allNSID = true
 			case k == len(monitorObjects):
-				err = usagef("monitor: %q is not one of link, address, route, neigh, netconf, rule, nsid, nexthop, prefix, all, all-nsid, label, dev, file", word)
+				err = usagef("monitor: %q is not one of link, address, route, mroute, neigh, netconf, rule, nsid, nexthop, prefix, all, all-nsid, label, dev, file", word)
 			case monitorObjects[k].name == "label":
 				a.labels = true
 			case monitorObjects[k].events == 0:

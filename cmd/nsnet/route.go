@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"iter"
 	"strconv"
@@ -591,6 +592,7 @@ type routeSel struct {
 	via, src          netaddr.Prefix
 	realms            uint32 // RTA_FLOW, compared where realmMask is set:
 	realmMask         uint32 // the half of FROM/TO that was not 0
+	mcast             uint8  // the multicast family whose routes these are (mroute show); 0: unicast
 }
 
 // byte8 is a selector's protocol or scope, by name or number; nil for
@@ -825,7 +827,7 @@ func routeQuery(e *env, c *rtnl.Conn, q *routeSel) (rtnl.RouteFilter, func(*rtnl
 	keep := func(r *rtnl.Route) bool {
 		return (index == 0 || r.OIF == index) && (iif == 0 || r.IIF == iif) && q.keep(r)
 	}
-	return rtnl.RouteFilter{Family: uint8(q.family(e)), Table: q.table, Cloned: q.cloned}, keep, err
+	return rtnl.RouteFilter{Family: cmp.Or(q.mcast, uint8(q.family(e))), Table: q.table, Cloned: q.cloned}, keep, err
 }
 
 // family is the family of the routes q reads: as ip's, IPv4 unless -6,
@@ -878,6 +880,10 @@ func routeShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return showRoutes(e, q)
+}
+
+func showRoutes(e *env, q *routeSel) error {
 	c, err := e.dialRoute()
 	if err != nil {
 		return err
@@ -911,7 +917,7 @@ func routeShow(e *env, args []string) error {
 // ends the dump with ENOENT, which ip's show and save (not its flush)
 // take for an empty table (save_route_errhndlr).
 func (q *routeSel) noMainTable(err error) bool {
-	return errors.Is(err, unix.ENOENT) && q.table == unix.RT_TABLE_MAIN
+	return errors.Is(err, unix.ENOENT) && q.table == unix.RT_TABLE_MAIN && q.mcast == 0
 }
 
 func routeFlush(e *env, args []string) error {

@@ -50,6 +50,9 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		r, end = p.newRecord(), "\n"
 		p.route(r, ev.Route, names, "\n")
 		kind, label = "route", "[ROUTE]"
+		if ev.Route.Family >= rtnl.FamilyIPMR {
+			kind, label = "mroute", "[MROUTE]"
+		}
 	case ev.Neigh != nil:
 		r, end = p.newRecord(), "\n"
 		p.neigh(r, ev.Neigh, names)

@@ -640,10 +640,14 @@ func onOff(on bool) string {
 	return "off"
 }
 
-// pad right-aligns s in n columns (%4i).
+// pad aligns s in n columns: right (%4i), or left for a negative n
+// (%-10s).
 func pad(s string, n int) string {
 	for len(s) < n {
 		s = " " + s
+	}
+	for len(s) < -n {
+		s += " "
 	}
 	return s
 }

@@ -38,11 +38,11 @@ func (p *Printer) neigh(o *record, n *rtnl.Neigh, names map[int32]string) {
 	if c := n.Cache; c != nil && p.Stats > 0 {
 		// print_cacheinfo: seconds, and no blank before probes (ip's).
 		if c.RefCnt != 0 {
-			o.any("refcnt", " ref "+utoa(uint64(c.RefCnt)), c.RefCnt)
+			o.leadNum("refcnt", " ref ", uint64(c.RefCnt))
 		}
-		o.any("used", " used "+utoa(uint64(c.Used/100)), c.Used/100)
-		o.any("confirmed", "/"+utoa(uint64(c.Confirmed/100)), c.Confirmed/100)
-		o.any("updated", "/"+utoa(uint64(c.Updated/100)), c.Updated/100)
+		o.leadNum("used", " used ", uint64(c.Used/100))
+		o.leadNum("confirmed", "/", uint64(c.Confirmed/100))
+		o.leadNum("updated", "/", uint64(c.Updated/100))
 		o.num("probes", "probes", c.Probes)
 	}
 	if n.State != 0 {

@@ -191,6 +191,29 @@ func (r *record) secs(key string, cs uint32) {
 	}
 }
 
+// lead is the item ` WORD VALUE` (the blank before, as ip's rule and
+// mroute lines have it) / "key": "VALUE".
+//
+//go:noinline
+func (r *record) lead(key, lead, value string) {
+	if r.json {
+		r.set(key, value)
+		return
+	}
+	r.line = append(append(r.line, lead...), value...)
+}
+
+// leadNum is lead for a number: ` WORD N` / "key": N.
+//
+//go:noinline
+func (r *record) leadNum(key, lead string, n uint64) {
+	if r.json {
+		r.set(key, n)
+		return
+	}
+	r.line = strconv.AppendUint(append(r.line, lead...), n, 10)
+}
+
 // any is an item of both forms: text, or key and value.
 //
 //go:noinline

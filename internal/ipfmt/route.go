@@ -82,6 +82,10 @@ func routeFlags(flags uint32) []string {
 // keys of ip -j. ip leaves out the defaults, a cloned route's own fields,
 // and what a listing's selectors fix.
 func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl string) {
+	if r.Family >= rtnl.FamilyIPMR { // RTNL_FAMILY_IPMR, RTNL_FAMILY_IP6MR
+		p.mroute(o, r, names, nl)
+		return
+	}
 	cloned := r.Flags&unix.RTM_F_CLONED != 0
 	// -d prints the defaults too: type unicast, table main, proto boot,
 	// scope global.
@@ -175,7 +179,7 @@ func (p *Printer) route(o *record, r *rtnl.Route, names map[int32]string, nl str
 		o.str("iif", "iif", linkName(r.IIF, names))
 	}
 	if r.Pref != nil { // print_rt_pref, the one item ip prints without a blank after it
-		o.any("pref", "pref "+RouterPrefs.Name(uint32(*r.Pref)), RouterPrefs.Name(uint32(*r.Pref)))
+		o.lead("pref", "pref ", RouterPrefs.Name(uint32(*r.Pref)))
 	}
 	if n := p.NexthopObjects[r.NHID]; n != nil && p.Details {
 		nh := p.newRecord()
@@ -306,4 +310,66 @@ func printMetrics(o *record, r *rtnl.Route) {
 		}
 	}
 	o.js("metrics", []Object{m})
+}
+
+// mroute is print_mroute: a multicast route as ip mroute prints it, the
+// source and group, the link packets come in by, the links they go out
+// of (with the TTL a packet needs to go there, above 1), its state, and
+// with -s what the kernel counted. The table is left out when the listing
+// is of one, as ip's always is but for table all.
+func (p *Printer) mroute(o *record, r *rtnl.Route, names map[int32]string, nl string) {
+	src, dst := "unknown", "unknown"
+	if r.Src.IsValid() {
+		src = r.Src.Addr().String()
+	}
+	if r.Dst.IsValid() {
+		dst = r.Dst.Addr().String()
+	}
+	o.js("src", src)
+	o.js("dst", dst)
+	o.fp(pad("("+src+","+dst+")", -32), " Iif: ")
+	if r.IIF != 0 {
+		name := linkName(r.IIF, names)
+		o.any("iif", o.paint(cIfname, pad(name, -10)+" "), name)
+	} else {
+		o.any("iif", "unresolved ", "unresolved")
+	}
+	state := "unresolved"
+	if r.Flags&unix.RTNH_F_UNRESOLVED == 0 { // the kernel sends the links out of a resolved entry, if none
+		state = "resolved"
+		oifs := []Object{}
+		for i, nh := range r.Nexthops {
+			if i == 0 {
+				o.fp("Oifs: ")
+			}
+			name := linkName(nh.OIF, names)
+			oif := Object{{Key: "oif", Value: name}}
+			sep := " "
+			if ttl := nh.Weight - 1; ttl > 1 {
+				sep = "(ttl " + itoa(ttl) + ") "
+				oif = append(oif, Field{Key: "ttl", Value: ttl})
+			}
+			o.fp(o.paint(cIfname, name), sep)
+			oifs = append(oifs, oif)
+		}
+		o.js("multipath", oifs)
+	}
+	o.lead("state", " State: ", state)
+	if r.Flags&unix.RTNH_F_OFFLOAD != 0 {
+		o.any("offload", " offload", nil)
+	}
+	if m := r.MFC; m != nil && p.Stats > 0 {
+		o.leadNum("packets", nl+"  ", m.Packets)
+		o.leadNum("bytes", " packets, ", m.Bytes)
+		o.fp(" bytes")
+		if m.WrongIf != 0 {
+			o.leadNum("wrong_if", ", ", m.WrongIf)
+			o.fp(" arrived on wrong iif.")
+		}
+		cs := utoa(m.LastUse%100 + 100) // %.2f of the seconds, exact
+		o.any("expires", ", Age "+utoa(m.LastUse/100)+"."+cs[1:], Number(secs(m.LastUse)))
+	}
+	if r.Table != 0 && (r.Table != unix.RT_TABLE_MAIN || p.Details) && !p.OneTable {
+		o.lead("table", " Table: ", p.named(Tables, r.Table))
+	}
 }

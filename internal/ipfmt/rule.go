@@ -49,16 +49,16 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 				o.any(e.lenKey, "/"+itoa(e.pfx.Bits()), e.pfx.Bits())
 			}
 		case i == 0:
-			o.any("src", "from all", "all")
+			o.lead("src", "from ", "all")
 		}
 	}
 	if r.TOS != 0 {
-		o.any("tos", " tos "+p.dsfield(r.TOS), p.dsfield(r.TOS))
+		o.lead("tos", " tos ", p.dsfield(r.TOS))
 	}
 	if r.Mark != 0 || r.Mask != nil {
-		o.any("fwmark", " fwmark "+hex0x(r.Mark), hex0x(r.Mark))
+		o.lead("fwmark", " fwmark ", hex0x(r.Mark))
 		if r.Mask != nil && *r.Mask != 0xffffffff {
-			o.any("fwmask", "/"+hex0x(*r.Mask), hex0x(*r.Mask))
+			o.lead("fwmask", "/", hex0x(*r.Mask))
 		}
 	}
 	for _, d := range []struct {
@@ -73,11 +73,11 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		}
 	}
 	if u := r.UIDRange; u != nil {
-		o.any("uid_start", " uidrange "+utoa(uint64(u[0])), u[0])
-		o.any("uid_end", "-"+utoa(uint64(u[1])), u[1])
+		o.leadNum("uid_start", " uidrange ", uint64(u[0]))
+		o.leadNum("uid_end", "-", uint64(u[1]))
 	}
 	if r.IPProto != 0 {
-		o.any("ipproto", " ipproto "+p.ipProto(r.IPProto), p.ipProto(r.IPProto))
+		o.lead("ipproto", " ipproto ", p.ipProto(r.IPProto))
 	}
 	for _, pr := range []struct {
 		kw    string
@@ -86,14 +86,14 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 		switch lo, hi := pr.ports[0], pr.ports[1]; {
 		case pr.ports == [2]uint16{}:
 		case lo == hi:
-			o.any(pr.kw, " "+pr.kw+" "+itoa(int(lo)), lo)
+			o.leadNum(pr.kw, " "+pr.kw+" ", uint64(lo))
 		default:
-			o.any(pr.kw+"_start", " "+pr.kw+" "+itoa(int(lo)), lo)
-			o.any(pr.kw+"_end", "-"+itoa(int(hi)), hi)
+			o.leadNum(pr.kw+"_start", " "+pr.kw+" ", uint64(lo))
+			o.leadNum(pr.kw+"_end", "-", uint64(hi))
 		}
 	}
 	if r.Table != 0 {
-		o.any("table", " lookup "+p.named(Tables, r.Table), p.named(Tables, r.Table))
+		o.lead("table", " lookup ", p.named(Tables, r.Table))
 		if n := r.SuppressPrefixLen; n != nil && *n != -1 {
 			o.any("suppress_prefixlen", " suppress_prefixlength "+itoa(int(*n)), int(*n))
 		}
@@ -101,17 +101,17 @@ func (p *Printer) rule(r *rtnl.Rule) *record {
 	switch r.Action {
 	case unix.FR_ACT_TO_TBL:
 	case unix.FR_ACT_GOTO:
-		o.any("goto", " goto "+utoa(uint64(r.Goto)), r.Goto)
+		o.leadNum("goto", " goto ", uint64(r.Goto))
 		if r.Flags&unix.FIB_RULE_UNRESOLVED != 0 {
 			o.any("unresolved", " [unresolved]", nil)
 		}
 	case unix.FR_ACT_NOP:
 		o.any("nop", " nop", nil)
 	default:
-		o.any("action", " "+p.routeType(r.Action), p.routeType(r.Action))
+		o.lead("action", " ", p.routeType(r.Action))
 	}
 	if r.Protocol != 0 && (r.Protocol != unix.RTPROT_KERNEL || p.Details) {
-		o.any("protocol", " proto "+p.named(Protocols, uint32(r.Protocol)), p.named(Protocols, uint32(r.Protocol)))
+		o.lead("protocol", " proto ", p.named(Protocols, uint32(r.Protocol)))
 	}
 	o.fp("\n")
 	return o

@@ -61,7 +61,7 @@ func (p *Printer) tuntap(d *TunDev) *record {
 		v   *uint32
 	}{{"user", d.Owner}, {"group", d.Group}} {
 		if id.v != nil {
-			o.any(id.key, " "+id.key+" "+utoa(uint64(*id.v)), uint64(*id.v))
+			o.leadNum(id.key, " "+id.key+" ", uint64(*id.v))
 		}
 	}
 	if p.Details {
