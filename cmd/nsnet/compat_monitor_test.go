@@ -179,6 +179,17 @@ func renamedLinkDeviation(ip, nsnet string) bool {
 // and the one after it, waiting for them to come.
 func untilDone(t *testing.T, file string) []string { return untilLine(t, file, " mtu 1234 ", 1) }
 
+// indexHere is the index of link name in the namespace of the calling
+// thread (inside ns.Do).
+func indexHere(name string) (int32, error) {
+	l, err := rtnl.Dial(nil, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.LinkIndex(name)
+}
+
 // untilLine reads a monitor's output up to the first line holding mark
 // and the after lines after it, waiting for them to come.
 func untilLine(t *testing.T, file, mark string, after int) []string {
@@ -325,12 +336,7 @@ func TestMonitorPrefixEqualsIP(t *testing.T) {
 		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, 255); err != nil {
 			return err // a host takes an advertisement only with hop limit 255
 		}
-		l, err := rtnl.Dial(nil, nil)
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		v1, err := l.LinkIndex("v1")
+		v1, err := indexHere("v1")
 		if err != nil {
 			return err
 		}

@@ -86,7 +86,7 @@ func (m *mrouter) mfc6(t *testing.T, op int, src, group string, parent uint16, o
 	sa := func(a string) []byte {
 		b := binary.NativeEndian.AppendUint16(nil, unix.AF_INET6)
 		b = append(b, make([]byte, 6)...)
-		b = append(b, netaddrBytes(t, a)...)
+		b = append(b, net6(a)...)
 		return append(b, 0, 0, 0, 0)
 	}
 	v := append(sa(src), sa(group)...)
@@ -104,7 +104,7 @@ func (m *mrouter) mfc6(t *testing.T, op int, src, group string, parent uint16, o
 
 func net4(s string) []byte { a := netaddr.MustParseAddr(s).As4(); return a[:] }
 
-func netaddrBytes(t *testing.T, s string) []byte { a := netaddr.MustParseAddr(s).As16(); return a[:] }
+func net6(s string) []byte { a := netaddr.MustParseAddr(s).As16(); return a[:] }
 
 // TestMrouteEqualsIP: a multicast routing daemon (the test's mroute
 // sockets) in namespace mr resolves IPv4 and IPv6 entries between its
@@ -179,12 +179,7 @@ func TestMrouteEqualsIP(t *testing.T) {
 	// Traffic, for the counts -s shows: two packets to 239.1.1.1 from its
 	// source, and one to 239.2.2.2 from its source but by the wrong link.
 	must(t, ns.Do(hostHandle(t, "snd"), func() error {
-		l, err := rtnl.Dial(nil, nil)
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		up1, err := l.LinkIndex("up1")
+		up1, err := indexHere("up1")
 		if err != nil {
 			return err
 		}
