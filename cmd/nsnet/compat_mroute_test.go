@@ -70,7 +70,7 @@ func newMrouter(t *testing.T, h *ns.Handle, vifs ...int32) *mrouter {
 // group that come in by vif parent go out of the vifs ttls names, each
 // when their TTL is above its threshold (struct mfcctl).
 func (m *mrouter) mfc4(t *testing.T, op int, src, group string, parent uint16, ttls map[int]byte) {
-	v := append(net4(src), net4(group)...)
+	v := append(ipBytes(src), ipBytes(group)...)
 	v = binary.NativeEndian.AppendUint16(v, parent)
 	var t32 [32]byte
 	for i, ttl := range ttls {
@@ -86,7 +86,7 @@ func (m *mrouter) mfc6(t *testing.T, op int, src, group string, parent uint16, o
 	sa := func(a string) []byte {
 		b := binary.NativeEndian.AppendUint16(nil, unix.AF_INET6)
 		b = append(b, make([]byte, 6)...)
-		b = append(b, net6(a)...)
+		b = append(b, ipBytes(a)...)
 		return append(b, 0, 0, 0, 0)
 	}
 	v := append(sa(src), sa(group)...)
@@ -102,9 +102,8 @@ func (m *mrouter) mfc6(t *testing.T, op int, src, group string, parent uint16, o
 	must(t, unix.SetsockoptString(m.fd6, unix.IPPROTO_IPV6, op, string(v)))
 }
 
-func net4(s string) []byte { a := netaddr.MustParseAddr(s).As4(); return a[:] }
-
-func net6(s string) []byte { a := netaddr.MustParseAddr(s).As16(); return a[:] }
+// ipBytes is an address's 4 or 16 bytes, as the mroute structs carry them.
+func ipBytes(s string) []byte { return netaddr.MustParseAddr(s).AsSlice() }
 
 // TestMrouteEqualsIP: a multicast routing daemon (the test's mroute
 // sockets) in namespace mr resolves IPv4 and IPv6 entries between its
@@ -190,10 +189,10 @@ func TestMrouteEqualsIP(t *testing.T) {
 			}
 			defer unix.Close(fd)
 			for _, err := range []error{
-				unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte(net4(p.src))}),
+				unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte(ipBytes(p.src))}),
 				unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF, &unix.IPMreqn{Ifindex: up1}),
 				unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, 8),
-				unix.Sendto(fd, []byte("mroute"), 0, &unix.SockaddrInet4{Port: 9, Addr: [4]byte(net4(p.group))}),
+				unix.Sendto(fd, []byte("mroute"), 0, &unix.SockaddrInet4{Port: 9, Addr: [4]byte(ipBytes(p.group))}),
 			} {
 				if err != nil {
 					return err
