@@ -2,7 +2,6 @@ package nft
 
 import (
 	"encoding/binary"
-	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
@@ -53,7 +52,7 @@ func (r *Rule) String() string {
 		case *Counter:
 			stmt = fmt.Sprintf("counter packets %d bytes %d", v.Packets, v.Bytes)
 		case *Unknown:
-			stmt = "unknown " + strconv.Quote(v.Kind)
+			stmt = "unknown " + fmt.Quote(v.Kind)
 		}
 		out, l4 = withGuard(out, l4), ""
 		out = append(out, stmt)

@@ -1,9 +1,8 @@
 package ns
 
 import (
-	"strconv"
-
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/order"
 	"github.com/nsnet/nsnet/internal/sysfile"
 
@@ -67,12 +66,12 @@ func processes() (map[ID][]int, error) {
 	}
 	m := map[ID][]int{}
 	for _, e := range entries {
-		pid, err := strconv.Atoi(e)
-		if err != nil {
+		pid, ok := num.Uint(e, 10, 31)
+		if !ok {
 			continue
 		}
-		if id, err := idOf(fmt.Sprintf("/proc/%d/ns/net", pid)); err == nil {
-			m[id] = append(m[id], pid)
+		if id, err := idOf("/proc/" + e + "/ns/net"); err == nil {
+			m[id] = append(m[id], int(pid))
 		}
 	}
 	for _, pids := range m {

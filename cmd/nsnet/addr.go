@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"iter"
-	"path"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 
 	"golang.org/x/sys/unix"
@@ -129,8 +129,8 @@ func lifetimeWord(w *words, kw string) (uint32, error) {
 	if err != nil || s == "forever" {
 		return rtnl.LifetimeForever, err
 	}
-	n, err := parseUint(s, 32)
-	if err != nil {
+	n, ok := num.Uint(s, 0, 32)
+	if !ok {
 		return 0, w.usagef("%s %q is not seconds or forever", kw, s)
 	}
 	return uint32(n), nil
@@ -293,9 +293,7 @@ func parseAddrSel(w *words) (*addrSel, error) {
 				q.scope = &v
 			}
 		case "label":
-			if q.label, err = w.value(kw); err == nil {
-				_, err = path.Match(q.label, "")
-			}
+			q.label, err = w.value(kw)
 		default:
 			if bit, set, ok := addrFlagFilter(kw); ok {
 				q.flagsMask |= bit
@@ -343,11 +341,86 @@ func (q *addrSel) keep(a *rtnl.Addr, linkName string) bool {
 	if label == "" {
 		label = linkName
 	}
-	match, _ := path.Match(q.label, label)
 	return (q.scope == nil || *q.scope == a.Scope) &&
 		(a.Flags^q.flags)&q.flagsMask == 0 &&
 		(!q.to.IsValid() || bitsMatch(a.Prefix.Addr(), q.to, q.to.Bits())) &&
-		(q.label == "" || match)
+		(q.label == "" || fnmatch(q.label, label))
+}
+
+// fnmatch is C's fnmatch(3) with no flags, as ip's label filter calls it:
+// * is any run of bytes (a / too), ? one byte, [set] one byte of the set
+// ([!set] or [^set] one not in it; a-z a range; a ] first is itself),
+// and \ takes the next byte as it is. A [ that no ] closes is itself;
+// a \ at the end matches nothing. Not path.Match, whose * stops at a /
+// and which calls such patterns errors where ip matches them.
+func fnmatch(pattern, s string) bool {
+	for ; pattern != ""; pattern, s = pattern[1:], s[1:] {
+		c := pattern[0]
+		switch c {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if fnmatch(pattern[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+			continue
+		case '[':
+			if s == "" {
+				return false
+			}
+			if in, n := inSet(pattern[1:], s[0]); n > 0 {
+				if !in {
+					return false
+				}
+				pattern = pattern[n:]
+				continue
+			}
+		case '\\':
+			if pattern = pattern[1:]; pattern == "" {
+				return false
+			}
+			c = pattern[0]
+		}
+		if s == "" || s[0] != c {
+			return false
+		}
+	}
+	return s == ""
+}
+
+// inSet reads the set p begins with (after its [): whether c is in it,
+// and the length of the set up to its ], 0 if no ] closes it.
+func inSet(p string, c byte) (in bool, n int) {
+	neg := p != "" && (p[0] == '!' || p[0] == '^')
+	i := 0
+	if neg {
+		i++
+	}
+	for first := i; i < len(p); i++ {
+		if p[i] == ']' && i > first {
+			return in != neg, i + 1
+		}
+		lo := p[i]
+		if lo == '\\' && i+1 < len(p) {
+			i++
+			lo = p[i]
+		}
+		hi := lo
+		if i+2 < len(p) && p[i+1] == '-' && p[i+2] != ']' {
+			i += 2
+			if hi = p[i]; hi == '\\' && i+1 < len(p) {
+				i++
+				hi = p[i]
+			}
+		}
+		in = in || lo <= c && c <= hi
+	}
+	return false, 0
 }
 
 func addrShow(e *env, args []string) error {

@@ -4,11 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -82,8 +82,8 @@ func (r *linkRequest) close() {
 func (e *env) netnsRef(r *linkRequest, s string) (*ns.Handle, error) {
 	var h *ns.Handle
 	var err error
-	if pid, perr := strconv.Atoi(s); perr == nil && pid > 0 {
-		h, err = ns.OpenPID(pid)
+	if pid, ok := num.Uint(s, 10, 31); ok && pid > 0 {
+		h, err = ns.OpenPID(int(pid))
 	} else {
 		sub := *e
 		sub.netns = s
@@ -1008,7 +1008,7 @@ func (q *linkSel) keep(l *rtnl.Link, master int32) bool {
 // index, so the message says which link once: `set link "v0": ...`.
 func named(err error, dev string) error {
 	if oe, ok := errors.AsType[*rtnl.OpError](err); ok {
-		oe.Object = strconv.Quote(dev)
+		oe.Object = fmt.Quote(dev)
 	}
 	return err
 }

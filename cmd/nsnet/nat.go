@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"io/fs"
-	"strconv"
 	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
@@ -112,8 +112,8 @@ func natForward(e *env, args []string) error {
 }
 
 func parsePort(s string) (uint16, error) {
-	n, err := strconv.ParseUint(s, 10, 16)
-	if err != nil || n == 0 {
+	n, ok := num.Uint(s, 10, 16)
+	if !ok || n == 0 {
 		return 0, usagef("nat forward: %q is not a port (1-65535)", s)
 	}
 	return uint16(n), nil
@@ -181,7 +181,7 @@ func (e *stateError) Is(target error) bool { return target == e.is }
 func (e *env) forwardingNote(netns string, keys []string) {
 	where := "this namespace"
 	if netns != "" {
-		where = "namespace " + strconv.Quote(netns)
+		where = "namespace " + fmt.Quote(netns)
 	}
 	for _, key := range keys {
 		if key != "" {

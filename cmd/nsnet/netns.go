@@ -7,6 +7,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/sysfile"
 	"golang.org/x/sys/unix"
 
@@ -66,14 +67,14 @@ func netnsAttach(e *env, args []string) error {
 	if len(args) != 2 {
 		return usagef("netns attach: want NAME PID")
 	}
-	pid, err := strconv.Atoi(args[1])
-	if err != nil || pid <= 0 {
+	pid, ok := num.Uint(args[1], 10, 31)
+	if !ok || pid == 0 {
 		return usagef("netns attach: %q is not a pid", args[1])
 	}
 	if err := nameErr(ns.ValidName(args[0])); err != nil {
 		return err
 	}
-	return ns.Attach(e.netnsDir, args[0], pid)
+	return ns.Attach(e.netnsDir, args[0], int(pid))
 }
 
 func netnsDel(e *env, args []string) error {
@@ -172,11 +173,11 @@ func netnsIdentify(e *env, args []string) error {
 		return usagef("netns identify: want at most one PID")
 	}
 	if len(args) == 1 {
-		p, err := strconv.Atoi(args[0])
-		if err != nil || p <= 0 {
+		p, ok := num.Uint(args[0], 10, 31)
+		if !ok || p == 0 {
 			return usagef("netns identify: %q is not a pid", args[0])
 		}
-		pid = p
+		pid = int(p)
 	}
 	names, err := ns.Identify(e.netnsDir, pid)
 	if err != nil {
@@ -209,10 +210,11 @@ func netnsSet(e *env, args []string) error {
 	}
 	id := int64(-1) // auto: the kernel picks
 	if args[1] != "auto" {
-		var err error
-		if id, err = strconv.ParseInt(args[1], 10, 32); err != nil || id < 0 {
+		n, ok := num.Uint(args[1], 10, 31)
+		if !ok {
 			return usagef("netns set: %q is not a namespace id (0 or more, or auto)", args[1])
 		}
+		id = int64(n)
 	}
 	if err := nameErr(ns.ValidName(args[0])); err != nil {
 		return err

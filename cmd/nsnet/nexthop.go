@@ -1,13 +1,13 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/rtnl"
 )
 
@@ -111,12 +111,12 @@ func parseNexthopGroup(w *words, s string) ([]rtnl.NexthopGroupMember, error) {
 	var g []rtnl.NexthopGroupMember
 	for _, m := range strings.Split(s, "/") {
 		id, weight, hasWeight := strings.Cut(m, ",")
-		i, err := strconv.ParseUint(id, 0, 32)
+		i, ok := num.Uint(id, 0, 32)
 		wt := uint64(1)
-		if err == nil && hasWeight {
-			wt, err = strconv.ParseUint(weight, 0, 16)
+		if ok && hasWeight {
+			wt, ok = num.Uint(weight, 0, 16)
 		}
-		if err != nil || i == 0 || wt == 0 || wt > 256 {
+		if !ok || i == 0 || wt == 0 || wt > 256 {
 			return nil, w.usagef("group %q is not ID[,WEIGHT]/...: ids from 1, weights 1 to 256", s)
 		}
 		g = append(g, rtnl.NexthopGroupMember{ID: uint32(i), Weight: uint16(wt)})

@@ -2,10 +2,10 @@ package main
 
 import (
 	"cmp"
-	"strconv"
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/rawos"
 	"github.com/nsnet/nsnet/netaddr"
 
@@ -79,8 +79,8 @@ func parseProbe(args []string) (probe, error) {
 		}
 		p.addr = a
 	}
-	port, err := strconv.ParseUint(args[need-1], 10, 16)
-	if err != nil || port == 0 {
+	port, ok := num.Uint(args[need-1], 10, 16)
+	if !ok || port == 0 {
 		return p, usagef("probe: %q is not a port (1-65535)", args[need-1])
 	}
 	p.port = uint16(port)
@@ -88,13 +88,13 @@ func parseProbe(args []string) (probe, error) {
 		if len(rest) < 2 {
 			return p, usagef("probe: %q needs a value", rest[0])
 		}
-		n, err := strconv.Atoi(rest[1])
-		if err != nil || n <= 0 {
+		n, ok := num.Uint(rest[1], 10, 31)
+		if !ok || n == 0 {
 			return p, usagef("probe: %s %q is not a positive number", rest[0], rest[1])
 		}
 		switch rest[0] {
 		case "count":
-			p.count = n
+			p.count = int(n)
 		case "timeout":
 			p.timeout = time.Duration(n) * time.Second
 		default:

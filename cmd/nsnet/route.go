@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"errors"
 	"iter"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -228,9 +228,9 @@ func allDigits(s string, lo, hi byte) bool {
 // ms|msec|msecs in any case; it is a count of ms, rounded up, as ip has
 // it. In integers, not floats: ParseFloat would cost 7 KB of binary.
 func rttTime(s string) (n uint64, raw, ok bool) {
-	num := strings.TrimRightFunc(s, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' })
+	number := strings.TrimRightFunc(s, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' })
 	unit := uint64(1)
-	switch u := s[len(num):]; {
+	switch u := s[len(number):]; {
 	case u == "":
 		raw = true
 	case ipfmt.EqualFold(u, "s") || ipfmt.EqualFold(u, "sec") || ipfmt.EqualFold(u, "secs"):
@@ -238,16 +238,16 @@ func rttTime(s string) (n uint64, raw, ok bool) {
 	case !ipfmt.EqualFold(u, "ms") && !ipfmt.EqualFold(u, "msec") && !ipfmt.EqualFold(u, "msecs"):
 		return 0, false, false
 	}
-	whole, frac, hasFrac := strings.Cut(num, ".")
+	whole, frac, hasFrac := strings.Cut(number, ".")
 	if !hasFrac {
-		w, err := strconv.ParseUint(num, 0, 32)
-		return w * unit, raw, err == nil
+		w, ok := num.Uint(number, 0, 32)
+		return w * unit, raw, ok
 	}
-	w, err := strconv.ParseUint(whole, 10, 32)
+	w, ok := num.Uint(whole, 10, 32)
 	if whole == "" {
-		w, err = 0, nil
+		w, ok = 0, true
 	}
-	if err != nil || whole == "" && frac == "" || !allDigits(frac, '0', '9') {
+	if !ok || whole == "" && frac == "" || !allDigits(frac, '0', '9') {
 		return 0, false, false
 	}
 	// w.frac × unit, rounded up: the fraction's part of the product is
@@ -259,7 +259,7 @@ func rttTime(s string) (n uint64, raw, ok bool) {
 		frac = frac[:9]
 	}
 	if frac != "" {
-		f, _ := strconv.ParseUint(frac, 10, 32)
+		f, _ := num.Uint(frac, 10, 32)
 		den := uint64(1)
 		for range frac {
 			den *= 10
@@ -297,7 +297,7 @@ func realmsWord(w *words, kw string) (uint32, error) {
 	if err == nil {
 		return v, nil
 	}
-	if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
+	if n, ok := num.Uint(s, 0, 32); ok {
 		return uint32(n), nil
 	}
 	return 0, w.usagef("%s %q: not FROM/TO realms (names from rt_realms or numbers to 255)", kw, s)

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 )
@@ -92,14 +92,14 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 		case matches(kw, "fwmark"):
 			if s, err = w.value(kw); err == nil {
 				mark, mask, hasMask := strings.Cut(s, "/")
-				n, err = strconv.ParseUint(mark, 0, 32)
+				n, ok := num.Uint(mark, 0, 32)
 				r.Mark = uint32(n)
-				if err == nil && hasMask {
-					n, err = strconv.ParseUint(mask, 0, 32)
+				if ok && hasMask {
+					n, ok = num.Uint(mask, 0, 32)
 					m := uint32(n)
 					r.Mask = &m
 				}
-				if err != nil {
+				if !ok {
 					err = w.usagef("fwmark %q is not MARK[/MASK]", s)
 				}
 			}
@@ -116,9 +116,9 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 		case matches(kw, "uidrange"):
 			if s, err = w.value(kw); err == nil {
 				lo, hi, _ := strings.Cut(s, "-")
-				a, err1 := strconv.ParseUint(lo, 10, 32)
-				b, err2 := strconv.ParseUint(hi, 10, 32)
-				if err1 != nil || err2 != nil {
+				a, ok1 := num.Uint(lo, 10, 32)
+				b, ok2 := num.Uint(hi, 10, 32)
+				if !ok1 || !ok2 {
 					return nil, 0, w.usagef("uidrange %q is not A-B", s)
 				}
 				r.UIDRange = &[2]uint32{uint32(a), uint32(b)}
@@ -150,9 +150,9 @@ func parseRule(e *env, w *words, add, sel bool) (*rtnl.Rule, ruleFields, error) 
 			r.Dst, err = rulePrefix(w, "to", sel)
 			f = rfDst
 		case matches(kw, "suppress_prefixlength"):
-			var v int64
 			if s, err = w.value(kw); err == nil {
-				if v, err = strconv.ParseInt(s, 0, 32); err != nil {
+				v, ok := num.Int(s, 0, 32)
+				if !ok {
 					err = w.usagef("%s %q is not a number", kw, s)
 				}
 				n32 := int32(v)
@@ -237,9 +237,9 @@ func portRange(w *words, kw string) ([2]uint16, error) {
 	if !isRange {
 		hi = lo
 	}
-	a, err1 := strconv.ParseUint(lo, 10, 16)
-	b, err2 := strconv.ParseUint(hi, 10, 16)
-	if err1 != nil || err2 != nil || a > b {
+	a, ok1 := num.Uint(lo, 10, 16)
+	b, ok2 := num.Uint(hi, 10, 16)
+	if !ok1 || !ok2 || a > b {
 		return [2]uint16{}, w.usagef("%s %q is not a port or range", kw, s)
 	}
 	return [2]uint16{uint16(a), uint16(b)}, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/sysfile"
 	"github.com/nsnet/nsnet/ns"
 	"github.com/nsnet/nsnet/rtnl"
@@ -68,8 +69,8 @@ func parseTuntap(w *words, add bool) (string, *rtnl.Tun, error) {
 			if s, err = w.value(kw); err != nil {
 				return "", nil, err
 			}
-			id, err := strconv.ParseUint(s, 10, 32)
-			if err != nil {
+			id, ok := num.Uint(s, 10, 32)
+			if !ok {
 				_, n, ok := sysfile.Account(file, s, 0)
 				if !ok {
 					return "", nil, w.usagef("%s %q: no such %s in %s", kw, s, kw, file)
@@ -178,8 +179,8 @@ func tuntapShow(e *env, args []string) error {
 		if err != nil {
 			continue // gone since the dump
 		}
-		flags, err := strconv.ParseUint(strings.TrimSpace(string(b)), 0, 32)
-		if err != nil {
+		flags, ok := num.Uint(strings.TrimSpace(string(b)), 0, 32)
+		if !ok {
 			continue
 		}
 		d := ipfmt.TunDev{Name: l.Name, Flags: uint32(flags), Owner: t.Owner, Group: t.Group}
@@ -202,8 +203,8 @@ func tunProcesses(name string) []ipfmt.TunProc {
 	pids, _ := sysfile.ReadDirNames("/proc")
 	self := strconv.Itoa(unix.Getpid())
 	for _, pid := range pids {
-		n, err := strconv.Atoi(pid)
-		if err != nil || pid == self {
+		n, ok := num.Uint(pid, 10, 31)
+		if !ok || pid == self {
 			continue
 		}
 		fds, _ := sysfile.ReadDirNames("/proc/" + pid + "/fd")
@@ -215,7 +216,7 @@ func tunProcesses(name string) []ipfmt.TunProc {
 			for _, line := range strings.Split(string(info), "\n") {
 				if k, v, ok := strings.Cut(line, ":"); ok && k == "iff" && strings.TrimSpace(v) == name {
 					comm, _ := sysfile.ReadFile("/proc/" + pid + "/comm")
-					procs = append(procs, ipfmt.TunProc{Name: strings.TrimSpace(string(comm)), PID: n})
+					procs = append(procs, ipfmt.TunProc{Name: strings.TrimSpace(string(comm)), PID: int(n)})
 				}
 			}
 		}

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"io/fs"
 	"slices"
-	"strconv"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/rtnl"
 	"golang.org/x/sys/unix"
@@ -100,8 +100,8 @@ func (w *words) uint(kw string, bits int) (uint64, error) {
 
 // uintOf is uint for the value s of kw, already read.
 func (w *words) uintOf(kw, s string, bits int) (uint64, error) {
-	n, err := strconv.ParseUint(s, 0, bits)
-	if err != nil {
+	n, ok := num.Uint(s, 0, bits)
+	if !ok {
 		return 0, w.usagef("%s %q is not a number from 0 to %d", kw, s, uint64(1)<<bits-1)
 	}
 	return n, nil
@@ -183,8 +183,6 @@ func (e *env) flushed(n int, what, none string) {
 		fmt.Fprintf(e.stdout, "\n*** Round 1, deleting %d %s ***\n*** Flush is complete after 1 round ***\n", n, what)
 	}
 }
-
-func parseUint(s string, bits int) (uint64, error) { return strconv.ParseUint(s, 0, bits) }
 
 // isGone reports an error saying the object is already absent, which a
 // flush may meet when the kernel removed it first, and `down` when a part

@@ -252,7 +252,7 @@ func (p *printer) str(s string, verb rune) {
 	case 's', 'v':
 		p.pad(s)
 	case 'q':
-		p.pad(strconv.Quote(s))
+		p.pad(Quote(s))
 	case 'x':
 		p.hexBytes([]byte(s))
 	default:
@@ -323,4 +323,37 @@ func (p *printer) pad(s string) {
 	if !p.minus {
 		p.buf = append(p.buf, s...)
 	}
+}
+
+// Quote is %q: s between double quotes, with Go's escapes for quotes,
+// backslashes, control characters and bytes that are not UTF-8, as
+// strconv.Quote writes it; but a valid non-ASCII rune is written as it
+// is, where strconv escapes those Unicode calls unprintable: its tables
+// of them weigh 4 KB, and what nsnet quotes is a name or a word a user
+// typed, for an error message.
+//
+//go:noinline
+func Quote(s string) string {
+	const hex = "0123456789abcdef"
+	b := append(make([]byte, 0, len(s)+2), '"')
+	for i := 0; i < len(s); {
+		c, n := s[i], 1
+		if c >= utf8.RuneSelf {
+			_, n = utf8.DecodeRuneInString(s[i:])
+		}
+		switch esc := "abtnvfr"; {
+		case n > 1: // a rune that is UTF-8
+			b = append(b, s[i:i+n]...)
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c >= '\a' && c <= '\r':
+			b = append(b, '\\', esc[c-'\a'])
+		case c < ' ' || c >= 0x7f:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+		i += n
+	}
+	return string(append(b, '"'))
 }

@@ -44,6 +44,7 @@ func TestSameAsStandard(t *testing.T) {
 		{"%v %s", []any{np, np}},
 		{"100%% %d", []any{1}},
 		{"%q", []any{"é\x00"}},
+		{"%q|%q", []any{"\a\b\t\n\v\f\r\x1b\x7f\xff\xc3 \\ \"q\" ünï €", ""}},
 		{"%+d % d", []any{5, 5}},
 	}
 	for _, c := range cases {
@@ -56,6 +57,13 @@ func TestSameAsStandard(t *testing.T) {
 		if got, want := fmt.Sprint(args...), stdfmt.Sprint(args...); got != want {
 			t.Errorf("Sprint(%v) = %q, want %q", args, got, want)
 		}
+	}
+}
+
+// Quote writes a rune strconv calls unprintable as it is (see its doc).
+func TestQuoteKeepsRunes(t *testing.T) {
+	if got := fmt.Quote("a\u200bb"); got != "\"a\u200bb\"" {
+		t.Errorf("Quote = %q", got)
 	}
 }
 

@@ -1,10 +1,10 @@
 package ipfmt
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 )
 
 // ParseJSON reads one JSON value (configuration: a CNI plugin's stdin) into
@@ -30,8 +30,7 @@ type Number string
 
 // Int is the number as an integer, if it is one that fits 64 bits.
 func (n Number) Int() (int64, bool) {
-	v, err := strconv.ParseInt(string(n), 10, 64)
-	return v, err == nil
+	return num.Int(string(n), 10, 64)
 }
 
 // Get is the value of key in o, nil if there is none.

@@ -1,11 +1,11 @@
 package ipfmt
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/order"
 	"github.com/nsnet/nsnet/internal/sysfile"
 	"github.com/nsnet/nsnet/netaddr"
@@ -45,8 +45,8 @@ func parseNamed(lookup func(string) (uint32, bool), s string, max uint64) (uint3
 	if n, ok := lookup(s); ok {
 		return n, nil
 	}
-	n, err := strconv.ParseUint(s, 0, 32)
-	if err != nil || n > max {
+	n, ok := num.Uint(s, 0, 32)
+	if !ok || n > max {
 		return 0, fmt.Errorf("%q is neither a known name nor a number up to %d", s, max)
 	}
 	return uint32(n), nil
@@ -175,8 +175,8 @@ func parseNameFile(text string) Names {
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		n, err := strconv.ParseUint(f[0], 0, 32)
-		if err != nil || strings.HasPrefix(f[1], "#") {
+		n, ok := num.Uint(f[0], 0, 32)
+		if !ok || strings.HasPrefix(f[1], "#") {
 			continue
 		}
 		out = append(Names{{uint32(n), f[1]}}, out...)
@@ -211,8 +211,8 @@ func ParseDSField(s string) (uint8, error) {
 	if n, ok := DSFields.Lookup(s); ok && n <= 255 {
 		return uint8(n), nil
 	}
-	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"), 16, 8)
-	if err != nil || s == "0x" || s == "0X" {
+	n, ok := num.Uint(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"), 16, 8)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a name in rt_dsfield or a hex number to 0xff", s)
 	}
 	return uint8(n), nil

@@ -8,9 +8,9 @@ package sysfile
 import (
 	"io"
 	"io/fs"
-	"strconv"
 	"strings"
 
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/internal/rawos"
 	"golang.org/x/sys/unix"
 )
@@ -89,8 +89,8 @@ func Account(file, name string, id uint32) (string, uint32, bool) {
 		if len(f) < 3 {
 			continue
 		}
-		n, err := strconv.ParseUint(f[2], 10, 32)
-		if err == nil && (name != "" && f[0] == name || name == "" && uint32(n) == id) {
+		n, ok := num.Uint(f[2], 10, 32)
+		if ok && (name != "" && f[0] == name || name == "" && uint32(n) == id) {
 			return f[0], uint32(n), true
 		}
 	}

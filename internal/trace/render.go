@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/internal/ipfmt"
+	"github.com/nsnet/nsnet/internal/num"
 	"github.com/nsnet/nsnet/nl"
 )
 
@@ -201,9 +202,9 @@ func (m *msg) full(b *strings.Builder, indent, arrow string, proto int, req *req
 				continue
 			}
 			if r := decodeRequest(proto, req, m.ctrl); r != nil {
-				off, _ := strconv.Atoi(n.value)
+				off, _ := num.Int(n.value, 10, 32)
 				put(b, indent+"     the request, the kernel pointing at offset "+n.value+":\n")
-				fullAttrs(b, indent+"     ", r.attrs, 0, off)
+				fullAttrs(b, indent+"     ", r.attrs, 0, int(off))
 			}
 		}
 	}
@@ -292,8 +293,9 @@ func decodeRequest(proto int, req *request, c *control) *msg {
 // pointedAt is the attribute of the request that NLMSGERR_ATTR_OFFS
 // (value offs) points at.
 func pointedAt(proto int, req *request, c *control, offs string) *node {
-	off, err := strconv.Atoi(offs)
-	if err != nil {
+	o, ok := num.Int(offs, 10, 32)
+	off := int(o)
+	if !ok {
 		return nil
 	}
 	r := decodeRequest(proto, req, c)
@@ -397,10 +399,10 @@ func jsonAttrs(nodes []node) []ipfmt.Object {
 // jsonValue: a number where v is one, else the string.
 func jsonValue(v string, number bool) any {
 	if number {
-		if i, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if i, ok := num.Int(v, 10, 64); ok {
 			return int(i)
 		}
-		if u, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if u, ok := num.Uint(v, 10, 64); ok {
 			return u
 		}
 	}
