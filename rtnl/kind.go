@@ -35,14 +35,26 @@ func newLinkInfo(kind string) LinkInfo {
 	return &GenericInfo{KindName: kind}
 }
 
-// GenericInfo is a link kind with no data nsnet sets or decodes.
+// GenericInfo is a link kind nsnet has no type for: its name, and the
+// attributes of its data (IFLA_INFO_DATA) a request sets, as they are
+// (`ip link add link eth0 name eth0.5 type vlan id 5` is kind "vlan"
+// and a Setting{Attr: unix.IFLA_VLAN_ID, Size: 2, Value: 5}). A link
+// read from the kernel has its data in Link.Attrs, not here.
 type GenericInfo struct {
 	KindName string
+	Settings []Setting // request only
 }
 
-func (g *GenericInfo) Kind() string             { return g.KindName }
-func (g *GenericInfo) encode(*nl.Encoder) error { return nil }
-func (g *GenericInfo) decode(*nl.Decoder)       {}
+func (g *GenericInfo) Kind() string { return g.KindName }
+func (g *GenericInfo) encode(e *nl.Encoder) error {
+	if len(g.Settings) > 0 {
+		e.Nest(unix.IFLA_INFO_DATA)
+		encodeSettings(e, g.Settings)
+		e.End()
+	}
+	return nil
+}
+func (g *GenericInfo) decode(*nl.Decoder) {}
 
 // decodeLinkInfo decodes IFLA_LINKINFO: IFLA_INFO_KIND comes before
 // IFLA_INFO_DATA in what the kernel sends, and the data means nothing

@@ -23,7 +23,7 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION.
                        [gso_max_segs PACKETS] [gro_max_size BYTES]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
                        | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...
-                       | type KIND (any other kind: sent alone, as ip sends it)]
+                       | type vlan|vrf|ipvlan|ipvtap ARGS | type KIND (alone, as ip sends it)]
        nsnet link del { [dev] DEV [type TYPE] | group GROUP }
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
@@ -39,6 +39,9 @@ TYPE [ARGS] := veth [peer [name] PEER [LINK_OPTION...]]
                      [ttl N|inherit|auto] [tos TOS|inherit] [df unset|set|inherit] [flowlabel N]
                      [srcport LOW HIGH] [ageing SECS|none] [maxaddress N|unlimited] [[no]learning]
                      [[no]proxy] [[no]rsc] [[no]l2miss] [[no]l3miss] [[no]udpcsum] [gbp] [gpe] ...
+             | vlan id VID [protocol 802.1Q|802.1ad] [ingress-qos-map|egress-qos-map FROM:TO...]
+                    [reorder_hdr|gvrp|mvrp|loose_binding|bridge_binding on|off]
+             | vrf table TABLE | ipvlan|ipvtap [mode l2|l3|l3s] [bridge|private|vepa]
              | any other kind the kernel knows
 BRIDGE_SETTING := forward_delay|hello_time|max_age|ageing_time|stp_state|priority|vlan_filtering
                   |vlan_default_pvid|group_fwd_mask|mcast_snooping|mcast_querier|... N
@@ -334,6 +337,9 @@ func (e *env) parseKind(w *words, kind string, r *linkRequest) error {
 	case "bridge":
 		return parseBridge(w, r)
 	default:
+		if ok, err := e.parseKindSettings(w, kind, r); ok || err != nil {
+			return err
+		}
 		if w.more() {
 			return w.usagef("type %s takes no arguments here (got %q)", kind, w.args[0])
 		}

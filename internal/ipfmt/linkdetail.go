@@ -46,13 +46,15 @@ const (
 	aFlag         // a u8 that is printed only when not 0: `word ` / "key": true
 	aPresent      // an attribute that says yes by being there (NLA_FLAG): the same
 	aNoFlag       // a u8 on or off: `word ` or `noword ` / "key": true or false
+	aEnum16       // a u16 by name: "key|word|name0,name1,…"; UNKNOWN past them
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
 // form under names: "key|word", the JSON key (none before the bar: text
 // only) and the word in text (none after it: JSON only), or one name for
-// both. One string, not two: the tables' second string headers were
-// 2 KB of a binary that must fit an initramfs.
+// both; an enum's value names follow a second bar. One string, not
+// several: the tables' other string headers were 2 KB of a binary that
+// must fit an initramfs.
 type attrItem struct {
 	typ   uint16
 	form  attrForm
@@ -65,6 +67,7 @@ func (it attrItem) keyWord() (key, word string) {
 	if !bar {
 		word = key
 	}
+	word, _, _ = strings.Cut(word, "|")
 	return key, word
 }
 
@@ -193,6 +196,8 @@ func kindDetails(kind string, slave bool) func(r *record, tb [][]byte, names map
 	switch {
 	case slave && kind == "bridge":
 		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, bridgePortDetails, names) }
+	case slave && kind == "vrf":
+		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, vrfPortDetails, names) }
 	case slave:
 	case kind == "bridge":
 		return func(r *record, tb [][]byte, names map[int32]string) {
@@ -207,6 +212,12 @@ func kindDetails(kind string, slave bool) func(r *record, tb [][]byte, names map
 		return tunDetails
 	case kind == "macvlan", kind == "macvtap":
 		return macvlanDetails
+	case kind == "vlan":
+		return vlanDetails
+	case kind == "ipvlan", kind == "ipvtap":
+		return ipvlanDetails
+	case kind == "vrf":
+		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, vrfDetails, names) }
 	}
 	return nil
 }
@@ -366,6 +377,12 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	case aLinkName:
 		text = linkName(int32(uintN(v, 4)), names)
 		value = text
+	case aEnum16:
+		name, ok := enumName(it.names[strings.LastIndexByte(it.names, '|')+1:], uintN(v, 2))
+		if !ok {
+			name = "UNKNOWN"
+		}
+		text, value = name, name
 	case aTunType:
 		text = "UNKNOWN:" + utoa(uintN(v, 1))
 		if t := uintN(v, 1); t == unix.IFF_TUN || t == unix.IFF_TAP {

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/ns"
+)
+
+// kindCases are links of kinds a kernel may lack (this machine's has
+// none of them; the vmtest guest loads their modules and names them in
+// NSNET_KINDS, where they must be there): each made by ip for the read
+// comparison, and by ip and nsnet each in a namespace of its own for the
+// write one. kindBase are the links they stand on.
+var (
+	kindBase  = []string{"link add kp0 type veth peer name kp1", "link add kq0 type veth peer name kq1"}
+	kindCases = []struct {
+		kind string
+		add  []string
+	}{
+		{"vlan", []string{"link add link kp0 name kp0.5 type vlan id 5",
+			"link add link kp0 name kvq type vlan protocol 802.1ad id 6 reorder_hdr off gvrp on mvrp on loose_binding on bridge_binding on ingress-qos-map 1:2 3:4 egress-qos-map 2:3 0x5:07",
+			"link add link kp0 name kvr type vlan id 7 reorder_hdr on gvrp off"}},
+		{"vrf", []string{"link add kvrf type vrf table 100", "link set kp1 master kvrf", "link add kvrf2 type vrf table main"}},
+		{"ipvlan", []string{"link add link kq0 name kipv type ipvlan mode l3 private", "link add link kq0 name kipv2 type ipvlan",
+			"link add link kq0 name kipv3 type ipvlan mode l3s vepa"}},
+		{"ipvtap", []string{"link add link kq0 name kipt type ipvtap mode l2 bridge"}},
+	}
+	// kindFailures must fail alike (the kernel's refusal, or ip's).
+	kindFailures = []string{"link add link kp0 name kbad type vlan id 4095", "link add link kp0 name kbad type vlan id 5 protocol 802.3",
+		"link add link kq0 name kbad type ipvlan mode l4", "link add link kq0 name kbad type ipvlan private vepa",
+		"link add kbad type vrf table", "link add link kp0 name kbad type vlan id 5 gvrp maybe"}
+)
+
+// kindsHere are the kinds of kindCases this kernel has: those whose links
+// ip makes. A kind NSNET_KINDS names must be among them.
+func kindsHere(t *testing.T) map[string]bool {
+	h := testns.New(t)
+	defer h.Close()
+	for _, c := range kindBase {
+		testns.Run(t, h, "ip", strings.Fields(c)...)
+	}
+	here := map[string]bool{}
+	for _, c := range kindCases {
+		if _, err := testns.Try(h, "ip", strings.Fields(c.add[0])...); err == nil {
+			here[c.kind] = true
+		}
+	}
+	var absent []string
+	for _, c := range kindCases {
+		if !here[c.kind] {
+			absent = append(absent, c.kind)
+		}
+	}
+	for _, k := range strings.Fields(os.Getenv("NSNET_KINDS")) {
+		if !here[k] {
+			t.Errorf("NSNET_KINDS names %s, but ip cannot make a link of that kind here", k)
+		}
+	}
+	if len(absent) > 0 {
+		t.Logf("kinds this kernel lacks, not compared: %s", strings.Join(absent, ", "))
+	}
+	return here
+}
+
+// Links of these kinds, as ip shows them (-d: their settings) and as
+// ip makes them.
+func TestKindsEqualIP(t *testing.T) {
+	testns.LookPath(t, "ip")
+	here := kindsHere(t)
+	if len(here) == 0 {
+		return // logged: nothing here to compare
+	}
+	namedNetns(t, "kinds")
+	ip := func(c string) {
+		if out, err := exec.Command("ip", append([]string{"-n", "kinds"}, strings.Fields(c)...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v %s", c, err, out)
+		}
+	}
+	for _, c := range kindBase {
+		ip(c)
+	}
+	var names []string
+	for _, c := range kindCases {
+		if !here[c.kind] {
+			continue
+		}
+		for _, a := range c.add {
+			ip(a)
+			if f := strings.Fields(a); f[1] == "add" {
+				names = append(names, f[slices.Index(f, "type")-1])
+			}
+		}
+	}
+	ip("link set kvq up")
+	waitSettled(t, "kinds")
+	cmds := []string{"-d link show", "-d -j link show", "-d -j -p link show", "-d -o link show", "link show", "-j link show",
+		"-br link show", "-d addr show", "-d -j addr show"}
+	for _, n := range names {
+		cmds = append(cmds, "-d link show dev "+n, "-d -j link show dev "+n)
+	}
+	for _, c := range kindCases {
+		if here[c.kind] {
+			cmds = append(cmds, "-d link show type "+c.kind, "-d link show type "+c.kind+"_slave")
+		}
+	}
+	sameAsIP(t, "kinds", cmds...)
+	t.Logf("%d read commands compared (of links of kinds %v)", len(cmds), here)
+
+	// Writes: the same lines by ip and by nsnet, each in a namespace of
+	// its own, compared by what ip shows of them after.
+	fresh := func() *ns.Handle {
+		h := testns.New(t)
+		for _, c := range kindBase {
+			testns.Run(t, h, "ip", strings.Fields(c)...)
+		}
+		return h
+	}
+	var writes []string
+	for _, l := range kindFailures {
+		if f := strings.Fields(l); here[f[slices.Index(f, "type")+1]] {
+			writes = append(writes, l)
+		}
+	}
+	for _, c := range kindCases {
+		if here[c.kind] {
+			writes = append(writes, strings.Join(c.add, "; "))
+		}
+	}
+	for _, lines := range writes {
+		byIP, byNsnet := fresh(), fresh()
+		ipOK, nsnetOK := true, true
+		for _, l := range strings.Split(lines, "; ") {
+			if _, err := testns.Try(byIP, "ip", strings.Fields(l)...); err != nil {
+				ipOK = false
+			}
+			if _, errs, code := cli(t, append([]string{"-n", nsArg(byNsnet)}, strings.Fields(l)...)...); code != 0 {
+				nsnetOK = false
+				t.Logf("nsnet %s: exit %d: %s", l, code, errs)
+			}
+		}
+		want, got := compatState(t, byIP, false), compatState(t, byNsnet, false)
+		byIP.Close()
+		byNsnet.Close()
+		if want != got || ipOK != nsnetOK {
+			t.Errorf("%s: ip ok %v, nsnet ok %v; state after:\n%s", lines, ipOK, nsnetOK, lineDiff(strings.Split(want, "\n"), strings.Split(got, "\n")))
+		}
+	}
+	t.Logf("%d writes compared", len(writes))
+}
