@@ -24,10 +24,10 @@ var (
 	}{
 		{"vlan", []string{"link add link kp0 name kp0.5 type vlan id 5",
 			"link add link kp0 name kvq type vlan protocol 802.1ad id 6 reorder_hdr off gvrp on mvrp on loose_binding on bridge_binding on ingress-qos-map 1:2 3:4 egress-qos-map 2:3 0x5:07",
-			"link add link kp0 name kvr type vlan id 7 reorder_hdr on gvrp off"}},
+			"link add link kp0 name kvr type vlan id 7 reorder_hdr on gvrp off", "link set kvr type vlan gvrp on egress-qos-map 1:1"}},
 		{"vrf", []string{"link add kvrf type vrf table 100", "link set kp1 master kvrf", "link add kvrf2 type vrf table main"}},
 		{"ipvlan", []string{"link add link kq0 name kipv type ipvlan mode l3 private", "link add link kq0 name kipv2 type ipvlan",
-			"link add link kq0 name kipv3 type ipvlan mode l3s vepa"}},
+			"link add link kq0 name kipv3 type ipvlan mode l3s vepa", "link set kipv2 type ipvlan mode l2"}},
 		{"ipvtap", []string{"link add link kq0 name kipt type ipvtap mode l2 bridge"}},
 	}
 	// kindFailures must fail alike (the kernel's refusal, or ip's).

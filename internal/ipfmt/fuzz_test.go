@@ -22,7 +22,7 @@ func linkMessage(add func(e *nl.Encoder)) []byte {
 }
 
 // linkInfo nests kind and its data, and a port's kind and data.
-func linkInfo(kind string, data func(e *nl.Encoder), port func(e *nl.Encoder)) func(e *nl.Encoder) {
+func linkInfo(kind string, data func(e *nl.Encoder), port func(e *nl.Encoder), portKind ...string) func(e *nl.Encoder) {
 	return func(e *nl.Encoder) {
 		e.Uint32(unix.IFLA_PROMISCUITY, 1)
 		e.Nest(unix.IFLA_LINKINFO)
@@ -31,7 +31,7 @@ func linkInfo(kind string, data func(e *nl.Encoder), port func(e *nl.Encoder)) f
 		data(e)
 		e.End()
 		if port != nil {
-			e.String(unix.IFLA_INFO_SLAVE_KIND, "bridge")
+			e.String(unix.IFLA_INFO_SLAVE_KIND, append(portKind, "bridge")[0])
 			e.Nest(unix.IFLA_INFO_SLAVE_DATA)
 			port(e)
 			e.End()
@@ -76,6 +76,8 @@ func FuzzLinkDetails(f *testing.F) {
 		e.End()
 	}, nil)))
 	f.Add(tunMessage())
+	f.Add(vlanMessage())
+	f.Add(ipvlanMessage())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := rtnl.DecodeLink(b)
 		if err != nil {
@@ -102,6 +104,12 @@ func TestLinkDetailsForms(t *testing.T) {
 			[]string{`"gc_timer":123.45,`, `"state_index":7,`, `"inet6_addr_gen_mode":"0x09"`}},
 		{tunMessage(), []string{"tun type UNKNOWN:7 pi off multi_queue numqueues 3 user 4000000000 "},
 			[]string{`"type":"UNKNOWN:7","pi":false,"multi_queue":true,"numqueues":3,"user":4000000000}`}},
+		// vlan_print_opt's default protocol, a flag bit it has no name
+		// for (in hex after the names), a mapping cut short (ip reads
+		// past it; nsnet reads 0); a vrf port's table.
+		{vlanMessage(), []string{"vlan protocol 802.1q id 5 <REORDER_HDR,MVRP,40> \n      ingress-qos-map { 1:2 3:0 } ", "vrf_slave table 7 "},
+			[]string{`"protocol":"802.1q","id":5,"flags":["REORDER_HDR","MVRP","40"],"ingress_qos":[{"from":1,"to":2},{"from":3,"to":0}]`, `"info_slave_data":{"table":7}`}},
+		{ipvlanMessage(), []string{"ipvlan  mode UNKNOWN vepa "}, []string{`"mode":"UNKNOWN","vepa":true`}},
 	} {
 		l, err := rtnl.DecodeLink(c.msg)
 		if err != nil {
@@ -119,6 +127,26 @@ func TestLinkDetailsForms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// vlanMessage is a vlan that is a vrf's port, in odd values.
+func vlanMessage() []byte {
+	return linkMessage(linkInfo("vlan", func(e *nl.Encoder) {
+		e.Uint16(unix.IFLA_VLAN_ID, 5)
+		e.Bytes(unix.IFLA_VLAN_FLAGS, []byte{0x49, 0, 0, 0, 0xff, 0, 0, 0})
+		e.Nest(unix.IFLA_VLAN_INGRESS_QOS)
+		e.Bytes(unix.IFLA_VLAN_QOS_MAPPING, []byte{1, 0, 0, 0, 2, 0, 0, 0})
+		e.Bytes(unix.IFLA_VLAN_QOS_MAPPING, []byte{3, 0, 0, 0})
+		e.End()
+	}, func(e *nl.Encoder) { e.Uint32(unix.IFLA_VRF_PORT_TABLE, 7) }, "vrf"))
+}
+
+// ipvlanMessage is an ipvlan of a mode past ip's names and two flags.
+func ipvlanMessage() []byte {
+	return linkMessage(linkInfo("ipvlan", func(e *nl.Encoder) {
+		e.Uint16(unix.IFLA_IPVLAN_MODE, 3)
+		e.Uint16(unix.IFLA_IPVLAN_FLAGS, 2)
+	}, nil))
 }
 
 // bridgeMessage is a bridge that is also a port, in odd values.
