@@ -1,14 +1,19 @@
 package main
 
 import (
+	"encoding/binary"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
+	"golang.org/x/sys/unix"
 )
 
 // kindCases are links of kinds a kernel may lack (this machine's has
@@ -151,4 +156,84 @@ func TestKindsEqualIP(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes compared", len(writes))
+}
+
+// The same printing on this machine's kernel, which lacks the kinds:
+// ip's monitor file reads netlink messages from a file, so the links
+// are messages made here, and ip -d prints them as it would the
+// kernel's. Every field of each kind, and a vlan that is a vrf's port.
+func TestKindsFromFileEqualIP(t *testing.T) {
+	testns.LookPath(t, "ip")
+	var file []byte
+	link := func(index int32, name string, kind string, data func(e *nl.Encoder), portKind string, port func(e *nl.Encoder)) {
+		b := make([]byte, unix.SizeofNlMsghdr, 64)
+		b = append(b, 0, 0, unix.ARPHRD_ETHER, 0)
+		b = binary.NativeEndian.AppendUint32(b, uint32(index))
+		b = binary.NativeEndian.AppendUint32(b, unix.IFF_UP|unix.IFF_BROADCAST|unix.IFF_MULTICAST|unix.IFF_LOWER_UP)
+		b = binary.NativeEndian.AppendUint32(b, 0)
+		e := nl.NewEncoder(b)
+		e.String(unix.IFLA_IFNAME, name)
+		e.Uint32(unix.IFLA_MTU, 1500)
+		e.Uint8(unix.IFLA_OPERSTATE, 6) // IF_OPER_UP
+		e.Bytes(unix.IFLA_ADDRESS, []byte{2, 0, 0, 0, 0, byte(index)})
+		e.Bytes(unix.IFLA_BROADCAST, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+		e.Uint32(unix.IFLA_LINK, 1)
+		e.Nest(unix.IFLA_LINKINFO)
+		e.String(unix.IFLA_INFO_KIND, kind)
+		e.Nest(unix.IFLA_INFO_DATA)
+		data(e)
+		e.End()
+		if port != nil {
+			e.String(unix.IFLA_INFO_SLAVE_KIND, portKind)
+			e.Nest(unix.IFLA_INFO_SLAVE_DATA)
+			port(e)
+			e.End()
+		}
+		e.End()
+		m, err := e.Encode()
+		must(t, err)
+		binary.NativeEndian.PutUint32(m, uint32(len(m)))
+		binary.NativeEndian.PutUint16(m[4:], unix.RTM_NEWLINK)
+		file = append(file, m...)
+	}
+	qos := func(e *nl.Encoder, typ uint16, maps ...uint32) {
+		e.Nest(typ)
+		for i := 0; i+1 < len(maps); i += 2 {
+			e.Bytes(unix.IFLA_VLAN_QOS_MAPPING, binary.NativeEndian.AppendUint32(binary.NativeEndian.AppendUint32(nil, maps[i]), maps[i+1]))
+		}
+		e.End()
+	}
+	link(5, "kv0", "vlan", func(e *nl.Encoder) {
+		e.Uint16BE(unix.IFLA_VLAN_PROTOCOL, unix.ETH_P_8021AD)
+		e.Uint16(unix.IFLA_VLAN_ID, 4094)
+		e.Bytes(unix.IFLA_VLAN_FLAGS, []byte{0x1f, 0, 0, 0, 0x1f, 0, 0, 0})
+		qos(e, unix.IFLA_VLAN_INGRESS_QOS, 1, 2, 3, 4)
+		qos(e, unix.IFLA_VLAN_EGRESS_QOS, 2, 3)
+	}, "", nil)
+	link(6, "kv1", "vlan", func(e *nl.Encoder) {
+		e.Uint16(unix.IFLA_VLAN_ID, 7)
+		e.Bytes(unix.IFLA_VLAN_FLAGS, []byte{0, 0, 0, 0, 0x1f, 0, 0, 0})
+		qos(e, unix.IFLA_VLAN_EGRESS_QOS)
+	}, "vrf", func(e *nl.Encoder) { e.Uint32(unix.IFLA_VRF_PORT_TABLE, 100) })
+	link(7, "kvrf", "vrf", func(e *nl.Encoder) { e.Uint32(unix.IFLA_VRF_TABLE, 100) }, "", nil)
+	for i, mode := range []uint16{0, 1, 2} {
+		link(int32(8+i), "kipv"+strconv.Itoa(i), "ipvlan", func(e *nl.Encoder) {
+			e.Uint16(unix.IFLA_IPVLAN_MODE, mode)
+			e.Uint16(unix.IFLA_IPVLAN_FLAGS, uint16(i))
+		}, "", nil)
+	}
+	link(11, "kipt", "ipvtap", func(e *nl.Encoder) { e.Uint16(unix.IFLA_IPVLAN_MODE, 1) }, "", nil)
+	f := filepath.Join(t.TempDir(), "links")
+	must(t, os.WriteFile(f, file, 0o644))
+	for _, opts := range [][]string{{"-d"}, {}, {"-d", "-o"}} {
+		args := append(opts, "monitor", "file", f)
+		want, err := exec.Command("ip", args...).Output()
+		if err != nil {
+			t.Fatalf("ip %v: %v", args, err)
+		}
+		got, errs, code := cli(t, args...)
+		if got != string(want) || code != 0 {
+			t.Errorf("nsnet %v: exit %d %s\n%s", args, code, errs, lineDiff(strings.Split(string(want), "\n"), strings.Split(got, "\n")))
+		}
+	}
 }

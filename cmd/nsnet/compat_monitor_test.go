@@ -20,7 +20,7 @@ import (
 // monitorVariants are the ways of calling monitor that are compared with
 // ip monitor; each prints the events of link v0, so that the last one of
 // the scenario (its MTU set to 1234) ends every output.
-var monitorVariants = []string{"", "all", "label link route", "dev v0", "link address neigh", "-4 monitor", "-6 monitor", "li ad ro ne netc ru ns nex", "-c monitor"}
+var monitorVariants = []string{"", "all", "label link route", "dev v0", "link address neigh", "-4 monitor", "-6 monitor", "li ad ro ne netc ru ns nex", "-c monitor", "-o monitor"}
 
 // monitorScenario makes the kernel announce something of every kind
 // nsnet prints: links made, changed, renamed, enslaved and deleted (a

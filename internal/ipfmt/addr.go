@@ -31,7 +31,7 @@ func (p *Printer) LinkAddrs(l *rtnl.Link, addrs []rtnl.Addr, names map[int32]str
 		io.WriteString(p.W, line+"\n")
 	case p.Oneline: // ip -o addr: one line per address, no link lines
 		for _, a := range addrs {
-			fmt.Fprintf(p.W, "%d: %s    ", l.Index, l.Name)
+			fmt.Fprintf(p.W, "%d: %s", l.Index, l.Name)
 			p.printAddr(l, &a)
 		}
 	default:
@@ -101,9 +101,7 @@ func lifetime(v uint32) string {
 func (p *Printer) printAddr(l *rtnl.Link, a *rtnl.Addr) {
 	var sb strings.Builder
 	b := text{&sb}
-	if !p.Oneline {
-		b.put("    ")
-	}
+	b.put("    ")
 	fam, hue := inetName(a.Prefix.Addr()), familyColor(a.Prefix.Addr().Is4())
 	b.put(fam, " ", p.paint(hue, a.Prefix.Addr().String()))
 	if a.Peer.IsValid() {

@@ -113,7 +113,7 @@ func (p *Printer) Event(ev rtnl.Event, names map[int32]string) error {
 		}
 		return p.PrintJSON(obj)
 	}
-	text := b.String()
+	text := p.oneline(b.String()) // ip -o monitor: a link's or an address's lines joined
 	if ev.Deleted {
 		text = "Deleted " + text
 	}

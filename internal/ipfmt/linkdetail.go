@@ -190,14 +190,15 @@ var bridgePortDetails = []attrItem{
 }
 
 // kindDetails is the printer of a kind whose settings ip prints (a
-// link_util with print_opt), nil for the others: for them ip prints the
-// kind's name alone. slave is for a port's kind.
-func kindDetails(kind string, slave bool) func(r *record, tb [][]byte, names map[int32]string) {
+// link_util with print_opt), or the table that is all of it; neither
+// for the others: for them ip prints the kind's name alone. slave is
+// for a port's kind.
+func kindDetails(kind string, slave bool) (func(r *record, tb [][]byte, names map[int32]string), []attrItem) {
 	switch {
 	case slave && kind == "bridge":
-		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, bridgePortDetails, names) }
+		return nil, bridgePortDetails
 	case slave && kind == "vrf":
-		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, vrfPortDetails, names) }
+		return nil, vrfPortDetails
 	case slave:
 	case kind == "bridge":
 		return func(r *record, tb [][]byte, names map[int32]string) {
@@ -205,21 +206,21 @@ func kindDetails(kind string, slave bool) func(r *record, tb [][]byte, names map
 				tb[unix.IFLA_BR_ROOT_ID] = tb[unix.IFLA_BR_BRIDGE_ID] // as ip 6.1 reads it
 			}
 			r.attrs(tb, bridgeDetails, names)
-		}
+		}, nil
 	case kind == "vxlan":
-		return vxlanDetails
+		return vxlanDetails, nil
 	case kind == "tun":
-		return tunDetails
+		return tunDetails, nil
 	case kind == "macvlan", kind == "macvtap":
-		return macvlanDetails
+		return macvlanDetails, nil
 	case kind == "vlan":
-		return vlanDetails
+		return vlanDetails, nil
 	case kind == "ipvlan", kind == "ipvtap":
-		return ipvlanDetails
+		return ipvlanDetails, nil
 	case kind == "vrf":
-		return func(r *record, tb [][]byte, names map[int32]string) { r.attrs(tb, vrfDetails, names) }
+		return nil, vrfDetails
 	}
-	return nil
+	return nil, nil
 }
 
 // addrGenModes are IN6_ADDR_GEN_MODE_* as ip names them.
@@ -263,9 +264,12 @@ func linkInfoDetails(r *record, li [][]byte, names map[int32]string) {
 		kind := nl.CString(li[k.kind])
 		r.fp("\n    ")
 		info.any(k.key+"_kind", kind+k.suffix+" ", kind)
-		if show := kindDetails(kind, k.suffix != ""); show != nil {
-			data := info.sub()
-			show(data, nl.Index(li[k.data], maxIndexed), names)
+		if show, items := kindDetails(kind, k.suffix != ""); show != nil || items != nil {
+			data, tb := info.sub(), nl.Index(li[k.data], maxIndexed)
+			if show != nil {
+				show(data, tb, names)
+			}
+			data.attrs(tb, items, names)
 			info.close(k.key+"_data", data)
 		}
 	}

@@ -64,6 +64,8 @@ func (p *Printer) named(t *FileNames, n uint32) string {
 
 // oneline is a record as ip -o prints it: its lines joined by a
 // backslash, when -o is on.
+//
+//go:noinline
 func (p *Printer) oneline(text string) string {
 	if !p.Oneline {
 		return text
