@@ -82,14 +82,7 @@ func (e *env) parseKindSettings(w *words, kind string, r *linkRequest) (bool, er
 		case kwEnum:
 			n, err = enumValue(w, kw, strings.Split(k.arg, ","))
 		case kwProto:
-			var s string
-			if s, err = w.value(kw); err == nil {
-				var p uint32
-				if p, err = ipfmt.VLANProtocols.Parse(s, 0xffff); err != nil {
-					return true, w.usagef("vlan: protocol %v", err)
-				}
-				raw = binary.BigEndian.AppendUint16(nil, uint16(p))
-			}
+			raw, err = vlanProtocol(w, kind, k.word)
 		case kwFlag:
 			var on bool
 			if on, err = w.onOff(kw); err != nil {
@@ -132,6 +125,20 @@ func (e *env) parseKindSettings(w *words, kind string, r *linkRequest) (bool, er
 		g.Settings = append(g.Settings, rtnl.Setting{Attr: unix.IFLA_IPVLAN_FLAGS, Size: 2, Value: uint64(flags)})
 	}
 	return true, nil
+}
+
+// vlanProtocol reads the value of kind's word for a VLAN protocol:
+// 802.1Q, 802.1ad or a number, big-endian as the kernel takes it.
+func vlanProtocol(w *words, kind, word string) ([]byte, error) {
+	s, err := w.value(word)
+	if err != nil {
+		return nil, err
+	}
+	p, err := ipfmt.VLANProtocols.Parse(s, 0xffff)
+	if err != nil {
+		return nil, w.usagef("%s: %s %v", kind, word, err)
+	}
+	return binary.BigEndian.AppendUint16(nil, uint16(p)), nil
 }
 
 // enumValue reads a setting by its name in names (by number) or its

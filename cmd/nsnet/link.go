@@ -367,17 +367,10 @@ func parseBridge(w *words, r *linkRequest) error {
 		a := rtnl.BridgeAttrs[i]
 		set := rtnl.Setting{Attr: a.Attr, Size: a.Size}
 		var err error
-		var s string
 		switch {
 		case a.Size == 0:
-		case a.Name == "vlan_protocol": // 802.1Q, 802.1ad or a number, big-endian
-			if s, err = w.value(a.Name); err == nil {
-				var p uint32
-				if p, err = ipfmt.VLANProtocols.Parse(s, 0xffff); err != nil {
-					return w.usagef("bridge: vlan_protocol %v", err)
-				}
-				set.Raw = binary.BigEndian.AppendUint16(nil, uint16(p))
-			}
+		case a.Name == "vlan_protocol":
+			set.Raw, err = vlanProtocol(w, "bridge", a.Name)
 		case a.Name == "group_address":
 			var mac rtnl.HardwareAddr
 			mac, err = w.mac(a.Name)
