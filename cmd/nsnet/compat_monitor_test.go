@@ -43,10 +43,17 @@ var monitorScenario = []string{
 	"addr del 10.1.0.1/24 dev v0",
 	"link add br0 type bridge", "link set v1 master br0", "link set br0 up", "link set v1 nomaster",
 	"rule add from 10.5.0.0/16 table 100 prio 100", "rule del prio 100",
-	"link add mv0 link v0 type macvlan", "link set mv0 name mv1", "link del mv1",
-	"netns set cmon2 5", "link add v2 type veth peer name v3 netns cmon2", "link set v2 up", "link del v2",
-	"link set v0 alias uplink", "link del br0",
+	"link add mv0 link v0 type macvlan", "settle", "link set mv0 name mv1", "link del mv1",
+	"netns set cmon2 5", "link add v2 type veth peer name v3 netns cmon2", "link set v2 up", "settle", "link del v2",
+	"link set v0 alias uplink", "settle", "link del br0",
 }
+
+// A monitor names a link it has not heard of yet (netconf comes before
+// the link's own RTM_NEWLINK) by asking the kernel when it prints the
+// line: had the link been renamed or deleted by then, ip and nsnet would
+// name it differently for no fault of either. "settle" in the scenario
+// sets v0's MTU to a new value and waits until every monitor has printed
+// it, so that each has printed all that came before.
 
 // TestMonitorEqualsIP runs ip monitor and nsnet monitor side by side, in
 // each variant, in one namespace while ip makes the scenario happen:
@@ -82,8 +89,18 @@ func TestMonitorEqualsIP(t *testing.T) {
 	saved := filepath.Join(dir, "rtmon")
 	start("rtmon.out", "ip", "netns", "exec", "cmon", "rtmon", "file", saved)
 	waitSubscribed(t, "cmon", 2*len(monitorVariants)+1)
+	mtu := 1400
 	for _, c := range monitorScenario {
-		ip(strings.Fields(c)...)
+		if c != "settle" {
+			ip(strings.Fields(c)...)
+			continue
+		}
+		mtu++
+		ip("link", "set", "v0", "mtu", strconv.Itoa(mtu))
+		for _, o := range outs {
+			untilLine(t, o[0], " mtu "+strconv.Itoa(mtu)+" ", 0)
+			untilLine(t, o[1], " mtu "+strconv.Itoa(mtu)+" ", 0)
+		}
 	}
 	// The ip in PATH runs sysctl for the netconf event of a change.
 	if out, err := exec.Command("ip", "netns", "exec", "cmon", "sysctl", "-qw", "net.ipv4.conf.v0.forwarding=1").CombinedOutput(); err != nil {
