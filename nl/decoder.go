@@ -170,15 +170,6 @@ func AttrAt(b []byte, off int) (typ uint16, payload []byte, inner int, ok bool) 
 	return 0, nil, 0, false
 }
 
-// AttrLabel is names[typ], the attribute's name in a table indexed by
-// type, or its number for one the table lacks.
-func AttrLabel(names []string, typ uint16) string {
-	if int(typ) < len(names) && names[typ] != "" {
-		return names[typ]
-	}
-	return fmt.Sprint(typ)
-}
-
 // Index is iproute2's parse_rtattr: the payload of each attribute of b by
 // type, for types up to max, the first of a type kept, nil for a type
 // that is absent (an empty payload is an empty, non-nil slice). A

@@ -19,7 +19,23 @@ func TestAttrNameFindsNestedKind(t *testing.T) {
 			t.Errorf("offset %d: got %q, want %q", off, got, want)
 		}
 	}
-	if got := attrName(unix.RTM_NEWADDR, b, 16); got == "IFLA_IFNAME" {
-		t.Error("address request named with link table")
+	// Attribute type 3 after each request's header.
+	for _, c := range []struct {
+		msgType   uint16
+		headerLen int
+		want      string
+	}{
+		{unix.RTM_NEWADDR, unix.SizeofIfAddrmsg, "IFA_LABEL"},
+		{unix.RTM_DELROUTE, unix.SizeofRtMsg, "RTA_IIF"},
+		{unix.RTM_GETNEIGH, unix.SizeofNdMsg, "NDA_CACHEINFO"},
+		{unix.RTM_NEWRULE, unix.SizeofRtMsg, "FRA_IIFNAME"},
+		{unix.RTM_NEWNSID, 4, "NETNSA_FD"},
+		{unix.RTM_NEWNEXTHOP, 8, "NHA_GROUP_TYPE"},
+		{unix.RTM_NEWTUNNEL, 8, ""},
+	} {
+		b := append(make([]byte, c.headerLen), 8, 0, 3, 0, 0, 0, 0, 0)
+		if got := attrName(c.msgType, b, c.headerLen+4); got != c.want {
+			t.Errorf("message %d: got %q, want %q", c.msgType, got, c.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nsnet/nsnet/internal/names"
 	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nft"
 	"github.com/nsnet/nsnet/nl"
@@ -105,15 +106,15 @@ func typeName(proto int, t uint16) string {
 	var n string
 	switch {
 	case t < unix.NLMSG_MIN_TYPE:
-		n = name(spCtrl, int(t))
+		n = name(names.Ctrl, int(t))
 	case proto == unix.NETLINK_ROUTE:
-		n = name(spRTM, int(t))
+		n = name(names.RTM, int(t))
 	case proto == unix.NETLINK_NETFILTER && t == unix.NFNL_MSG_BATCH_BEGIN:
 		n = "NFNL_MSG_BATCH_BEGIN"
 	case proto == unix.NETLINK_NETFILTER && t == unix.NFNL_MSG_BATCH_END:
 		n = "NFNL_MSG_BATCH_END"
 	case proto == unix.NETLINK_NETFILTER && t>>8 == unix.NFNL_SUBSYS_NFTABLES:
-		n = name(spNFT, int(t&0xff))
+		n = name(names.NFT, int(t&0xff))
 	}
 	if n == "" {
 		return "type " + itoa(int(t))
@@ -148,15 +149,15 @@ func flagNames(typeName string, f uint16) string {
 	return s
 }
 
-// bitNames names the set bits of v from names (bit 0 first, space
+// bitNames names the set bits of v from list (bit 0 first, space
 // separated, "-" for none), each after prefix; a bit without a name in hex.
-func bitNames(names string, v uint32, prefix string) string {
+func bitNames(list string, v uint32, prefix string) string {
 	var out []string
 	for bit := 0; v>>bit != 0; bit++ {
 		if v&(1<<bit) == 0 {
 			continue
 		}
-		if n, ok := nth(names, bit); ok && n != "-" {
+		if n, ok := names.Nth(list, bit); ok && n != "-" {
 			out = append(out, prefix+n)
 		} else {
 			out = append(out, "0x"+strconv.FormatUint(1<<bit, 16))
@@ -211,39 +212,39 @@ func layout(proto int, t uint16) (*fixedSpec, space) {
 	case unix.NETLINK_ROUTE:
 		switch {
 		case t >= unix.RTM_NEWLINK && t <= unix.RTM_SETLINK:
-			return &ifinfomsg, spLink
+			return &ifinfomsg, names.Link
 		case t >= unix.RTM_NEWADDR && t <= unix.RTM_GETADDR:
-			return &ifaddrmsg, spAddr
+			return &ifaddrmsg, names.Addr
 		case t >= unix.RTM_NEWROUTE && t <= unix.RTM_GETROUTE:
-			return &rtmsg, spRoute
+			return &rtmsg, names.Route
 		case t >= unix.RTM_NEWNEIGH && t <= unix.RTM_GETNEIGH:
-			return &ndmsg, spNeigh
+			return &ndmsg, names.Neigh
 		case t >= unix.RTM_NEWRULE && t <= unix.RTM_GETRULE:
-			return &fibRuleHdr, spRule
+			return &fibRuleHdr, names.Rule
 		case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP,
 			t >= unix.RTM_NEWNEXTHOPBUCKET && t <= unix.RTM_GETNEXTHOPBUCKET:
-			return &nhmsg, spNexthop
+			return &nhmsg, names.Nexthop
 		case t >= unix.RTM_NEWNSID && t <= unix.RTM_GETNSID:
-			return &rtgenmsg, spNSID
+			return &rtgenmsg, names.NSID
 		case t >= unix.RTM_NEWNETCONF && t <= unix.RTM_GETNETCONF:
-			return &rtgenmsg, spNetconf // struct netconfmsg: the family, padded
+			return &rtgenmsg, names.Netconf // struct netconfmsg: the family, padded
 		}
 	case unix.NETLINK_NETFILTER:
 		if t == unix.NFNL_MSG_BATCH_BEGIN || t == unix.NFNL_MSG_BATCH_END {
-			return &nfgenmsg, spBatch // res_id: the subsystem the batch is for
+			return &nfgenmsg, names.Batch // res_id: the subsystem the batch is for
 		}
 		if t>>8 != unix.NFNL_SUBSYS_NFTABLES {
 			return &nfgenmsg, spaceNone
 		}
 		switch t & 0xff {
 		case unix.NFT_MSG_NEWTABLE, unix.NFT_MSG_GETTABLE, unix.NFT_MSG_DELTABLE:
-			return &nfgenmsg, spTable
+			return &nfgenmsg, names.Table
 		case unix.NFT_MSG_NEWCHAIN, unix.NFT_MSG_GETCHAIN, unix.NFT_MSG_DELCHAIN:
-			return &nfgenmsg, spChain
+			return &nfgenmsg, names.Chain
 		case unix.NFT_MSG_NEWRULE, unix.NFT_MSG_GETRULE, unix.NFT_MSG_DELRULE, unix.NFT_MSG_GETRULE_RESET:
-			return &nfgenmsg, spRuleNFT
+			return &nfgenmsg, names.RuleNFT
 		case unix.NFT_MSG_NEWGEN, unix.NFT_MSG_GETGEN:
-			return &nfgenmsg, spGen
+			return &nfgenmsg, names.Gen
 		}
 		return &nfgenmsg, spaceNone
 	}
@@ -367,11 +368,11 @@ func fieldValue(header, field string, v uint64) string {
 	return strconv.FormatUint(v, 10)
 }
 
-// enumName is prefix and the vth name of names, or v's digits.
+// enumName is prefix and the vth name of list, or v's digits.
 //
 //go:noinline
-func enumName(prefix, names string, v uint64) string {
-	if n, ok := nth(names, int(v)); ok && n != "-" && v < 64 {
+func enumName(prefix, list string, v uint64) string {
+	if n, ok := names.Nth(list, int(v)); ok && n != "-" && v < 64 {
 		return prefix + n
 	}
 	return strconv.FormatUint(v, 10)
@@ -435,7 +436,7 @@ func (m *msg) decodeControl(body []byte) {
 	}
 	c.tlvOff = unix.NLMSG_HDRLEN + tlv
 	if m.hdr.flags&unix.NLM_F_ACK_TLVS != 0 && tlv <= len(body) {
-		m.attrs = walk(body[tlv:], c.tlvOff, spExtAck)
+		m.attrs = walk(body[tlv:], c.tlvOff, names.ExtAck)
 	}
 }
 
@@ -453,8 +454,8 @@ func walk(b []byte, base int, sp space) []node {
 		raw := binary.NativeEndian.Uint16(b[off+2:])
 		n.typ, n.length = raw&nlaTypeMask, l
 		n.name = name(sp, int(n.typ))
-		if n.name != "" && int(sp) < len(spaceNames) {
-			n.prefixLen = strings.IndexByte(spaceNames[sp], ' ')
+		if n.name != "" && sp != spAFSpec {
+			n.prefixLen = names.PrefixLen(sp)
 		} else if n.name != "" {
 			n.prefixLen = len("AF_")
 		}
@@ -484,7 +485,7 @@ func (n *node) decodeValue(v, siblings []byte, sp space) {
 	case kSlaveData:
 		sub := spaceNone
 		if siblingString(siblings, unix.IFLA_INFO_SLAVE_KIND) == "bridge" {
-			sub = spBridgePort
+			sub = names.BridgePort
 		}
 		n.kids = walk(v, inner, sub)
 	case kExprData:
@@ -493,18 +494,18 @@ func (n *node) decodeValue(v, siblings []byte, sp space) {
 		if x, err := nft.DecodeExpr(v); err == nil && x != nil {
 			n.value = "[ " + x.String() + " ]"
 		}
-		n.kids = walk(v, inner, spExpr)
+		n.kids = walk(v, inner, names.Expr)
 	case kVethPeer:
 		if len(v) < ifinfomsg.size() {
 			n.bad = "ifinfomsg cut short"
 			return
 		}
 		n.value = "ifinfomsg " + fieldsText(ifinfomsg.decode(v))
-		n.kids = walk(v[ifinfomsg.size():], inner+ifinfomsg.size(), spLink)
+		n.kids = walk(v[ifinfomsg.size():], inner+ifinfomsg.size(), names.Link)
 	case kMultipath:
 		n.kids = nexthops(v, inner)
 	default:
-		n.value, n.vt = value(s.kind, v, sp >= spTable && sp <= spBatch) // nftables: network order
+		n.value, n.vt = value(s.kind, v, sp >= names.Table && sp <= names.Batch) // nftables: network order
 	}
 }
 
@@ -526,7 +527,7 @@ func nexthops(v []byte, base int) []node {
 		n.length = l
 		n.value = "ifindex=" + itoa(int(int32(binary.NativeEndian.Uint32(v[off+4:])))) +
 			" hops=" + itoa(int(v[off+3])) + " flags=" + orZero(bitNames("DEAD PERVASIVE ONLINK OFFLOAD LINKDOWN UNRESOLVED TRAP", uint32(v[off+2]), ""))
-		n.kids = walk(v[off+unix.SizeofRtNexthop:off+l], n.off+unix.SizeofRtNexthop, spRoute)
+		n.kids = walk(v[off+unix.SizeofRtNexthop:off+l], n.off+unix.SizeofRtNexthop, names.Route)
 		out = append(out, n)
 		off += align(l)
 	}
@@ -587,23 +588,6 @@ func value(k kind, v []byte, big bool) (string, valueType) {
 		return strconv.FormatUint(order.Uint64(v), 10), vNumber
 	}
 	return hexBytes(v), vHex
-}
-
-// nth is the nth space-separated word of s.
-//
-//go:noinline
-func nth(s string, n int) (string, bool) {
-	for ; n > 0; n-- {
-		i := strings.IndexByte(s, ' ')
-		if i < 0 {
-			return "", false
-		}
-		s = s[i+1:]
-	}
-	if i := strings.IndexByte(s, ' '); i >= 0 {
-		s = s[:i]
-	}
-	return s, s != ""
 }
 
 // isString: what kAuto shows as a string: printable bytes ended by a
@@ -700,63 +684,63 @@ type attrSpec struct {
 // array of plain values, not a slice a space (a slice's header is writable
 // data the binary carries).
 var schema = [...]attrSpec{
-	{spLink, unix.IFLA_IFNAME, kStr, 0}, {spLink, unix.IFLA_QDISC, kStr, 0}, {spLink, unix.IFLA_IFALIAS, kStr, 0},
-	{spLink, unix.IFLA_ALT_IFNAME, kStr, 0}, {spLink, unix.IFLA_ADDRESS, kMAC, 0}, {spLink, unix.IFLA_BROADCAST, kMAC, 0},
-	{spLink, unix.IFLA_PERM_ADDRESS, kMAC, 0}, {spLink, unix.IFLA_LINK, kIndex, 0}, {spLink, unix.IFLA_MASTER, kIndex, 0},
-	{spLink, unix.IFLA_LINKINFO, kNest, spLinkInfo}, {spLink, unix.IFLA_AF_SPEC, kNest, spAFSpec}, {spLink, unix.IFLA_PROP_LIST, kNest, spLink},
-	{spLink, unix.IFLA_LINK_NETNSID, kI32, 0}, {spLink, unix.IFLA_NEW_NETNSID, kI32, 0}, {spLink, unix.IFLA_TARGET_NETNSID, kI32, 0},
-	{spLink, unix.IFLA_NEW_IFINDEX, kI32, 0}, {spLink, unix.IFLA_STATS, kBytes, 0}, {spLink, unix.IFLA_STATS64, kBytes, 0},
-	{spLink, unix.IFLA_MAP, kBytes, 0}, {spLink, unix.IFLA_XDP, kNest, spXDP}, {spLink, unix.IFLA_OPERSTATE, kOperState, 0},
-	{spLink, unix.IFLA_PROTO_DOWN_REASON, kNest, spProtoDownReason},
-	{spLinkInfo, unix.IFLA_INFO_KIND, kStr, 0}, {spLinkInfo, unix.IFLA_INFO_SLAVE_KIND, kStr, 0}, {spLinkInfo, unix.IFLA_INFO_DATA, kKindData, 0},
-	{spLinkInfo, unix.IFLA_INFO_SLAVE_DATA, kSlaveData, 0},
-	{spBridge, unix.IFLA_BR_GROUP_ADDR, kMAC, 0}, {spBridge, unix.IFLA_BR_ROOT_ID, kBytes, 0}, {spBridge, unix.IFLA_BR_BRIDGE_ID, kBytes, 0},
-	{spBridgePort, unix.IFLA_BRPORT_ROOT_ID, kBytes, 0}, {spBridgePort, unix.IFLA_BRPORT_BRIDGE_ID, kBytes, 0},
-	{spVxlan, unix.IFLA_VXLAN_GROUP, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_LOCAL, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_GROUP6, kIP, 0},
-	{spVxlan, unix.IFLA_VXLAN_LOCAL6, kIP, 0}, {spVxlan, unix.IFLA_VXLAN_LINK, kIndex, 0}, {spVxlan, unix.IFLA_VXLAN_PORT, kBE16, 0},
-	{spVxlan, unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0}, {spVxlan, 33, kBytes, 0}, // IFLA_VXLAN_RESERVED_BITS: the header's bits a packet may set
-	{spMacvlan, unix.IFLA_MACVLAN_MACADDR, kMAC, 0},
-	{spVeth, 1, kVethPeer, 0}, // VETH_INFO_PEER
-	{spInet, unix.IFLA_INET_CONF, kBytes, 0},
-	{spInet6, unix.IFLA_INET6_CONF, kBytes, 0}, {spInet6, unix.IFLA_INET6_STATS, kBytes, 0}, {spInet6, unix.IFLA_INET6_ICMP6STATS, kBytes, 0},
-	{spInet6, unix.IFLA_INET6_CACHEINFO, kBytes, 0}, {spInet6, unix.IFLA_INET6_TOKEN, kIP, 0},
-	{spAddr, unix.IFA_ADDRESS, kIP, 0}, {spAddr, unix.IFA_LOCAL, kIP, 0}, {spAddr, unix.IFA_BROADCAST, kIP, 0},
-	{spAddr, unix.IFA_ANYCAST, kIP, 0}, {spAddr, unix.IFA_MULTICAST, kIP, 0}, {spAddr, unix.IFA_CACHEINFO, kBytes, 0},
-	{spAddr, unix.IFA_FLAGS, kIFAFlags, 0}, {spAddr, unix.IFA_LABEL, kStr, 0},
-	{spRoute, unix.RTA_DST, kIP, 0}, {spRoute, unix.RTA_SRC, kIP, 0}, {spRoute, unix.RTA_GATEWAY, kIP, 0},
-	{spRoute, unix.RTA_PREFSRC, kIP, 0}, {spRoute, unix.RTA_NEWDST, kIP, 0}, {spRoute, unix.RTA_IIF, kIndex, 0},
-	{spRoute, unix.RTA_OIF, kIndex, 0}, {spRoute, unix.RTA_METRICS, kNest, spMetrics}, {spRoute, unix.RTA_MULTIPATH, kMultipath, 0},
-	{spRoute, unix.RTA_CACHEINFO, kBytes, 0}, {spRoute, unix.RTA_VIA, kBytes, 0}, {spRoute, unix.RTA_SPORT, kBE16, 0},
-	{spRoute, unix.RTA_DPORT, kBE16, 0},
-	{spMetrics, unix.RTAX_CC_ALGO, kStr, 0},
-	{spNeigh, unix.NDA_DST, kIP, 0}, {spNeigh, unix.NDA_LLADDR, kMAC, 0}, {spNeigh, unix.NDA_CACHEINFO, kBytes, 0},
-	{spNeigh, unix.NDA_IFINDEX, kIndex, 0}, {spNeigh, unix.NDA_MASTER, kIndex, 0}, {spNeigh, unix.NDA_PORT, kBE16, 0},
-	{spRule, unix.FRA_IIFNAME, kStr, 0}, {spRule, unix.FRA_OIFNAME, kStr, 0}, {spRule, unix.FRA_DST, kIP, 0},
-	{spRule, unix.FRA_SRC, kIP, 0}, {spRule, unix.FRA_UID_RANGE, kBytes, 0}, {spRule, unix.FRA_SPORT_RANGE, kBytes, 0},
-	{spRule, unix.FRA_DPORT_RANGE, kBytes, 0},
+	{names.Link, unix.IFLA_IFNAME, kStr, 0}, {names.Link, unix.IFLA_QDISC, kStr, 0}, {names.Link, unix.IFLA_IFALIAS, kStr, 0},
+	{names.Link, unix.IFLA_ALT_IFNAME, kStr, 0}, {names.Link, unix.IFLA_ADDRESS, kMAC, 0}, {names.Link, unix.IFLA_BROADCAST, kMAC, 0},
+	{names.Link, unix.IFLA_PERM_ADDRESS, kMAC, 0}, {names.Link, unix.IFLA_LINK, kIndex, 0}, {names.Link, unix.IFLA_MASTER, kIndex, 0},
+	{names.Link, unix.IFLA_LINKINFO, kNest, names.LinkInfo}, {names.Link, unix.IFLA_AF_SPEC, kNest, spAFSpec}, {names.Link, unix.IFLA_PROP_LIST, kNest, names.Link},
+	{names.Link, unix.IFLA_LINK_NETNSID, kI32, 0}, {names.Link, unix.IFLA_NEW_NETNSID, kI32, 0}, {names.Link, unix.IFLA_TARGET_NETNSID, kI32, 0},
+	{names.Link, unix.IFLA_NEW_IFINDEX, kI32, 0}, {names.Link, unix.IFLA_STATS, kBytes, 0}, {names.Link, unix.IFLA_STATS64, kBytes, 0},
+	{names.Link, unix.IFLA_MAP, kBytes, 0}, {names.Link, unix.IFLA_XDP, kNest, names.XDP}, {names.Link, unix.IFLA_OPERSTATE, kOperState, 0},
+	{names.Link, unix.IFLA_PROTO_DOWN_REASON, kNest, names.ProtoDownReason},
+	{names.LinkInfo, unix.IFLA_INFO_KIND, kStr, 0}, {names.LinkInfo, unix.IFLA_INFO_SLAVE_KIND, kStr, 0}, {names.LinkInfo, unix.IFLA_INFO_DATA, kKindData, 0},
+	{names.LinkInfo, unix.IFLA_INFO_SLAVE_DATA, kSlaveData, 0},
+	{names.Bridge, unix.IFLA_BR_GROUP_ADDR, kMAC, 0}, {names.Bridge, unix.IFLA_BR_ROOT_ID, kBytes, 0}, {names.Bridge, unix.IFLA_BR_BRIDGE_ID, kBytes, 0},
+	{names.BridgePort, unix.IFLA_BRPORT_ROOT_ID, kBytes, 0}, {names.BridgePort, unix.IFLA_BRPORT_BRIDGE_ID, kBytes, 0},
+	{names.Vxlan, unix.IFLA_VXLAN_GROUP, kIP, 0}, {names.Vxlan, unix.IFLA_VXLAN_LOCAL, kIP, 0}, {names.Vxlan, unix.IFLA_VXLAN_GROUP6, kIP, 0},
+	{names.Vxlan, unix.IFLA_VXLAN_LOCAL6, kIP, 0}, {names.Vxlan, unix.IFLA_VXLAN_LINK, kIndex, 0}, {names.Vxlan, unix.IFLA_VXLAN_PORT, kBE16, 0},
+	{names.Vxlan, unix.IFLA_VXLAN_PORT_RANGE, kBytes, 0}, {names.Vxlan, 33, kBytes, 0}, // IFLA_VXLAN_RESERVED_BITS: the header's bits a packet may set
+	{names.Macvlan, unix.IFLA_MACVLAN_MACADDR, kMAC, 0},
+	{names.Veth, 1, kVethPeer, 0}, // VETH_INFO_PEER
+	{names.Inet, unix.IFLA_INET_CONF, kBytes, 0},
+	{names.Inet6, unix.IFLA_INET6_CONF, kBytes, 0}, {names.Inet6, unix.IFLA_INET6_STATS, kBytes, 0}, {names.Inet6, unix.IFLA_INET6_ICMP6STATS, kBytes, 0},
+	{names.Inet6, unix.IFLA_INET6_CACHEINFO, kBytes, 0}, {names.Inet6, unix.IFLA_INET6_TOKEN, kIP, 0},
+	{names.Addr, unix.IFA_ADDRESS, kIP, 0}, {names.Addr, unix.IFA_LOCAL, kIP, 0}, {names.Addr, unix.IFA_BROADCAST, kIP, 0},
+	{names.Addr, unix.IFA_ANYCAST, kIP, 0}, {names.Addr, unix.IFA_MULTICAST, kIP, 0}, {names.Addr, unix.IFA_CACHEINFO, kBytes, 0},
+	{names.Addr, unix.IFA_FLAGS, kIFAFlags, 0}, {names.Addr, unix.IFA_LABEL, kStr, 0},
+	{names.Route, unix.RTA_DST, kIP, 0}, {names.Route, unix.RTA_SRC, kIP, 0}, {names.Route, unix.RTA_GATEWAY, kIP, 0},
+	{names.Route, unix.RTA_PREFSRC, kIP, 0}, {names.Route, unix.RTA_NEWDST, kIP, 0}, {names.Route, unix.RTA_IIF, kIndex, 0},
+	{names.Route, unix.RTA_OIF, kIndex, 0}, {names.Route, unix.RTA_METRICS, kNest, names.Metrics}, {names.Route, unix.RTA_MULTIPATH, kMultipath, 0},
+	{names.Route, unix.RTA_CACHEINFO, kBytes, 0}, {names.Route, unix.RTA_VIA, kBytes, 0}, {names.Route, unix.RTA_SPORT, kBE16, 0},
+	{names.Route, unix.RTA_DPORT, kBE16, 0},
+	{names.Metrics, unix.RTAX_CC_ALGO, kStr, 0},
+	{names.Neigh, unix.NDA_DST, kIP, 0}, {names.Neigh, unix.NDA_LLADDR, kMAC, 0}, {names.Neigh, unix.NDA_CACHEINFO, kBytes, 0},
+	{names.Neigh, unix.NDA_IFINDEX, kIndex, 0}, {names.Neigh, unix.NDA_MASTER, kIndex, 0}, {names.Neigh, unix.NDA_PORT, kBE16, 0},
+	{names.Rule, unix.FRA_IIFNAME, kStr, 0}, {names.Rule, unix.FRA_OIFNAME, kStr, 0}, {names.Rule, unix.FRA_DST, kIP, 0},
+	{names.Rule, unix.FRA_SRC, kIP, 0}, {names.Rule, unix.FRA_UID_RANGE, kBytes, 0}, {names.Rule, unix.FRA_SPORT_RANGE, kBytes, 0},
+	{names.Rule, unix.FRA_DPORT_RANGE, kBytes, 0},
 	// NHA_GROUP: struct nexthop_grp records (id, weight-1).
-	{spNexthop, unix.NHA_GATEWAY, kIP, 0}, {spNexthop, unix.NHA_OIF, kIndex, 0}, {spNexthop, unix.NHA_MASTER, kIndex, 0},
-	{spNexthop, unix.NHA_GROUP, kBytes, 0}, {spNexthop, 12, kNest, spResGroup},
-	{spNexthop, 13, kNest, spResBucket},
-	{spNSID, unix.NETNSA_NSID, kI32, 0}, {spNSID, unix.NETNSA_TARGET_NSID, kI32, 0}, {spNSID, unix.NETNSA_CURRENT_NSID, kI32, 0},
-	{spNetconf, 1, kI32, 0}, {spNetconf, 2, kI32, 0}, {spNetconf, 3, kI32, 0},
-	{spNetconf, 4, kI32, 0}, {spNetconf, 5, kI32, 0}, {spNetconf, 6, kI32, 0},
-	{spNetconf, 7, kI32, 0}, {spNetconf, 8, kI32, 0},
-	{spExtAck, unix.NLMSGERR_ATTR_MSG, kStr, 0}, {spExtAck, unix.NLMSGERR_ATTR_COOKIE, kBytes, 0}, {spExtAck, 4, kNest, spaceNone}, // NLMSGERR_ATTR_POLICY
-	{spTable, unix.NFTA_TABLE_NAME, kStr, 0}, {spTable, 6, kBytes, 0}, // 6: NFTA_TABLE_USERDATA
-	{spChain, unix.NFTA_CHAIN_TABLE, kStr, 0}, {spChain, unix.NFTA_CHAIN_NAME, kStr, 0}, {spChain, unix.NFTA_CHAIN_TYPE, kStr, 0},
-	{spChain, unix.NFTA_CHAIN_HOOK, kNest, spHook}, {spChain, unix.NFTA_CHAIN_COUNTERS, kNest, spCounter},
-	{spHook, unix.NFTA_HOOK_PRIORITY, kI32, 0}, {spHook, unix.NFTA_HOOK_DEV, kStr, 0},
-	{spRuleNFT, unix.NFTA_RULE_TABLE, kStr, 0}, {spRuleNFT, unix.NFTA_RULE_CHAIN, kStr, 0}, {spRuleNFT, unix.NFTA_RULE_EXPRESSIONS, kNest, spList},
-	{spRuleNFT, unix.NFTA_RULE_USERDATA, kComment, 0},
-	{spList, unix.NFTA_LIST_ELEM, kExpr, 0},
-	{spExpr, unix.NFTA_EXPR_NAME, kStr, 0}, {spExpr, unix.NFTA_EXPR_DATA, kExprData, 0},
-	{spData, unix.NFTA_DATA_VALUE, kBytes, 0}, {spData, unix.NFTA_DATA_VERDICT, kNest, spVerdict},
-	{spVerdict, unix.NFTA_VERDICT_CODE, kI32, 0}, {spVerdict, unix.NFTA_VERDICT_CHAIN, kStr, 0},
-	{spGen, unix.NFTA_GEN_PROC_NAME, kStr, 0},
-	{spCmp, unix.NFTA_CMP_DATA, kNest, spData},
-	{spImmediate, unix.NFTA_IMMEDIATE_DATA, kNest, spData},
-	{spBitwise, unix.NFTA_BITWISE_MASK, kNest, spData}, {spBitwise, unix.NFTA_BITWISE_XOR, kNest, spData},
+	{names.Nexthop, unix.NHA_GATEWAY, kIP, 0}, {names.Nexthop, unix.NHA_OIF, kIndex, 0}, {names.Nexthop, unix.NHA_MASTER, kIndex, 0},
+	{names.Nexthop, unix.NHA_GROUP, kBytes, 0}, {names.Nexthop, 12, kNest, names.ResGroup},
+	{names.Nexthop, 13, kNest, names.ResBucket},
+	{names.NSID, unix.NETNSA_NSID, kI32, 0}, {names.NSID, unix.NETNSA_TARGET_NSID, kI32, 0}, {names.NSID, unix.NETNSA_CURRENT_NSID, kI32, 0},
+	{names.Netconf, 1, kI32, 0}, {names.Netconf, 2, kI32, 0}, {names.Netconf, 3, kI32, 0},
+	{names.Netconf, 4, kI32, 0}, {names.Netconf, 5, kI32, 0}, {names.Netconf, 6, kI32, 0},
+	{names.Netconf, 7, kI32, 0}, {names.Netconf, 8, kI32, 0},
+	{names.ExtAck, unix.NLMSGERR_ATTR_MSG, kStr, 0}, {names.ExtAck, unix.NLMSGERR_ATTR_COOKIE, kBytes, 0}, {names.ExtAck, 4, kNest, spaceNone}, // NLMSGERR_ATTR_POLICY
+	{names.Table, unix.NFTA_TABLE_NAME, kStr, 0}, {names.Table, 6, kBytes, 0}, // 6: NFTA_TABLE_USERDATA
+	{names.Chain, unix.NFTA_CHAIN_TABLE, kStr, 0}, {names.Chain, unix.NFTA_CHAIN_NAME, kStr, 0}, {names.Chain, unix.NFTA_CHAIN_TYPE, kStr, 0},
+	{names.Chain, unix.NFTA_CHAIN_HOOK, kNest, names.Hook}, {names.Chain, unix.NFTA_CHAIN_COUNTERS, kNest, names.Counter},
+	{names.Hook, unix.NFTA_HOOK_PRIORITY, kI32, 0}, {names.Hook, unix.NFTA_HOOK_DEV, kStr, 0},
+	{names.RuleNFT, unix.NFTA_RULE_TABLE, kStr, 0}, {names.RuleNFT, unix.NFTA_RULE_CHAIN, kStr, 0}, {names.RuleNFT, unix.NFTA_RULE_EXPRESSIONS, kNest, names.List},
+	{names.RuleNFT, unix.NFTA_RULE_USERDATA, kComment, 0},
+	{names.List, unix.NFTA_LIST_ELEM, kExpr, 0},
+	{names.Expr, unix.NFTA_EXPR_NAME, kStr, 0}, {names.Expr, unix.NFTA_EXPR_DATA, kExprData, 0},
+	{names.Data, unix.NFTA_DATA_VALUE, kBytes, 0}, {names.Data, unix.NFTA_DATA_VERDICT, kNest, names.Verdict},
+	{names.Verdict, unix.NFTA_VERDICT_CODE, kI32, 0}, {names.Verdict, unix.NFTA_VERDICT_CHAIN, kStr, 0},
+	{names.Gen, unix.NFTA_GEN_PROC_NAME, kStr, 0},
+	{names.Cmp, unix.NFTA_CMP_DATA, kNest, names.Data},
+	{names.Immediate, unix.NFTA_IMMEDIATE_DATA, kNest, names.Data},
+	{names.Bitwise, unix.NFTA_BITWISE_MASK, kNest, names.Data}, {names.Bitwise, unix.NFTA_BITWISE_XOR, kNest, names.Data},
 }
 
 const (
@@ -771,8 +755,8 @@ const (
 // NFTA_EXPR_DATA by NFTA_EXPR_NAME, the kinds named in kindNames' order.
 // (A table of names as strings would be writable data: their headers.)
 var kindSpaces = [...]space{
-	spBridge, spVxlan, spMacvlan, spMacvlan, spVeth,
-	spPayload, spCmp, spImmediate, spMeta, spCt, spNat, spMasq, spRedir, spBitwise, spFib, spCounter, spLookup,
+	names.Bridge, names.Vxlan, names.Macvlan, names.Macvlan, names.Veth,
+	names.Payload, names.Cmp, names.Immediate, names.Meta, names.Ct, names.Nat, names.Masq, names.Redir, names.Bitwise, names.Fib, names.Counter, names.Lookup,
 }
 
 const kindNames = "bridge vxlan macvlan macvtap veth " +
@@ -780,7 +764,7 @@ const kindNames = "bridge vxlan macvlan macvtap veth " +
 
 func spaceOfKind(name string) space {
 	for i, sp := range kindSpaces {
-		if w, _ := nth(kindNames, i); w == name {
+		if w, _ := names.Nth(kindNames, i); w == name {
 			return sp
 		}
 	}
@@ -792,9 +776,9 @@ func spec(sp space, typ uint16) attrSpec {
 	if sp == spAFSpec {
 		switch typ {
 		case unix.AF_INET:
-			return attrSpec{sp, typ, kNest, spInet}
+			return attrSpec{sp, typ, kNest, names.Inet}
 		case unix.AF_INET6:
-			return attrSpec{sp, typ, kNest, spInet6}
+			return attrSpec{sp, typ, kNest, names.Inet6}
 		}
 		return attrSpec{sp, typ, kNest, spaceNone}
 	}
@@ -817,12 +801,5 @@ func name(sp space, n int) string {
 			return "AF_INET6"
 		}
 	}
-	if int(sp) >= len(spaceNames) || n < 0 {
-		return ""
-	}
-	s := spaceNames[sp]
-	if w, ok := nth(s, n+1); ok && w != "-" {
-		return s[:strings.IndexByte(s, ' ')] + w
-	}
-	return ""
+	return names.Name(sp, n)
 }

@@ -16,16 +16,15 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/internal/fmt"
+	"github.com/nsnet/nsnet/internal/names"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nsnet/nsnet/nl"
 )
 
-//go:generate go run ./gen
-
 // space is one numbering of attributes or message types.
-type space uint8
+type space = names.Space
 
 // Mode is how much a trace shows of each message.
 type Mode uint8

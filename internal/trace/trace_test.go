@@ -1,11 +1,7 @@
 package trace
 
 import (
-	"bytes"
 	"encoding/binary"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,22 +11,6 @@ import (
 
 	"github.com/nsnet/nsnet/nl"
 )
-
-// names_gen.go is what `go generate` makes from the x/sys in go.mod.
-func TestNamesGenerated(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go toolchain here (the 6.1 VM)")
-	}
-	out := filepath.Join(t.TempDir(), "names.go")
-	if b, err := exec.Command("go", "run", "./gen", "-o", out).CombinedOutput(); err != nil {
-		t.Fatalf("go run ./gen: %v\n%s", err, b)
-	}
-	want, _ := os.ReadFile(out)
-	got, _ := os.ReadFile("names_gen.go")
-	if !bytes.Equal(got, want) {
-		t.Fatal("names_gen.go is not what gen makes: run go generate ./internal/trace")
-	}
-}
 
 // msgBytes is one message: header then data.
 func msgBytes(typ, flags uint16, seq uint32, data []byte) []byte {

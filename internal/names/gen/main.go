@@ -1,7 +1,7 @@
 // Command gen writes names_gen.go: the names of netlink message types and
 // attributes, taken from the constants of golang.org/x/sys/unix (the
-// version in go.mod), so that a trace names every attribute the way the
-// kernel's headers do. Run by `go generate ./internal/trace`.
+// version in go.mod), so that a trace and an error name every attribute
+// the way the kernel's headers do. Run by `go generate ./internal/names`.
 package main
 
 import (
@@ -36,67 +36,67 @@ type space struct {
 }
 
 var spaces = []space{
-	{ident: "spLink", prefix: "IFLA_", block: "IFLA_UNSPEC", extra: map[string]int{"IFLA_MAX_PACING_OFFLOAD_HORIZON": 66,
+	{ident: "Link", prefix: "IFLA_", block: "IFLA_UNSPEC", extra: map[string]int{"IFLA_MAX_PACING_OFFLOAD_HORIZON": 66,
 		"IFLA_NETNS_IMMUTABLE": 67, "IFLA_HEADROOM": 68, "IFLA_TAILROOM": 69}},
-	{ident: "spXDP", prefix: "IFLA_XDP_", block: "IFLA_XDP_UNSPEC"},
-	{ident: "spProtoDownReason", prefix: "IFLA_PROTO_DOWN_REASON_", block: "IFLA_PROTO_DOWN_REASON_UNSPEC"},
-	{ident: "spLinkInfo", prefix: "IFLA_INFO_", block: "IFLA_INFO_UNSPEC"},
-	{ident: "spBridge", prefix: "IFLA_BR_", block: "IFLA_BR_UNSPEC"},
-	{ident: "spBridgePort", prefix: "IFLA_BRPORT_", block: "IFLA_BRPORT_UNSPEC"},
-	{ident: "spVxlan", prefix: "IFLA_VXLAN_", block: "IFLA_VXLAN_UNSPEC", extra: map[string]int{"IFLA_VXLAN_RESERVED_BITS": 33,
+	{ident: "XDP", prefix: "IFLA_XDP_", block: "IFLA_XDP_UNSPEC"},
+	{ident: "ProtoDownReason", prefix: "IFLA_PROTO_DOWN_REASON_", block: "IFLA_PROTO_DOWN_REASON_UNSPEC"},
+	{ident: "LinkInfo", prefix: "IFLA_INFO_", block: "IFLA_INFO_UNSPEC"},
+	{ident: "Bridge", prefix: "IFLA_BR_", block: "IFLA_BR_UNSPEC"},
+	{ident: "BridgePort", prefix: "IFLA_BRPORT_", block: "IFLA_BRPORT_UNSPEC"},
+	{ident: "Vxlan", prefix: "IFLA_VXLAN_", block: "IFLA_VXLAN_UNSPEC", extra: map[string]int{"IFLA_VXLAN_RESERVED_BITS": 33,
 		"IFLA_VXLAN_MC_ROUTE": 34, "IFLA_VXLAN_LOCALBIND": 35}},
-	{ident: "spMacvlan", prefix: "IFLA_MACVLAN_", block: "IFLA_MACVLAN_UNSPEC"},
-	{ident: "spVeth", prefix: "VETH_INFO_", extra: map[string]int{"VETH_INFO_UNSPEC": 0, "VETH_INFO_PEER": 1}},
-	{ident: "spInet", prefix: "IFLA_INET_", block: "IFLA_INET_UNSPEC"},
-	{ident: "spInet6", prefix: "IFLA_INET6_", block: "IFLA_INET6_UNSPEC"},
-	{ident: "spAddr", prefix: "IFA_", block: "IFA_UNSPEC", extra: map[string]int{"IFA_PROTO": 11}},
-	{ident: "spRoute", prefix: "RTA_", block: "RTA_UNSPEC", extra: map[string]int{"RTA_NH_ID": 30}},
-	{ident: "spMetrics", prefix: "RTAX_", match: `^RTAX_(UNSPEC|LOCK|MTU|WINDOW|RTT|RTTVAR|SSTHRESH|CWND|ADVMSS|REORDERING|HOPLIMIT|INITCWND|FEATURES|RTO_MIN|INITRWND|QUICKACK|CC_ALGO|FASTOPEN_NO_COOKIE)$`},
-	{ident: "spNeigh", prefix: "NDA_", block: "NDA_UNSPEC", extra: map[string]int{"NDA_PROTOCOL": 12, "NDA_NH_ID": 13,
+	{ident: "Macvlan", prefix: "IFLA_MACVLAN_", block: "IFLA_MACVLAN_UNSPEC"},
+	{ident: "Veth", prefix: "VETH_INFO_", extra: map[string]int{"VETH_INFO_UNSPEC": 0, "VETH_INFO_PEER": 1}},
+	{ident: "Inet", prefix: "IFLA_INET_", block: "IFLA_INET_UNSPEC"},
+	{ident: "Inet6", prefix: "IFLA_INET6_", block: "IFLA_INET6_UNSPEC"},
+	{ident: "Addr", prefix: "IFA_", block: "IFA_UNSPEC", extra: map[string]int{"IFA_PROTO": 11}},
+	{ident: "Route", prefix: "RTA_", block: "RTA_UNSPEC", extra: map[string]int{"RTA_NH_ID": 30}},
+	{ident: "Metrics", prefix: "RTAX_", match: `^RTAX_(UNSPEC|LOCK|MTU|WINDOW|RTT|RTTVAR|SSTHRESH|CWND|ADVMSS|REORDERING|HOPLIMIT|INITCWND|FEATURES|RTO_MIN|INITRWND|QUICKACK|CC_ALGO|FASTOPEN_NO_COOKIE)$`},
+	{ident: "Neigh", prefix: "NDA_", block: "NDA_UNSPEC", extra: map[string]int{"NDA_PROTOCOL": 12, "NDA_NH_ID": 13,
 		"NDA_FDB_EXT_ATTRS": 14, "NDA_FLAGS_EXT": 15, "NDA_NDM_STATE_MASK": 16, "NDA_NDM_FLAGS_MASK": 17}},
-	{ident: "spRule", prefix: "FRA_", block: "FRA_UNSPEC"},
-	{ident: "spNexthop", prefix: "NHA_", block: "NHA_UNSPEC", extra: map[string]int{"NHA_FDB": 11, "NHA_RES_GROUP": 12,
+	{ident: "Rule", prefix: "FRA_", block: "FRA_UNSPEC"},
+	{ident: "Nexthop", prefix: "NHA_", block: "NHA_UNSPEC", extra: map[string]int{"NHA_FDB": 11, "NHA_RES_GROUP": 12,
 		"NHA_RES_BUCKET": 13, "NHA_OP_FLAGS": 14, "NHA_GROUP_STATS": 15, "NHA_HW_STATS_ENABLE": 16, "NHA_HW_STATS_USED": 17}},
-	{ident: "spResGroup", prefix: "NHA_RES_GROUP_", extra: map[string]int{"NHA_RES_GROUP_PAD": 0, "NHA_RES_GROUP_BUCKETS": 1,
+	{ident: "ResGroup", prefix: "NHA_RES_GROUP_", extra: map[string]int{"NHA_RES_GROUP_PAD": 0, "NHA_RES_GROUP_BUCKETS": 1,
 		"NHA_RES_GROUP_IDLE_TIMER": 2, "NHA_RES_GROUP_UNBALANCED_TIMER": 3, "NHA_RES_GROUP_UNBALANCED_TIME": 4}},
-	{ident: "spResBucket", prefix: "NHA_RES_BUCKET_", extra: map[string]int{"NHA_RES_BUCKET_PAD": 0, "NHA_RES_BUCKET_INDEX": 1,
+	{ident: "ResBucket", prefix: "NHA_RES_BUCKET_", extra: map[string]int{"NHA_RES_BUCKET_PAD": 0, "NHA_RES_BUCKET_INDEX": 1,
 		"NHA_RES_BUCKET_IDLE_TIME": 2, "NHA_RES_BUCKET_NH_ID": 3}},
-	{ident: "spNSID", prefix: "NETNSA_", block: "NETNSA_NONE"},
-	{ident: "spNetconf", prefix: "NETCONFA_", extra: map[string]int{"NETCONFA_UNSPEC": 0, "NETCONFA_IFINDEX": 1,
+	{ident: "NSID", prefix: "NETNSA_", block: "NETNSA_NONE"},
+	{ident: "Netconf", prefix: "NETCONFA_", extra: map[string]int{"NETCONFA_UNSPEC": 0, "NETCONFA_IFINDEX": 1,
 		"NETCONFA_FORWARDING": 2, "NETCONFA_RP_FILTER": 3, "NETCONFA_MC_FORWARDING": 4, "NETCONFA_PROXY_NEIGH": 5,
 		"NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN": 6, "NETCONFA_INPUT": 7, "NETCONFA_BC_FORWARDING": 8}},
-	{ident: "spExtAck", prefix: "NLMSGERR_ATTR_", match: `^NLMSGERR_ATTR_(MSG|OFFS|COOKIE|POLICY|MISS_TYPE|MISS_NEST)$`,
+	{ident: "ExtAck", prefix: "NLMSGERR_ATTR_", match: `^NLMSGERR_ATTR_(MSG|OFFS|COOKIE|POLICY|MISS_TYPE|MISS_NEST)$`,
 		extra: map[string]int{"NLMSGERR_ATTR_UNUSED": 0, "NLMSGERR_ATTR_POLICY": 4, "NLMSGERR_ATTR_MISS_TYPE": 5, "NLMSGERR_ATTR_MISS_NEST": 6}},
-	{ident: "spTable", prefix: "NFTA_TABLE_", block: "NFTA_TABLE_UNSPEC",
+	{ident: "Table", prefix: "NFTA_TABLE_", block: "NFTA_TABLE_UNSPEC",
 		extra: map[string]int{"NFTA_TABLE_HANDLE": 4, "NFTA_TABLE_PAD": 5, "NFTA_TABLE_USERDATA": 6, "NFTA_TABLE_OWNER": 7}},
-	{ident: "spChain", prefix: "NFTA_CHAIN_", block: "NFTA_CHAIN_UNSPEC",
+	{ident: "Chain", prefix: "NFTA_CHAIN_", block: "NFTA_CHAIN_UNSPEC",
 		extra: map[string]int{"NFTA_CHAIN_FLAGS": 10, "NFTA_CHAIN_ID": 11, "NFTA_CHAIN_USERDATA": 12}},
-	{ident: "spHook", prefix: "NFTA_HOOK_", block: "NFTA_HOOK_UNSPEC"},
-	{ident: "spRuleNFT", prefix: "NFTA_RULE_", block: "NFTA_RULE_UNSPEC",
+	{ident: "Hook", prefix: "NFTA_HOOK_", block: "NFTA_HOOK_UNSPEC"},
+	{ident: "RuleNFT", prefix: "NFTA_RULE_", block: "NFTA_RULE_UNSPEC",
 		extra: map[string]int{"NFTA_RULE_ID": 9, "NFTA_RULE_POSITION_ID": 10, "NFTA_RULE_CHAIN_ID": 11}},
-	{ident: "spList", prefix: "NFTA_LIST_", block: "NFTA_LIST_UNSPEC"},
-	{ident: "spExpr", prefix: "NFTA_EXPR_", block: "NFTA_EXPR_UNSPEC"},
-	{ident: "spData", prefix: "NFTA_DATA_", block: "NFTA_DATA_UNSPEC"},
-	{ident: "spVerdict", prefix: "NFTA_VERDICT_", block: "NFTA_VERDICT_UNSPEC"},
-	{ident: "spGen", prefix: "NFTA_GEN_", block: "NFTA_GEN_UNSPEC"},
-	{ident: "spPayload", prefix: "NFTA_PAYLOAD_", block: "NFTA_PAYLOAD_UNSPEC"},
-	{ident: "spCmp", prefix: "NFTA_CMP_", block: "NFTA_CMP_UNSPEC"},
-	{ident: "spImmediate", prefix: "NFTA_IMMEDIATE_", block: "NFTA_IMMEDIATE_UNSPEC"},
-	{ident: "spMeta", prefix: "NFTA_META_", block: "NFTA_META_UNSPEC"},
-	{ident: "spCt", prefix: "NFTA_CT_", block: "NFTA_CT_UNSPEC"},
-	{ident: "spNat", prefix: "NFTA_NAT_", block: "NFTA_NAT_UNSPEC"},
-	{ident: "spMasq", prefix: "NFTA_MASQ_", block: "NFTA_MASQ_UNSPEC"},
-	{ident: "spRedir", prefix: "NFTA_REDIR_", block: "NFTA_REDIR_UNSPEC"},
-	{ident: "spBitwise", prefix: "NFTA_BITWISE_", block: "NFTA_BITWISE_UNSPEC", extra: map[string]int{"NFTA_BITWISE_OP": 6, "NFTA_BITWISE_DATA": 7, "NFTA_BITWISE_SREG2": 8}},
-	{ident: "spFib", prefix: "NFTA_FIB_", block: "NFTA_FIB_UNSPEC"},
-	{ident: "spCounter", prefix: "NFTA_COUNTER_", block: "NFTA_COUNTER_UNSPEC"},
-	{ident: "spLookup", prefix: "NFTA_LOOKUP_", block: "NFTA_LOOKUP_UNSPEC"},
-	{ident: "spBatch", prefix: "NFNL_BATCH_", block: "NFNL_BATCH_UNSPEC"},
+	{ident: "List", prefix: "NFTA_LIST_", block: "NFTA_LIST_UNSPEC"},
+	{ident: "Expr", prefix: "NFTA_EXPR_", block: "NFTA_EXPR_UNSPEC"},
+	{ident: "Data", prefix: "NFTA_DATA_", block: "NFTA_DATA_UNSPEC"},
+	{ident: "Verdict", prefix: "NFTA_VERDICT_", block: "NFTA_VERDICT_UNSPEC"},
+	{ident: "Gen", prefix: "NFTA_GEN_", block: "NFTA_GEN_UNSPEC"},
+	{ident: "Payload", prefix: "NFTA_PAYLOAD_", block: "NFTA_PAYLOAD_UNSPEC"},
+	{ident: "Cmp", prefix: "NFTA_CMP_", block: "NFTA_CMP_UNSPEC"},
+	{ident: "Immediate", prefix: "NFTA_IMMEDIATE_", block: "NFTA_IMMEDIATE_UNSPEC"},
+	{ident: "Meta", prefix: "NFTA_META_", block: "NFTA_META_UNSPEC"},
+	{ident: "Ct", prefix: "NFTA_CT_", block: "NFTA_CT_UNSPEC"},
+	{ident: "Nat", prefix: "NFTA_NAT_", block: "NFTA_NAT_UNSPEC"},
+	{ident: "Masq", prefix: "NFTA_MASQ_", block: "NFTA_MASQ_UNSPEC"},
+	{ident: "Redir", prefix: "NFTA_REDIR_", block: "NFTA_REDIR_UNSPEC"},
+	{ident: "Bitwise", prefix: "NFTA_BITWISE_", block: "NFTA_BITWISE_UNSPEC", extra: map[string]int{"NFTA_BITWISE_OP": 6, "NFTA_BITWISE_DATA": 7, "NFTA_BITWISE_SREG2": 8}},
+	{ident: "Fib", prefix: "NFTA_FIB_", block: "NFTA_FIB_UNSPEC"},
+	{ident: "Counter", prefix: "NFTA_COUNTER_", block: "NFTA_COUNTER_UNSPEC"},
+	{ident: "Lookup", prefix: "NFTA_LOOKUP_", block: "NFTA_LOOKUP_UNSPEC"},
+	{ident: "Batch", prefix: "NFNL_BATCH_", block: "NFNL_BATCH_UNSPEC"},
 	// Message types.
-	{ident: "spRTM", prefix: "RTM_", match: `^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$`},
-	{ident: "spNFT", prefix: "NFT_MSG_", block: "NFT_MSG_NEWTABLE"},
-	{ident: "spCtrl", prefix: "NLMSG_", match: `^NLMSG_(NOOP|ERROR|DONE|OVERRUN)$`},
-	{ident: "spErrno", prefix: "E", errno: true},
+	{ident: "RTM", prefix: "RTM_", match: `^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$`},
+	{ident: "NFT", prefix: "NFT_MSG_", block: "NFT_MSG_NEWTABLE"},
+	{ident: "Ctrl", prefix: "NLMSG_", match: `^NLMSG_(NOOP|ERROR|DONE|OVERRUN)$`},
+	{ident: "Errno", prefix: "E", errno: true},
 }
 
 type constant struct {
@@ -116,11 +116,11 @@ func main() {
 	all := append(consts(filepath.Join(dir, "unix", "zerrors_linux.go")), types...)
 
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "// Code generated by gen/main.go from golang.org/x/sys/unix %s; DO NOT EDIT.\n\npackage trace\n\n", version)
+	fmt.Fprintf(&b, "// Code generated by gen/main.go from golang.org/x/sys/unix %s; DO NOT EDIT.\n\npackage names\n\n", version)
 	b.WriteString("const (\n")
 	for i, s := range spaces {
 		if i == 0 {
-			fmt.Fprintf(&b, "\t%s space = iota\n", s.ident)
+			fmt.Fprintf(&b, "\t%s Space = iota\n", s.ident)
 		} else {
 			fmt.Fprintf(&b, "\t%s\n", s.ident)
 		}
