@@ -18,7 +18,8 @@ import (
 
 // kindWords are those kinds' words, each a keyword or its abbreviation,
 // the first in ip's order: the attribute it sets and how its value reads
-// (kw* below; an enum's names, or a flag's bit, in arg).
+// (kw* below; an enum's names, or a flag's bit, in arg). vlan's flags,
+// between id and ingress-qos-map in ip's order, are ipfmt.VLANFlag's.
 var kindWords = []struct {
 	kind, word string
 	attr       uint16
@@ -27,11 +28,6 @@ var kindWords = []struct {
 }{
 	{"vlan", "protocol", unix.IFLA_VLAN_PROTOCOL, kwProto, 2, ""},
 	{"vlan", "id", unix.IFLA_VLAN_ID, kwNum, 2, ""},
-	{"vlan", "reorder_hdr", unix.IFLA_VLAN_FLAGS, kwFlag, 0, "\x01"},
-	{"vlan", "gvrp", unix.IFLA_VLAN_FLAGS, kwFlag, 0, "\x02"},
-	{"vlan", "mvrp", unix.IFLA_VLAN_FLAGS, kwFlag, 0, "\x08"},
-	{"vlan", "loose_binding", unix.IFLA_VLAN_FLAGS, kwFlag, 0, "\x04"},
-	{"vlan", "bridge_binding", unix.IFLA_VLAN_FLAGS, kwFlag, 0, "\x10"},
 	{"vlan", "ingress-qos-map", unix.IFLA_VLAN_INGRESS_QOS, kwQoS, 0, ""},
 	{"vlan", "egress-qos-map", unix.IFLA_VLAN_EGRESS_QOS, kwQoS, 0, ""},
 	{"vrf", "table", unix.IFLA_VRF_TABLE, kwTable, 4, ""},
@@ -46,7 +42,6 @@ const (
 	kwNum        = iota // a number of size bytes
 	kwEnum              // a name of arg's ("a,b,c" by number) or its number
 	kwProto             // 802.1Q, 802.1ad or a number, big-endian
-	kwFlag              // on|off: arg's bit of struct ifla_vlan_flags
 	kwQoS               // FROM:TO...
 	kwTable             // a routing table's name or number
 	kwIpvlanFlag        // no value: one of ipvlan's flags, the first given
@@ -72,7 +67,21 @@ func (e *env) parseKindSettings(w *words, kind string, r *linkRequest) (bool, er
 			i++
 		}
 		if i == len(kindWords) {
-			return true, w.usagef("%s: unknown setting %q", kind, kw)
+			// vlan's flags, on|off: bits of struct ifla_vlan_flags, as
+			// -d names them.
+			bit, ok := ipfmt.VLANFlag(kw)
+			if base != "vlan" || !ok {
+				return true, w.usagef("%s: unknown setting %q", kind, kw)
+			}
+			on, err := w.onOff(kw)
+			if err != nil {
+				return true, err
+			}
+			mask |= bit
+			if flags &^= bit; on {
+				flags |= bit
+			}
+			continue
 		}
 		k := &kindWords[i]
 		n, raw, err := uint64(0), []byte(nil), error(nil)
@@ -83,17 +92,6 @@ func (e *env) parseKindSettings(w *words, kind string, r *linkRequest) (bool, er
 			n, err = enumValue(w, kw, strings.Split(k.arg, ","))
 		case kwProto:
 			raw, err = vlanProtocol(w, kind, k.word)
-		case kwFlag:
-			var on bool
-			if on, err = w.onOff(kw); err != nil {
-				return true, err
-			}
-			bit := uint32(k.arg[0])
-			mask |= bit
-			if flags &^= bit; on {
-				flags |= bit
-			}
-			continue
 		case kwQoS:
 			raw, err = qosMap(w, kw)
 		case kwTable:

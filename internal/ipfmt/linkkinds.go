@@ -19,6 +19,18 @@ const ipvlanFlagPrivate, ipvlanFlagVEPA = 1, 2
 // LOOSE_BINDING, 4).
 var vlanFlags = Names{{1, "REORDER_HDR"}, {2, "GVRP"}, {8, "MVRP"}, {4, "LOOSE_BINDING"}, {16, "BRIDGE_BINDING"}}
 
+// VLANFlag is the bit `type vlan WORD on|off` sets: WORD a name of
+// vlanFlags in lower case, or its abbreviation (the first it fits, in
+// vlan_parse_opt's order, which is vlanFlags').
+func VLANFlag(word string) (uint32, bool) {
+	for _, f := range vlanFlags {
+		if word != "" && len(word) <= len(f.name) && EqualFold(word, f.name[:len(word)]) {
+			return f.n, true
+		}
+	}
+	return 0, false
+}
+
 // vlanDetails is vlan_print_opt. A protocol or id too short to read, or
 // flags too short, end what ip prints of the kind there.
 func vlanDetails(r *record, tb [][]byte, names map[int32]string) {
