@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nsnet/nsnet/ns"
+	"golang.org/x/sys/unix"
 )
 
 // hostHandle opens a named namespace in /run/netns for an oracle command.
@@ -75,9 +76,42 @@ func waitSubscribed(t *testing.T, name string, n int) {
 			}
 			return nil
 		}))
-		if joined >= n {
+		if joined >= n && ipListening(t, h) {
 			return
 		}
 	}
-	t.Fatalf("fewer than %d rtnetlink sockets in %s joined a group within 60s", n, name)
+	t.Fatalf("fewer than %d rtnetlink sockets in %s joined a group, or ip was not yet listening, within 60s", n, name)
+}
+
+// ipListening says whether every ip (and rtmon) in h's namespace sleeps
+// in recvmsg, in its listen loop. ip joins its groups when it opens its
+// socket but then dumps the links on that same socket, dropping every
+// event that comes meanwhile (ll_init_map, rtnl_dump_filter's skip_it);
+// a dump's recvmsg finds its answer queued and never sleeps, so a sleep
+// there is the listen loop. /proc/PID/syscall shows the call only of a
+// task that sleeps; stat's state S rules out a sleep on a lock.
+func ipListening(t *testing.T, h *ns.Handle) bool {
+	var netns string
+	must(t, ns.Do(h, func() (err error) {
+		netns, err = os.Readlink("/proc/thread-self/ns/net")
+		return err
+	}))
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		dir := "/proc/" + p.Name()
+		comm, _ := os.ReadFile(dir + "/comm")
+		if c := strings.TrimSpace(string(comm)); c != "ip" && c != "rtmon" {
+			continue
+		}
+		if l, _ := os.Readlink(dir + "/ns/net"); l != netns {
+			continue
+		}
+		call, _ := os.ReadFile(dir + "/syscall")
+		stat, _ := os.ReadFile(dir + "/stat")
+		_, state, _ := strings.Cut(string(stat), ") ")
+		if !strings.HasPrefix(string(call), fmt.Sprint(unix.SYS_RECVMSG)+" ") || !strings.HasPrefix(state, "S") {
+			return false
+		}
+	}
+	return true
 }
