@@ -300,6 +300,7 @@ func (ap AddrPort) String() string {
 	return string(appendInt(append(b, ':'), int(ap.port)))
 }
 
+//go:noinline
 func appendInt(b []byte, v int) []byte {
 	if v >= 10 {
 		b = appendInt(b, v/10)

@@ -37,6 +37,8 @@ func Dial(h *ns.Handle, cfg *nl.Config) (*Conn, error) {
 }
 
 // Close closes the socket.
+//
+//go:noinline
 func (c *Conn) Close() error { return c.nl.Close() }
 
 // msgType is the nfnetlink message type of an nftables message:
@@ -45,6 +47,8 @@ func msgType(m uint16) uint16 { return unix.NFNL_SUBSYS_NFTABLES<<8 | m }
 
 // nfgenmsg is struct nfgenmsg: family, version NFNETLINK_V0, and res_id,
 // big-endian (the subsystem, for batch messages).
+//
+//go:noinline
 func nfgenmsg(family uint8, resID uint16) []byte {
 	return binary.BigEndian.AppendUint16([]byte{family, unix.NFNETLINK_V0}, resID)
 }
@@ -57,6 +61,8 @@ const (
 )
 
 // FamilyName is the word nft uses for a family.
+//
+//go:noinline
 func FamilyName(f uint8) string {
 	switch f {
 	case FamilyIP:

@@ -86,6 +86,8 @@ func MatchIifname(name string) []Expr { return matchIfname(unix.NFT_META_IIFNAME
 func MatchOifname(name string) []Expr { return matchIfname(unix.NFT_META_OIFNAME, name) }
 
 // FamilyOf is FamilyIP or FamilyIP6, the table family for an address.
+//
+//go:noinline
 func FamilyOf(a netaddr.Addr) uint8 {
 	if a.Is4() {
 		return FamilyIP

@@ -192,6 +192,8 @@ func setup(fd int, cfg *Config) (uint32, error) {
 // For returns a copy of cfg (nil: the zero Config) for a socket in
 // netns (a nil one: here), whose errors name attributes with attrName
 // unless cfg names them already: how a family package (rtnl, nft) dials.
+//
+//go:noinline
 func (cfg *Config) For(netns Namespace, attrName func(msgType uint16, payload []byte, off int) string) *Config {
 	var c Config
 	if cfg != nil {

@@ -56,9 +56,13 @@ func (d *Decoder) Next() bool {
 func (d *Decoder) Type() uint16 { return d.typ &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER) } // NLA_TYPE_MASK
 
 // Bytes is the current attribute's value, a view into the buffer.
+//
+//go:noinline
 func (d *Decoder) Bytes() []byte { return d.data }
 
 // String is the current value up to its first NUL byte.
+//
+//go:noinline
 func (d *Decoder) String() string { return CString(d.data) }
 
 // CString is b up to its first NUL byte: a string attribute's text, NUL
@@ -138,6 +142,8 @@ func (d *Decoder) Nested(fn func(*Decoder) error) {
 
 // Fail records err as the Decoder's error unless one is already recorded;
 // callers use it to report a value that is well-formed but not valid.
+//
+//go:noinline
 func (d *Decoder) Fail(err error) {
 	if d.err == nil && err != nil {
 		d.err = err

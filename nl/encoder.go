@@ -22,6 +22,8 @@ type Encoder struct {
 
 // NewEncoder returns an Encoder that appends to b, typically a family's
 // fixed header (ifinfomsg, rtmsg, nfgenmsg...).
+//
+//go:noinline
 func NewEncoder(b []byte) *Encoder { return &Encoder{b: b} }
 
 // Raw appends bytes that are not an attribute, padded to 4 bytes: a fixed
@@ -62,6 +64,7 @@ func (e *Encoder) attr(typ uint16, n int) []byte {
 	return e.b[start : start+n]
 }
 
+//go:noinline
 func (e *Encoder) pad() { e.b = append(e.b, make([]byte, align(len(e.b))-len(e.b))...) }
 
 // Flag appends an attribute with no value (NLA_FLAG).

@@ -100,6 +100,8 @@ func Current() (*Handle, error) {
 func (h *Handle) FD() int { return int(h.f.Fd()) }
 
 // Path is the file the handle was opened from.
+//
+//go:noinline
 func (h *Handle) Path() string { return h.f.Name() }
 
 // ID is the namespace's identity: the device and inode of its nsfs file.

@@ -87,6 +87,7 @@ func DecodeNeigh(b []byte) (*Neigh, error) {
 	return n, d.Err()
 }
 
+//go:noinline
 func (n *Neigh) cache() *NeighCache {
 	if n.Cache == nil {
 		n.Cache = &NeighCache{}

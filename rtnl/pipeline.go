@@ -68,6 +68,8 @@ func (e *PipelineError) Error() string { return e.Err.Error() }
 func (e *PipelineError) Unwrap() error { return e.Err }
 
 // NewPipeline starts a pipeline on c.
+//
+//go:noinline
 func (c *Conn) NewPipeline() *Pipeline { return &Pipeline{c: c} }
 
 // Conn is the connection the pipeline sends on.

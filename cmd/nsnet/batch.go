@@ -249,6 +249,8 @@ func (q *pending) flush(e *env) []*rtnl.PipelineError {
 
 // pipeline is where an addition on c goes: the batch's queue, or nil
 // outside a batch (send it now).
+//
+//go:noinline
 func (e *env) pipeline(c *rtnl.Conn) *rtnl.Pipeline {
 	q := e.pending
 	if q == nil {

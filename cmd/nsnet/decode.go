@@ -106,13 +106,19 @@ func decodeText(tr *trace.Tracer, proto int, file, text string) error {
 // optional "OFFSET:", blanks and colons between them ignored.
 func hexBytes(line string) ([]byte, error) {
 	if strings.Contains(line, `\x`) {
-		var inside []string
-		for i, part := range strings.Split(line, `"`) {
-			if i%2 == 1 {
-				inside = append(inside, strings.Split(part, `\x`)...)
+		var inside []byte
+		quoted := false
+		for i := 0; i < len(line); i++ {
+			switch c := line[i]; {
+			case c == '"':
+				quoted = !quoted
+			case quoted && strings.HasPrefix(line[i:], `\x`):
+				i++
+			case quoted:
+				inside = append(inside, c)
 			}
 		}
-		line = strings.Join(inside, "")
+		line = string(inside)
 	} else if i := strings.IndexByte(line, ':'); i >= 0 && i < 10 && strings.IndexByte(line[:i], ' ') < 0 && strings.IndexByte(line[:i], '\t') < 0 {
 		line = line[i+1:] // an offset
 	}

@@ -99,6 +99,8 @@ func netnsDel(e *env, args []string) error {
 
 // isFD tells whether x is the process's file descriptor n: an *os.File
 // or *rawos.File of it.
+//
+//go:noinline
 func isFD(x any, n uintptr) bool {
 	f, ok := x.(interface{ Fd() uintptr })
 	return ok && f.Fd() == n

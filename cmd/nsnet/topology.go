@@ -169,6 +169,8 @@ func (e *env) inverse(s step) (step, bool) {
 
 // objectName is the object a command word abbreviates, as dispatch picks
 // it ("" if none).
+//
+//go:noinline
 func objectName(word string) string {
 	for _, o := range objects {
 		if matches(word, o.name) {

@@ -88,6 +88,8 @@ func (w *words) onOff(kw string) (bool, error) {
 
 // scope starts a part of the grammar where keywords may come again: the
 // words after `type KIND`, a veth's peer, each nexthop.
+//
+//go:noinline
 func (w *words) scope() { w.nseen, w.seenMore = 0, w.seenMore[:0] }
 
 func (w *words) uint(kw string, bits int) (uint64, error) {

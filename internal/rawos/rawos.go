@@ -33,6 +33,8 @@ type desc struct {
 
 // NewFile wraps fd, which the File then owns: closed by Close, or when
 // the File is garbage collected without it, as os closes its files.
+//
+//go:noinline
 func NewFile(fd int, name string) *File {
 	f := &File{&desc{fd: fd, name: name}}
 	runtime.SetFinalizer(f, (*File).finalize)

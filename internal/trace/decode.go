@@ -601,6 +601,7 @@ func isString(v []byte) bool {
 	return len(v) != 1 && len(v) != 2 && len(v) != 4 && len(v) != 8 && printable(s)
 }
 
+//go:noinline
 func printable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
@@ -792,6 +793,8 @@ func spec(sp space, typ uint16) attrSpec {
 
 // name is the constant's name for number n in space sp, or "" when the
 // headers x/sys was generated from had none.
+//
+//go:noinline
 func name(sp space, n int) string {
 	if sp == spAFSpec {
 		switch n {
