@@ -151,6 +151,8 @@ func (d *Decoder) Fail(err error) {
 }
 
 // Err is the first problem met, or nil.
+//
+//go:noinline
 func (d *Decoder) Err() error { return d.err }
 
 // IsNested reports whether the sender marked the current attribute
