@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsnet/nsnet/internal/testns"
+	"github.com/nsnet/nsnet/netaddr"
 	"github.com/nsnet/nsnet/nl"
 	"github.com/nsnet/nsnet/ns"
 	"golang.org/x/sys/unix"
@@ -34,11 +35,20 @@ var (
 		{"ipvlan", []string{"link add link kq0 name kipv type ipvlan mode l3 private", "link add link kq0 name kipv2 type ipvlan",
 			"link add link kq0 name kipv3 type ipvlan mode l3s vepa", "link set kipv2 type ipvlan mode l2"}},
 		{"ipvtap", []string{"link add link kq0 name kipt type ipvtap mode l2 bridge"}},
+		{"bond", []string{"link add kbond type bond mode active-backup miimon 100 updelay 200 downdelay 200 peer_notify_delay 300 primary_reselect better fail_over_mac active num_grat_arp 3 all_slaves_active 1 min_links 1 resend_igmp 2 use_carrier 1",
+			"link set kq1 master kbond", "link set kbond type bond primary kq1",
+			"link add kbond2 type bond mode 802.3ad lacp_active on lacp_rate fast ad_select bandwidth ad_actor_sys_prio 100 ad_user_port_key 5 ad_actor_system 02:00:00:00:00:01 xmit_hash_policy layer3+4",
+			"link add kbond3 type bond m balance-xor arp_i 100 arp_ip_target 10.0.0.1,10.0.0.2 ns_ip6_target fd00::1 arp_all_targets all arp_validate 1 arp_missed_max 3",
+			"link add kbond4 type bond mode 5 tlb_dynamic_lb 0 lp_interval 2 num_unsol_na 2", "link set kbond4 type bond clear_active_slave",
+			"link add kbond5 type bond packets_per_slave 3"}},
 	}
 	// kindFailures must fail alike (the kernel's refusal, or ip's).
 	kindFailures = []string{"link add link kp0 name kbad type vlan id 4095", "link add link kp0 name kbad type vlan id 5 protocol 802.3",
 		"link add link kq0 name kbad type ipvlan mode l4", "link add link kq0 name kbad type ipvlan private vepa",
-		"link add kbad type vrf table", "link add link kp0 name kbad type vlan id 5 gvrp maybe"}
+		"link add kbad type vrf table", "link add link kp0 name kbad type vlan id 5 gvrp maybe",
+		"link add kbad type bond mode nosuch", "link add kbad type bond mode 9", "link add kbad type bond lacp_act on",
+		"link add kbad type bond arp_ip_target 10.0.0.1,fd00::1", "link add kbad type bond primary nosuch",
+		"link add link kq0 name kbad type ipvlan mode 1"}
 )
 
 // kindsHere are the kinds of kindCases this kernel has: those whose links
@@ -223,6 +233,63 @@ func TestKindsFromFileEqualIP(t *testing.T) {
 		}, "", nil)
 	}
 	link(11, "kipt", "ipvtap", func(e *nl.Encoder) { e.Uint16(unix.IFLA_IPVLAN_MODE, 1) }, "", nil)
+	// Bonds: every setting, a name past an enum's (UNKNOWN), targets
+	// without the first (ip's leading comma), and a port with its LACP
+	// states and a state past the names (printed by number).
+	targets := func(e *nl.Encoder, typ uint16, places []uint16, addrs ...string) {
+		e.Nest(typ)
+		for i, a := range addrs {
+			e.Addr(places[i], netaddr.MustParseAddr(a))
+		}
+		e.End()
+	}
+	link(12, "kb0", "bond", func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BOND_MODE, 4)
+		e.Uint32(unix.IFLA_BOND_ACTIVE_SLAVE, 5)
+		for _, typ := range []uint16{unix.IFLA_BOND_MIIMON, unix.IFLA_BOND_UPDELAY, unix.IFLA_BOND_DOWNDELAY, unix.IFLA_BOND_PEER_NOTIF_DELAY,
+			unix.IFLA_BOND_ARP_INTERVAL, unix.IFLA_BOND_RESEND_IGMP, unix.IFLA_BOND_MIN_LINKS, unix.IFLA_BOND_LP_INTERVAL, unix.IFLA_BOND_PACKETS_PER_SLAVE} {
+			e.Uint32(typ, uint32(100+typ))
+		}
+		for _, typ := range []uint16{unix.IFLA_BOND_USE_CARRIER, unix.IFLA_BOND_MISSED_MAX, unix.IFLA_BOND_NUM_PEER_NOTIF, unix.IFLA_BOND_ALL_SLAVES_ACTIVE, unix.IFLA_BOND_TLB_DYNAMIC_LB} {
+			e.Uint8(typ, uint8(typ))
+		}
+		targets(e, unix.IFLA_BOND_ARP_IP_TARGET, []uint16{1, 3}, "10.0.0.1", "10.0.0.3")
+		targets(e, unix.IFLA_BOND_NS_IP6_TARGET, []uint16{0, 1}, "fd00::1", "fd00::2")
+		e.Uint32(unix.IFLA_BOND_ARP_VALIDATE, 6)
+		e.Uint32(unix.IFLA_BOND_ARP_ALL_TARGETS, 1)
+		e.Uint32(unix.IFLA_BOND_PRIMARY, 6)
+		e.Uint8(unix.IFLA_BOND_PRIMARY_RESELECT, 9)
+		e.Uint8(unix.IFLA_BOND_FAIL_OVER_MAC, 2)
+		e.Uint8(unix.IFLA_BOND_XMIT_HASH_POLICY, 5)
+		e.Uint8(unix.IFLA_BOND_AD_LACP_ACTIVE, 1)
+		e.Uint8(unix.IFLA_BOND_AD_LACP_RATE, 1)
+		e.Uint8(unix.IFLA_BOND_AD_SELECT, 2)
+		e.Nest(unix.IFLA_BOND_AD_INFO)
+		for _, typ := range []uint16{unix.IFLA_BOND_AD_INFO_AGGREGATOR, unix.IFLA_BOND_AD_INFO_NUM_PORTS, unix.IFLA_BOND_AD_INFO_ACTOR_KEY, unix.IFLA_BOND_AD_INFO_PARTNER_KEY} {
+			e.Uint16(typ, 10+typ)
+		}
+		e.Bytes(unix.IFLA_BOND_AD_INFO_PARTNER_MAC, []byte{2, 0, 0, 0, 0, 0x0b})
+		e.End()
+		e.Uint16(unix.IFLA_BOND_AD_ACTOR_SYS_PRIO, 65535)
+		e.Uint16(unix.IFLA_BOND_AD_USER_PORT_KEY, 7)
+		e.Bytes(unix.IFLA_BOND_AD_ACTOR_SYSTEM, []byte{2, 0, 0, 0, 0, 0x0c})
+	}, "", nil)
+	link(13, "kb1", "bond", func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BOND_MODE, 7)
+		targets(e, unix.IFLA_BOND_ARP_IP_TARGET, []uint16{0}, "10.0.0.9")
+		e.Uint32(unix.IFLA_BOND_ARP_VALIDATE, 0)
+	}, "", nil)
+	link(14, "kbp", "veth", func(e *nl.Encoder) {}, "bond", func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BOND_SLAVE_STATE, 1)
+		e.Uint8(unix.IFLA_BOND_SLAVE_MII_STATUS, 7)
+		e.Uint32(unix.IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 3)
+		e.Bytes(unix.IFLA_BOND_SLAVE_PERM_HWADDR, []byte{2, 0, 0, 0, 0, 0x0e})
+		e.Uint16(unix.IFLA_BOND_SLAVE_QUEUE_ID, 2)
+		e.Int32(unix.IFLA_BOND_SLAVE_PRIO, -5)
+		e.Uint16(unix.IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, 1)
+		e.Uint8(unix.IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, 0x3d)
+		e.Uint8(unix.IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, 0xff)
+	})
 	f := filepath.Join(t.TempDir(), "links")
 	must(t, os.WriteFile(f, file, 0o644))
 	for _, opts := range [][]string{{"-d"}, {}, {"-d", "-o"}} {

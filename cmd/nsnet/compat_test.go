@@ -69,6 +69,8 @@ var compatSetup = []string{
 	"link add vx6 type vxlan id 7 group ff05::7 dev v0 dstport 4790 ttl inherit tos inherit nolearning df set flowlabel 0x12 ageing 0 maxaddr 10 noudpcsum udp6zerocsumtx proxy l2miss",
 	"link add mvs link v0 type macvlan mode source", "link set mvs type macvlan macaddr add 02:00:00:00:00:aa",
 	"link set v1 type bridge_slave hairpin on learning off cost 7 group_fwd_mask 0x4001",
+	// A backup port: -d link show v1 names it, a link that show did not list.
+	"link add bp0 type veth peer name bp1", "link set bp0 master br0", "link set v1 type bridge_slave backup_port bp0",
 	// Held down, for a reason (ip prints reasons 0..7 alone), and GSO/GRO limits.
 	"link set mvs protodown on", "link set vx6 protodown_reason 5 on protodown on", "link set vx6 protodown_reason 2 on",
 	"link set v1 gso_max_size 30000 gso_max_segs 100 gro_max_size 40000",

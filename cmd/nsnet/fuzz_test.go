@@ -41,8 +41,8 @@ func FuzzBatch(f *testing.F) {
 }
 
 // FuzzCommandLine runs arbitrary command lines through the global options
-// and the grammar of the commands that build kernel requests (addresses,
-// routes, neighbours, NAT, monitor): no input may panic.
+// and the grammar of the commands that build kernel requests (links,
+// addresses, routes, neighbours, NAT, monitor): no input may panic.
 func FuzzCommandLine(f *testing.F) {
 	for _, s := range []string{
 		"addr add 10.0.0.1/24 dev v0 broadcast + valid_lft 10 preferred_lft 5",
@@ -51,6 +51,8 @@ func FuzzCommandLine(f *testing.F) {
 		"neigh add 10.0.0.2 lladdr 02:00:00:00:00:01 dev v0 nud reachable",
 		"-n red -j monitor link route count 3", "nat forward add tcp 80 to [fd00::1]:8080 iif eth0",
 		"-6 route add fd00::/64 via fe80::1 dev v0", "addr add 10.0.0.1 peer fd00::1 dev x",
+		"link add b0 type bond mode 802.3ad arp_ip_target 10.0.0.1,10.0.0.2 ns_ip6_target none primary v0 lacp_active on",
+		"link add vx0 type vxlan id 5 srcport 1 2 ttl inherit df set", "link add link v0 name v0.5 type vlan id 5 gvrp on egress 1:2",
 	} {
 		f.Add(s)
 	}
@@ -68,6 +70,10 @@ func FuzzCommandLine(f *testing.F) {
 			parseRoute(&words{args: rest, cmd: "route"})
 		case matches(args[0], "neighbour"):
 			parseNeigh(&words{args: rest, cmd: "neigh"})
+		case matches(args[0], "link") && args[1] == "add":
+			if r, err := e.parseLinkAdd(rest); err == nil {
+				r.close()
+			}
 		case matches(args[0], "monitor"):
 			parseMonitorArgs(args[1:])
 		case matches(args[0], "nat") && len(rest) > 2:

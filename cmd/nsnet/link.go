@@ -23,7 +23,7 @@ const linkHelp = `Usage: nsnet link add [name|dev] NAME [link DEV] [LINK_OPTION.
                        [gso_max_segs PACKETS] [gro_max_size BYTES]
                        [type bridge_slave PORT_SETTING... | type bridge BRIDGE_SETTING...
                        | type macvlan|macvtap mode MODE | type vxlan VXLAN_SETTING...
-                       | type vlan|vrf|ipvlan|ipvtap ARGS | type KIND (alone, as ip sends it)]
+                       | type vlan|vrf|ipvlan|ipvtap|bond ARGS | type KIND (alone, as ip sends it)]
        nsnet link del { [dev] DEV [type TYPE] | group GROUP }
        nsnet link show [[dev] DEV] [type KIND[_slave]] [master DEV | vrf DEV | nomaster]
                        [group G] [up]
@@ -42,6 +42,8 @@ TYPE [ARGS] := veth [peer [name] PEER [LINK_OPTION...]]
              | vlan id VID [protocol 802.1Q|802.1ad] [ingress-qos-map|egress-qos-map FROM:TO...]
                     [reorder_hdr|gvrp|mvrp|loose_binding|bridge_binding on|off]
              | vrf table TABLE | ipvlan|ipvtap [mode l2|l3|l3s] [bridge|private|vepa]
+             | bond [mode MODE] [miimon|updelay|primary|arp_ip_target|lacp_rate|... VALUE]
+                    [clear_active_slave] (ip's words, names and values)
              | any other kind the kernel knows
 BRIDGE_SETTING := forward_delay|hello_time|max_age|ageing_time|stp_state|priority|vlan_filtering
                   |vlan_default_pvid|group_fwd_mask|mcast_snooping|mcast_querier|... N
@@ -70,6 +72,7 @@ type linkRequest struct {
 	vxDev   string // vxlan `dev DEV`
 	master  string // `master BR`
 	backup  string // bridge_slave `backup_port DEV`
+	named   []namedSetting
 	handles []*ns.Handle
 }
 
@@ -588,6 +591,17 @@ func resolveLinkNames(e *env, c *rtnl.Conn, r *linkRequest) error {
 		}
 		ref.set(index)
 	}
+	for _, n := range r.named {
+		index, err := e.linkIndex(c, n.dev)
+		if err != nil {
+			return err
+		}
+		for i := range n.info.Settings {
+			if n.info.Settings[i].Attr == n.attr {
+				n.info.Settings[i].Value = uint64(index)
+			}
+		}
+	}
 	return nil
 }
 
@@ -874,18 +888,16 @@ func (e *env) learnLinks(c *rtnl.Conn, f rtnl.LinkFilter, q *linkSel) (*knownLin
 func noDevice(name string) error { return fmt.Errorf("device %q does not exist", name) }
 
 // withReferenced is links and the links they name by index (master,
-// parent, a vxlan's dev) in this namespace, which ip prints by name: each one asked for
-// alone, not a dump of every link.
+// parent, and in their kind's settings: ipfmt.LinkRefs) in this
+// namespace, which ip prints by name: each one asked for alone, not a
+// dump of every link.
 func withReferenced(c *rtnl.Conn, links []rtnl.Link) ([]rtnl.Link, error) {
 	all := slices.Clone(links)
 	have := func(i int32) bool {
 		return hasLink(all, func(l *rtnl.Link) bool { return l.Index == i })
 	}
 	for _, l := range links {
-		refs := []int32{l.Master, l.ParentIndex}
-		if vx, ok := l.Info.(*rtnl.Vxlan); ok {
-			refs = append(refs, vx.Dev)
-		}
+		refs := append(ipfmt.LinkRefs(&l), l.Master, l.ParentIndex)
 		for _, i := range refs {
 			if i == 0 || have(i) || i == l.ParentIndex && l.LinkNetNSID >= 0 {
 				continue // none, known, or in another namespace

@@ -78,6 +78,7 @@ func FuzzLinkDetails(f *testing.F) {
 	f.Add(tunMessage())
 	f.Add(vlanMessage())
 	f.Add(ipvlanMessage())
+	f.Add(bondMessage())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := rtnl.DecodeLink(b)
 		if err != nil {
@@ -110,6 +111,14 @@ func TestLinkDetailsForms(t *testing.T) {
 		{vlanMessage(), []string{"vlan protocol 802.1q id 5 <REORDER_HDR,MVRP,40> \n      ingress-qos-map { 1:2 3:0 } ", "vrf_slave table 7 "},
 			[]string{`"protocol":"802.1q","id":5,"flags":["REORDER_HDR","MVRP","40"],"ingress_qos":[{"from":1,"to":2},{"from":3,"to":0}]`, `"info_slave_data":{"table":7}`}},
 		{ipvlanMessage(), []string{"ipvlan  mode UNKNOWN vepa "}, []string{`"mode":"UNKNOWN","vepa":true`}},
+		// A bond's targets without the first (a leading comma and no
+		// blank after, as ip),
+		// arp_validate none (null in ip's JSON), a mode past the names,
+		// ad_info; a port's negative prio and a state past the names.
+		{bondMessage(), []string{"bond mode UNKNOWN ,10.0.0.2arp_validate none primary if3 ad_aggregator 4 ",
+			"bond_slave state BACKUP mii_status 9 prio -5 ad_actor_oper_port_state 5 ad_actor_oper_port_state_str <active,aggregating> "},
+			[]string{`"mode":"UNKNOWN","arp_ip_target":["10.0.0.2"],"arp_validate":null,"primary":"if3","ad_info":{"aggregator":4}`,
+				`"info_slave_data":{"state":"BACKUP","mii_status_index":9,"prio":-5,"ad_actor_oper_port_state":5,"ad_actor_oper_port_state_str":["active","aggregating"]}`}},
 	} {
 		l, err := rtnl.DecodeLink(c.msg)
 		if err != nil {
@@ -139,6 +148,26 @@ func vlanMessage() []byte {
 		e.Bytes(unix.IFLA_VLAN_QOS_MAPPING, []byte{3, 0, 0, 0})
 		e.End()
 	}, func(e *nl.Encoder) { e.Uint32(unix.IFLA_VRF_PORT_TABLE, 7) }, "vrf"))
+}
+
+// bondMessage is a bond that is a bond's port, in odd values.
+func bondMessage() []byte {
+	return linkMessage(linkInfo("bond", func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BOND_MODE, 7)
+		e.Uint32(unix.IFLA_BOND_PRIMARY, 3)
+		e.Nest(unix.IFLA_BOND_ARP_IP_TARGET)
+		e.Bytes(2, []byte{10, 0, 0, 2})
+		e.End()
+		e.Uint32(unix.IFLA_BOND_ARP_VALIDATE, 0)
+		e.Nest(unix.IFLA_BOND_AD_INFO)
+		e.Uint16(unix.IFLA_BOND_AD_INFO_AGGREGATOR, 4)
+		e.End()
+	}, func(e *nl.Encoder) {
+		e.Uint8(unix.IFLA_BOND_SLAVE_STATE, 1)
+		e.Uint8(unix.IFLA_BOND_SLAVE_MII_STATUS, 9)
+		e.Int32(unix.IFLA_BOND_SLAVE_PRIO, -5)
+		e.Uint8(unix.IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, 5)
+	}, "bond"))
 }
 
 // ipvlanMessage is an ipvlan of a mode past ip's names and two flags.

@@ -38,6 +38,7 @@ const (
 	aPortState    // BR_STATE_* by name, or `state (N) ` / "state_index": N
 	aFwdMaskStr   // group_fwd_mask as names: stp,lacp,0x2000 / 0x0
 	aLinkName     // a u32 link index as a name
+	aLinkSet      // the same, printed only when not 0
 	aOptNoLLLearn // bit BR_BOOLOPT_NO_LL_LEARN of struct br_boolopt_multi, when in its mask
 	aOptMcastVlan // bit BR_BOOLOPT_MCAST_VLAN_SNOOPING, the same way
 	aTunType      // a u8 IFF_TUN or IFF_TAP: tun, tap, UNKNOWN:N
@@ -46,7 +47,11 @@ const (
 	aFlag         // a u8 that is printed only when not 0: `word ` / "key": true
 	aPresent      // an attribute that says yes by being there (NLA_FLAG): the same
 	aNoFlag       // a u8 on or off: `word ` or `noword ` / "key": true or false
-	aEnum16       // a u16 by name: "key|word|name0,name1,…"; UNKNOWN past them
+	aS32          // print_int of an s32
+	aEnum8        // a u8 by name: "key|word|name0,name1,…"; UNKNOWN past them
+	aEnum16       // the same of a u16
+	aEnum32       // the same of a u32
+	aEnumIndex    // a u8 the same; past the names `word N ` / "key_index": N
 )
 
 // attrItem is one print_* call: attribute typ, when present, printed in
@@ -70,6 +75,10 @@ func (it attrItem) keyWord() (key, word string) {
 	word, _, _ = strings.Cut(word, "|")
 	return key, word
 }
+
+// enumNames are an enum's value names, "a,b,c" by number: what follows
+// the second bar of names.
+func (it attrItem) enumNames() string { return it.names[strings.LastIndexByte(it.names, '|')+1:] }
 
 // maxIndexed is above every attribute type the tables name.
 const maxIndexed = 64
@@ -199,6 +208,8 @@ func kindDetails(kind string, slave bool) (func(r *record, tb [][]byte, names ma
 		return nil, bridgePortDetails
 	case slave && kind == "vrf":
 		return nil, vrfPortDetails
+	case slave && kind == "bond":
+		return bondPortDetails, nil
 	case slave:
 	case kind == "bridge":
 		return func(r *record, tb [][]byte, names map[int32]string) {
@@ -219,6 +230,8 @@ func kindDetails(kind string, slave bool) (func(r *record, tb [][]byte, names ma
 		return ipvlanDetails, nil
 	case kind == "vrf":
 		return nil, vrfDetails
+	case kind == "bond":
+		return bondDetails, nil
 	}
 	return nil, nil
 }
@@ -251,13 +264,7 @@ func (p *Printer) details(r *record, l *rtnl.Link, names map[int32]string) {
 // of their own, then the port's kind and settings on another.
 func linkInfoDetails(r *record, li [][]byte, names map[int32]string) {
 	info := r.sub()
-	for _, k := range [...]struct {
-		kind, data  uint16
-		key, suffix string
-	}{
-		{unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA, "info", ""},
-		{unix.IFLA_INFO_SLAVE_KIND, unix.IFLA_INFO_SLAVE_DATA, "info_slave", "_slave"},
-	} {
+	for _, k := range infoNests {
 		if li[k.kind] == nil {
 			continue
 		}
@@ -274,6 +281,34 @@ func linkInfoDetails(r *record, li [][]byte, names map[int32]string) {
 		}
 	}
 	r.close("linkinfo", info)
+}
+
+// infoNests are IFLA_LINKINFO's two kinds, the link's and its port's,
+// each with the nest of its settings.
+var infoNests = [...]struct {
+	kind, data  uint16
+	key, suffix string
+}{
+	{unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA, "info", ""},
+	{unix.IFLA_INFO_SLAVE_KIND, unix.IFLA_INFO_SLAVE_DATA, "info_slave", "_slave"},
+}
+
+// LinkRefs are the indexes of the links l's settings name (a bond's
+// primary and active port, a vxlan's device, a bridge port's backup
+// port). -d prints them by name, and ip asks the kernel for a name it
+// has not seen (ll_index_to_name): a show of one link must fetch them.
+func LinkRefs(l *rtnl.Link) []int32 {
+	var refs []int32
+	li := nl.Index(nl.Index(l.Attrs, unix.IFLA_LINKINFO)[unix.IFLA_LINKINFO], unix.IFLA_INFO_SLAVE_DATA)
+	for _, k := range infoNests {
+		tb := nl.Index(li[k.data], maxIndexed)
+		for _, it := range kindSettings(nl.CString(li[k.kind]), k.suffix != "") {
+			if i := int32(uintN(tb[it.typ], 4)); i != 0 && (it.form == aLinkName || it.form == aLinkSet) {
+				refs = append(refs, i)
+			}
+		}
+	}
+	return refs
 }
 
 // sub is the record a nested JSON object is written to: r itself in
@@ -378,12 +413,24 @@ func (r *record) attr(it attrItem, v []byte, names map[int32]string) {
 	case aFwdMaskStr:
 		text = fwdMaskString(uint16(uintN(v, 2)))
 		value = text
-	case aLinkName:
-		text = linkName(int32(uintN(v, 4)), names)
+	case aLinkName, aLinkSet:
+		i := int32(uintN(v, 4))
+		if i == 0 && it.form == aLinkSet {
+			return
+		}
+		text = linkName(i, names)
 		value = text
-	case aEnum16:
-		name, ok := enumName(it.names[strings.LastIndexByte(it.names, '|')+1:], uintN(v, 2))
-		if !ok {
+	case aS32:
+		n := int32(uintN(v, 4))
+		text, value = itoa(int(n)), n
+	case aEnum8, aEnum16, aEnum32, aEnumIndex:
+		n := uintN(v, [...]int{1, 2, 4, 1}[it.form-aEnum8])
+		name, ok := enumName(it.enumNames(), n)
+		switch {
+		case !ok && it.form == aEnumIndex:
+			r.any(key+"_index", word+" "+utoa(n)+" ", n)
+			return
+		case !ok:
 			name = "UNKNOWN"
 		}
 		text, value = name, name
@@ -484,9 +531,7 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 	ends(unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6, "remote", "group", "remote", "group")
 	ends(unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6, "local", "", "local", "")
-	if dev := int32(uintN(tb[unix.IFLA_VXLAN_LINK], 4)); dev != 0 {
-		r.str("link", "dev", linkName(dev, names))
-	}
+	r.attrs(tb, vxlanLink, names)
 	if pr := tb[unix.IFLA_VXLAN_PORT_RANGE]; len(pr) >= 4 {
 		low, high := binary.BigEndian.Uint16(pr), binary.BigEndian.Uint16(pr[2:])
 		r.any("port_range", "srcport "+itoa(int(low))+" "+itoa(int(high))+" ", Object{{Key: "low", Value: low}, {Key: "high", Value: high}})
@@ -542,6 +587,8 @@ func vxlanDetails(r *record, tb [][]byte, names map[int32]string) {
 	}
 	r.attrs(tb, vxlanTail, names)
 }
+
+var vxlanLink = []attrItem{{unix.IFLA_VXLAN_LINK, aLinkSet, "link|dev"}}
 
 var vxlanFlags = []attrItem{
 	{unix.IFLA_VXLAN_PROXY, aFlag, "proxy"}, {unix.IFLA_VXLAN_RSC, aFlag, "rsc"},

@@ -37,7 +37,7 @@ vmlinuz="$cache/kernel/boot/vmlinuz-$kver"
 depmod -b "$cache/kernel" "$kver"
 # The kinds the host's kernel lacks too (8021q, vrf, ipvlan, ipvtap): the
 # guest names them in NSNET_KINDS, and their tests must find them.
-modules="veth bridge macvlan macvtap vxlan tun ifb nf_tables nft_chain_nat nft_nat nft_masq nft_redir nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 8021q vrf ipvlan ipvtap"
+modules="veth bridge macvlan macvtap vxlan tun ifb nf_tables nft_chain_nat nft_nat nft_masq nft_redir nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 8021q vrf ipvlan ipvtap bonding"
 
 root=$(mktemp -d)
 chmod 755 "$root" # the guest's /: mktemp's 0700 would keep everyone but root out (the lab test runs as nobody)
