@@ -3,6 +3,7 @@ package rtnl
 import (
 	"encoding/binary"
 	"errors"
+	"strings"
 
 	"github.com/nsnet/nsnet/internal/fmt"
 
@@ -260,6 +261,10 @@ func (c *Conn) linkRequest(typ, flags uint16, l *Link, op, object string) error 
 	return nil
 }
 
+// kindModules are the modules of the kinds whose module is not named
+// after the kind (KIND:MODULE), for the hint when a kernel lacks one.
+const kindModules = " vlan:8021q bond:bonding gre:ip_gre gretap:ip_gre erspan:ip_gre ip6gre:ip6_gre ip6gretap:ip6_gre ip6tnl:ip6_tunnel vti:ip_vti vti6:ip6_vti"
+
 // linkHint explains the errors whose cause the request tells.
 func linkHint(flags uint16, l *Link, err error) string {
 	// A request naming a group and no link is LinkDelGroup's: the kernel
@@ -273,7 +278,11 @@ func linkHint(flags uint16, l *Link, err error) string {
 	switch {
 	case flags&unix.NLM_F_CREATE != 0 && l.Info != nil:
 		k := l.Info.Kind()
-		return fmt.Sprintf("this kernel has no %s links: module %s is not loaded, or not built", k, k)
+		mod := k
+		if _, rest, ok := strings.Cut(kindModules, " "+k+":"); ok {
+			mod, _, _ = strings.Cut(rest, " ")
+		}
+		return fmt.Sprintf("this kernel has no %s links: module %s is not loaded, or not built", k, mod)
 	case l.Master != 0:
 		return "only a bridge, bond, team or vrf can be a master"
 	case l.Port != nil && len(l.Port.Settings) > 0:

@@ -1,6 +1,7 @@
 package rtnl
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -36,6 +37,17 @@ func TestAttrNameFindsNestedKind(t *testing.T) {
 		b := append(make([]byte, c.headerLen), 8, 0, 3, 0, 0, 0, 0, 0)
 		if got := attrName(c.msgType, b, c.headerLen+4); got != c.want {
 			t.Errorf("message %d: got %q, want %q", c.msgType, got, c.want)
+		}
+	}
+}
+
+// When a kernel lacks a kind, the hint names its module, which is not
+// always the kind's name (vlan's is 8021q, bond's bonding).
+func TestLinkHintNamesModule(t *testing.T) {
+	for kind, module := range map[string]string{"vlan": "8021q", "bond": "bonding", "vxlan": "vxlan", "ip6tnl": "ip6_tunnel", "vti6": "ip6_vti", "vti": "ip_vti", "gre": "ip_gre"} {
+		got := linkHint(unix.NLM_F_CREATE, &Link{Info: &GenericInfo{KindName: kind}}, unix.EOPNOTSUPP)
+		if want := "no " + kind + " links: module " + module + " is"; !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q in it", kind, got, want)
 		}
 	}
 }
