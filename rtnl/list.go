@@ -73,7 +73,7 @@ func (c *Conn) Links(f LinkFilter) (out []Link, err error) {
 
 // AllLinks streams links (see above).
 func (c *Conn) AllLinks(f LinkFilter) iter.Seq2[*Link, error] {
-	return stream(c, "links", linkDump(f), into(DecodeLink), func(*Link) bool { return true })
+	return stream(c, "links", linkDump(f), func() *Link { return new(Link) }, into(DecodeLink), func(*Link) bool { return true })
 }
 
 func linkDump(f LinkFilter) nl.Message {
@@ -103,7 +103,7 @@ func (c *Conn) Addrs(f AddrFilter) (out []Addr, err error) {
 
 // AllAddrs streams addresses (see above).
 func (c *Conn) AllAddrs(f AddrFilter) iter.Seq2[*Addr, error] {
-	return stream(c, "addresses", addrDump(f), into(DecodeAddr), f.keep)
+	return stream(c, "addresses", addrDump(f), func() *Addr { return new(Addr) }, into(DecodeAddr), f.keep)
 }
 
 // addrDump asks for f's addresses; strict checking makes the kernel honour
@@ -129,7 +129,7 @@ func (c *Conn) Routes(f RouteFilter) (out []Route, err error) {
 
 // AllRoutes streams routes (see above).
 func (c *Conn) AllRoutes(f RouteFilter) iter.Seq2[*Route, error] {
-	return stream(c, "routes", routeDump(f), decodeRoute, f.keep)
+	return stream(c, "routes", routeDump(f), func() *Route { return new(Route) }, decodeRoute, f.keep)
 }
 
 func routeDump(f RouteFilter) nl.Message {
@@ -158,7 +158,7 @@ func (c *Conn) Neighs(f NeighFilter) (out []Neigh, err error) {
 
 // AllNeighs streams neighbours (see above).
 func (c *Conn) AllNeighs(f NeighFilter) iter.Seq2[*Neigh, error] {
-	return stream(c, "neighbours", neighDump(f), into(DecodeNeigh), f.keep)
+	return stream(c, "neighbours", neighDump(f), func() *Neigh { return new(Neigh) }, into(DecodeNeigh), f.keep)
 }
 
 // neighDump asks for f's neighbours. Strict checking wants ndm_ifindex
@@ -209,10 +209,15 @@ func into[T any](decode func([]byte) (*T, error)) func(*T, []byte) error {
 var errStop = errors.New("stopped")
 
 // stream yields the objects of one dump as they are decoded, each into
-// the same value: a listing of any length allocates nothing per object.
-func stream[T any](c *Conn, what string, req nl.Message, decode func(*T, []byte) error, keep func(*T) bool) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) {
-		v := new(T)
+// the same value (made by newV): a listing of any length allocates
+// nothing per object. P is a pointer, so that one instance of stream
+// serves every kind of object (Go shares the code of pointer-shaped
+// type arguments) when it is not inlined into each listing.
+//
+//go:noinline
+func stream[P any](c *Conn, what string, req nl.Message, newV func() P, decode func(P, []byte) error, keep func(P) bool) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		v := newV()
 		err := c.nl.Dump(req, func(m nl.Message) error {
 			if err := decode(v, m.Data); err != nil {
 				return err
@@ -223,7 +228,8 @@ func stream[T any](c *Conn, what string, req nl.Message, decode func(*T, []byte)
 			return nil
 		})
 		if err != nil && err != errStop {
-			yield(nil, listError(what, err))
+			var none P
+			yield(none, listError(what, err))
 		}
 	}
 }
